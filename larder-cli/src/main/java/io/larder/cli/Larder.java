@@ -1,0 +1,44 @@
+package io.larder.cli;
+
+import io.larder.node.server.NodeMain;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** The {@code larder} command. Node sub-commands take their server's own flags unchanged. */
+@Command(name = "larder", mixinStandardHelpOptions = true, version = "larder 0.1.0",
+        description = "Self-hosted managed in-memory caches that speak Redis and Memcached.",
+        subcommands = {Larder.Server.class})
+public final class Larder implements Runnable {
+    public static void main(String[] args) {
+        int status = new CommandLine(new Larder()).setUnmatchedOptionsArePositionalParams(true).execute(args);
+        System.exit(status);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    @Command(name = "server", description = "Run a Redis-compatible node: same arguments as redis-server "
+            + "([redis.conf] [--name value ...]).")
+    static final class Server implements Callable<Integer> {
+        @Parameters(arity = "0..*", paramLabel = "ARG", description = "config file and/or --name value options")
+        List<String> args = new ArrayList<>();
+
+        @Unmatched
+        List<String> unmatched = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> all = new ArrayList<>(args);
+            all.addAll(unmatched);
+            return NodeMain.run(all);
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package io.larder.engine.keyspace;
+
+import java.util.function.Consumer;
+
+/**
+ * One numbered database. Every method that takes a key expects the caller to hold that key's stripe lock;
+ * methods over the whole database expect every stripe.
+ */
+public final class Db {
+    private final Keyspace keyspace;
+    private final int index;
+    private Dict[] slots = new Dict[HashSlot.COUNT];
+    /** Key count per stripe, written under that stripe's lock, summed for DBSIZE. */
+    private long[] stripeSizes = new long[Keyspace.STRIPES];
+
+    Db(Keyspace keyspace, int index) {
+        this.keyspace = keyspace;
+        this.index = index;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
+    }
+
+    /** The value of a live key, or null; a key found expired is deleted on the way. Updates the access clock. */
+    public Object get(byte[] key) {
+        return get(key, true);
+    }
+
+    public Object get(byte[] key, boolean touch) {
+        int slot = HashSlot.of(key);
+        Dict dict = slots[slot];
+        if (dict == null) {
+            return null;
+        }
+        int hash = keyspace.hash(key);
+        int i = dict.find(key, hash);
+        if (i < 0) {
+            return null;
+        }
+        if (expiredAt(dict, i)) {
+            deleteExpired(dict, i, slot);
+            return null;
+        }
+        if (touch) {
+            dict.setAccessAt(i, keyspace.lruClock());
+        }
+        return dict.valueAt(i);
+    }
+
+    /** True when the key exists and has not expired (does not touch the access clock). */
+    public boolean exists(byte[] key) {
+        return get(key, false) != null;
+    }
+
+    /** Sets the value and drops any TTL, like SET without KEEPTTL. */
+    public void put(byte[] key, Object value) {
+        put(key, value, 0, false);
+    }
+
+    /**
+     * Sets the value. With {@code keepTtl} an existing key keeps its expiry; otherwise the expiry becomes
+     * {@code expireAt} (unix ms, 0 for none).
+     */
+    public void put(byte[] key, Object value, long expireAt, boolean keepTtl) {
+        int slot = HashSlot.of(key);
+        Dict dict = dictForWrite(slot);
+        int hash = keyspace.hash(key);
+        int i = dict.find(key, hash);
+        if (i >= 0 && expiredAt(dict, i)) {
+            deleteExpired(dict, i, slot);
+            i = -1;
+        }
+        if (i < 0) {
+            i = dict.insert(key, hash, value, keyspace.lruClock());
+            stripeSizes[Keyspace.stripeOf(slot)]++;
+            dict.setExpiryAt(i, expireAt);
+        } else {
+            dict.setValueAt(i, value);
+            dict.setAccessAt(i, keyspace.lruClock());
+            if (!keepTtl) {
+                dict.setExpiryAt(i, expireAt);
+            }
+        }
+    }
+
+    /** Deletes a live key; false when there was none. */
+    public boolean delete(byte[] key) {
+        int slot = HashSlot.of(key);
+        Dict dict = slots[slot];
+        if (dict == null) {
+            return false;
+        }
+        int i = dict.find(key, keyspace.hash(key));
+        if (i < 0) {
+            return false;
+        }
+        boolean live = !expiredAt(dict, i);
+        if (!live) {
+            deleteExpired(dict, i, slot);
+            return false;
+        }
+        removeAt(dict, i, slot);
+        return true;
+    }
+
+    /** The key's absolute expiry in unix ms, 0 when it has none, -1 when the key does not exist. */
+    public long expiry(byte[] key) {
+        int slot = HashSlot.of(key);
+        Dict dict = slots[slot];
+        if (dict == null) {
+            return -1;
+        }
+        int i = dict.find(key, keyspace.hash(key));
+        if (i < 0) {
+            return -1;
+        }
+        if (expiredAt(dict, i)) {
+            deleteExpired(dict, i, slot);
+            return -1;
+        }
+        return dict.expiryAt(i);
+    }
+
+    /** Sets (or with 0 removes) the expiry of a live key; false when the key does not exist. */
+    public boolean expire(byte[] key, long expireAt) {
+        int slot = HashSlot.of(key);
+        Dict dict = slots[slot];
+        if (dict == null) {
+            return false;
+        }
+        int i = dict.find(key, keyspace.hash(key));
+        if (i < 0) {
+            return false;
+        }
+        if (expiredAt(dict, i)) {
+            deleteExpired(dict, i, slot);
+            return false;
+        }
+        dict.setExpiryAt(i, expireAt);
+        return true;
+    }
+
+    /** Access clock of a live key (LRU seconds or LFU counter), or -1. */
+    public int accessClock(byte[] key) {
+        int slot = HashSlot.of(key);
+        Dict dict = slots[slot];
+        if (dict == null) {
+            return -1;
+        }
+        int i = dict.find(key, keyspace.hash(key));
+        if (i < 0 || expiredAt(dict, i)) {
+            return -1;
+        }
+        return dict.accessAt(i);
+    }
+
+    /** Number of keys, counting ones that expired but were not yet removed, as Redis's DBSIZE does. */
+    public long size() {
+        long total = 0;
+        for (long n : stripeSizes) {
+            total += n;
+        }
+        return total;
+    }
+
+    /** Keys with a TTL (the {@code expires=} figure of INFO keyspace). */
+    public long volatileSize() {
+        long total = 0;
+        for (Dict d : slots) {
+            if (d != null) {
+                total += d.volatileCount();
+            }
+        }
+        return total;
+    }
+
+    /** The table of one slot, or null when the slot never held a key in this database. */
+    public Dict slot(int slot) {
+        return slots[slot];
+    }
+
+    public int keysInSlot(int slot) {
+        Dict d = slots[slot];
+        return d == null ? 0 : d.size();
+    }
+
+    /** Removes expired keys of one slot; the caller holds its stripe. Returns how many were removed. */
+    public int expireSlot(int slot, long now) {
+        Dict dict = slots[slot];
+        if (dict == null || dict.volatileCount() == 0) {
+            return 0;
+        }
+        int removed = 0;
+        for (int i = 0; i < dict.capacity(); ) {
+            byte[] k = dict.keyAt(i);
+            if (k != null) {
+                long at = dict.expiryAt(i);
+                if (at != 0 && at <= now) {
+                    deleteExpired(dict, i, slot);
+                    removed++;
+                    continue; // backward shift may have moved another entry into cell i
+                }
+            }
+            i++;
+        }
+        return removed;
+    }
+
+    /** Visits the live keys of one slot; the caller holds its stripe. */
+    public void forEachLiveKey(int slot, long now, Consumer<byte[]> action) {
+        Dict dict = slots[slot];
+        if (dict == null) {
+            return;
+        }
+        dict.forEach((d, i) -> {
+            long at = d.expiryAt(i);
+            if (at == 0 || at > now) {
+                action.accept(d.keyAt(i));
+            }
+            return true;
+        });
+    }
+
+    boolean expiredAt(Dict dict, int i) {
+        long at = dict.expiryAt(i);
+        return at != 0 && at <= keyspace.clock().millis();
+    }
+
+    private void deleteExpired(Dict dict, int i, int slot) {
+        byte[] key = dict.keyAt(i);
+        removeAt(dict, i, slot);
+        keyspace.listener().expired(this, key);
+    }
+
+    private void removeAt(Dict dict, int i, int slot) {
+        dict.removeAt(i);
+        stripeSizes[Keyspace.stripeOf(slot)]--;
+    }
+
+    private Dict dictForWrite(int slot) {
+        Dict dict = slots[slot];
+        if (dict == null) {
+            dict = new Dict();
+            slots[slot] = dict;
+        }
+        return dict;
+    }
+
+    void clear() {
+        slots = new Dict[HashSlot.COUNT];
+        stripeSizes = new long[Keyspace.STRIPES];
+    }
+
+    void swapContents(Db other) {
+        Dict[] s = slots;
+        slots = other.slots;
+        other.slots = s;
+        long[] sizes = stripeSizes;
+        stripeSizes = other.stripeSizes;
+        other.stripeSizes = sizes;
+    }
+}

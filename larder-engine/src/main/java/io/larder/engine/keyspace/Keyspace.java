@@ -1,0 +1,133 @@
+package io.larder.engine.keyspace;
+
+import io.larder.engine.util.Clock;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * All databases of a node, partitioned by hash slot, guarded by stripe locks.
+ * <p>
+ * Slot {@code s} belongs to stripe {@code s % STRIPES} in every database, so a command locks the stripes of
+ * its keys (in ascending order, which rules out deadlock) and is then atomic and isolated like a Redis
+ * command, while commands on other stripes run at the same time on the other event loop. Commands over the
+ * whole keyspace (FLUSHALL, SWAPDB, KEYS) take every stripe.
+ */
+public final class Keyspace {
+    public static final int STRIPES = 1024;
+
+    private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
+    private final Db[] databases;
+    private final Clock clock;
+    private final int hashSeed = ThreadLocalRandom.current().nextInt();
+    private volatile KeyspaceListener listener = KeyspaceListener.NONE;
+
+    public Keyspace(int databaseCount, Clock clock) {
+        this.clock = clock;
+        for (int i = 0; i < STRIPES; i++) {
+            locks[i] = new ReentrantLock();
+        }
+        databases = new Db[databaseCount];
+        for (int i = 0; i < databaseCount; i++) {
+            databases[i] = new Db(this, i);
+        }
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public int databaseCount() {
+        return databases.length;
+    }
+
+    public Db db(int index) {
+        return databases[index];
+    }
+
+    public KeyspaceListener listener() {
+        return listener;
+    }
+
+    public void listener(KeyspaceListener listener) {
+        this.listener = listener;
+    }
+
+    int hash(byte[] key) {
+        // A keyed 64-bit multiply-xorshift over 8-byte words; the random seed keeps crafted collisions out.
+        long h = hashSeed ^ (key.length * 0x9E3779B97F4A7C15L);
+        int i = 0;
+        for (; i + 8 <= key.length; i += 8) {
+            h = mix(h ^ (long) LONGS.get(key, i));
+        }
+        long tail = 0;
+        for (int shift = 0; i < key.length; i++, shift += 8) {
+            tail |= (key[i] & 0xffL) << shift;
+        }
+        h = mix(h ^ tail);
+        return (int) (h ^ (h >>> 32));
+    }
+
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    private static long mix(long h) {
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        return h ^ (h >>> 29);
+    }
+
+    public static int stripeOf(int slot) {
+        return slot & (STRIPES - 1);
+    }
+
+    public static int stripeOf(byte[] key) {
+        return stripeOf(HashSlot.of(key));
+    }
+
+    public void lockStripe(int stripe) {
+        locks[stripe].lock();
+    }
+
+    public void unlockStripe(int stripe) {
+        locks[stripe].unlock();
+    }
+
+    public boolean holdsStripe(int stripe) {
+        return locks[stripe].isHeldByCurrentThread();
+    }
+
+    public void lockAll() {
+        for (ReentrantLock lock : locks) {
+            lock.lock();
+        }
+    }
+
+    public void unlockAll() {
+        for (int i = STRIPES - 1; i >= 0; i--) {
+            locks[i].unlock();
+        }
+    }
+
+    /** Swaps the contents of two databases; the caller holds every stripe. */
+    public void swap(int a, int b) {
+        databases[a].swapContents(databases[b]);
+    }
+
+    /** Empties every database; the caller holds every stripe. */
+    public void flushAll() {
+        for (Db db : databases) {
+            db.clear();
+        }
+    }
+
+    /** LRU clock in seconds, 24 bits, as Redis keeps it for OBJECT IDLETIME. */
+    public int lruClock() {
+        return (int) ((clock.millis() / 1000) & 0xFFFFFF);
+    }
+
+    static ThreadLocalRandom random() {
+        return ThreadLocalRandom.current();
+    }
+}

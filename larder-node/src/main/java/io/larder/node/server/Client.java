@@ -1,0 +1,164 @@
+package io.larder.node.server;
+
+import io.larder.engine.keyspace.Db;
+import io.larder.resp.ReplyWriter;
+import io.netty.channel.Channel;
+
+import java.net.InetSocketAddress;
+
+/**
+ * The state of one client connection: selected database, protocol, authentication, names, and the writer its
+ * replies go to. Touched only by the connection's event loop, except for fields read by CLIENT LIST/KILL.
+ */
+public final class Client {
+    private final long id;
+    private final Node node;
+    private final Channel channel;
+    private final ReplyWriter reply;
+    private final long createdMillis;
+    private volatile int dbIndex;
+    private volatile String name = "";
+    private volatile String libName = "";
+    private volatile String libVersion = "";
+    private volatile boolean authenticated;
+    private volatile String user = "default";
+    private volatile long lastInteractionMillis;
+    private volatile String lastCommand = "NULL";
+    private volatile boolean closeAfterReply;
+    private volatile boolean killed;
+    private ReplyMode replyMode = ReplyMode.ON;
+    private boolean skipNextReply;
+    private boolean noEvict;
+    private boolean noTouch;
+    private boolean monitor;
+    private boolean commandFailed;
+    private ClientHandler handler;
+
+    /** CLIENT REPLY modes. */
+    public enum ReplyMode { ON, OFF, SKIP }
+
+    Client(long id, Node node, Channel channel, ReplyWriter reply) {
+        this.id = id;
+        this.node = node;
+        this.channel = channel;
+        this.reply = reply;
+        this.createdMillis = System.currentTimeMillis();
+        this.lastInteractionMillis = createdMillis;
+        this.authenticated = node.config().requirepass.text().isEmpty();
+    }
+
+    public long id() { return id; }
+
+    public Node node() { return node; }
+
+    public Channel channel() { return channel; }
+
+    /** Where replies are written. Prefer {@link #error} for errors, which also keeps error statistics. */
+    public ReplyWriter reply() { return reply; }
+
+    public Db db() { return node.keyspace().db(dbIndex); }
+
+    public int dbIndex() { return dbIndex; }
+
+    public void select(int index) { this.dbIndex = index; }
+
+    /** Replies with an error (message starting with its code, e.g. "ERR ...") and counts it as a failed call. */
+    public void error(String message) {
+        reply.error(message);
+        commandFailed = true;
+        node.stats().recordError(message);
+    }
+
+    boolean takeCommandFailed() {
+        boolean f = commandFailed;
+        commandFailed = false;
+        return f;
+    }
+
+    public String name() { return name; }
+
+    public void name(String name) { this.name = name; }
+
+    public String libName() { return libName; }
+
+    public void libName(String libName) { this.libName = libName; }
+
+    public String libVersion() { return libVersion; }
+
+    public void libVersion(String libVersion) { this.libVersion = libVersion; }
+
+    public boolean authenticated() { return authenticated; }
+
+    public void authenticated(boolean authenticated) { this.authenticated = authenticated; }
+
+    public String user() { return user; }
+
+    public void user(String user) { this.user = user; }
+
+    public long createdMillis() { return createdMillis; }
+
+    public long lastInteractionMillis() { return lastInteractionMillis; }
+
+    void touch(long now) { this.lastInteractionMillis = now; }
+
+    public String lastCommand() { return lastCommand; }
+
+    void lastCommand(String fullName) { this.lastCommand = fullName; }
+
+    /** Ends the connection once the replies written so far are sent (QUIT, protocol errors). */
+    public void closeAfterReply() { this.closeAfterReply = true; }
+
+    public boolean closingAfterReply() { return closeAfterReply; }
+
+    /** Closes the connection from any thread (CLIENT KILL, idle timeout, SHUTDOWN). */
+    public void kill() {
+        killed = true;
+        channel.close();
+    }
+
+    public boolean killed() { return killed; }
+
+    public ReplyMode replyMode() { return replyMode; }
+
+    public void replyMode(ReplyMode mode) { this.replyMode = mode; }
+
+    public void skipNextReply() { this.skipNextReply = true; }
+
+    boolean takeSkipNextReply() {
+        boolean s = skipNextReply;
+        skipNextReply = false;
+        return s;
+    }
+
+    public boolean noEvict() { return noEvict; }
+
+    public void noEvict(boolean on) { this.noEvict = on; }
+
+    public boolean noTouch() { return noTouch; }
+
+    public void noTouch(boolean on) { this.noTouch = on; }
+
+    public boolean monitor() { return monitor; }
+
+    public void monitor(boolean on) { this.monitor = on; }
+
+    public ClientHandler handler() { return handler; }
+
+    void handler(ClientHandler handler) { this.handler = handler; }
+
+    public String remoteAddress() {
+        return format(channel.remoteAddress());
+    }
+
+    public String localAddress() {
+        return format(channel.localAddress());
+    }
+
+    private static String format(java.net.SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            String host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
+            return host + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+}

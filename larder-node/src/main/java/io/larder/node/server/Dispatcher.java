@@ -1,0 +1,146 @@
+package io.larder.node.server;
+
+import io.larder.engine.keyspace.Keyspace;
+import io.larder.node.command.CommandSpec;
+import io.larder.node.command.CommandTable;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Runs one parsed request: finds the command, checks it the way Redis's processCommand does (existence,
+ * arity, authentication) with the same errors, takes the stripe locks of its keys, runs it and keeps the
+ * statistics.
+ */
+public final class Dispatcher {
+    private final Node node;
+    private final CommandTable table;
+    private final Keyspace keyspace;
+    private final SlowLog slowLog;
+
+    public Dispatcher(Node node) {
+        this.node = node;
+        this.table = node.commands();
+        this.keyspace = node.keyspace();
+        this.slowLog = node.slowLog();
+    }
+
+    public void dispatch(Client client, byte[][] args) {
+        CommandSpec spec = table.lookup(args[0]);
+        if (spec == null) {
+            client.error(unknownCommand(args));
+            return;
+        }
+        if (!spec.subcommands().isEmpty() && args.length >= 2) {
+            CommandSpec sub = CommandTable.subcommand(spec, args[1]);
+            if (sub == null) {
+                client.error("ERR unknown subcommand '" + truncate(args[1]) + "'. Try "
+                        + new String(args[0], StandardCharsets.UTF_8).toUpperCase(Locale.ROOT) + " HELP.");
+                return;
+            }
+            spec = sub;
+        }
+        if (!spec.arityMatches(args.length)) {
+            spec.recordRejected();
+            client.error("ERR wrong number of arguments for '" + spec.fullName() + "' command");
+            return;
+        }
+        if (!client.authenticated() && !spec.hasFlag("no-auth")) {
+            spec.recordRejected();
+            client.error("NOAUTH Authentication required.");
+            return;
+        }
+        // CLIENT REPLY OFF/SKIP: run the command, then drop its reply (unless it was CLIENT REPLY ON).
+        boolean skip = client.takeSkipNextReply();
+        boolean off = client.replyMode() == Client.ReplyMode.OFF;
+        int mark = client.reply().mark();
+
+        long start = System.nanoTime();
+        runLocked(spec, client, args);
+        long micros = (System.nanoTime() - start) / 1000;
+
+        if (skip || off && client.replyMode() == Client.ReplyMode.OFF) {
+            client.reply().resetTo(mark);
+        }
+        spec.recordCall(micros);
+        if (client.takeCommandFailed()) {
+            spec.recordFailed();
+        }
+        node.stats().commandsProcessed.increment();
+        client.lastCommand(spec.fullName());
+        slowLog.offer(client, args, micros);
+    }
+
+    private void runLocked(CommandSpec spec, Client client, byte[][] args) {
+        if (spec.wholeKeyspace()) {
+            keyspace.lockAll();
+            try {
+                spec.handler().execute(client, args);
+            } finally {
+                keyspace.unlockAll();
+            }
+            return;
+        }
+        int first = spec.firstKey();
+        if (first > 0 && first == spec.lastKey() && !spec.hasFlag("movablekeys")) {
+            if (first >= args.length) {
+                spec.handler().execute(client, args);
+                return;
+            }
+            int stripe = Keyspace.stripeOf(args[first]);
+            keyspace.lockStripe(stripe);
+            try {
+                spec.handler().execute(client, args);
+            } finally {
+                keyspace.unlockStripe(stripe);
+            }
+            return;
+        }
+        int[] positions = spec.keyPositions(args);
+        if (positions.length == 0) {
+            spec.handler().execute(client, args);
+            return;
+        }
+        int[] stripes = new int[positions.length];
+        int n = 0;
+        for (int p : positions) {
+            if (p < args.length) {
+                stripes[n++] = Keyspace.stripeOf(args[p]);
+            }
+        }
+        Arrays.sort(stripes, 0, n);
+        int distinct = 0;
+        for (int i = 0; i < n; i++) {
+            if (distinct == 0 || stripes[distinct - 1] != stripes[i]) {
+                stripes[distinct++] = stripes[i];
+            }
+        }
+        for (int i = 0; i < distinct; i++) {
+            keyspace.lockStripe(stripes[i]);
+        }
+        try {
+            spec.handler().execute(client, args);
+        } finally {
+            for (int i = distinct - 1; i >= 0; i--) {
+                keyspace.unlockStripe(stripes[i]);
+            }
+        }
+    }
+
+    /** Redis's message, quoting the name and the first arguments up to about 128 bytes. */
+    static String unknownCommand(byte[][] args) {
+        StringBuilder quoted = new StringBuilder();
+        for (int i = 1; i < args.length && quoted.length() < 128; i++) {
+            String a = new String(args[i], StandardCharsets.UTF_8);
+            int room = 128 - quoted.length();
+            quoted.append('\'').append(a.length() > room ? a.substring(0, room) : a).append("' ");
+        }
+        return "ERR unknown command '" + truncate(args[0]) + "', with args beginning with: " + quoted;
+    }
+
+    private static String truncate(byte[] arg) {
+        String s = new String(arg, StandardCharsets.UTF_8);
+        return s.length() > 128 ? s.substring(0, 128) : s;
+    }
+}

@@ -1,0 +1,69 @@
+package io.larder.node.server;
+
+import io.larder.engine.keyspace.Keyspace;
+import io.larder.engine.util.Clock;
+import io.larder.node.command.CommandTable;
+import io.larder.node.commands.Commands;
+import io.larder.node.config.ServerConfig;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Everything one cache node shares between its connections: configuration, keyspace, command table,
+ * connected clients and statistics. Commands reach it through {@link Client#node()}.
+ */
+public final class Node {
+    private final ServerConfig config;
+    private final Keyspace keyspace;
+    private final CommandTable commands = new CommandTable();
+    private final ServerStats stats = new ServerStats();
+    private final SlowLog slowLog;
+    private final Map<Long, Client> clients = new ConcurrentHashMap<>();
+    private final AtomicLong nextClientId = new AtomicLong(1);
+    private final long startMillis = System.currentTimeMillis();
+    private final String runId;
+    private volatile NodeServer server;
+
+    public Node(ServerConfig config, Clock clock) {
+        this.config = config;
+        this.slowLog = new SlowLog(config);
+        this.keyspace = new Keyspace(config.databases.asInt(), clock);
+        this.keyspace.listener((db, key) -> stats.expiredKeys.increment());
+        byte[] id = new byte[20];
+        new java.security.SecureRandom().nextBytes(id);
+        this.runId = java.util.HexFormat.of().formatHex(id);
+        Commands.registerAll(commands);
+    }
+
+    public ServerConfig config() { return config; }
+
+    public Keyspace keyspace() { return keyspace; }
+
+    public CommandTable commands() { return commands; }
+
+    public ServerStats stats() { return stats; }
+
+    public SlowLog slowLog() { return slowLog; }
+
+    public long startMillis() { return startMillis; }
+
+    /** 40 hex characters, new at every start, as Redis's run_id. */
+    public String runId() { return runId; }
+
+    public Collection<Client> clients() { return clients.values(); }
+
+    public Client client(long id) { return clients.get(id); }
+
+    public NodeServer server() { return server; }
+
+    void server(NodeServer server) { this.server = server; }
+
+    long nextClientId() { return nextClientId.getAndIncrement(); }
+
+    void register(Client client) { clients.put(client.id(), client); }
+
+    void unregister(Client client) { clients.remove(client.id()); }
+}

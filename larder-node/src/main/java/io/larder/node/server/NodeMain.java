@@ -1,0 +1,59 @@
+package io.larder.node.server;
+
+import io.larder.engine.util.Clock;
+import io.larder.node.config.ConfigLoader;
+import io.larder.node.config.ServerConfig;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/** {@code larder server [redis.conf] [--name value ...]}: starts a node the way redis-server starts. */
+public final class NodeMain {
+    private NodeMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(List.of(args)));
+    }
+
+    /** @return the process exit status */
+    public static int run(List<String> args) throws Exception {
+        if (args.size() == 1 && (args.get(0).equals("-v") || args.get(0).equals("--version"))) {
+            System.out.println("Larder server v=" + Version.LARDER + " redis_version=" + Version.REDIS);
+            return 0;
+        }
+        if (args.size() == 1 && (args.get(0).equals("-h") || args.get(0).equals("--help"))) {
+            System.err.println("Usage: ./larder server [/path/to/redis.conf] [options] [-]");
+            System.err.println("       ./larder server -v or --version");
+            System.err.println("Examples:");
+            System.err.println("       ./larder server --port 7777");
+            System.err.println("       ./larder server /etc/redis/6379.conf --loglevel verbose");
+            return 1;
+        }
+        ServerConfig config = new ServerConfig();
+        if (!args.isEmpty() && !args.get(0).startsWith("--")) {
+            config.configFile(java.nio.file.Path.of(args.get(0)).toAbsolutePath().toString());
+        }
+        try {
+            ConfigLoader.apply(config, ConfigLoader.commandLineToConfig(args));
+        } catch (ConfigLoader.FatalConfigError e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
+        Node node = new Node(config, Clock.SYSTEM);
+        NodeServer server = new NodeServer(node);
+        List<InetSocketAddress> bound;
+        try {
+            bound = server.start();
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
+        System.out.println("Larder " + Version.LARDER + " (Redis " + Version.REDIS + " compatible), pid "
+                + ProcessHandle.current().pid() + ", listening on " + bound);
+        System.out.println("Ready to accept connections tcp");
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "larder-shutdown"));
+        Thread.currentThread().join();
+        return 0;
+    }
+}
