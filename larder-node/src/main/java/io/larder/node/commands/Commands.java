@@ -1,15 +1,22 @@
 package io.larder.node.commands;
 
 import io.larder.node.command.CommandTable;
+import io.larder.node.commands.config.ConfigCommand;
+import io.larder.node.commands.connection.ConnectionCommands;
+import io.larder.node.commands.keyspace.KeyspaceCommands;
+import io.larder.node.commands.server.ServerCommands;
+import io.larder.node.commands.string.StringCommands;
 
-/** The one list of command families the node serves. */
+/** The one list of command families the node serves; each family registers its commands. */
 public final class Commands {
     private Commands() {
     }
 
     public static void registerAll(CommandTable table) {
-        io.larder.node.commands.connection.ConnectionCommands.register(table);
-        io.larder.node.commands.string.StringCommands.register(table);
-        io.larder.node.commands.keyspace.KeyspaceCommands.register(table);
+        ConnectionCommands.register(table);
+        ConfigCommand.register(table);
+        ServerCommands.register(table);
+        StringCommands.register(table);
+        KeyspaceCommands.register(table);
     }
 }
