@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Writes replies for one connection in the protocol it negotiated (RESP2 until HELLO 3), mapping RESP3-only
@@ -21,6 +22,7 @@ public final class ReplyWriter {
     private static final byte[] NULL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TRUE3 = "#t\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FALSE3 = "#f\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LONG_MIN = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
     private static final byte[][] SMALL_INTEGERS = new byte[64][];
 
     static {
@@ -29,9 +31,17 @@ public final class ReplyWriter {
         }
     }
 
+    /** Replies are assembled in a heap array (plain stores, no ByteBuf bounds checks) and copied out once per flush. */
+    private static final int INITIAL_STAGE = 1024;
+    private static final int MAX_IDLE_STAGE = 64 * 1024;
+    /** Bulk payloads at least this large go straight to the direct buffer instead of through the stage. */
+    private static final int DIRECT_BULK = 16 * 1024;
+
     private final ByteBufAllocator allocator;
-    private final byte[] digits = new byte[20];
-    private ByteBuf buffer;
+    private byte[] stage = new byte[INITIAL_STAGE];
+    private int pos;
+    /** Direct buffer holding replies already moved out of the stage (large bulks), or null. */
+    private ByteBuf spill;
     private int protocol = 2;
 
     public ReplyWriter(ByteBufAllocator allocator) {
@@ -52,79 +62,122 @@ public final class ReplyWriter {
 
     /** Bytes written and not yet taken by {@link #take()}. */
     public int pending() {
-        return buffer == null ? 0 : buffer.readableBytes();
+        return spilled() + pos;
+    }
+
+    private int spilled() {
+        return spill == null ? 0 : spill.readableBytes();
     }
 
     /** Hands the accumulated replies to the caller (who writes them to the channel), or null if there are none. */
     public ByteBuf take() {
-        ByteBuf out = buffer;
-        buffer = null;
+        if (pos == 0 && spill == null) {
+            return null;
+        }
+        ByteBuf out = spill != null ? spill : allocator.ioBuffer(pos);
+        out.writeBytes(stage, 0, pos);
+        spill = null;
+        pos = 0;
+        if (stage.length > MAX_IDLE_STAGE) {
+            stage = new byte[INITIAL_STAGE];
+        }
         return out;
     }
 
-    /** Drops whatever was written and not taken (used when a reply must be replaced, e.g. CLIENT REPLY OFF). */
+    /** Drops whatever was written and not taken. */
     public void discard() {
-        if (buffer != null) {
-            buffer.release();
-            buffer = null;
+        if (spill != null) {
+            spill.release();
+            spill = null;
         }
+        pos = 0;
     }
 
-    /** Position marker for callers that write a reply and may need to drop it again. */
+    /** Position marker for callers that write a reply and may need to drop it again (CLIENT REPLY OFF/SKIP). */
     public int mark() {
-        return buffer == null ? 0 : buffer.writerIndex();
+        return pending();
     }
 
     public void resetTo(int mark) {
-        if (buffer != null) {
-            buffer.writerIndex(mark);
+        int spilled = spilled();
+        if (mark >= spilled) {
+            pos = mark - spilled;
+        } else {
+            spill.writerIndex(spill.readerIndex() + mark);
+            pos = 0;
         }
     }
 
-    private ByteBuf out() {
-        if (buffer == null) {
-            buffer = allocator.ioBuffer(4096);
+    private void ensure(int extra) {
+        if (pos + extra > stage.length) {
+            stage = Arrays.copyOf(stage, Math.max(stage.length * 2, pos + extra));
         }
-        return buffer;
+    }
+
+    private void put(byte b) {
+        stage[pos++] = b;
+    }
+
+    private void put(byte[] bytes) {
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, stage, pos, bytes.length);
+        pos += bytes.length;
+    }
+
+    private void putCrlf() {
+        stage[pos++] = '\r';
+        stage[pos++] = '\n';
+    }
+
+    private void putAscii(String text) {
+        ensure(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            stage[pos++] = (byte) text.charAt(i);
+        }
+    }
+
+    private void putText(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                put(text.getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+        }
+        putAscii(text);
     }
 
     public void ok() {
-        out().writeBytes(OK);
+        put(OK);
     }
 
     /** A status reply; {@code text} must not contain CR or LF. */
     public void simple(String text) {
-        ByteBuf b = out();
-        b.writeByte('+');
-        b.writeCharSequence(text, StandardCharsets.UTF_8);
-        b.writeBytes(CRLF);
+        ensure(1);
+        put((byte) '+');
+        putText(text);
+        ensure(2);
+        putCrlf();
     }
 
     /** An error reply; {@code message} starts with its code, e.g. "ERR syntax error" or "WRONGTYPE ...". */
     public void error(String message) {
-        ByteBuf b = out();
-        b.writeByte('-');
         // Redis turns newlines in error strings into spaces so the reply stays one line.
-        for (int i = 0; i < message.length(); i++) {
-            char c = message.charAt(i);
-            if (c == '\r' || c == '\n') {
-                message = message.replace('\r', ' ').replace('\n', ' ');
-                break;
-            }
+        if (message.indexOf('\r') >= 0 || message.indexOf('\n') >= 0) {
+            message = message.replace('\r', ' ').replace('\n', ' ');
         }
-        b.writeCharSequence(message, StandardCharsets.UTF_8);
-        b.writeBytes(CRLF);
+        ensure(1);
+        put((byte) '-');
+        putText(message);
+        ensure(2);
+        putCrlf();
     }
 
     public void integer(long value) {
         if (value >= 0 && value < SMALL_INTEGERS.length) {
-            out().writeBytes(SMALL_INTEGERS[(int) value]);
+            put(SMALL_INTEGERS[(int) value]);
             return;
         }
-        ByteBuf b = out();
-        b.writeByte(':');
-        writeLong(b, value);
-        b.writeBytes(CRLF);
+        header(':', value);
     }
 
     public void bulk(byte[] value) {
@@ -132,13 +185,20 @@ public final class ReplyWriter {
     }
 
     public void bulk(byte[] value, int offset, int length) {
-        ByteBuf b = out();
-        b.ensureWritable(length + 16);
-        b.writeByte('$');
-        writeLong(b, length);
-        b.writeBytes(CRLF);
-        b.writeBytes(value, offset, length);
-        b.writeBytes(CRLF);
+        if (length >= DIRECT_BULK) {
+            header('$', length);
+            moveStageToSpill(length + 2);
+            spill.writeBytes(value, offset, length);
+            spill.writeBytes(CRLF);
+            return;
+        }
+        ensure(length + 24);
+        stage[pos++] = '$';
+        writeLong(length);
+        putCrlf();
+        System.arraycopy(value, offset, stage, pos, length);
+        pos += length;
+        putCrlf();
     }
 
     public void bulk(String value) {
@@ -147,23 +207,22 @@ public final class ReplyWriter {
 
     /** A bulk string holding the decimal form of {@code value}, as Redis replies to GET on an integer. */
     public void bulkLong(long value) {
-        ByteBuf b = out();
-        int len = formatLong(value);
-        b.writeByte('$');
-        writeLong(b, len);
-        b.writeBytes(CRLF);
-        b.writeBytes(digits, digits.length - len, len);
-        b.writeBytes(CRLF);
+        ensure(48);
+        stage[pos++] = '$';
+        writeLong(decimalLength(value));
+        putCrlf();
+        writeLong(value);
+        putCrlf();
     }
 
     /** Null where a bulk string was expected. */
     public void nullBulk() {
-        out().writeBytes(protocol == 3 ? NULL3 : NULL_BULK2);
+        put(protocol == 3 ? NULL3 : NULL_BULK2);
     }
 
     /** Null where an array was expected. */
     public void nullArray() {
-        out().writeBytes(protocol == 3 ? NULL3 : NULL_ARRAY2);
+        put(protocol == 3 ? NULL3 : NULL_ARRAY2);
     }
 
     public void array(int length) {
@@ -188,7 +247,7 @@ public final class ReplyWriter {
 
     public void bool(boolean value) {
         if (protocol == 3) {
-            out().writeBytes(value ? TRUE3 : FALSE3);
+            put(value ? TRUE3 : FALSE3);
         } else {
             integer(value ? 1 : 0);
         }
@@ -197,10 +256,11 @@ public final class ReplyWriter {
     /** A double: RESP3 {@code ,} type, RESP2 a bulk string, both in Redis's formatting (given as text). */
     public void doubleValue(String formatted) {
         if (protocol == 3) {
-            ByteBuf b = out();
-            b.writeByte(',');
-            b.writeCharSequence(formatted, StandardCharsets.US_ASCII);
-            b.writeBytes(CRLF);
+            ensure(1);
+            put((byte) ',');
+            putAscii(formatted);
+            ensure(2);
+            putCrlf();
         } else {
             bulk(formatted.getBytes(StandardCharsets.US_ASCII));
         }
@@ -210,14 +270,13 @@ public final class ReplyWriter {
     public void verbatim(String format, String text) {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
         if (protocol == 3) {
-            ByteBuf b = out();
-            b.writeByte('=');
-            writeLong(b, body.length + 4);
-            b.writeBytes(CRLF);
-            b.writeCharSequence(format, StandardCharsets.US_ASCII);
-            b.writeByte(':');
-            b.writeBytes(body);
-            b.writeBytes(CRLF);
+            header('=', body.length + 4);
+            putAscii(format);
+            ensure(1);
+            put((byte) ':');
+            put(body);
+            ensure(2);
+            putCrlf();
         } else {
             bulk(body);
         }
@@ -225,38 +284,54 @@ public final class ReplyWriter {
 
     /** Bytes already in RESP form, written as they are. */
     public void raw(byte[] encoded) {
-        out().writeBytes(encoded);
+        put(encoded);
     }
 
-    private void header(char type, long length) {
-        ByteBuf b = out();
-        b.writeByte(type);
-        writeLong(b, length);
-        b.writeBytes(CRLF);
+    private void header(char type, long value) {
+        ensure(24);
+        stage[pos++] = (byte) type;
+        writeLong(value);
+        putCrlf();
     }
 
-    private void writeLong(ByteBuf b, long value) {
-        int len = formatLong(value);
-        b.writeBytes(digits, digits.length - len, len);
+    /** Moves staged bytes to the direct spill buffer, making room there for {@code extra} more. */
+    private void moveStageToSpill(int extra) {
+        if (spill == null) {
+            spill = allocator.ioBuffer(pos + extra);
+        }
+        spill.writeBytes(stage, 0, pos);
+        pos = 0;
     }
 
-    /** Writes the decimal digits of {@code value} right-aligned into {@link #digits}; returns their count. */
-    private int formatLong(long value) {
+    /** Writes the decimal digits of {@code value} at the stage position; the caller ensured 20 bytes. */
+    private void writeLong(long value) {
         if (value == Long.MIN_VALUE) {
-            byte[] min = "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
-            System.arraycopy(min, 0, digits, 0, min.length);
-            return min.length;
+            System.arraycopy(LONG_MIN, 0, stage, pos, LONG_MIN.length);
+            pos += LONG_MIN.length;
+            return;
         }
-        boolean negative = value < 0;
-        long v = negative ? -value : value;
-        int pos = digits.length;
+        int end = pos + decimalLength(value);
+        long v = value < 0 ? -value : value;
+        int i = end;
         do {
-            digits[--pos] = (byte) ('0' + v % 10);
+            stage[--i] = (byte) ('0' + v % 10);
             v /= 10;
-        } while (v != 0 && pos > 1);
-        if (negative) {
-            digits[--pos] = '-';
+        } while (v != 0);
+        if (value < 0) {
+            stage[--i] = '-';
         }
-        return digits.length - pos;
+        pos = end;
+    }
+
+    /** Characters in the decimal form of {@code value}, sign included. */
+    private static int decimalLength(long value) {
+        if (value == Long.MIN_VALUE) {
+            return LONG_MIN.length;
+        }
+        int len = value < 0 ? 2 : 1;
+        for (long v = Math.abs(value); v >= 10; v /= 10) {
+            len++;
+        }
+        return len;
     }
 }
