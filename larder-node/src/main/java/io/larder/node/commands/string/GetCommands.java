@@ -1,0 +1,144 @@
+package io.larder.node.commands.string;
+
+import io.larder.engine.keyspace.Db;
+import io.larder.engine.string.StringValues;
+import io.larder.engine.util.Numbers;
+import io.larder.node.commands.Errors;
+import io.larder.node.server.Client;
+import io.larder.resp.ReplyWriter;
+
+/** The reading string commands: GET, GETEX, GETDEL, MGET, STRLEN, GETRANGE and SUBSTR. */
+final class GetCommands {
+    private static final byte[] EMPTY = new byte[0];
+
+    private GetCommands() {
+    }
+
+    static void get(Client c, byte[][] args) {
+        StringReads.replyCurrent(c, c.db(), args[1]);
+    }
+
+    static void getdel(Client c, byte[][] args) {
+        Db db = c.db();
+        Object value = StringReads.lookupRead(c, db, args[1]);
+        if (value == null) {
+            c.reply().nullBulk();
+        } else if (!StringValues.isString(value)) {
+            c.error(Errors.WRONGTYPE);
+        } else {
+            StringReads.bulk(c.reply(), value);
+            db.delete(args[1]);
+        }
+    }
+
+    /** GET that also sets (EX/PX/EXAT/PXAT) or removes (PERSIST) the key's expiry; a past EXAT/PXAT deletes. */
+    static void getex(Client c, byte[][] args) {
+        ExtendedOptions options = ExtendedOptions.parse(args, 2, false);
+        if (options == null) {
+            c.error(Errors.SYNTAX);
+            return;
+        }
+        Db db = c.db();
+        byte[] key = args[1];
+        Object value = StringReads.lookupRead(c, db, key);
+        if (value == null) {
+            c.reply().nullBulk();
+            return;
+        }
+        if (!StringValues.isString(value)) {
+            c.error(Errors.WRONGTYPE);
+            return;
+        }
+        long now = db.keyspace().clock().millis();
+        long expireAt = 0;
+        if (options.hasExpire()) {
+            try {
+                expireAt = options.deadline(now);
+            } catch (Numbers.NotANumber e) {
+                c.error(Errors.NOT_INTEGER);
+                return;
+            }
+            if (expireAt < 0) {
+                c.error(SetCommands.invalidExpireTime("getex"));
+                return;
+            }
+        }
+        StringReads.bulk(c.reply(), value);
+        if (options.absoluteExpire() && expireAt <= now) {
+            db.delete(key);
+        } else if (options.hasExpire()) {
+            db.expire(key, expireAt);
+        } else if (options.has(ExtendedOptions.PERSIST)) {
+            db.expire(key, 0);
+        }
+    }
+
+    /** Null for missing keys and for keys of other types. */
+    static void mget(Client c, byte[][] args) {
+        Db db = c.db();
+        ReplyWriter reply = c.reply();
+        reply.array(args.length - 1);
+        for (int j = 1; j < args.length; j++) {
+            Object value = StringReads.lookupRead(c, db, args[j]);
+            if (value != null && StringValues.isString(value)) {
+                StringReads.bulk(reply, value);
+            } else {
+                reply.nullBulk();
+            }
+        }
+    }
+
+    static void strlen(Client c, byte[][] args) {
+        Object value = StringReads.lookupRead(c, c.db(), args[1]);
+        if (value == null) {
+            c.reply().integer(0);
+        } else if (StringValues.isString(value)) {
+            c.reply().integer(StringValues.length(value));
+        } else {
+            c.error(Errors.WRONGTYPE);
+        }
+    }
+
+    /** GETRANGE and SUBSTR: inclusive offsets, negative ones from the end, clamped to the string. */
+    static void getrange(Client c, byte[][] args) {
+        long start;
+        long end;
+        try {
+            start = Numbers.parseLong(args[2]);
+            end = Numbers.parseLong(args[3]);
+        } catch (Numbers.NotANumber e) {
+            c.error(Errors.NOT_INTEGER);
+            return;
+        }
+        Object value = StringReads.lookupRead(c, c.db(), args[1]);
+        if (value == null) {
+            c.reply().bulk(EMPTY);
+            return;
+        }
+        if (!StringValues.isString(value)) {
+            c.error(Errors.WRONGTYPE);
+            return;
+        }
+        long length = StringValues.length(value);
+        if (start < 0 && end < 0 && start > end) {
+            c.reply().bulk(EMPTY);
+            return;
+        }
+        if (start < 0) {
+            start += length;
+        }
+        if (end < 0) {
+            end += length;
+        }
+        start = Math.max(start, 0);
+        end = Math.max(end, 0);
+        if (end >= length) {
+            end = length - 1;
+        }
+        if (start > end || length == 0) {
+            c.reply().bulk(EMPTY);
+        } else {
+            c.reply().bulk(StringValues.array(value), (int) start, (int) (end - start + 1));
+        }
+    }
+}
