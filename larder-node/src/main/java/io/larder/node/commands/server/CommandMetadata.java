@@ -46,8 +46,13 @@ final class CommandMetadata {
         spec.tips().forEach(out::bulk);
         out.set(spec.keySpecs().size());
         spec.keySpecs().forEach(ks -> writeKeySpec(out, ks));
-        out.array(spec.subcommands().size());
-        spec.subcommands().values().forEach(sub -> writeInfo(out, sub));
+        // Redis replies an empty set, not an empty array, when there are no subcommands.
+        if (spec.subcommands().isEmpty()) {
+            out.set(0);
+        } else {
+            out.array(spec.subcommands().size());
+            spec.subcommands().values().forEach(sub -> writeInfo(out, sub));
+        }
     }
 
     /** Command flags in Redis's spelling and order. */

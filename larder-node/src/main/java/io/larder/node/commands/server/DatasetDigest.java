@@ -44,7 +44,7 @@ final class DatasetDigest {
                 byte[] digest = new byte[20];
                 mix(digest, key);
                 xorValue(digest, value, db.expiry(key) > 0);
-                xor(result, digest);
+                xor(result, sha1(digest));
             }
         }
         return result;
@@ -81,6 +81,7 @@ final class DatasetDigest {
         System.arraycopy(sha1(digest), 0, digest, 0, 20);
     }
 
+    /** XORs raw bytes (callers pass SHA-1 results: Redis's xorDigest hashes what it folds in). */
     private static void xor(byte[] digest, byte[] other) {
         for (int i = 0; i < 20; i++) {
             digest[i] ^= other[i];
