@@ -150,7 +150,11 @@ public final class ReplyWriter {
         ByteBuf b = out();
         int len = formatLong(value);
         b.writeByte('$');
-        writeLong(b, len);
+        // The length (at most 20) is written by hand: writeLong would overwrite the value's digits.
+        if (len >= 10) {
+            b.writeByte('0' + len / 10);
+        }
+        b.writeByte('0' + len % 10);
         b.writeBytes(CRLF);
         b.writeBytes(digits, digits.length - len, len);
         b.writeBytes(CRLF);
