@@ -154,6 +154,17 @@ class InfoFieldsTest {
     }
 
     @Test
+    void resp3RepliesVerbatimText() throws IOException {
+        assumeTrue(larder.node().commands().get("hello") != null, "HELLO is not registered in this build");
+        try (RawClient c = new RawClient(larder.port())) {
+            c.call("HELLO", "3");
+            Resp reply = Resp.parse(c.call("INFO", "server"));
+            assertThat(reply.header()).startsWith("=");
+            assertThat(reply.payload()).startsWith("txt:# Server\r\nredis_version:");
+        }
+    }
+
+    @Test
     void instantaneousOpsFollowsTheLoad() throws Exception {
         try (RawClient c = new RawClient(larder.port())) {
             long until = System.currentTimeMillis() + 1200;
