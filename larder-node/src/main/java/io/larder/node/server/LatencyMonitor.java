@@ -17,11 +17,12 @@ import java.util.Map;
 public final class LatencyMonitor {
     static final int HISTORY = 160;
 
-    private final ServerConfig config;
+    /** Looked up once: the threshold is read after every command. Null if no such parameter is defined. */
+    private final ConfigParam thresholdParam;
     private final Map<String, Series> events = new LinkedHashMap<>();
 
     public LatencyMonitor(ServerConfig config) {
-        this.config = config;
+        this.thresholdParam = config.find("latency-monitor-threshold");
     }
 
     /** One spike: when (unix seconds) and how long (milliseconds). */
@@ -44,8 +45,7 @@ public final class LatencyMonitor {
 
     /** Milliseconds; 0 when the monitor is off (also when the parameter is not defined). */
     public long threshold() {
-        ConfigParam p = config.find("latency-monitor-threshold");
-        return p == null ? 0 : p.asLong();
+        return thresholdParam == null ? 0 : thresholdParam.asLong();
     }
 
     /** Records a command's duration under "command" or "fast-command", as Redis's call() does. */
