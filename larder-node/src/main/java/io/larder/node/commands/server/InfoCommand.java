@@ -1,6 +1,8 @@
 package io.larder.node.commands.server;
 
 import io.larder.engine.keyspace.Db;
+import io.larder.engine.keyspace.Dict;
+import io.larder.engine.keyspace.HashSlot;
 import io.larder.engine.keyspace.Keyspace;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.config.ConfigParam;
@@ -39,6 +41,7 @@ final class InfoCommand {
     private static final String ZERO_ID = "0".repeat(40);
     private static final long PAGE_SIZE = 4096;
     private static final long CLOCK_TICKS_PER_SECOND = 100;
+    private static final int TTL_SAMPLES = 256;
 
     private InfoCommand() {
     }
@@ -408,10 +411,43 @@ final class InfoCommand {
             Db db = keyspace.db(i);
             long keys = db.size();
             if (keys > 0) {
-                // avg_ttl: Redis estimates it while sampling expires; Larder does not estimate it yet.
-                s.add("db" + i, "keys=" + keys + ",expires=" + db.volatileSize() + ",avg_ttl=0");
+                long expires = db.volatileSize();
+                s.add("db" + i, "keys=" + keys + ",expires=" + expires + ",avg_ttl="
+                        + (expires == 0 ? 0 : averageTtl(keyspace, db)));
             }
         }
+    }
+
+    /**
+     * Average remaining TTL in milliseconds over a sample of keys with a TTL, like the estimate Redis keeps
+     * from its expire cycle's samples: slots are visited from a random one, one stripe lock at a time.
+     */
+    private static long averageTtl(Keyspace keyspace, Db db) {
+        long now = keyspace.clock().millis();
+        long[] sumAndCount = new long[2];
+        int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(HashSlot.COUNT);
+        for (int n = 0; n < HashSlot.COUNT && sumAndCount[1] < TTL_SAMPLES; n++) {
+            int slot = (start + n) % HashSlot.COUNT;
+            Dict dict = db.slot(slot);
+            if (dict == null || dict.volatileCount() == 0) {
+                continue;
+            }
+            int stripe = Keyspace.stripeOf(slot);
+            keyspace.lockStripe(stripe);
+            try {
+                dict.forEach((d, cell) -> {
+                    long at = d.expiryAt(cell);
+                    if (at > now) {
+                        sumAndCount[0] += at - now;
+                        sumAndCount[1]++;
+                    }
+                    return sumAndCount[1] < TTL_SAMPLES;
+                });
+            } finally {
+                keyspace.unlockStripe(stripe);
+            }
+        }
+        return sumAndCount[1] == 0 ? 0 : sumAndCount[0] / sumAndCount[1];
     }
 
     /** Redis 7.2's "debug" section, shown only when asked for by name. */

@@ -154,6 +154,28 @@ class InfoFieldsTest {
     }
 
     @Test
+    void averageTtlIsEstimatedFromKeysWithATtl() throws Exception {
+        try (LarderServer fresh = LarderServer.start(); RawClient c = new RawClient(fresh.port())) {
+            c.call("SET", "a", "1");
+            c.call("SET", "b", "2");
+            c.call("SET", "c", "3");
+            io.larder.engine.keyspace.Keyspace keyspace = fresh.node().keyspace();
+            long now = System.currentTimeMillis();
+            keyspace.lockAll();
+            try {
+                keyspace.db(0).expire("a".getBytes(), now + 100_000);
+                keyspace.db(0).expire("b".getBytes(), now + 300_000);
+            } finally {
+                keyspace.unlockAll();
+            }
+            String line = Resp.parse(c.call("INFO", "keyspace")).payload().split("\r\n")[1];
+            assertThat(line).startsWith("db0:keys=3,expires=2,avg_ttl=");
+            long avg = Long.parseLong(line.substring(line.lastIndexOf('=') + 1));
+            assertThat(avg).isBetween(195_000L, 200_000L);
+        }
+    }
+
+    @Test
     void resp3RepliesVerbatimText() throws IOException {
         assumeTrue(larder.node().commands().get("hello") != null, "HELLO is not registered in this build");
         try (RawClient c = new RawClient(larder.port())) {
