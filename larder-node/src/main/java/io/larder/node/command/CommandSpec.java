@@ -31,6 +31,7 @@ public final class CommandSpec {
     private final String summary;
     private final String complexity;
     private final KeyFinder keyFinder;
+    private final KeyFlags keyFlags;
     private final Command handler;
     private final boolean wholeKeyspace;
     private final Map<String, CommandSpec> subcommands = new TreeMap<>();
@@ -61,6 +62,7 @@ public final class CommandSpec {
         this.summary = b.summary;
         this.complexity = b.complexity;
         this.keyFinder = b.keyFinder;
+        this.keyFlags = b.keyFlags;
         this.handler = b.handler;
         this.wholeKeyspace = b.wholeKeyspace;
         for (Builder sub : b.subcommands) {
@@ -105,6 +107,9 @@ public final class CommandSpec {
     public String complexity() { return complexity; }
 
     public Command handler() { return handler; }
+
+    /** Argument-dependent key flags, or null when the key specs' flags are exact. */
+    public KeyFlags keyFlags() { return keyFlags; }
 
     public CommandSpec parent() { return parent; }
 
@@ -245,6 +250,7 @@ public final class CommandSpec {
         private String summary = "";
         private String complexity = "";
         private KeyFinder keyFinder;
+        private KeyFlags keyFlags;
         private Command handler;
         private boolean wholeKeyspace;
         private final java.util.ArrayList<Builder> subcommands = new java.util.ArrayList<>();
@@ -306,6 +312,12 @@ public final class CommandSpec {
 
         public Builder keyFinder(KeyFinder finder) {
             this.keyFinder = finder;
+            return this;
+        }
+
+        /** For commands with {@code variable_flags} key specs: the flags each key has in a given command line. */
+        public Builder keyFlags(KeyFlags keyFlags) {
+            this.keyFlags = keyFlags;
             return this;
         }
 

@@ -186,7 +186,7 @@ final class CommandCommand {
         /**
          * Keys by the command's key specs, as Redis prefers; when a spec cannot describe the line (keys after
          * a count that is out of range, "unknown" specs, flags that vary with the arguments) by the legacy
-         * positions or the command's key finder instead.
+         * positions or the command's key finder instead, with the command's {@code keyFlags} when it has them.
          */
         static List<KeyRef> find(CommandSpec spec, byte[][] argv) {
             List<KeySpec> specs = spec.keySpecs();
@@ -205,7 +205,8 @@ final class CommandCommand {
             List<KeyRef> out = new ArrayList<>();
             for (int p : spec.keyPositions(argv)) {
                 if (p < argv.length) {
-                    List<String> flags = bySpecs.stream().filter(k -> k.position() == p).findFirst()
+                    List<String> flags = spec.keyFlags() != null ? spec.keyFlags().flags(argv, p)
+                            : bySpecs.stream().filter(k -> k.position() == p).findFirst()
                             .map(KeyRef::flags).orElse(fallbackFlags);
                     out.add(new KeyRef(p, flags));
                 }

@@ -220,6 +220,22 @@ class ServerCommandsTest {
     }
 
     @Test
+    void getKeysAndFlagsUsesArgumentDependentFlags() throws Exception {
+        try (LarderServer larder = LarderServer.start(); RawClient c = new RawClient(larder.port())) {
+            // A command like SET, whose key flags depend on a GET argument, as Redis's setGetKeys reports them.
+            larder.node().commands().register(io.larder.node.command.CommandSpec.builder("flagtest", -3)
+                    .flags("write").keys(1, 1, 1).acl("write slow")
+                    .keySpecs(io.larder.node.command.CommandSpec.KeySpec.range("RW access update variable_flags", 1, 0, 1, 0))
+                    .keyFlags((args, pos) -> args.length > 3 ? List.of("RW", "access", "update") : List.of("OW", "update"))
+                    .handler((cl, a) -> cl.reply().ok()).build());
+            assertThat(c.callText("COMMAND", "GETKEYSANDFLAGS", "flagtest", "k", "v"))
+                    .isEqualTo("*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+OW\r\n+update\r\n");
+            assertThat(c.callText("COMMAND", "GETKEYSANDFLAGS", "flagtest", "k", "v", "get"))
+                    .isEqualTo("*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+update\r\n");
+        }
+    }
+
+    @Test
     void timeAndLastsave() throws Exception {
         try (LarderServer larder = LarderServer.start(); RawClient c = new RawClient(larder.port())) {
             long before = System.currentTimeMillis() / 1000;
