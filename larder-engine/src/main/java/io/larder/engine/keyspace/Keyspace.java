@@ -115,6 +115,11 @@ public final class Keyspace {
         databases[a].swapContents(databases[b]);
     }
 
+    /** Empties one database; the caller holds every stripe. */
+    public void flush(int index) {
+        databases[index].clear();
+    }
+
     /** Empties every database; the caller holds every stripe. */
     public void flushAll() {
         for (Db db : databases) {

@@ -1,5 +1,7 @@
 package io.larder.node.command;
 
+import org.HdrHistogram.AtomicHistogram;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,6 +31,7 @@ public final class CommandSpec {
     private final String summary;
     private final String complexity;
     private final KeyFinder keyFinder;
+    private final KeyFlags keyFlags;
     private final Command handler;
     private final boolean wholeKeyspace;
     private final Map<String, CommandSpec> subcommands = new TreeMap<>();
@@ -38,6 +41,9 @@ public final class CommandSpec {
     final LongAdder micros = new LongAdder();
     final LongAdder rejectedCalls = new LongAdder();
     final LongAdder failedCalls = new LongAdder();
+    /** Created on the first call so commands never used cost no histogram memory. */
+    private volatile AtomicHistogram latency;
+    private static final long LATENCY_MAX_NANOS = 1_000_000_000L;
 
     CommandSpec(Builder b, CommandSpec parent) {
         this.name = b.name.toLowerCase(Locale.ROOT);
@@ -56,6 +62,7 @@ public final class CommandSpec {
         this.summary = b.summary;
         this.complexity = b.complexity;
         this.keyFinder = b.keyFinder;
+        this.keyFlags = b.keyFlags;
         this.handler = b.handler;
         this.wholeKeyspace = b.wholeKeyspace;
         for (Builder sub : b.subcommands) {
@@ -101,6 +108,9 @@ public final class CommandSpec {
 
     public Command handler() { return handler; }
 
+    /** Argument-dependent key flags, or null when the key specs' flags are exact. */
+    public KeyFlags keyFlags() { return keyFlags; }
+
     public CommandSpec parent() { return parent; }
 
     public Map<String, CommandSpec> subcommands() { return subcommands; }
@@ -143,6 +153,24 @@ public final class CommandSpec {
     public void recordCall(long elapsedMicros) {
         calls.increment();
         micros.add(elapsedMicros);
+        AtomicHistogram h = latency;
+        if (h == null) {
+            h = createLatencyHistogram();
+        }
+        // Redis records nanoseconds (its microsecond measurement times 1000), clamped to the histogram's range.
+        h.recordValue(Math.min(LATENCY_MAX_NANOS, Math.max(1, elapsedMicros * 1000)));
+    }
+
+    private synchronized AtomicHistogram createLatencyHistogram() {
+        if (latency == null) {
+            latency = new AtomicHistogram(1, LATENCY_MAX_NANOS, 2);
+        }
+        return latency;
+    }
+
+    /** Call latencies in nanoseconds (INFO latencystats, LATENCY HISTOGRAM), or null before the first call. */
+    public AtomicHistogram latencyHistogram() {
+        return latency;
     }
 
     public void recordRejected() {
@@ -158,6 +186,10 @@ public final class CommandSpec {
         micros.reset();
         rejectedCalls.reset();
         failedCalls.reset();
+        AtomicHistogram h = latency;
+        if (h != null) {
+            h.reset();
+        }
         subcommands.values().forEach(CommandSpec::resetStats);
     }
 
@@ -168,7 +200,25 @@ public final class CommandSpec {
      * ({@code index} or {@code keyword}) and how keys are found from there ({@code range} or {@code keynum}).
      */
     public record KeySpec(List<String> flags, String beginType, int beginIndex, String beginKeyword, int keywordStartFrom,
-                          String findType, int lastKeyOrKeyNumIndex, int keyStepOrFirstKey, int limitOrKeyStep) {
+                          String findType, int lastKeyOrKeyNumIndex, int keyStepOrFirstKey, int limitOrKeyStep,
+                          String notes) {
+        public KeySpec(List<String> flags, String beginType, int beginIndex, String beginKeyword, int keywordStartFrom,
+                       String findType, int lastKeyOrKeyNumIndex, int keyStepOrFirstKey, int limitOrKeyStep) {
+            this(flags, beginType, beginIndex, beginKeyword, keywordStartFrom, findType, lastKeyOrKeyNumIndex,
+                    keyStepOrFirstKey, limitOrKeyStep, null);
+        }
+
+        /** Keys Redis cannot locate from the arguments' shape (SORT's BY/GET/STORE): begin and find are "unknown". */
+        public static KeySpec unknown(String flags) {
+            return new KeySpec(List.of(flags.split(" ")), "unknown", 0, null, 0, "unknown", 0, 0, 0, null);
+        }
+
+        /** The same spec with Redis's explanatory note, which COMMAND INFO reports. */
+        public KeySpec withNotes(String text) {
+            return new KeySpec(flags, beginType, beginIndex, beginKeyword, keywordStartFrom, findType,
+                    lastKeyOrKeyNumIndex, keyStepOrFirstKey, limitOrKeyStep, text);
+        }
+
         /** The common case: keys at fixed positions found by index and range. */
         public static KeySpec range(String flags, int index, int lastKey, int step, int limit) {
             return new KeySpec(List.of(flags.split(" ")), "index", index, null, 0, "range", lastKey, step, limit);
@@ -200,6 +250,7 @@ public final class CommandSpec {
         private String summary = "";
         private String complexity = "";
         private KeyFinder keyFinder;
+        private KeyFlags keyFlags;
         private Command handler;
         private boolean wholeKeyspace;
         private final java.util.ArrayList<Builder> subcommands = new java.util.ArrayList<>();
@@ -261,6 +312,12 @@ public final class CommandSpec {
 
         public Builder keyFinder(KeyFinder finder) {
             this.keyFinder = finder;
+            return this;
+        }
+
+        /** For commands with {@code variable_flags} key specs: the flags each key has in a given command line. */
+        public Builder keyFlags(KeyFlags keyFlags) {
+            this.keyFlags = keyFlags;
             return this;
         }
 

@@ -67,6 +67,8 @@ public final class ServerConfig {
         add("notify-keyspace-events", ConfigType.STRING, "", true);
         add("unixsocket", ConfigType.STRING, "", false);
         add("unixsocketperm", ConfigType.integer(0, 0777), "0", false);
+        add("enable-debug-command", ConfigType.oneOf("no", "yes", "local"), "no", false);
+        add("latency-monitor-threshold", ConfigType.integer(0, Long.MAX_VALUE), "0", true);
     }
 
     /** Registers a parameter; used by later subsystems to add theirs. */

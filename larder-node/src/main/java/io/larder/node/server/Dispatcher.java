@@ -70,6 +70,7 @@ public final class Dispatcher {
         node.stats().commandsProcessed.increment();
         client.lastCommand(spec.fullName());
         slowLog.offer(client, args, micros);
+        node.latencyMonitor().commandFinished(spec.hasFlag("fast"), micros);
     }
 
     private void runLocked(CommandSpec spec, Client client, byte[][] args) {

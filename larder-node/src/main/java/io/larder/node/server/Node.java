@@ -21,20 +21,25 @@ public final class Node {
     private final CommandTable commands = new CommandTable();
     private final ServerStats stats = new ServerStats();
     private final SlowLog slowLog;
+    private final LatencyMonitor latencyMonitor;
     private final Map<Long, Client> clients = new ConcurrentHashMap<>();
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final long startMillis = System.currentTimeMillis();
     private final String runId;
+    private final String replicationId;
     private volatile NodeServer server;
 
     public Node(ServerConfig config, Clock clock) {
         this.config = config;
         this.slowLog = new SlowLog(config);
+        this.latencyMonitor = new LatencyMonitor(config);
         this.keyspace = new Keyspace(config.databases.asInt(), clock);
         this.keyspace.listener((db, key) -> stats.expiredKeys.increment());
         byte[] id = new byte[20];
         new java.security.SecureRandom().nextBytes(id);
         this.runId = java.util.HexFormat.of().formatHex(id);
+        new java.security.SecureRandom().nextBytes(id);
+        this.replicationId = java.util.HexFormat.of().formatHex(id);
         Commands.registerAll(commands);
     }
 
@@ -50,8 +55,16 @@ public final class Node {
 
     public long startMillis() { return startMillis; }
 
+    public LatencyMonitor latencyMonitor() { return latencyMonitor; }
+
+    /** Unix seconds of the last successful save (LASTSAVE, rdb_last_save_time); the start time until persistence exists. */
+    public long lastSaveSeconds() { return startMillis / 1000; }
+
     /** 40 hex characters, new at every start, as Redis's run_id. */
     public String runId() { return runId; }
+
+    /** 40 hex characters: the replication history id INFO reports as master_replid. */
+    public String replicationId() { return replicationId; }
 
     public Collection<Client> clients() { return clients.values(); }
 

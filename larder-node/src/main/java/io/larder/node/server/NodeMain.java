@@ -42,6 +42,7 @@ public final class NodeMain {
         }
         Node node = new Node(config, Clock.SYSTEM);
         NodeServer server = new NodeServer(node);
+        server.exitAction(() -> System.exit(0));
         List<InetSocketAddress> bound;
         try {
             bound = server.start();

@@ -35,6 +35,9 @@ public final class NodeServer implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private final ScheduledExecutorService cron;
     private final ActiveExpiry activeExpiry;
+    private volatile boolean activeExpireEnabled = true;
+    private volatile Runnable exitAction = () -> { };
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     public NodeServer(Node node) {
         this.node = node;
@@ -105,8 +108,15 @@ public final class NodeServer implements AutoCloseable {
         try {
             // Like Redis's slow cycle: at most a quarter of each tick.
             long periodNanos = 1_000_000_000L / Math.max(1, node.config().hz.asInt());
-            activeExpiry.run(System.nanoTime() + periodNanos / 4);
+            if (activeExpireEnabled) {
+                long start = System.nanoTime();
+                activeExpiry.run(start + periodNanos / 4);
+                node.latencyMonitor().addSampleIfNeeded("expire-cycle", (System.nanoTime() - start) / 1_000_000);
+            }
             closeIdleClients();
+            node.stats().sampleInstantaneous(System.currentTimeMillis());
+            Runtime rt = Runtime.getRuntime();
+            node.stats().notePeakMemory(rt.totalMemory() - rt.freeMemory());
         } catch (RuntimeException e) {
             // The cron must keep running; a failure here is logged and the next tick tries again.
             System.err.println("cron: " + e);
@@ -126,8 +136,37 @@ public final class NodeServer implements AutoCloseable {
         }
     }
 
+    /** DEBUG SET-ACTIVE-EXPIRE: with false the cron stops deleting expired keys (lookups still do). */
+    public void activeExpire(boolean enabled) {
+        this.activeExpireEnabled = enabled;
+    }
+
+    public boolean activeExpire() {
+        return activeExpireEnabled;
+    }
+
+    /** What SHUTDOWN does after the server closed: NodeMain exits the process; embedded servers need not. */
+    public void exitAction(Runnable action) {
+        this.exitAction = action;
+    }
+
+    /**
+     * SHUTDOWN: closes every connection and listener, then runs the exit action. Runs on its own thread
+     * because the caller is an event loop that the close waits for.
+     */
+    public void shutdown() {
+        Thread t = new Thread(() -> {
+            close();
+            exitAction.run();
+        }, "larder-shutdown");
+        t.start();
+    }
+
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         cron.shutdownNow();
         for (Channel ch : listeners) {
             ch.close().syncUninterruptibly();

@@ -39,8 +39,9 @@ class DifferentialTest {
     @BeforeAll
     void start() throws Exception {
         assumeTrue(RedisServerProcess.available(), "redis-server is not installed (apt-get install redis-server)");
-        redis = RedisServerProcess.start();
-        larder = LarderServer.start();
+        // DEBUG is refused by default on both; the scripts exercise it.
+        redis = RedisServerProcess.start("--enable-debug-command", "yes");
+        larder = LarderServer.start("--enable-debug-command", "yes");
     }
 
     @AfterAll

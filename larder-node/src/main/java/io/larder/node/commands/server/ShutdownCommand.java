@@ -1,0 +1,67 @@
+package io.larder.node.commands.server;
+
+import io.larder.node.command.CommandSpec;
+import io.larder.node.commands.Errors;
+import io.larder.node.server.Client;
+import io.larder.node.server.NodeServer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. There is no persistence yet, so nothing is saved and there
+ * is never a shutdown in progress to abort: the node closes its connections and listeners and exits.
+ */
+final class ShutdownCommand {
+    private ShutdownCommand() {
+    }
+
+    record Options(boolean noSave, boolean save, boolean now, boolean force, boolean abort) {
+        /** Null on an unknown word or a combination Redis rejects. */
+        static Options parse(byte[][] args) {
+            boolean noSave = false, save = false, now = false, force = false, abort = false;
+            for (int i = 1; i < args.length; i++) {
+                switch (new String(args[i], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT)) {
+                    case "nosave" -> noSave = true;
+                    case "save" -> save = true;
+                    case "now" -> now = true;
+                    case "force" -> force = true;
+                    case "abort" -> abort = true;
+                    default -> {
+                        return null;
+                    }
+                }
+            }
+            if (abort && (noSave || save || now || force) || noSave && save) {
+                return null;
+            }
+            return new Options(noSave, save, now, force, abort);
+        }
+    }
+
+    static CommandSpec build() {
+        return CommandSpec.builder("shutdown", -1).flags("admin noscript loading stale no-multi allow-busy")
+                .acl("admin slow dangerous").group("server").since("1.0.0")
+                .complexity("O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)")
+                .summary("Stops the server").handler(ShutdownCommand::shutdown).build();
+    }
+
+    private static void shutdown(Client c, byte[][] args) {
+        Options options = Options.parse(args);
+        if (options == null) {
+            c.error(Errors.SYNTAX);
+            return;
+        }
+        if (options.abort()) {
+            c.error("ERR No shutdown in progress.");
+            return;
+        }
+        NodeServer server = c.node().server();
+        if (server == null) {
+            c.error("ERR Errors trying to SHUTDOWN. Check logs.");
+            return;
+        }
+        // Like Redis, no reply: the client sees the connection close.
+        server.shutdown();
+    }
+}
