@@ -8,7 +8,7 @@ import io.larder.node.server.Client;
 
 /** OBJECT ENCODING, FREQ, IDLETIME, REFCOUNT and HELP. None of them counts as an access to the key. */
 final class ObjectCommand {
-    private static final String LRU_SELECTED = "ERR An LFU maxmemory policy is selected, idle time not tracked. "
+    private static final String LFU_SELECTED = "ERR An LFU maxmemory policy is selected, idle time not tracked. "
             + "Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
     private static final String LFU_NOT_SELECTED = "ERR An LFU maxmemory policy is not selected, access frequency "
             + "not tracked. Please note that when switching between policies at runtime LRU and LFU data will take "
@@ -88,7 +88,7 @@ final class ObjectCommand {
             return;
         }
         if (lfuPolicy(c)) {
-            c.error(LRU_SELECTED);
+            c.error(LFU_SELECTED);
             return;
         }
         Keyspace keyspace = c.node().keyspace();
