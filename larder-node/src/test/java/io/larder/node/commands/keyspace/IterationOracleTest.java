@@ -78,6 +78,35 @@ class IterationOracleTest {
         }
     }
 
+    /** Random patterns over a small alphabet rich in glob syntax, against keys over the same alphabet. */
+    @Test
+    void randomPatternsMatchLikeRedis() throws IOException {
+        String alphabet = "ab*?[]^-\\";
+        Random random = new Random(11);
+        try (RawClient redisDb = new RawClient(redis.port()); RawClient larderDb = new RawClient(larder.port())) {
+            redisDb.call("SELECT", "5");
+            larderDb.call("SELECT", "5");
+            for (int i = 0; i < 300; i++) {
+                String key = randomString(random, alphabet, 5);
+                redisDb.call("SET", key, "v");
+                larderDb.call("SET", key, "v");
+            }
+            for (int i = 0; i < 2000; i++) {
+                String pattern = randomString(random, alphabet, 7);
+                assertThat(keys(larderDb, pattern)).as("KEYS %s", pattern).isEqualTo(keys(redisDb, pattern));
+            }
+        }
+    }
+
+    private static String randomString(Random random, String alphabet, int maxLength) {
+        StringBuilder s = new StringBuilder();
+        int length = random.nextInt(maxLength + 1);
+        for (int i = 0; i < length; i++) {
+            s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return s.toString();
+    }
+
     @Test
     void fullScansReturnTheSameSetsAsRedis() throws IOException {
         for (String[] options : List.of(new String[] {}, new String[] {"COUNT", "1"}, new String[] {"COUNT", "7"},
