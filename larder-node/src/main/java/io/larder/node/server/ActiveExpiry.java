@@ -21,6 +21,8 @@ final class ActiveExpiry {
     static final int MIN_SAMPLES = 16;
     static final int STALE_PERCENT = 10;
     static final int CELLS_PER_LOCK = 32;
+    /** Bounds a sample in a big table whose keys mostly have no TTL. */
+    static final int CELLS_PER_SAMPLE = 1024;
 
     private final Keyspace keyspace;
     private int dbCursor;
@@ -44,7 +46,7 @@ final class ActiveExpiry {
             examined += sample.examined;
             expired += sample.expired;
             if (sample.examined == 0) {
-                break; // a whole turn over the keyspace found no key with a TTL
+                break; // nothing with a TTL within reach: a whole turn, or a long run of persistent keys
             }
             boolean fewStale = sample.expired * 100L <= (long) sample.examined * STALE_PERCENT;
             if (samples >= MIN_SAMPLES && fewStale || System.nanoTime() - deadlineNanos > 0) {
@@ -54,12 +56,16 @@ final class ActiveExpiry {
         return new Tick(examined, expired);
     }
 
-    /** Walks on until {@value #SAMPLE_KEYS} keys with a TTL were examined or every slot was passed once. */
+    /**
+     * Walks on until {@value #SAMPLE_KEYS} keys with a TTL were examined, {@value #CELLS_PER_SAMPLE} cells were
+     * visited, or every slot was passed once.
+     */
     private Db.ExpiryTally sample() {
         Db.ExpiryTally tally = new Db.ExpiryTally();
         long positions = (long) keyspace.databaseCount() * HashSlot.COUNT;
         long passed = 0;
-        while (tally.examined < SAMPLE_KEYS && passed <= positions) {
+        int cells = 0;
+        while (tally.examined < SAMPLE_KEYS && passed <= positions && cells < CELLS_PER_SAMPLE) {
             Db db = keyspace.db(dbCursor);
             int stripe = position / Keyspace.SLOTS_PER_STRIPE;
             if (cell == 0 && !db.stripeHasVolatile(stripe)) {
@@ -70,6 +76,7 @@ final class ActiveExpiry {
             }
             int slot = Keyspace.slotAtPosition(position);
             int next;
+            cells += CELLS_PER_LOCK;
             keyspace.lockStripe(stripe);
             try {
                 next = db.expireCells(slot, cell, CELLS_PER_LOCK, keyspace.clock().millis(), tally);

@@ -115,6 +115,24 @@ class ActiveExpiryTest {
     }
 
     @Test
+    void aBigTableOfPersistentKeysDoesNotStallATick() {
+        for (int i = 0; i < 100_000; i++) {
+            put(0, "{one}" + i, i == 99_999 ? 5 : 0); // one slot, one key with a TTL somewhere in it
+        }
+        now.addAndGet(5);
+        ActiveExpiry.Tick tick = expiry.run(farDeadline());
+        assertThat(tick.expired()).isLessThanOrEqualTo(1);
+        // Ticks resume where they stopped: the key goes within one pass over the table's cells.
+        long ticksForOnePass = 2 * 131_072 / ActiveExpiry.CELLS_PER_SAMPLE + 2;
+        long expired = tick.expired();
+        for (long t = 0; t < ticksForOnePass && expired == 0; t++) {
+            expired += expiry.run(farDeadline()).expired();
+        }
+        assertThat(expired).isEqualTo(1);
+        assertThat(keyspace.db(0).size()).isEqualTo(99_999);
+    }
+
+    @Test
     void keysThatExpireLaterSurviveATick() {
         put(0, "soon", 10);
         put(0, "later", 20);
