@@ -12,6 +12,8 @@ public final class Db {
     private Dict[] slots = new Dict[HashSlot.COUNT];
     /** Key count per stripe, written under that stripe's lock, summed for DBSIZE. */
     private long[] stripeSizes = new long[Keyspace.STRIPES];
+    /** Keys with a TTL per stripe, so the active expire cycle skips stripes that have none. */
+    private long[] stripeVolatile = new long[Keyspace.STRIPES];
 
     Db(Keyspace keyspace, int index) {
         this.keyspace = keyspace;
@@ -78,12 +80,12 @@ public final class Db {
         if (i < 0) {
             i = dict.insert(key, hash, value, keyspace.lruClock());
             stripeSizes[Keyspace.stripeOf(slot)]++;
-            dict.setExpiryAt(i, expireAt);
+            setExpiry(dict, i, slot, expireAt);
         } else {
             dict.setValueAt(i, value);
             dict.setAccessAt(i, keyspace.lruClock());
             if (!keepTtl) {
-                dict.setExpiryAt(i, expireAt);
+                setExpiry(dict, i, slot, expireAt);
             }
         }
     }
@@ -141,7 +143,7 @@ public final class Db {
             deleteExpired(dict, i, slot);
             return false;
         }
-        dict.setExpiryAt(i, expireAt);
+        setExpiry(dict, i, slot, expireAt);
         return true;
     }
 
@@ -171,12 +173,18 @@ public final class Db {
     /** Keys with a TTL (the {@code expires=} figure of INFO keyspace). */
     public long volatileSize() {
         long total = 0;
-        for (Dict d : slots) {
-            if (d != null) {
-                total += d.volatileCount();
-            }
+        for (long n : stripeVolatile) {
+            total += n;
         }
         return total;
+    }
+
+    /**
+     * True when the stripe may hold keys with a TTL in this database. Read without the stripe's lock by the
+     * active expire cycle, which only uses it to skip work.
+     */
+    public boolean stripeHasVolatile(int stripe) {
+        return stripeVolatile[stripe] != 0;
     }
 
     /** The table of one slot, or null when the slot never held a key in this database. */
@@ -191,24 +199,81 @@ public final class Db {
 
     /** Removes expired keys of one slot; the caller holds its stripe. Returns how many were removed. */
     public int expireSlot(int slot, long now) {
+        ExpiryTally tally = new ExpiryTally();
+        expireCells(slot, 0, Integer.MAX_VALUE, now, tally);
+        return tally.expired;
+    }
+
+    /**
+     * Examines up to {@code maxCells} cells of one slot's table starting at cell {@code from}, deleting the
+     * expired keys it meets; the caller holds the slot's stripe. Returns the cell to continue from, or -1 when
+     * the end of the table was reached. A resize between calls only makes the walk revisit or miss some cells,
+     * which a later pass (or lazy expiry on access) makes up for.
+     */
+    public int expireCells(int slot, int from, int maxCells, long now, ExpiryTally tally) {
         Dict dict = slots[slot];
         if (dict == null || dict.volatileCount() == 0) {
-            return 0;
+            return -1;
         }
-        int removed = 0;
-        for (int i = 0; i < dict.capacity(); ) {
-            byte[] k = dict.keyAt(i);
-            if (k != null) {
+        int i = from;
+        for (int visited = 0; visited < maxCells; visited++) {
+            if (i >= dict.capacity()) {
+                return -1;
+            }
+            if (dict.keyAt(i) != null) {
                 long at = dict.expiryAt(i);
-                if (at != 0 && at <= now) {
-                    deleteExpired(dict, i, slot);
-                    removed++;
-                    continue; // backward shift may have moved another entry into cell i
+                if (at != 0) {
+                    tally.examined++;
+                    if (at <= now) {
+                        deleteExpired(dict, i, slot);
+                        tally.expired++;
+                        continue; // backward shift may have moved another entry into cell i
+                    }
                 }
             }
             i++;
         }
-        return removed;
+        return i < dict.capacity() ? i : -1;
+    }
+
+    /** What an expiry pass looked at: keys with a TTL examined, and how many of them had expired. */
+    public static final class ExpiryTally {
+        public int examined;
+        public int expired;
+    }
+
+    /**
+     * A live key chosen at random, weighted by the number of keys per stripe and slot, or null when the
+     * database is empty; the caller holds every stripe. Expired keys met on the way are removed, together with
+     * the rest of their slot's expired keys, so that a database full of stale keys still ends quickly.
+     */
+    public byte[] randomKey() {
+        var random = Keyspace.random();
+        long now = keyspace.clock().millis();
+        while (true) {
+            long total = size();
+            if (total == 0) {
+                return null;
+            }
+            long r = random.nextLong(total);
+            int stripe = 0;
+            while (r >= stripeSizes[stripe]) {
+                r -= stripeSizes[stripe];
+                stripe++;
+            }
+            int slot = stripe;
+            while (r >= keysInSlot(slot)) {
+                r -= keysInSlot(slot);
+                slot += Keyspace.STRIPES;
+            }
+            Dict dict = slots[slot];
+            int i = dict.randomCell(random);
+            long at = dict.expiryAt(i);
+            if (at == 0 || at > now) {
+                return dict.keyAt(i);
+            }
+            expireSlot(slot, now); // removes at least the key just drawn
+        }
     }
 
     /** Visits the live keys of one slot; the caller holds its stripe. */
@@ -238,8 +303,21 @@ public final class Db {
     }
 
     private void removeAt(Dict dict, int i, int slot) {
+        int stripe = Keyspace.stripeOf(slot);
+        if (dict.expiryAt(i) != 0) {
+            stripeVolatile[stripe]--;
+        }
         dict.removeAt(i);
-        stripeSizes[Keyspace.stripeOf(slot)]--;
+        stripeSizes[stripe]--;
+    }
+
+    private void setExpiry(Dict dict, int i, int slot, long expireAt) {
+        boolean before = dict.expiryAt(i) != 0;
+        dict.setExpiryAt(i, expireAt);
+        boolean after = expireAt != 0;
+        if (before != after) {
+            stripeVolatile[Keyspace.stripeOf(slot)] += after ? 1 : -1;
+        }
     }
 
     private Dict dictForWrite(int slot) {
@@ -254,6 +332,7 @@ public final class Db {
     void clear() {
         slots = new Dict[HashSlot.COUNT];
         stripeSizes = new long[Keyspace.STRIPES];
+        stripeVolatile = new long[Keyspace.STRIPES];
     }
 
     void swapContents(Db other) {
@@ -263,5 +342,8 @@ public final class Db {
         long[] sizes = stripeSizes;
         stripeSizes = other.stripeSizes;
         other.stripeSizes = sizes;
+        long[] volatiles = stripeVolatile;
+        stripeVolatile = other.stripeVolatile;
+        other.stripeVolatile = volatiles;
     }
 }

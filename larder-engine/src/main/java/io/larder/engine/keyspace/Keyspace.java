@@ -15,6 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Keyspace {
     public static final int STRIPES = 1024;
+    /** Slots {@code s, s + STRIPES, s + 2 * STRIPES ...} share stripe {@code s}. */
+    public static final int SLOTS_PER_STRIPE = HashSlot.COUNT / STRIPES;
 
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
     private final Db[] databases;
@@ -80,6 +82,14 @@ public final class Keyspace {
 
     public static int stripeOf(int slot) {
         return slot & (STRIPES - 1);
+    }
+
+    /**
+     * The slot at a position of the stripe-major walk order (every slot of stripe 0, then of stripe 1 ...),
+     * which lets a walk over all slots take each stripe's lock once.
+     */
+    public static int slotAtPosition(int position) {
+        return position / SLOTS_PER_STRIPE + (position % SLOTS_PER_STRIPE) * STRIPES;
     }
 
     public static int stripeOf(byte[] key) {

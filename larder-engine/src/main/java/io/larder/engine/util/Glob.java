@@ -1,12 +1,28 @@
 package io.larder.engine.util;
 
-/** Redis's glob-style matching (stringmatchlen): {@code * ? [abc] [^a] [a-z] \x}, optionally case-insensitive. */
+/**
+ * Redis's glob-style matching (stringmatchlen): {@code * ? [abc] [^a] [a-z] \x}, optionally case-insensitive.
+ * <p>
+ * Follows Redis to the byte, quirks included: an empty string matches no pattern but the empty one (so
+ * {@code **} does not match the key ""), bytes compare as C's signed {@code char} inside ranges, an unclosed
+ * class ends the pattern, and after a failed {@code *} no earlier {@code *} retries longer matches, which keeps
+ * patterns like {@code *a*a*a*b} linear instead of exponential.
+ */
 public final class Glob {
+    private static final int MAX_NESTING = 1000;
+    private static final int MATCH = 1;
+    private static final int NO_MATCH = 0;
+    /**
+     * A '*' found no match for the rest of the pattern anywhere in the rest of the string: every enclosing '*'
+     * gives up too, as a longer match for it would only start the rest later (Redis's skipLongerMatches).
+     */
+    private static final int NO_MATCH_ANYWHERE = -1;
+
     private Glob() {
     }
 
     public static boolean matches(byte[] pattern, byte[] string, boolean noCase) {
-        return match(pattern, 0, string, 0, noCase, 0);
+        return match(pattern, 0, string, 0, noCase, 0) == MATCH;
     }
 
     /** True for the pattern {@code *}, which callers can skip matching for. */
@@ -14,9 +30,9 @@ public final class Glob {
         return pattern.length == 1 && pattern[0] == '*';
     }
 
-    private static boolean match(byte[] p, int pi, byte[] s, int si, boolean noCase, int depth) {
-        if (depth > 1000) {
-            return false; // Redis caps recursion the same way to bound pathological patterns
+    private static int match(byte[] p, int pi, byte[] s, int si, boolean noCase, int nesting) {
+        if (nesting > MAX_NESTING) {
+            return NO_MATCH;
         }
         while (pi < p.length && si < s.length) {
             switch (p[pi]) {
@@ -25,14 +41,15 @@ public final class Glob {
                         pi++;
                     }
                     if (pi + 1 == p.length) {
-                        return true;
+                        return MATCH;
                     }
-                    for (int k = si; k < s.length; k++) {
-                        if (match(p, pi + 1, s, k, noCase, depth + 1)) {
-                            return true;
+                    for (; si < s.length; si++) {
+                        int rest = match(p, pi + 1, s, si, noCase, nesting + 1);
+                        if (rest != NO_MATCH) {
+                            return rest;
                         }
                     }
-                    return false;
+                    return NO_MATCH_ANYWHERE;
                 }
                 case '?' -> si++;
                 case '[' -> {
@@ -43,20 +60,21 @@ public final class Glob {
                     }
                     boolean matched = false;
                     while (true) {
-                        if (pi < p.length && p[pi] == '\\' && pi + 1 < p.length) {
+                        if (pi + 1 < p.length && p[pi] == '\\') {
                             pi++;
                             if (p[pi] == s[si]) {
                                 matched = true;
                             }
                         } else if (pi >= p.length) {
-                            pi--; // Redis: an unterminated class ends the pattern here
+                            pi--; // an unterminated class ends the pattern
                             break;
                         } else if (p[pi] == ']') {
                             break;
                         } else if (pi + 2 < p.length && p[pi + 1] == '-') {
-                            int start = p[pi] & 0xff;
-                            int end = p[pi + 2] & 0xff;
-                            int c = s[si] & 0xff;
+                            // C's char is signed: bytes >= 0x80 sort below ASCII in a range
+                            int start = p[pi];
+                            int end = p[pi + 2];
+                            int c = s[si];
                             if (start > end) {
                                 int t = start;
                                 start = end;
@@ -80,7 +98,7 @@ public final class Glob {
                         matched = !matched;
                     }
                     if (!matched) {
-                        return false;
+                        return NO_MATCH;
                     }
                     si++;
                 }
@@ -89,29 +107,32 @@ public final class Glob {
                         pi++;
                     }
                     if (!equal(p[pi], s[si], noCase)) {
-                        return false;
+                        return NO_MATCH;
                     }
                     si++;
                 }
                 default -> {
                     if (!equal(p[pi], s[si], noCase)) {
-                        return false;
+                        return NO_MATCH;
                     }
                     si++;
                 }
             }
             pi++;
-        }
-        if (si == s.length) {
-            while (pi < p.length && p[pi] == '*') {
-                pi++;
+            if (si == s.length) {
+                // Trailing stars match the empty rest, but only once something was consumed: Redis never
+                // reaches this point for an empty string.
+                while (pi < p.length && p[pi] == '*') {
+                    pi++;
+                }
+                break;
             }
         }
-        return pi == p.length && si == s.length;
+        return pi == p.length && si == s.length ? MATCH : NO_MATCH;
     }
 
     private static boolean equal(byte a, byte b, boolean noCase) {
-        return a == b || (noCase && lower(a & 0xff) == lower(b & 0xff));
+        return a == b || (noCase && lower(a) == lower(b));
     }
 
     private static int lower(int c) {
