@@ -1,5 +1,6 @@
 package io.larder.node.commands.keyspace;
 
+import io.larder.node.commands.ValueTypes;
 import io.larder.engine.keyspace.Keyspace;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandSpec.KeySpec;
@@ -13,7 +14,6 @@ final class ObjectCommand {
     private static final String LFU_NOT_SELECTED = "ERR An LFU maxmemory policy is not selected, access frequency "
             + "not tracked. Please note that when switching between policies at runtime LRU and LFU data will take "
             + "some time to adjust.";
-    private static final int LRU_CLOCK_MAX = 0xFFFFFF;
     private static final String[] HELP = {
         "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
         "ENCODING <key>",
@@ -94,15 +94,13 @@ final class ObjectCommand {
         Keyspace keyspace = c.node().keyspace();
         int accessed = c.db().accessClock(args[2]);
         int now = keyspace.lruClock();
-        // The 24-bit clock wraps about every 194 days.
-        long idle = now >= accessed ? now - accessed : now + (LRU_CLOCK_MAX - accessed);
-        c.reply().integer(idle);
+        c.reply().integer(ValueTypes.idleSeconds(now, accessed));
     }
 
     private static void refcount(Client c, byte[][] args) {
         Object value = lookup(c, args[2]);
         if (value != null) {
-            c.reply().integer(ValueTypes.refcount(value, sharedIntegersAllowed(c)));
+            c.reply().integer(ValueTypes.refcount(value, ValueTypes.sharedIntegersAllowed(c.node().config())));
         }
     }
 
@@ -121,9 +119,4 @@ final class ObjectCommand {
         return policy(c).endsWith("-lfu");
     }
 
-    /** Redis gives each key its own integer object when maxmemory evicts by LRU or LFU. */
-    private static boolean sharedIntegersAllowed(Client c) {
-        String policy = policy(c);
-        return c.node().config().find("maxmemory").asLong() == 0 || !(policy.endsWith("-lru") || policy.endsWith("-lfu"));
-    }
 }

@@ -1,5 +1,6 @@
 package io.larder.node.commands.keyspace;
 
+import io.larder.node.commands.ValueTypes;
 import io.larder.engine.keyspace.Db;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandSpec.KeySpec;

@@ -4,6 +4,7 @@ import io.larder.engine.keyspace.Db;
 import io.larder.engine.keyspace.HashSlot;
 import io.larder.engine.keyspace.Keyspace;
 
+import io.larder.engine.string.StringValues;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -65,11 +66,11 @@ final class DatasetDigest {
     }
 
     private static void xorValue(byte[] digest, Object value, boolean hasExpire) {
-        if (!(value instanceof byte[] bytes)) {
+        if (!StringValues.isString(value)) {
             throw new IllegalStateException("DEBUG DIGEST does not know the type " + value.getClass().getSimpleName());
         }
         mix(digest, int32(OBJ_STRING));
-        mix(digest, bytes);
+        mix(digest, StringValues.bytes(value));
         if (hasExpire) {
             xor(digest, sha1(EXPIRE_MARK));
         }

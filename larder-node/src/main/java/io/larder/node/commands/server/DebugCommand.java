@@ -2,7 +2,9 @@ package io.larder.node.commands.server;
 
 import io.larder.engine.keyspace.Db;
 import io.larder.engine.keyspace.Keyspace;
+import io.larder.engine.string.StringValues;
 import io.larder.engine.util.Numbers;
+import io.larder.node.commands.ValueTypes;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.config.ConfigParam;
 import io.larder.node.server.Client;
@@ -23,9 +25,6 @@ final class DebugCommand {
     private static final String NOT_ALLOWED = "ERR DEBUG command not allowed. If the enable-debug-command option is"
             + " set to \"local\", you can run it from a local connection, otherwise you need to set this option in"
             + " the configuration file, and then restart the server.";
-    private static final int SHARED_INTEGERS = 10000;
-    private static final int SHARED_REFCOUNT = Integer.MAX_VALUE;
-    private static final int LRU_CLOCK_MAX = (1 << 24) - 1;
     private static final Pattern ATOF_PREFIX = Pattern.compile("^\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
     private DebugCommand() {
@@ -137,40 +136,31 @@ final class DebugCommand {
                 c.error("ERR no such key");
                 return;
             }
-            if (!(value instanceof byte[] bytes)) {
+            if (!StringValues.isString(value)) {
                 c.error("ERR DEBUG OBJECT does not describe this type yet");
                 return;
             }
-            StringEncoding enc = StringEncoding.of(bytes, sharedIntegersAllowed(c));
             int lru = db.accessClock(key);
-            int now = keyspace.lruClock();
-            long idle = now >= lru ? now - lru : now + (LRU_CLOCK_MAX - lru);
+            long refcount = ValueTypes.refcount(value, ValueTypes.sharedIntegersAllowed(c.node().config()));
             c.reply().simple("Value at:0x" + Long.toHexString(0x7f0000000000L | System.identityHashCode(value))
-                    + " refcount:" + enc.refcount() + " encoding:" + enc.name() + " serializedlength:"
-                    + enc.serializedLength() + " lru:" + lru + " lru_seconds_idle:" + idle);
+                    + " refcount:" + refcount + " encoding:" + ValueTypes.encoding(value) + " serializedlength:"
+                    + SerializedLength.of(StringValues.bytes(value)) + " lru:" + lru
+                    + " lru_seconds_idle:" + ValueTypes.idleSeconds(keyspace.lruClock(), lru));
         } finally {
             keyspace.unlockStripe(stripe);
         }
     }
 
-    /** Redis shares the integers 0..9999 unless maxmemory evicts by LRU/LFU, which needs per-object clocks. */
-    private static boolean sharedIntegersAllowed(Client c) {
-        ConfigParam maxmemory = c.node().config().find("maxmemory");
-        ConfigParam policy = c.node().config().find("maxmemory-policy");
-        return maxmemory == null || maxmemory.asLong() == 0 || policy == null
-                || !(policy.text().contains("lru") || policy.text().contains("lfu"));
-    }
+    /** The length Redis's RDB would give a string value (DEBUG OBJECT's serializedlength, without LZF). */
+    static final class SerializedLength {
+        private SerializedLength() {
+        }
 
-    /** How Redis would hold a string value: its encoding, reference count and RDB length. */
-    record StringEncoding(String name, int refcount, long serializedLength) {
-        static StringEncoding of(byte[] value, boolean sharedIntegers) {
+        static long of(byte[] value) {
             if (value.length <= 20 && Numbers.isLong(value)) {
-                long v = Long.parseLong(new String(value, StandardCharsets.US_ASCII));
-                boolean shared = sharedIntegers && v >= 0 && v < SHARED_INTEGERS;
-                return new StringEncoding("int", shared ? SHARED_REFCOUNT : 1, integerLength(v, value.length));
+                return integerLength(Long.parseLong(new String(value, StandardCharsets.US_ASCII)), value.length);
             }
-            String name = value.length <= 44 ? "embstr" : "raw";
-            return new StringEncoding(name, 1, lengthPrefix(value.length) + value.length);
+            return lengthPrefix(value.length) + value.length;
         }
 
         /** RDB integer encodings: 8, 16 or 32 bits after a one-byte tag; larger integers are saved as text. */
