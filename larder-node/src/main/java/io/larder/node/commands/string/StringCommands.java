@@ -13,10 +13,12 @@ public final class StringCommands {
     public static void register(CommandTable table) {
         table.register(spec("get", 2, "readonly fast", "read string fast", "RO access", "1.0.0",
                 "Returns the string value of a key", GetCommands::get));
-        table.register(spec("set", -3, "write denyoom", "write string slow", "RW access update variable_flags",
+        table.register(spec("set", -3, "write denyoom", "write string slow",
+                key("RW access update variable_flags").withNotes("RW and ACCESS due to the optional `GET` argument"),
                 "1.0.0", "Sets the string value of a key, with options for expiry, conditions and the old value",
                 SetCommands::set));
-        table.register(spec("getex", -2, "write fast", "write string fast", "RW access update", "6.2.0",
+        table.register(spec("getex", -2, "write fast", "write string fast",
+                key("RW access update").withNotes("RW and UPDATE because it changes the TTL"), "6.2.0",
                 "Returns the string value of a key and changes or removes its expiry", GetCommands::getex));
         table.register(spec("getdel", 2, "write fast", "write string fast", "RW access delete", "6.2.0",
                 "Returns the string value of a key and deletes the key", GetCommands::getdel));
@@ -75,8 +77,18 @@ public final class StringCommands {
     /** A command on the single key at position 1. */
     private static CommandSpec spec(String name, int arity, String flags, String acl, String keyFlags, String since,
                                     String summary, Command handler) {
+        return spec(name, arity, flags, acl, key(keyFlags), since, summary, handler);
+    }
+
+    private static CommandSpec spec(String name, int arity, String flags, String acl, KeySpec keySpec, String since,
+                                    String summary, Command handler) {
         return CommandSpec.builder(name, arity).flags(flags).keys(1, 1, 1).acl(acl)
-                .keySpecs(KeySpec.range(keyFlags, 1, 0, 1, 0)).group("string").since(since).summary(summary)
+                .keySpecs(keySpec).group("string").since(since).summary(summary)
                 .handler(handler).build();
+    }
+
+    /** The key spec of a single-key string command: the key at index 1. */
+    private static KeySpec key(String flags) {
+        return KeySpec.range(flags, 1, 0, 1, 0);
     }
 }
