@@ -4,21 +4,29 @@ import io.larder.engine.util.Glob;
 import io.larder.engine.util.Numbers;
 import io.larder.node.commands.Errors;
 import io.larder.node.server.Client;
+import io.larder.resp.ReplyWriter;
+
+import java.util.List;
 
 /**
- * The cursor and options of HSCAN/SSCAN ({@code key cursor [MATCH pattern] [COUNT count]}), parsed once.
- * {@code pattern} is null when there is none or it matches everything.
+ * The cursor and options of HSCAN/SSCAN ({@code key cursor [MATCH pattern] [COUNT count]}). Redis reads them
+ * in two steps around the key lookup: the cursor first, the options only once the key exists with the right
+ * type. {@code pattern} is null when there is none or it matches everything.
  */
 public record ScanOptions(long cursor, byte[] pattern, long count) {
     private static final long DEFAULT_COUNT = 10;
 
-    /** Parses {@code args[2..]}; replies with Redis's error and returns null when they are invalid. */
-    public static ScanOptions parse(Client c, byte[][] args) {
+    /** The cursor at {@code args[2]}, or null after replying Redis's error. */
+    public static Long cursor(Client c, byte[][] args) {
         Long cursor = parseCursor(args[2]);
         if (cursor == null) {
             c.error("ERR invalid cursor");
-            return null;
         }
+        return cursor;
+    }
+
+    /** Parses the options from {@code args[3]}; replies with Redis's error and returns null when invalid. */
+    public static ScanOptions parse(Client c, byte[][] args, long cursor) {
         byte[] pattern = null;
         long count = DEFAULT_COUNT;
         for (int i = 3; i < args.length; i += 2) {
@@ -43,6 +51,16 @@ public record ScanOptions(long cursor, byte[] pattern, long count) {
             }
         }
         return new ScanOptions(cursor, pattern, count);
+    }
+
+    /** The reply: the next cursor and the elements found. */
+    public static void reply(ReplyWriter reply, long cursor, List<byte[]> elements) {
+        reply.array(2);
+        reply.bulk(Long.toUnsignedString(cursor));
+        reply.array(elements.size());
+        for (byte[] e : elements) {
+            reply.bulk(e);
+        }
     }
 
     public boolean matches(byte[] element) {

@@ -201,8 +201,8 @@ final class HashReads {
 
     /** HSCAN: a compact hash is returned whole with cursor 0, a table one bucket run at a time. */
     static void hscan(Client c, byte[][] args) {
-        ScanOptions options = ScanOptions.parse(c, args);
-        if (options == null) {
+        Long start = ScanOptions.cursor(c, args);
+        if (start == null) {
             return;
         }
         boolean[] wrong = new boolean[1];
@@ -210,35 +210,35 @@ final class HashReads {
         if (wrong[0]) {
             return;
         }
+        if (hash == null) {
+            ScanOptions.reply(c.reply(), 0, List.of());
+            return;
+        }
+        ScanOptions options = ScanOptions.parse(c, args, start);
+        if (options == null) {
+            return;
+        }
         List<byte[]> found = new ArrayList<>();
         long cursor = 0;
-        if (hash != null) {
-            HashValue.EntryVisitor collect = (f, v) -> {
-                if (options.matches(f)) {
-                    found.add(f);
-                    found.add(v);
-                }
-            };
-            if (hash.isCompact()) {
-                hash.forEach(collect);
-            } else {
-                cursor = options.cursor();
-                long budget = options.count() * 10;
-                int[] seen = {0};
-                do {
-                    cursor = hash.scanStep(cursor, (f, v) -> {
-                        seen[0]++;
-                        collect.visit(f, v);
-                    });
-                } while (cursor != 0 && budget-- > 0 && seen[0] < options.count());
+        HashValue.EntryVisitor collect = (f, v) -> {
+            if (options.matches(f)) {
+                found.add(f);
+                found.add(v);
             }
+        };
+        if (hash.isCompact()) {
+            hash.forEach(collect);
+        } else {
+            cursor = options.cursor();
+            long budget = options.count() * 10;
+            int[] seen = {0};
+            do {
+                cursor = hash.scanStep(cursor, (f, v) -> {
+                    seen[0]++;
+                    collect.visit(f, v);
+                });
+            } while (cursor != 0 && budget-- > 0 && seen[0] < options.count());
         }
-        ReplyWriter reply = c.reply();
-        reply.array(2);
-        reply.bulk(Long.toUnsignedString(cursor));
-        reply.array(found.size());
-        for (byte[] b : found) {
-            reply.bulk(b);
-        }
+        ScanOptions.reply(c.reply(), cursor, found);
     }
 }

@@ -135,8 +135,8 @@ final class SetReads {
 
     /** SSCAN: a compact set is returned whole with cursor 0, a table one bucket run at a time. */
     static void sscan(Client c, byte[][] args) {
-        ScanOptions options = ScanOptions.parse(c, args);
-        if (options == null) {
+        Long start = ScanOptions.cursor(c, args);
+        if (start == null) {
             return;
         }
         boolean[] wrong = new boolean[1];
@@ -144,35 +144,35 @@ final class SetReads {
         if (wrong[0]) {
             return;
         }
+        if (set == null) {
+            ScanOptions.reply(c.reply(), 0, List.of());
+            return;
+        }
+        ScanOptions options = ScanOptions.parse(c, args, start);
+        if (options == null) {
+            return;
+        }
         List<byte[]> found = new ArrayList<>();
         long cursor = 0;
-        if (set != null) {
-            SetValue.MemberVisitor collect = m -> {
-                if (options.matches(m)) {
-                    found.add(m);
-                }
-                return true;
-            };
-            if (set.isCompact()) {
-                set.forEach(collect);
-            } else {
-                cursor = options.cursor();
-                long budget = options.count() * 10;
-                int[] seen = {0};
-                do {
-                    cursor = set.scanStep(cursor, m -> {
-                        seen[0]++;
-                        return collect.visit(m);
-                    });
-                } while (cursor != 0 && budget-- > 0 && seen[0] < options.count());
+        SetValue.MemberVisitor collect = m -> {
+            if (options.matches(m)) {
+                found.add(m);
             }
+            return true;
+        };
+        if (set.isCompact()) {
+            set.forEach(collect);
+        } else {
+            cursor = options.cursor();
+            long budget = options.count() * 10;
+            int[] seen = {0};
+            do {
+                cursor = set.scanStep(cursor, m -> {
+                    seen[0]++;
+                    return collect.visit(m);
+                });
+            } while (cursor != 0 && budget-- > 0 && seen[0] < options.count());
         }
-        ReplyWriter reply = c.reply();
-        reply.array(2);
-        reply.bulk(Long.toUnsignedString(cursor));
-        reply.array(found.size());
-        for (byte[] m : found) {
-            reply.bulk(m);
-        }
+        ScanOptions.reply(c.reply(), cursor, found);
     }
 }
