@@ -21,21 +21,22 @@ final class HashReads {
     private HashReads() {
     }
 
-    /** The hash at args[1]; null for a missing key, and also null after replying WRONGTYPE (see {@code wrong}). */
-    private static HashValue lookup(Client c, byte[] key, boolean[] wrong) {
+    /** What {@link #lookup} returns after replying WRONGTYPE; never stored. */
+    private static final HashValue WRONG_TYPE = new HashValue();
+
+    /** The hash at {@code key}: null when missing, {@link #WRONG_TYPE} after replying WRONGTYPE. */
+    private static HashValue lookup(Client c, byte[] key) {
         Object value = Lookups.read(c, c.db(), key);
         if (value == null || value instanceof HashValue) {
             return (HashValue) value;
         }
         c.error(Errors.WRONGTYPE);
-        wrong[0] = true;
-        return null;
+        return WRONG_TYPE;
     }
 
     static void hget(Client c, byte[][] args) {
-        boolean[] wrong = new boolean[1];
-        HashValue hash = lookup(c, args[1], wrong);
-        if (wrong[0]) {
+        HashValue hash = lookup(c, args[1]);
+        if (hash == WRONG_TYPE) {
             return;
         }
         byte[] v = hash == null ? null : hash.get(args[2]);
@@ -47,9 +48,8 @@ final class HashReads {
     }
 
     static void hmget(Client c, byte[][] args) {
-        boolean[] wrong = new boolean[1];
-        HashValue hash = lookup(c, args[1], wrong);
-        if (wrong[0]) {
+        HashValue hash = lookup(c, args[1]);
+        if (hash == WRONG_TYPE) {
             return;
         }
         ReplyWriter reply = c.reply();
@@ -65,25 +65,22 @@ final class HashReads {
     }
 
     static void hexists(Client c, byte[][] args) {
-        boolean[] wrong = new boolean[1];
-        HashValue hash = lookup(c, args[1], wrong);
-        if (!wrong[0]) {
+        HashValue hash = lookup(c, args[1]);
+        if (hash != WRONG_TYPE) {
             c.reply().integer(hash != null && hash.contains(args[2]) ? 1 : 0);
         }
     }
 
     static void hlen(Client c, byte[][] args) {
-        boolean[] wrong = new boolean[1];
-        HashValue hash = lookup(c, args[1], wrong);
-        if (!wrong[0]) {
+        HashValue hash = lookup(c, args[1]);
+        if (hash != WRONG_TYPE) {
             c.reply().integer(hash == null ? 0 : hash.size());
         }
     }
 
     static void hstrlen(Client c, byte[][] args) {
-        boolean[] wrong = new boolean[1];
-        HashValue hash = lookup(c, args[1], wrong);
-        if (!wrong[0]) {
+        HashValue hash = lookup(c, args[1]);
+        if (hash != WRONG_TYPE) {
             byte[] v = hash == null ? null : hash.get(args[2]);
             c.reply().integer(v == null ? 0 : v.length);
         }
@@ -102,9 +99,8 @@ final class HashReads {
     }
 
     private static void replyAll(Client c, byte[] key, boolean fields, boolean values) {
-        boolean[] wrong = new boolean[1];
-        HashValue hash = lookup(c, key, wrong);
-        if (wrong[0]) {
+        HashValue hash = lookup(c, key);
+        if (hash == WRONG_TYPE) {
             return;
         }
         ReplyWriter reply = c.reply();
@@ -132,9 +128,8 @@ final class HashReads {
      */
     static void hrandfield(Client c, byte[][] args) {
         if (args.length == 2) {
-            boolean[] wrong = new boolean[1];
-            HashValue hash = lookup(c, args[1], wrong);
-            if (wrong[0]) {
+                HashValue hash = lookup(c, args[1]);
+            if (hash == WRONG_TYPE) {
                 return;
             }
             if (hash == null) {
@@ -162,9 +157,8 @@ final class HashReads {
                 return;
             }
         }
-        boolean[] wrong = new boolean[1];
-        HashValue hash = lookup(c, args[1], wrong);
-        if (wrong[0]) {
+        HashValue hash = lookup(c, args[1]);
+        if (hash == WRONG_TYPE) {
             return;
         }
         ReplyWriter reply = c.reply();
@@ -205,9 +199,8 @@ final class HashReads {
         if (start == null) {
             return;
         }
-        boolean[] wrong = new boolean[1];
-        HashValue hash = lookup(c, args[1], wrong);
-        if (wrong[0]) {
+        HashValue hash = lookup(c, args[1]);
+        if (hash == WRONG_TYPE) {
             return;
         }
         if (hash == null) {

@@ -18,29 +18,29 @@ final class SetReads {
     private SetReads() {
     }
 
-    /** The set at {@code key}, or null when missing; {@code wrong[0]} is set after replying WRONGTYPE. */
-    static SetValue lookup(Client c, byte[] key, boolean[] wrong) {
+    /** What {@link #lookup} returns after replying WRONGTYPE; never stored. */
+    private static final SetValue WRONG_TYPE = SetValue.empty();
+
+    /** The set at {@code key}: null when missing, {@link #WRONG_TYPE} after replying WRONGTYPE. */
+    private static SetValue lookup(Client c, byte[] key) {
         Object value = Lookups.read(c, c.db(), key);
         if (value == null || value instanceof SetValue) {
             return (SetValue) value;
         }
         c.error(Errors.WRONGTYPE);
-        wrong[0] = true;
-        return null;
+        return WRONG_TYPE;
     }
 
     static void sismember(Client c, byte[][] args) {
-        boolean[] wrong = new boolean[1];
-        SetValue set = lookup(c, args[1], wrong);
-        if (!wrong[0]) {
+        SetValue set = lookup(c, args[1]);
+        if (set != WRONG_TYPE) {
             c.reply().integer(set != null && set.contains(args[2]) ? 1 : 0);
         }
     }
 
     static void smismember(Client c, byte[][] args) {
-        boolean[] wrong = new boolean[1];
-        SetValue set = lookup(c, args[1], wrong);
-        if (wrong[0]) {
+        SetValue set = lookup(c, args[1]);
+        if (set == WRONG_TYPE) {
             return;
         }
         ReplyWriter reply = c.reply();
@@ -51,17 +51,15 @@ final class SetReads {
     }
 
     static void scard(Client c, byte[][] args) {
-        boolean[] wrong = new boolean[1];
-        SetValue set = lookup(c, args[1], wrong);
-        if (!wrong[0]) {
+        SetValue set = lookup(c, args[1]);
+        if (set != WRONG_TYPE) {
             c.reply().integer(set == null ? 0 : set.size());
         }
     }
 
     static void smembers(Client c, byte[][] args) {
-        boolean[] wrong = new boolean[1];
-        SetValue set = lookup(c, args[1], wrong);
-        if (wrong[0]) {
+        SetValue set = lookup(c, args[1]);
+        if (set == WRONG_TYPE) {
             return;
         }
         ReplyWriter reply = c.reply();
@@ -85,9 +83,8 @@ final class SetReads {
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
         if (args.length == 2) {
-            boolean[] wrong = new boolean[1];
-            SetValue set = lookup(c, args[1], wrong);
-            if (wrong[0]) {
+                SetValue set = lookup(c, args[1]);
+            if (set == WRONG_TYPE) {
                 return;
             }
             if (set == null) {
@@ -102,9 +99,8 @@ final class SetReads {
             return;
         }
         long count = parsed;
-        boolean[] wrong = new boolean[1];
-        SetValue set = lookup(c, args[1], wrong);
-        if (wrong[0]) {
+        SetValue set = lookup(c, args[1]);
+        if (set == WRONG_TYPE) {
             return;
         }
         ReplyWriter reply = c.reply();
@@ -139,9 +135,8 @@ final class SetReads {
         if (start == null) {
             return;
         }
-        boolean[] wrong = new boolean[1];
-        SetValue set = lookup(c, args[1], wrong);
-        if (wrong[0]) {
+        SetValue set = lookup(c, args[1]);
+        if (set == WRONG_TYPE) {
             return;
         }
         if (set == null) {
