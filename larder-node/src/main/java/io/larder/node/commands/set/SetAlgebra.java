@@ -84,13 +84,14 @@ final class SetAlgebra {
 
     /**
      * The sets at {@code args[from..to)}, null entries for missing keys; null after replying WRONGTYPE, which
-     * Redis reports even when an earlier key is missing.
+     * Redis reports even when an earlier key is missing. Sources are read lookups (counted as hits or misses)
+     * in the STORE forms too.
      */
-    private static SetValue[] lookupAll(Client c, byte[][] args, int from, int to, boolean forWrite) {
+    private static SetValue[] lookupAll(Client c, byte[][] args, int from, int to) {
         Db db = c.db();
         SetValue[] sets = new SetValue[to - from];
         for (int i = from; i < to; i++) {
-            Object value = forWrite ? db.get(args[i]) : Lookups.read(c, db, args[i]);
+            Object value = Lookups.read(c, db, args[i]);
             if (value != null && !(value instanceof SetValue)) {
                 c.error(Errors.WRONGTYPE);
                 return null;
@@ -103,7 +104,7 @@ final class SetAlgebra {
     /** Members of the smallest set found in every other set, in the smallest set's order. */
     private static void intersect(Client c, byte[][] args, int from, int to, byte[] destination,
                                   boolean cardinalityOnly, long limit) {
-        SetValue[] sets = lookupAll(c, args, from, to, destination != null);
+        SetValue[] sets = lookupAll(c, args, from, to);
         if (sets == null) {
             return;
         }
@@ -140,7 +141,7 @@ final class SetAlgebra {
 
     /** Union in argument order, or the members of the first set absent from all the others. */
     private static void unionOrDiff(Client c, byte[][] args, int from, byte[] destination, boolean diff) {
-        SetValue[] sets = lookupAll(c, args, from, args.length, destination != null);
+        SetValue[] sets = lookupAll(c, args, from, args.length);
         if (sets == null) {
             return;
         }

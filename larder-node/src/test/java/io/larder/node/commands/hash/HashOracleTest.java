@@ -1,6 +1,7 @@
 package io.larder.node.commands.hash;
 
 import io.larder.engine.hash.HashValue;
+import io.larder.node.testing.KeyspaceAccess;
 import io.larder.node.testing.LarderServer;
 import io.larder.node.testing.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -73,8 +74,7 @@ class HashOracleTest {
     }
 
     private String encoding(String key) {
-        Object value = larder.node().keyspace().db(0).get(key.getBytes(StandardCharsets.UTF_8));
-        return ((HashValue) value).encoding();
+        return tunedEncoding(larder, key);
     }
 
     private static Map<String, String> fields(int from, int to) {
@@ -202,7 +202,7 @@ class HashOracleTest {
     }
 
     private static String tunedEncoding(LarderServer server, String key) {
-        return ((HashValue) server.node().keyspace().db(0).get(key.getBytes(StandardCharsets.UTF_8))).encoding();
+        return ((HashValue) KeyspaceAccess.value(server, key)).encoding();
     }
 
     @Test

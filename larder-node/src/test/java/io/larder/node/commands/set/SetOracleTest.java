@@ -1,7 +1,7 @@
 package io.larder.node.commands.set;
 
-import io.larder.engine.keyspace.Db;
 import io.larder.engine.set.SetValue;
+import io.larder.node.testing.KeyspaceAccess;
 import io.larder.node.testing.LarderServer;
 import io.larder.node.testing.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -72,7 +72,7 @@ class SetOracleTest {
     }
 
     private SetValue value(String key) {
-        return (SetValue) larder.node().keyspace().db(0).get(key.getBytes(StandardCharsets.UTF_8));
+        return (SetValue) KeyspaceAccess.value(larder, key);
     }
 
     private List<String> members(String key) {
@@ -208,17 +208,16 @@ class SetOracleTest {
     void thresholdsComeFromTheConfiguration() throws Exception {
         try (LarderServer tuned = LarderServer.start("--set-max-intset-entries", "2", "--set-max-listpack-entries",
                 "3", "--set-max-listpack-value", "4"); Jedis j = new Jedis("127.0.0.1", tuned.port())) {
-            Db db = tuned.node().keyspace().db(0);
             j.sadd("i", "1", "2");
-            assertThat(((SetValue) db.get("i".getBytes())).encoding()).isEqualTo("intset");
+            assertThat(((SetValue) KeyspaceAccess.value(tuned, "i")).encoding()).isEqualTo("intset");
             j.sadd("i", "3");
-            assertThat(((SetValue) db.get("i".getBytes())).encoding()).isEqualTo("hashtable");
+            assertThat(((SetValue) KeyspaceAccess.value(tuned, "i")).encoding()).isEqualTo("hashtable");
             j.sadd("w", "abcd", "b", "c");
-            assertThat(((SetValue) db.get("w".getBytes())).encoding()).isEqualTo("listpack");
+            assertThat(((SetValue) KeyspaceAccess.value(tuned, "w")).encoding()).isEqualTo("listpack");
             j.sadd("w", "d");
-            assertThat(((SetValue) db.get("w".getBytes())).encoding()).isEqualTo("hashtable");
+            assertThat(((SetValue) KeyspaceAccess.value(tuned, "w")).encoding()).isEqualTo("hashtable");
             j.sadd("v", "abcde");
-            assertThat(((SetValue) db.get("v".getBytes())).encoding()).isEqualTo("hashtable");
+            assertThat(((SetValue) KeyspaceAccess.value(tuned, "v")).encoding()).isEqualTo("hashtable");
         }
     }
 
@@ -296,11 +295,11 @@ class SetOracleTest {
         both(j -> j.sadd("a", "1", "2"));
         both(j -> j.sadd("dst", "9"));
         byte[] dst = "dst".getBytes();
-        Db db = larder.node().keyspace().db(0);
-        db.expire(dst, System.currentTimeMillis() + 100_000);
+        KeyspaceAccess.withKey(larder, "dst", db -> db.expire(dst, System.currentTimeMillis() + 100_000));
         oracle.expire("dst", 100);
         both(j -> j.sunionstore("dst", "a"));
-        assertThat(db.expiry(dst)).isZero();
+        long expiry = KeyspaceAccess.withKey(larder, "dst", db -> db.expiry(dst));
+        assertThat(expiry).isZero();
         assertThat(oracle.ttl("dst")).isEqualTo(-1);
         assertThat(ours.smembers("dst")).isEqualTo(oracle.smembers("dst"));
     }
