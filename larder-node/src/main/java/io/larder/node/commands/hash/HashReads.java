@@ -171,7 +171,7 @@ final class HashReads {
         int elements;
         int[] positions;
         if (count < 0) {
-            elements = (int) Math.min(-count, Integer.MAX_VALUE);
+            elements = (int) Math.min(-count, Integer.MAX_VALUE / 2);
             positions = null;
         } else if (count >= hash.size()) {
             elements = hash.size();

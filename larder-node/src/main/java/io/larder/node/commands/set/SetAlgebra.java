@@ -134,6 +134,12 @@ final class SetAlgebra {
         });
         if (cardinalityOnly) {
             reply.integer(result.size());
+        } else if (destination == null) {
+            // Redis replies in the smallest set's order without building a set: an intersection has no duplicates.
+            reply.set(result.size());
+            for (byte[] m : result) {
+                reply.bulk(m);
+            }
         } else {
             finish(c, destination, result);
         }

@@ -13,6 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -60,6 +62,20 @@ class HashAndSetMetadataTest {
         assertThat(SetCommands.sintercardKeys(args("sintercard", "3", "a", "b"))).isEmpty();
         assertThat(SetCommands.sintercardKeys(args("sintercard", "0", "a"))).isEmpty();
         assertThat(SetCommands.sintercardKeys(args("sintercard", "x", "a"))).isEmpty();
+    }
+
+    /** The dispatcher locks exactly these positions, so they must include every key a command touches. */
+    @Test
+    void multiKeyCommandsLockEveryKeyTheyTouch() {
+        assertThat(table.get("smove").keyPositions(args("smove", "src", "dst", "m"))).containsExactly(1, 2);
+        for (String store : List.of("sinterstore", "sunionstore", "sdiffstore")) {
+            assertThat(table.get(store).keyPositions(args(store, "dst", "a", "b"))).containsExactly(1, 2, 3);
+        }
+        for (String read : List.of("sinter", "sunion", "sdiff")) {
+            assertThat(table.get(read).keyPositions(args(read, "a", "b", "c"))).containsExactly(1, 2, 3);
+        }
+        assertThat(table.get("sintercard").keyPositions(args("sintercard", "2", "a", "b", "LIMIT", "1")))
+                .containsExactly(2, 3);
     }
 
     @Test
