@@ -48,6 +48,18 @@ public final class Dict {
         return size;
     }
 
+    /** An independent table with the same entries (keys and values are shared, so they must be immutable). */
+    public Dict copy() {
+        Dict c = new Dict();
+        c.meta = meta.clone();
+        c.entries = entries.clone();
+        c.expires = expires == null ? null : expires.clone();
+        c.mask = mask;
+        c.size = size;
+        c.volatileCount = volatileCount;
+        return c;
+    }
+
     /** Keys in this table that carry a TTL. */
     public int volatileCount() {
         return volatileCount;

@@ -1,5 +1,6 @@
 package io.larder.engine.keyspace;
 
+import io.larder.engine.util.BytesHash;
 import io.larder.engine.util.Clock;
 
 import java.util.concurrent.ThreadLocalRandom;
@@ -56,28 +57,7 @@ public final class Keyspace {
     }
 
     int hash(byte[] key) {
-        // A keyed 64-bit multiply-xorshift over 8-byte words; the random seed keeps crafted collisions out.
-        long h = hashSeed ^ (key.length * 0x9E3779B97F4A7C15L);
-        int i = 0;
-        for (; i + 8 <= key.length; i += 8) {
-            h = mix(h ^ (long) LONGS.get(key, i));
-        }
-        long tail = 0;
-        for (int shift = 0; i < key.length; i++, shift += 8) {
-            tail |= (key[i] & 0xffL) << shift;
-        }
-        h = mix(h ^ tail);
-        return (int) (h ^ (h >>> 32));
-    }
-
-    private static final java.lang.invoke.VarHandle LONGS =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-
-    private static long mix(long h) {
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        return h ^ (h >>> 29);
+        return BytesHash.hash(hashSeed, key);
     }
 
     public static int stripeOf(int slot) {

@@ -3,6 +3,7 @@ package io.larder.node.commands;
 import io.larder.node.command.CommandTable;
 import io.larder.node.commands.config.ConfigCommand;
 import io.larder.node.commands.connection.ConnectionCommands;
+import io.larder.node.commands.hash.HashCommands;
 import io.larder.node.commands.keyspace.KeyspaceCommands;
 import io.larder.node.commands.server.ServerCommands;
 import io.larder.node.commands.string.StringCommands;
@@ -18,5 +19,7 @@ public final class Commands {
         ServerCommands.register(table);
         StringCommands.register(table);
         KeyspaceCommands.register(table);
+        HashCommands.register(table);
+        io.larder.node.commands.set.SetCommands.register(table);
     }
 }

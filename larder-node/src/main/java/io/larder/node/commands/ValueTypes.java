@@ -1,5 +1,7 @@
 package io.larder.node.commands;
 
+import io.larder.engine.hash.HashValue;
+import io.larder.engine.set.SetValue;
 import io.larder.engine.string.StringValues;
 import io.larder.engine.util.Numbers;
 import io.larder.node.config.ServerConfig;
@@ -22,11 +24,22 @@ public final class ValueTypes {
         if (StringValues.isString(value)) {
             return "string";
         }
+        if (value instanceof HashValue) {
+            return "hash";
+        }
+        if (value instanceof SetValue) {
+            return "set";
+        }
         throw new IllegalStateException("unknown value type: " + value.getClass().getName());
     }
 
+    /** OBJECT ENCODING: each type knows the name of its current representation. */
     public static String encoding(Object value) {
-        return StringValues.encoding(value);
+        return switch (value) {
+            case HashValue h -> h.encoding();
+            case SetValue s -> s.encoding();
+            default -> StringValues.encoding(value);
+        };
     }
 
     /**
@@ -47,9 +60,13 @@ public final class ValueTypes {
         return 1;
     }
 
-    /** A value for another key: immutable arrays are shared, values edited in place are duplicated. */
+    /** A value for another key (COPY): immutable string arrays are shared, everything mutable is duplicated. */
     public static Object copy(Object value) {
-        return StringValues.copy(value);
+        return switch (value) {
+            case HashValue h -> h.copy();
+            case SetValue s -> s.copy();
+            default -> StringValues.copy(value);
+        };
     }
 
     /** Redis gives each key its own integer object, hence refcount 1, when maxmemory evicts by LRU or LFU. */

@@ -31,6 +31,11 @@ public final class ServerConfig {
     public final ConfigParam slowlogMaxLen;
     public final ConfigParam protectedMode;
     public final ConfigParam ioThreads;
+    public final ConfigParam hashMaxListpackEntries;
+    public final ConfigParam hashMaxListpackValue;
+    public final ConfigParam setMaxIntsetEntries;
+    public final ConfigParam setMaxListpackEntries;
+    public final ConfigParam setMaxListpackValue;
 
     public ServerConfig() {
         port = add("port", ConfigType.integer(0, 65535), "6379", true);
@@ -69,6 +74,13 @@ public final class ServerConfig {
         add("unixsocketperm", ConfigType.integer(0, 0777), "0", false);
         add("enable-debug-command", ConfigType.oneOf("no", "yes", "local"), "no", false);
         add("latency-monitor-threshold", ConfigType.integer(0, Long.MAX_VALUE), "0", true);
+        hashMaxListpackEntries = add("hash-max-listpack-entries", List.of("hash-max-ziplist-entries"),
+                ConfigType.integer(0, Long.MAX_VALUE), "512", true, null);
+        hashMaxListpackValue = add("hash-max-listpack-value", List.of("hash-max-ziplist-value"),
+                ConfigType.memory(0, Long.MAX_VALUE), "64", true, null);
+        setMaxIntsetEntries = add("set-max-intset-entries", ConfigType.integer(0, Long.MAX_VALUE), "512", true);
+        setMaxListpackEntries = add("set-max-listpack-entries", ConfigType.integer(0, Long.MAX_VALUE), "128", true);
+        setMaxListpackValue = add("set-max-listpack-value", ConfigType.memory(0, Long.MAX_VALUE), "64", true);
     }
 
     /** Registers a parameter; used by later subsystems to add theirs. */

@@ -4,7 +4,10 @@ import io.larder.engine.keyspace.Db;
 import io.larder.engine.keyspace.HashSlot;
 import io.larder.engine.keyspace.Keyspace;
 
+import io.larder.engine.hash.HashValue;
+import io.larder.engine.set.SetValue;
 import io.larder.engine.string.StringValues;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,7 +20,10 @@ import java.util.List;
  * order keys are visited in does not matter): the same dataset gives the same 40 hex digits on Redis and Larder.
  */
 final class DatasetDigest {
+    // Redis's type codes, mixed in before each value.
     private static final int OBJ_STRING = 0;
+    private static final int OBJ_SET = 2;
+    private static final int OBJ_HASH = 4;
     private static final byte[] EXPIRE_MARK = "!!expire!!".getBytes(StandardCharsets.US_ASCII);
 
     private DatasetDigest() {
@@ -66,11 +72,32 @@ final class DatasetDigest {
     }
 
     private static void xorValue(byte[] digest, Object value, boolean hasExpire) {
-        if (!StringValues.isString(value)) {
-            throw new IllegalStateException("DEBUG DIGEST does not know the type " + value.getClass().getSimpleName());
+        switch (value) {
+            case SetValue set -> {
+                mix(digest, int32(OBJ_SET));
+                set.forEach(member -> {
+                    xor(digest, sha1(member));
+                    return true;
+                });
+            }
+            case HashValue hash -> {
+                mix(digest, int32(OBJ_HASH));
+                hash.forEach((field, fieldValue) -> {
+                    byte[] entry = new byte[20];
+                    mix(entry, field);
+                    mix(entry, fieldValue);
+                    xor(digest, sha1(entry));
+                });
+            }
+            default -> {
+                if (!StringValues.isString(value)) {
+                    throw new IllegalStateException("DEBUG DIGEST does not know the type "
+                            + value.getClass().getSimpleName());
+                }
+                mix(digest, int32(OBJ_STRING));
+                mix(digest, StringValues.bytes(value));
+            }
         }
-        mix(digest, int32(OBJ_STRING));
-        mix(digest, StringValues.bytes(value));
         if (hasExpire) {
             xor(digest, sha1(EXPIRE_MARK));
         }

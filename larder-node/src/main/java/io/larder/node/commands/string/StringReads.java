@@ -2,6 +2,7 @@ package io.larder.node.commands.string;
 
 import io.larder.engine.keyspace.Db;
 import io.larder.engine.string.StringValues;
+import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
 import io.larder.resp.ReplyWriter;
 
@@ -12,13 +13,7 @@ final class StringReads {
 
     /** A read lookup (Redis's lookupKeyRead): counts a keyspace hit or miss. */
     static Object lookupRead(Client c, Db db, byte[] key) {
-        Object value = db.get(key);
-        if (value == null) {
-            c.node().stats().keyspaceMisses.increment();
-        } else {
-            c.node().stats().keyspaceHits.increment();
-        }
-        return value;
+        return Lookups.read(c, db, key);
     }
 
     /** Replies with a string value of either representation. */

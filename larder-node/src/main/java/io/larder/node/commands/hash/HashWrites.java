@@ -1,0 +1,180 @@
+package io.larder.node.commands.hash;
+
+import io.larder.engine.hash.HashLimits;
+import io.larder.engine.hash.HashValue;
+import io.larder.engine.keyspace.Db;
+import io.larder.engine.util.LongDouble;
+import io.larder.engine.util.Numbers;
+import io.larder.node.commands.Errors;
+import io.larder.node.config.ServerConfig;
+import io.larder.node.server.Client;
+
+import java.nio.charset.StandardCharsets;
+
+/** The writing hash commands: HSET, HMSET, HSETNX, HDEL, HINCRBY and HINCRBYFLOAT. */
+final class HashWrites {
+    private HashWrites() {
+    }
+
+    static void hset(Client c, byte[][] args) {
+        Integer added = setPairs(c, args, "hset");
+        if (added != null) {
+            c.reply().integer(added);
+        }
+    }
+
+    static void hmset(Client c, byte[][] args) {
+        if (setPairs(c, args, "hmset") != null) {
+            c.reply().ok();
+        }
+    }
+
+    /** Sets the field/value pairs from position 2; the number of new fields, or null after an error reply. */
+    private static Integer setPairs(Client c, byte[][] args, String name) {
+        if (args.length % 2 == 1) {
+            c.error("ERR wrong number of arguments for '" + name + "' command");
+            return null;
+        }
+        Db db = c.db();
+        Object value = db.get(args[1]);
+        if (value != null && !(value instanceof HashValue)) {
+            c.error(Errors.WRONGTYPE);
+            return null;
+        }
+        HashValue hash = value == null ? new HashValue() : (HashValue) value;
+        HashLimits limits = limits(c);
+        int added = 0;
+        for (int i = 2; i < args.length; i += 2) {
+            if (hash.put(args[i], args[i + 1], limits)) {
+                added++;
+            }
+        }
+        if (value == null) {
+            db.put(args[1], hash);
+        }
+        return added;
+    }
+
+    static void hsetnx(Client c, byte[][] args) {
+        Db db = c.db();
+        Object value = db.get(args[1]);
+        if (value != null && !(value instanceof HashValue)) {
+            c.error(Errors.WRONGTYPE);
+            return;
+        }
+        if (value != null && ((HashValue) value).contains(args[2])) {
+            c.reply().integer(0);
+            return;
+        }
+        HashValue hash = value == null ? new HashValue() : (HashValue) value;
+        hash.put(args[2], args[3], limits(c));
+        if (value == null) {
+            db.put(args[1], hash);
+        }
+        c.reply().integer(1);
+    }
+
+    static void hdel(Client c, byte[][] args) {
+        Db db = c.db();
+        Object value = db.get(args[1]);
+        if (value == null) {
+            c.reply().integer(0);
+            return;
+        }
+        if (!(value instanceof HashValue hash)) {
+            c.error(Errors.WRONGTYPE);
+            return;
+        }
+        int deleted = 0;
+        for (int i = 2; i < args.length; i++) {
+            if (hash.remove(args[i])) {
+                deleted++;
+                if (hash.size() == 0) {
+                    db.delete(args[1]);
+                    break;
+                }
+            }
+        }
+        c.reply().integer(deleted);
+    }
+
+    static void hincrby(Client c, byte[][] args) {
+        long increment;
+        try {
+            increment = Numbers.parseLong(args[3]);
+        } catch (Numbers.NotANumber e) {
+            c.error(Errors.NOT_INTEGER);
+            return;
+        }
+        Db db = c.db();
+        Object value = db.get(args[1]);
+        if (value != null && !(value instanceof HashValue)) {
+            c.error(Errors.WRONGTYPE);
+            return;
+        }
+        byte[] current = value == null ? null : ((HashValue) value).get(args[2]);
+        long base = 0;
+        if (current != null) {
+            try {
+                base = Numbers.parseLong(current);
+            } catch (Numbers.NotANumber e) {
+                c.error("ERR hash value is not an integer");
+                return;
+            }
+        }
+        long sum = base + increment;
+        if (((base ^ sum) & (increment ^ sum)) < 0) {
+            c.error(Errors.OVERFLOW);
+            return;
+        }
+        store(c, db, args, value, Numbers.toBytes(sum));
+        c.reply().integer(sum);
+    }
+
+    /** HINCRBYFLOAT in long double arithmetic, like INCRBYFLOAT; the increment is checked before the key. */
+    static void hincrbyfloat(Client c, byte[][] args) {
+        try {
+            LongDouble.add(null, 0, args[3]);
+        } catch (Numbers.NotANumber e) {
+            c.error(Errors.NOT_FLOAT);
+            return;
+        } catch (LongDouble.NotFinite e) {
+            c.error("ERR value is NaN or Infinity");
+            return;
+        }
+        Db db = c.db();
+        Object value = db.get(args[1]);
+        if (value != null && !(value instanceof HashValue)) {
+            c.error(Errors.WRONGTYPE);
+            return;
+        }
+        byte[] current = value == null ? null : ((HashValue) value).get(args[2]);
+        String sum;
+        try {
+            sum = LongDouble.add(current, current == null ? 0 : current.length, args[3]);
+        } catch (Numbers.NotANumber e) {
+            c.error("ERR hash value is not a float");
+            return;
+        } catch (LongDouble.NotFinite e) {
+            c.error("ERR increment would produce NaN or Infinity");
+            return;
+        }
+        byte[] text = sum.getBytes(StandardCharsets.US_ASCII);
+        store(c, db, args, value, text);
+        c.reply().bulk(text);
+    }
+
+    /** Stores {@code result} in field args[2] of the hash at args[1], creating the hash when missing. */
+    private static void store(Client c, Db db, byte[][] args, Object existing, byte[] result) {
+        HashValue hash = existing == null ? new HashValue() : (HashValue) existing;
+        hash.put(args[2], result, limits(c));
+        if (existing == null) {
+            db.put(args[1], hash);
+        }
+    }
+
+    static HashLimits limits(Client c) {
+        ServerConfig config = c.node().config();
+        return new HashLimits(config.hashMaxListpackEntries.asLong(), config.hashMaxListpackValue.asLong());
+    }
+}

@@ -1,0 +1,177 @@
+package io.larder.node.commands.set;
+
+import io.larder.engine.keyspace.Db;
+import io.larder.engine.set.SetLimits;
+import io.larder.engine.set.SetValue;
+import io.larder.engine.util.Numbers;
+import io.larder.engine.util.Sampling;
+import io.larder.node.commands.Errors;
+import io.larder.node.config.ServerConfig;
+import io.larder.node.server.Client;
+import io.larder.resp.ReplyWriter;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/** The writing set commands: SADD, SREM, SPOP and SMOVE. */
+final class SetWrites {
+    private SetWrites() {
+    }
+
+    static void sadd(Client c, byte[][] args) {
+        Db db = c.db();
+        Object value = db.get(args[1]);
+        if (value != null && !(value instanceof SetValue)) {
+            c.error(Errors.WRONGTYPE);
+            return;
+        }
+        SetLimits limits = limits(c);
+        int additions = args.length - 2;
+        SetValue set;
+        if (value == null) {
+            set = SetValue.create(args[2], additions, limits);
+        } else {
+            set = (SetValue) value;
+            set.reserve(additions, limits);
+        }
+        int added = 0;
+        for (int i = 2; i < args.length; i++) {
+            if (set.add(args[i], limits)) {
+                added++;
+            }
+        }
+        if (value == null) {
+            db.put(args[1], set);
+        }
+        c.reply().integer(added);
+    }
+
+    static void srem(Client c, byte[][] args) {
+        Db db = c.db();
+        Object value = db.get(args[1]);
+        if (value == null) {
+            c.reply().integer(0);
+            return;
+        }
+        if (!(value instanceof SetValue set)) {
+            c.error(Errors.WRONGTYPE);
+            return;
+        }
+        int removed = 0;
+        for (int i = 2; i < args.length; i++) {
+            if (set.remove(args[i])) {
+                removed++;
+                if (set.size() == 0) {
+                    db.delete(args[1]);
+                    break;
+                }
+            }
+        }
+        c.reply().integer(removed);
+    }
+
+    /** SPOP key [count]: a count of at least the size pops the whole set (in its order) and deletes the key. */
+    static void spop(Client c, byte[][] args) {
+        if (args.length > 3) {
+            c.error(Errors.SYNTAX);
+            return;
+        }
+        long count = -1;
+        if (args.length == 3) {
+            try {
+                count = Numbers.parseLong(args[2]);
+            } catch (Numbers.NotANumber e) {
+                count = -1;
+            }
+            if (count < 0) {
+                c.error("ERR value is out of range, must be positive");
+                return;
+            }
+        }
+        Db db = c.db();
+        Object value = db.get(args[1]);
+        ReplyWriter reply = c.reply();
+        if (value != null && !(value instanceof SetValue)) {
+            c.error(Errors.WRONGTYPE);
+            return;
+        }
+        SetValue set = (SetValue) value;
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        if (count < 0) {
+            if (set == null) {
+                reply.nullBulk();
+                return;
+            }
+            byte[] member = set.memberAt(set.randomPosition(random));
+            set.remove(member);
+            if (set.size() == 0) {
+                db.delete(args[1]);
+            }
+            reply.bulk(member);
+            return;
+        }
+        if (set == null || count == 0) {
+            reply.set(0);
+            return;
+        }
+        if (count >= set.size()) {
+            reply.set(set.size());
+            set.forEach(m -> {
+                reply.bulk(m);
+                return true;
+            });
+            db.delete(args[1]);
+            return;
+        }
+        int[] positions = Sampling.distinct(set, (int) count, random);
+        byte[][] popped = new byte[positions.length][];
+        for (int i = 0; i < positions.length; i++) {
+            popped[i] = set.memberAt(positions[i]);
+        }
+        reply.set(popped.length);
+        for (byte[] m : popped) {
+            set.remove(m);
+            reply.bulk(m);
+        }
+    }
+
+    static void smove(Client c, byte[][] args) {
+        Db db = c.db();
+        Object source = db.get(args[1]);
+        Object destination = db.get(args[2]);
+        if (source == null) {
+            c.reply().integer(0);
+            return;
+        }
+        if (!(source instanceof SetValue from) || (destination != null && !(destination instanceof SetValue))) {
+            c.error(Errors.WRONGTYPE);
+            return;
+        }
+        byte[] member = args[3];
+        if (source == destination) {
+            c.reply().integer(from.contains(member) ? 1 : 0);
+            return;
+        }
+        if (!from.remove(member)) {
+            c.reply().integer(0);
+            return;
+        }
+        if (from.size() == 0) {
+            db.delete(args[1]);
+        }
+        SetLimits limits = limits(c);
+        if (destination == null) {
+            SetValue to = SetValue.create(member, 1, limits);
+            to.add(member, limits);
+            db.put(args[2], to);
+        } else {
+            ((SetValue) destination).add(member, limits);
+        }
+        c.reply().integer(1);
+    }
+
+    static SetLimits limits(Client c) {
+        ServerConfig config = c.node().config();
+        return new SetLimits(config.setMaxIntsetEntries.asLong(), config.setMaxListpackEntries.asLong(),
+                config.setMaxListpackValue.asLong());
+    }
+}
