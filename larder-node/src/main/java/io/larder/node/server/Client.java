@@ -28,9 +28,9 @@ public final class Client {
     private volatile boolean killed;
     private ReplyMode replyMode = ReplyMode.ON;
     private boolean skipNextReply;
-    private boolean noEvict;
-    private boolean noTouch;
-    private boolean monitor;
+    private volatile boolean noEvict;
+    private volatile boolean noTouch;
+    private volatile boolean monitor;
     private boolean commandFailed;
     private ClientHandler handler;
 
@@ -88,6 +88,11 @@ public final class Client {
     public void libVersion(String libVersion) { this.libVersion = libVersion; }
 
     public boolean authenticated() { return authenticated; }
+
+    /** Whether commands need AUTH first: the default user has a password (requirepass) and this client has not given it. */
+    public boolean authRequired() {
+        return !authenticated && !node.config().requirepass.text().isEmpty();
+    }
 
     public void authenticated(boolean authenticated) { this.authenticated = authenticated; }
 
@@ -157,7 +162,12 @@ public final class Client {
     private static String format(java.net.SocketAddress address) {
         if (address instanceof InetSocketAddress inet) {
             String host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
-            return host + ":" + inet.getPort();
+            int zone = host.indexOf('%');
+            if (zone >= 0) {
+                host = host.substring(0, zone);
+            }
+            // Redis's anetFormatAddr: IPv6 addresses in brackets.
+            return host.indexOf(':') >= 0 ? "[" + host + "]:" + inet.getPort() : host + ":" + inet.getPort();
         }
         return String.valueOf(address);
     }

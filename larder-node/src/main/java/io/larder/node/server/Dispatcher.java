@@ -18,12 +18,16 @@ public final class Dispatcher {
     private final CommandTable table;
     private final Keyspace keyspace;
     private final SlowLog slowLog;
+    private final MonitorFeed monitors;
+    private final ClientPause pause;
 
     public Dispatcher(Node node) {
         this.node = node;
         this.table = node.commands();
         this.keyspace = node.keyspace();
         this.slowLog = node.slowLog();
+        this.monitors = node.monitors();
+        this.pause = node.pause();
     }
 
     public void dispatch(Client client, byte[][] args) {
@@ -46,9 +50,19 @@ public final class Dispatcher {
             client.error("ERR wrong number of arguments for '" + spec.fullName() + "' command");
             return;
         }
-        if (!client.authenticated() && !spec.hasFlag("no-auth")) {
+        if (!client.authenticated() && !spec.hasFlag("no_auth") && client.authRequired()) {
             spec.recordRejected();
             client.error("NOAUTH Authentication required.");
+            return;
+        }
+        // A MONITOR connection is a replica to Redis: it may not touch the keyspace.
+        if (client.monitor() && (spec.hasFlag("write") || spec.hasFlag("readonly") || spec.hasFlag("may_replicate"))) {
+            spec.recordRejected();
+            client.error("ERR Replica can't interact with the keyspace");
+            return;
+        }
+        if (pause.mustWait(client, spec) && pause.park(client.handler())) {
+            client.handler().defer(args);
             return;
         }
         // CLIENT REPLY OFF/SKIP: run the command, then drop its reply (unless it was CLIENT REPLY ON).
@@ -56,6 +70,7 @@ public final class Dispatcher {
         boolean off = client.replyMode() == Client.ReplyMode.OFF;
         int mark = client.reply().mark();
 
+        client.lastCommand(spec.fullName());
         long start = System.nanoTime();
         runLocked(spec, client, args);
         long micros = (System.nanoTime() - start) / 1000;
@@ -68,8 +83,10 @@ public final class Dispatcher {
             spec.recordFailed();
         }
         node.stats().commandsProcessed.increment();
-        client.lastCommand(spec.fullName());
         slowLog.offer(client, args, micros);
+        if (monitors.active()) {
+            monitors.feed(client, spec, args);
+        }
     }
 
     private void runLocked(CommandSpec spec, Client client, byte[][] args) {

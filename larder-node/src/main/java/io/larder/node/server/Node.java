@@ -22,6 +22,8 @@ public final class Node {
     private final ServerStats stats = new ServerStats();
     private final SlowLog slowLog;
     private final Map<Long, Client> clients = new ConcurrentHashMap<>();
+    private final MonitorFeed monitors = new MonitorFeed();
+    private final ClientPause pause = new ClientPause();
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final long startMillis = System.currentTimeMillis();
     private final String runId;
@@ -54,6 +56,12 @@ public final class Node {
     public String runId() { return runId; }
 
     public Collection<Client> clients() { return clients.values(); }
+
+    /** The MONITOR connections. */
+    public MonitorFeed monitors() { return monitors; }
+
+    /** CLIENT PAUSE state. */
+    public ClientPause pause() { return pause; }
 
     public Client client(long id) { return clients.get(id); }
 

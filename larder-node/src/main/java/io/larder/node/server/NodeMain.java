@@ -31,7 +31,7 @@ public final class NodeMain {
             return 1;
         }
         ServerConfig config = new ServerConfig();
-        if (!args.isEmpty() && !args.get(0).startsWith("--")) {
+        if (!args.isEmpty() && !args.get(0).startsWith("--") && !args.get(0).equals("-")) {
             config.configFile(java.nio.file.Path.of(args.get(0)).toAbsolutePath().toString());
         }
         try {
