@@ -129,6 +129,8 @@ public final class Client {
 
     public void skipNextReply() { this.skipNextReply = true; }
 
+    boolean skippingNextReply() { return skipNextReply; }
+
     boolean takeSkipNextReply() {
         boolean s = skipNextReply;
         skipNextReply = false;
