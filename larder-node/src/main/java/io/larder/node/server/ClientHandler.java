@@ -72,13 +72,15 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
      * server started without configuration is not open to the network.
      */
     private boolean deniedByProtectedMode() {
-        ServerConfig config = node.config();
+        return deniedByProtectedMode(node.config(), ctx.channel().remoteAddress());
+    }
+
+    static boolean deniedByProtectedMode(ServerConfig config, java.net.SocketAddress peer) {
         if (!config.protectedMode.asBool() || !config.requirepass.text().isEmpty()
                 || !config.bind.text().equals(config.bind.defaultValue())) {
             return false;
         }
-        return !(ctx.channel().remoteAddress() instanceof InetSocketAddress a)
-                || a.getAddress() == null || !a.getAddress().isLoopbackAddress();
+        return !(peer instanceof InetSocketAddress a) || a.getAddress() == null || !a.getAddress().isLoopbackAddress();
     }
 
     @Override

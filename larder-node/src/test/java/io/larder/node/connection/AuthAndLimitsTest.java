@@ -1,0 +1,118 @@
+package io.larder.node.connection;
+
+import io.larder.node.testing.LarderServer;
+import io.larder.node.testing.RawClient;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** requirepass, NOAUTH, AUTH/HELLO AUTH, maxclients, idle timeout and protected mode on a node of their own. */
+class AuthAndLimitsTest {
+    private static final String HELLO_NOAUTH = "-NOAUTH HELLO must be called with the client already authenticated, "
+            + "otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the "
+            + "RESP protocol version at the same time\r\n";
+
+    @Test
+    void requirepassDemandsAuthentication() throws Exception {
+        try (LarderServer server = LarderServer.start("--requirepass", "secret");
+             RawClient c = new RawClient(server.port())) {
+            assertThat(c.callText("PING")).isEqualTo("-NOAUTH Authentication required.\r\n");
+            assertThat(c.callText("CLIENT", "ID")).isEqualTo("-NOAUTH Authentication required.\r\n");
+            // Arity is checked before authentication, as in Redis.
+            assertThat(c.callText("ECHO")).isEqualTo("-ERR wrong number of arguments for 'echo' command\r\n");
+            assertThat(c.callText("HELLO")).isEqualTo(HELLO_NOAUTH);
+            assertThat(c.callText("HELLO", "3", "SETNAME", "x")).isEqualTo(HELLO_NOAUTH);
+            assertThat(c.callText("HELLO", "4", "AUTH", "default", "secret"))
+                    .isEqualTo("-NOPROTO unsupported protocol version\r\n");
+            assertThat(c.callText("HELLO", "3", "AUTH", "default", "wrong"))
+                    .isEqualTo("-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+            assertThat(c.callText("AUTH", "wrong"))
+                    .isEqualTo("-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+            assertThat(c.callText("AUTH", "nosuchuser", "secret"))
+                    .isEqualTo("-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+            assertThat(c.callText("AUTH", "secret")).isEqualTo("+OK\r\n");
+            assertThat(c.callText("PING")).isEqualTo("+PONG\r\n");
+        }
+    }
+
+    @Test
+    void helloAuthAuthenticatesAndRenames() throws Exception {
+        try (LarderServer server = LarderServer.start("--requirepass", "secret");
+             RawClient c = new RawClient(server.port())) {
+            assertThat(c.callText("HELLO", "3", "AUTH", "default", "secret", "SETNAME", "app")).startsWith("%7\r\n");
+            assertThat(c.callText("CLIENT", "GETNAME")).isEqualTo("$3\r\napp\r\n");
+            // RESET signs the connection out again.
+            assertThat(c.callText("RESET")).isEqualTo("+RESET\r\n");
+            assertThat(c.callText("PING")).isEqualTo("-NOAUTH Authentication required.\r\n");
+            assertThat(c.callText("AUTH", "default", "secret")).isEqualTo("+OK\r\n");
+        }
+    }
+
+    @Test
+    void requirepassChangesAtRuntime() throws Exception {
+        try (LarderServer server = LarderServer.start(); RawClient admin = new RawClient(server.port())) {
+            assertThat(admin.callText("CONFIG", "SET", "requirepass", "pw")).isEqualTo("+OK\r\n");
+            // Connections that were in stay in; new ones must authenticate.
+            assertThat(admin.callText("PING")).isEqualTo("+PONG\r\n");
+            try (RawClient c = new RawClient(server.port())) {
+                assertThat(c.callText("GET", "k")).isEqualTo("-NOAUTH Authentication required.\r\n");
+                assertThat(c.callText("AUTH", "default", "pw")).isEqualTo("+OK\r\n");
+            }
+            try (RawClient c = new RawClient(server.port())) {
+                assertThat(c.callText("PING")).isEqualTo("-NOAUTH Authentication required.\r\n");
+                assertThat(admin.callText("CONFIG", "SET", "requirepass", "")).isEqualTo("+OK\r\n");
+                // Without a password the default user needs none, even for connections that never authenticated.
+                assertThat(c.callText("PING")).isEqualTo("+PONG\r\n");
+            }
+        }
+    }
+
+    @Test
+    void maxclientsRejectsTheConnectionOverTheLimit() throws Exception {
+        try (LarderServer server = LarderServer.start("--maxclients", "2");
+             RawClient a = new RawClient(server.port());
+             RawClient b = new RawClient(server.port())) {
+            assertThat(a.callText("PING")).isEqualTo("+PONG\r\n");
+            assertThat(b.callText("PING")).isEqualTo("+PONG\r\n");
+            try (RawClient c = new RawClient(server.port())) {
+                assertThat(new String(c.readReply())).isEqualTo("-ERR max number of clients reached\r\n");
+                assertThat(c.closedByServer()).isTrue();
+            }
+            assertThat(a.callText("CONFIG", "SET", "maxclients", "3")).isEqualTo("+OK\r\n");
+            try (RawClient c = new RawClient(server.port())) {
+                assertThat(c.callText("PING")).isEqualTo("+PONG\r\n");
+            }
+        }
+    }
+
+    @Test
+    void idleClientsAreClosedButMonitorsAndPausedClientsStay() throws Exception {
+        try (LarderServer server = LarderServer.start("--timeout", "1", "--hz", "100");
+             RawClient idle = new RawClient(server.port());
+             RawClient monitor = new RawClient(server.port());
+             RawClient active = new RawClient(server.port())) {
+            assertThat(idle.callText("PING")).isEqualTo("+PONG\r\n");
+            assertThat(monitor.callText("MONITOR")).isEqualTo("+OK\r\n");
+            long end = System.currentTimeMillis() + 2600;
+            while (System.currentTimeMillis() < end) {
+                assertThat(active.callText("ECHO", "x")).isEqualTo("$1\r\nx\r\n");
+                monitor.readReply(); // the monitor sees the ECHO
+                Thread.sleep(200);
+            }
+            assertThat(idle.closedByServer()).isTrue();
+            assertThat(active.callText("PING")).isEqualTo("+PONG\r\n");
+            assertThat(server.node().clients()).hasSize(2);
+        }
+    }
+
+    @Test
+    void protectedModeServesLoopbackClients() throws Exception {
+        // The default bind with no password: loopback connections are still served.
+        try (LarderServer server = LarderServer.start("--bind", "* -::*", "--protected-mode", "yes");
+             RawClient c = new RawClient(server.port())) {
+            assertThat(c.callText("PING")).isEqualTo("+PONG\r\n");
+        }
+    }
+}
