@@ -22,27 +22,24 @@ public final class ConfigLoader {
     }
 
     /**
-     * Turns {@code [file] [--name v1 v2 ...]} into config text; a lone "-" as file name means standard input.
-     * Like redis-server, the options follow the file after one newline and their values are quoted.
+     * Turns {@code [file] [--name v1 v2 ...] [-]} into config text; a lone "-" first or last means standard
+     * input. Like redis-server, the options follow the file and standard input after one newline, their values
+     * quoted.
      */
     public static String commandLineToConfig(List<String> args) throws FatalConfigError {
         StringBuilder text = new StringBuilder();
         int i = 0;
-        if (!args.isEmpty() && !args.get(0).startsWith("--")) {
-            String file = args.get(0);
-            try {
-                text.append(file.equals("-")
-                        ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-                        : Files.readString(Path.of(file)));
-            } catch (IOException e) {
-                throw new FatalConfigError("Fatal error, can't open config file '" + file + "': " + reason(e));
-            }
+        boolean fromStdin = false;
+        if (!args.isEmpty() && !args.get(0).startsWith("-")) {
+            text.append(read(args.get(0)));
             i = 1;
         }
         StringBuilder options = new StringBuilder();
         for (; i < args.size(); i++) {
             String a = args.get(i);
-            if (a.startsWith("--") && a.length() > 2) {
+            if (a.equals("-") && (i == 0 || i == args.size() - 1)) {
+                fromStdin = true;
+            } else if (a.startsWith("--") && a.length() > 2) {
                 if (!options.isEmpty()) {
                     options.append('\n');
                 }
@@ -55,10 +52,23 @@ public final class ConfigLoader {
                 options.append(' ').append(quote(a));
             }
         }
+        if (fromStdin) {
+            text.append(read("-"));
+        }
         if (!options.isEmpty()) {
             text.append('\n').append(options);
         }
         return text.toString();
+    }
+
+    private static String read(String file) throws FatalConfigError {
+        try {
+            return file.equals("-")
+                    ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                    : Files.readString(Path.of(file));
+        } catch (IOException e) {
+            throw new FatalConfigError("Fatal error, can't open config file '" + file + "': " + reason(e));
+        }
     }
 
     private static String reason(IOException e) {

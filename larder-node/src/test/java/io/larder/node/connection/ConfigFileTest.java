@@ -165,6 +165,57 @@ class ConfigFileTest {
         }
     }
 
+    @Test
+    void standardInputIsReadWhenDashComesFirstOrLast() throws Exception {
+        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
+        Path good = dir.resolve("good.conf");
+        Files.writeString(good, "port 1\n");
+        for (List<String> args : List.of(List.of("-"), List.of(good.toString(), "--timeout", "1", "-"))) {
+            List<String> command = new ArrayList<>(List.of("redis-server"));
+            command.addAll(args);
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getOutputStream().write("foo x\n".getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+            String expected = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .replaceAll("(?m)^\\d+:C .*\n", "").replace("Redis 7.0.15", "Redis " + Version.REDIS);
+            assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+            java.io.InputStream oldIn = System.in;
+            PrintStream oldErr = System.err;
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            System.setIn(new java.io.ByteArrayInputStream("foo x\n".getBytes(StandardCharsets.UTF_8)));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int status;
+            try {
+                status = NodeMain.run(args);
+            } finally {
+                System.setIn(oldIn);
+                System.setErr(oldErr);
+            }
+            assertThat(status).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8).strip()).as("%s", args).isEqualTo(expected.strip());
+        }
+    }
+
+    @Test
+    void versionAndHelp() throws Exception {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
+            assertThat(NodeMain.run(List.of("--version"))).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("v=" + Version.LARDER, Version.REDIS);
+            out.reset();
+            assertThat(NodeMain.run(List.of("--help"))).isEqualTo(1);
+            assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: ./larder server");
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
     /** What redis-server prints (stderr, and its log on stdout) for a configuration it refuses, without log prefixes. */
     private static String redisStderr(List<String> args) throws Exception {
         List<String> command = new ArrayList<>(List.of("redis-server"));
