@@ -234,14 +234,16 @@ public final class ClientCommand {
         };
     }
 
-    /** The client's class as CLIENT LIST/KILL TYPE name it; monitors count as replicas, as in Redis. */
+    /**
+     * The client's class as CLIENT LIST/KILL TYPE name it. Redis shows monitors as normal clients although it
+     * treats them as replicas otherwise; replication and pub/sub classes come with those features.
+     */
     private static String typeOf(Client c) {
-        return c.monitor() ? "replica" : "normal";
+        return "normal";
     }
 
     private static boolean typeMatches(Client c, String type) {
-        String t = type.equals("slave") ? "replica" : type;
-        return typeOf(c).equals(t);
+        return typeOf(c).equals(type.equals("slave") ? "replica" : type);
     }
 
     /** One CLIENT LIST line with every field Redis 7.2 prints, in its order. */
