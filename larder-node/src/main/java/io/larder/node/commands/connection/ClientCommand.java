@@ -207,13 +207,13 @@ public final class ClientCommand {
         if (ids != null) {
             for (long id : ids) {
                 Client other = c.node().client(id);
-                if (other != null && (type == null || typeOf(other).equals(type))) {
+                if (other != null && (type == null || typeMatches(other, type))) {
                     describe(s, other, c, args);
                 }
             }
         } else {
             for (Client other : sortedClients(c)) {
-                if (type == null || typeOf(other).equals(type)) {
+                if (type == null || typeMatches(other, type)) {
                     describe(s, other, c, args);
                 }
             }
