@@ -28,9 +28,9 @@ public final class Client {
     private volatile boolean killed;
     private ReplyMode replyMode = ReplyMode.ON;
     private boolean skipNextReply;
-    private volatile boolean noEvict;
-    private volatile boolean noTouch;
-    private volatile boolean monitor;
+    private boolean noEvict;
+    private boolean noTouch;
+    private boolean monitor;
     private boolean commandFailed;
     private ClientHandler handler;
 

@@ -51,4 +51,20 @@ class ConfigCatalogTest {
         assertThat(config.find("cluster-announce-human-nodename")).isNotNull();
         assertThat(config.find("loglevel").type().choices()).contains("nothing");
     }
+
+    /** Several patterns answer with each matching parameter once (Redis's order is its hash table's, not ours). */
+    @Test
+    void getWithSeveralPatterns() throws Exception {
+        try (io.larder.node.testing.LarderServer server = io.larder.node.testing.LarderServer.start();
+             RawClient c = new RawClient(server.port())) {
+            String reply = c.callText("CONFIG", "GET", "timeout", "maxmemory", "TIMEOUT", "maxmemory-p*");
+            assertThat(reply).startsWith("*6\r\n").contains("$7\r\ntimeout\r\n$1\r\n0\r\n",
+                    "$9\r\nmaxmemory\r\n$1\r\n0\r\n", "$16\r\nmaxmemory-policy\r\n$10\r\nnoeviction\r\n");
+            c.call("HELLO", "3");
+            assertThat(c.callText("CONFIG", "GET", "timeout", "maxmemory")).startsWith("%2\r\n");
+            // Aliases are parameters of their own for patterns, as in Redis.
+            assertThat(c.callText("CONFIG", "GET", "*slave-priority")).isEqualTo(
+                    "%1\r\n$14\r\nslave-priority\r\n$3\r\n100\r\n");
+        }
+    }
 }
