@@ -252,6 +252,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         return client.authRequired();
     }
 
+    /** Redis 7.2's text (7.0 said "Setup a an authentication password"). */
     static final String PROTECTED_MODE_DENIED = "DENIED Redis is running in protected mode because protected mode is "
             + "enabled and no password is set for the default user. In this mode connections are only accepted from "
             + "the loopback interface. If you want to connect from external computers to Redis you may adopt one of "
@@ -261,6 +262,6 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
             + "make this change permanent. 2) Alternatively you can just disable the protected mode by editing the "
             + "Redis configuration file, and setting the protected mode option to 'no', and then restarting the "
             + "server. 3) If you started the server manually just for testing, restart it with the '--protected-mode "
-            + "no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one "
+            + "no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one "
             + "of the above things in order for the server to start accepting connections from the outside.";
 }

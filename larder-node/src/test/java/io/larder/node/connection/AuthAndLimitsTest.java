@@ -10,8 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** requirepass, NOAUTH, AUTH/HELLO AUTH, maxclients, idle timeout and protected mode on a node of their own. */
 class AuthAndLimitsTest {
+    /** Redis 7.2's wording (7.0 had "the HELLO AUTH <user> <pass> option"). */
     private static final String HELLO_NOAUTH = "-NOAUTH HELLO must be called with the client already authenticated, "
-            + "otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the "
+            + "otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the "
             + "RESP protocol version at the same time\r\n";
 
     @Test

@@ -220,6 +220,30 @@ class ConnectionCommandsTest {
         }
     }
 
+    /** Redis 7.2's help texts end with "Print this help." (7.0, the installed oracle, said "Prints"). */
+    @Test
+    void helpTexts() throws IOException {
+        try (RawClient c = new RawClient(server.port())) {
+            String client = c.callText("CLIENT", "HELP");
+            assertThat(client).startsWith("*54\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n")
+                    .contains("+SETINFO <option> <value>\r\n+    Set client meta attr. Options are:\r\n",
+                            "+NO-TOUCH (ON|OFF)\r\n+    Will not touch LRU/LFU stats when this mode is on.\r\n")
+                    .endsWith("+HELP\r\n+    Print this help.\r\n");
+            assertThat(c.callText("CONFIG", "HELP")).isEqualTo("*11\r\n"
+                    + "+CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+                    + "+GET <pattern>\r\n"
+                    + "+    Return parameters matching the glob-like <pattern> and their values.\r\n"
+                    + "+SET <directive> <value>\r\n"
+                    + "+    Set the configuration <directive> to <value>.\r\n"
+                    + "+RESETSTAT\r\n"
+                    + "+    Reset statistics reported by the INFO command.\r\n"
+                    + "+REWRITE\r\n"
+                    + "+    Rewrite the configuration file.\r\n"
+                    + "+HELP\r\n"
+                    + "+    Print this help.\r\n");
+        }
+    }
+
     static byte[] cmd(String... args) {
         byte[][] b = new byte[args.length][];
         for (int i = 0; i < args.length; i++) {

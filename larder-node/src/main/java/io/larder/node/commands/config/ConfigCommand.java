@@ -21,6 +21,7 @@ import java.util.Map;
 
 /** CONFIG GET/SET/RESETSTAT/REWRITE/HELP. */
 public final class ConfigCommand {
+    /** Redis 7.2's text (7.0 said "Prints this help."). */
     private static final String[] HELP = {
             "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "GET <pattern>",
@@ -32,7 +33,7 @@ public final class ConfigCommand {
             "REWRITE",
             "    Rewrite the configuration file.",
             "HELP",
-            "    Prints this help."};
+            "    Print this help."};
 
     private ConfigCommand() {
     }

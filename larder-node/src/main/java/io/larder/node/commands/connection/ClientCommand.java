@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 /** CLIENT and its subcommands: naming, listing, killing, pausing and per-connection reply/eviction modes. */
 public final class ClientCommand {
     static final String BAD_NAME = "ERR Client names cannot contain spaces, newlines or special characters.";
+    /** Redis 7.2's text. */
     private static final String[] HELP = {
             "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "CACHING (YES|NO)",
@@ -45,10 +46,6 @@ public final class ClientCommand {
             "      Kill connections authenticated by <username>.",
             "    * SKIPME (YES|NO)",
             "      Skip killing current connection (default: yes).",
-            "    * ID <client-id>",
-            "      Kill connections by client id.",
-            "    * MAXAGE <maxage>",
-            "      Kill connections older than the specified age.",
             "LIST [options ...]",
             "    Return information about client connections. Options:",
             "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
@@ -77,7 +74,7 @@ public final class ClientCommand {
             "NO-TOUCH (ON|OFF)",
             "    Will not touch LRU/LFU stats when this mode is on.",
             "HELP",
-            "    Prints this help."};
+            "    Print this help."};
 
     private ClientCommand() {
     }

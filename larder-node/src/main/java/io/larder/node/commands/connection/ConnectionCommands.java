@@ -17,7 +17,7 @@ import java.security.MessageDigest;
 public final class ConnectionCommands {
     static final String WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
     private static final String HELLO_NOAUTH = "NOAUTH HELLO must be called with the client already authenticated, "
-            + "otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the "
+            + "otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the "
             + "RESP protocol version at the same time";
     private static final String AUTH_WITHOUT_PASSWORD = "ERR AUTH <password> called without any password configured "
             + "for the default user. Are you sure your configuration is correct?";
