@@ -109,6 +109,12 @@ public final class ClientCommand {
                         "Exempts this connection from client eviction", ClientCommand::noEvict))
                 .subcommand(sub("no-touch", 3, plain, "slow connection", "7.2.0",
                         "Keeps this connection's reads from updating keys' access times", ClientCommand::noTouch))
+                .subcommand(sub("getredir", 2, plain, "slow connection", "6.0.0",
+                        "Returns the id tracking notifications are redirected to", (c, a) -> c.reply().integer(-1)))
+                .subcommand(sub("trackinginfo", 2, plain, "slow connection", "6.2.0",
+                        "Describes this connection's key tracking", ClientCommand::trackingInfo))
+                .subcommand(sub("caching", 3, plain, "slow connection", "6.0.0",
+                        "Tracks or skips the keys of the next command in OPTIN/OPTOUT tracking", ClientCommand::caching))
                 .subcommand(sub("help", 2, "loading stale", "slow connection", "5.0.0", "Lists the CLIENT subcommands",
                         ClientCommand::help))
                 .build());
@@ -514,6 +520,23 @@ public final class ClientCommand {
             return true;
         }
         return v.equalsIgnoreCase("off") ? false : null;
+    }
+
+    /** Key tracking (client-side caching) is not built yet, so every connection reports it off. */
+    private static void trackingInfo(Client c, byte[][] args) {
+        c.reply().map(3);
+        c.reply().bulk("flags");
+        c.reply().set(1);
+        c.reply().bulk("off");
+        c.reply().bulk("redirect");
+        c.reply().integer(-1);
+        c.reply().bulk("prefixes");
+        c.reply().array(0);
+    }
+
+    private static void caching(Client c, byte[][] args) {
+        c.error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode "
+                + "enabled");
     }
 
     private static void help(Client c, byte[][] args) {
