@@ -14,7 +14,7 @@ public final class ConfigParam {
     private final String defaultValue;
     private final boolean mutable;
     private final ConfigHook hook;
-    private volatile ConfigHook listener;
+    private final List<ConfigHook> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean protectedConfig;
     private boolean multiArg;
     private volatile String text;
@@ -63,9 +63,9 @@ public final class ConfigParam {
         return this;
     }
 
-    /** Adds a reaction to changes made after startup (re-binding, re-authenticating ...); one per parameter. */
+    /** Adds a reaction to changes made after startup (re-binding, rescheduling ...). */
     public void onChange(ConfigHook listener) {
-        this.listener = listener;
+        listeners.add(listener);
     }
 
     public String text() { return text; }
@@ -101,8 +101,7 @@ public final class ConfigParam {
             if (hook != null) {
                 hook.changed(normalized);
             }
-            ConfigHook l = listener;
-            if (l != null) {
+            for (ConfigHook l : listeners) {
                 l.changed(normalized);
             }
         } catch (ConfigException e) {

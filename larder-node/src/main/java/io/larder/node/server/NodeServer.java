@@ -41,6 +41,7 @@ public final class NodeServer implements AutoCloseable {
     /** Accepts connections; separate from the worker loops so CONFIG SET port/bind can wait for a bind. */
     private final EventLoopGroup acceptor;
     private ServerBootstrap bootstrap;
+    private java.util.concurrent.ScheduledFuture<?> cronTask;
     private String listeningAddresses;
     private int listeningPort;
 
@@ -101,9 +102,23 @@ public final class NodeServer implements AutoCloseable {
                 relisten(value, config.port.asInt(), "Failed to bind to specified addresses.");
             }
         });
-        long periodMillis = Math.max(1, 1000 / Math.max(1, config.hz.asInt()));
-        cron.scheduleAtFixedRate(this::tick, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        scheduleCron(config.hz.asInt());
+        config.hz.onChange(new ConfigParam.ConfigHook() {
+            @Override
+            public void changed(String value) {
+                scheduleCron(Integer.parseInt(value));
+            }
+        });
         return bound;
+    }
+
+    /** Runs the cron hz times a second; CONFIG SET hz reschedules it. */
+    private synchronized void scheduleCron(int hz) {
+        if (cronTask != null) {
+            cronTask.cancel(false);
+        }
+        long periodMillis = Math.max(1, 1000 / Math.max(1, hz));
+        cronTask = cron.scheduleAtFixedRate(this::tick, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Binds every address (a leading '-' marks one that may fail) on the port; closes what it bound on failure. */
