@@ -10,11 +10,10 @@ import java.util.Arrays;
 
 /**
  * The MONITOR connections and the stream of executed commands sent to them, in Redis's format:
- * {@code +1700000000.123456 [0 127.0.0.1:5555] "set" "k" "v"}. Without monitors the dispatcher pays one
- * volatile read per command.
+ * {@code +1700000000.123456 [0 127.0.0.1:5555] "set" "k" "v"}, with secrets already redacted by the commands
+ * that carry them. Without monitors the dispatcher pays one volatile read per command.
  */
 public final class MonitorFeed {
-    private static final byte[] REDACTED = "(redacted)".getBytes(StandardCharsets.US_ASCII);
     private volatile Client[] monitors = new Client[0];
 
     public boolean active() {
@@ -36,7 +35,7 @@ public final class MonitorFeed {
         if (spec.hasFlag("admin") || spec.hasFlag("skip_monitor")) {
             return;
         }
-        byte[] line = format(Instant.now(), client.dbIndex(), client.remoteAddress(), redact(spec, args));
+        byte[] line = format(Instant.now(), client.dbIndex(), client.remoteAddress(), args);
         for (Client m : monitors) {
             if (m == client) {
                 // A monitor's own command is shown after its reply, which is still in its writer.
@@ -45,28 +44,6 @@ public final class MonitorFeed {
                 m.handler().send(Unpooled.wrappedBuffer(line));
             }
         }
-    }
-
-    /** AUTH's arguments and HELLO's AUTH credentials never reach the monitors. */
-    private static byte[][] redact(CommandSpec spec, byte[][] args) {
-        String name = spec.fullName();
-        if (name.equals("auth")) {
-            byte[][] shown = args.clone();
-            Arrays.fill(shown, 1, shown.length, REDACTED);
-            return shown;
-        }
-        if (name.equals("hello")) {
-            byte[][] shown = args.clone();
-            for (int i = 2; i + 2 < shown.length; i++) {
-                if (new String(shown[i], StandardCharsets.UTF_8).equalsIgnoreCase("auth")) {
-                    shown[i + 1] = REDACTED;
-                    shown[i + 2] = REDACTED;
-                    i += 2;
-                }
-            }
-            return shown;
-        }
-        return args;
     }
 
     static byte[] format(Instant at, int db, String address, byte[][] args) {

@@ -5,6 +5,8 @@ import io.larder.node.testing.RawClient;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,6 +69,21 @@ class AuthAndLimitsTest {
                 // Without a password the default user needs none, even for connections that never authenticated.
                 assertThat(c.callText("PING")).isEqualTo("+PONG\r\n");
             }
+        }
+    }
+
+    @Test
+    void secretsNeverReachTheSlowLog() throws Exception {
+        try (LarderServer server = LarderServer.start("--requirepass", "secret", "--slowlog-log-slower-than", "0");
+             RawClient c = new RawClient(server.port())) {
+            c.call("AUTH", "default", "secret");
+            c.call("HELLO", "2", "AUTH", "default", "secret");
+            c.call("CONFIG", "SET", "masterauth", "pw", "timeout", "0");
+            List<String> logged = server.node().slowLog().newest(10).stream()
+                    .map(e -> e.args().stream().map(String::new).collect(Collectors.joining(" "))).toList();
+            assertThat(logged).contains("AUTH (redacted) (redacted)", "HELLO 2 AUTH (redacted) (redacted)",
+                    "CONFIG SET masterauth (redacted) timeout 0");
+            assertThat(String.join(" ", logged)).doesNotContain("secret", "pw");
         }
     }
 

@@ -4,6 +4,7 @@ import io.larder.engine.util.Glob;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandTable;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.connection.Redaction;
 import io.larder.node.config.ConfigException;
 import io.larder.node.config.ConfigParam;
 import io.larder.node.config.ConfigRewriter;
@@ -34,6 +35,10 @@ public final class ConfigCommand {
             "    Rewrite the configuration file.",
             "HELP",
             "    Print this help."};
+
+    /** Parameters whose values CONFIG SET keeps out of the slow log. */
+    private static final java.util.Set<String> SENSITIVE = java.util.Set.of("requirepass", "masterauth",
+            "tls-key-file-pass", "tls-client-key-file-pass");
 
     private ConfigCommand() {
     }
@@ -125,8 +130,12 @@ public final class ConfigCommand {
         }
         String[] values = new String[n];
         for (int i = 0; i < n; i++) {
+            String raw = new String(args[3 + 2 * i], StandardCharsets.UTF_8);
+            if (SENSITIVE.contains(params[i].name())) {
+                Redaction.redact(args, 3 + 2 * i);
+            }
             try {
-                values[i] = params[i].validate(new String(args[3 + 2 * i], StandardCharsets.UTF_8));
+                values[i] = params[i].validate(raw);
             } catch (ConfigException e) {
                 c.error(failed(names[i], e.getMessage()));
                 return;

@@ -100,6 +100,11 @@ public final class ConnectionCommands {
     }
 
     private static void auth(Client c, byte[][] args) {
+        byte[] user = args.length == 3 ? args[1] : "default".getBytes(StandardCharsets.US_ASCII);
+        byte[] password = args[args.length - 1];
+        for (int i = 1; i < args.length; i++) {
+            Redaction.redact(args, i);
+        }
         if (args.length > 3) {
             c.error(Errors.SYNTAX);
             return;
@@ -108,8 +113,7 @@ public final class ConnectionCommands {
             c.error(AUTH_WITHOUT_PASSWORD);
             return;
         }
-        byte[] user = args.length == 3 ? args[1] : "default".getBytes(StandardCharsets.US_ASCII);
-        if (!authenticate(c, user, args[args.length - 1])) {
+        if (!authenticate(c, user, password)) {
             c.error(WRONGPASS);
             return;
         }
@@ -158,6 +162,8 @@ public final class ConnectionCommands {
             if (option.equalsIgnoreCase("auth") && more >= 2) {
                 user = args[i + 1];
                 password = args[i + 2];
+                Redaction.redact(args, i + 1);
+                Redaction.redact(args, i + 2);
                 i += 2;
             } else if (option.equalsIgnoreCase("setname") && more >= 1) {
                 name = new String(args[i + 1], StandardCharsets.UTF_8);
