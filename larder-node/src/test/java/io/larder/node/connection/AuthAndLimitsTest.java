@@ -4,7 +4,6 @@ import io.larder.node.testing.LarderServer;
 import io.larder.node.testing.RawClient;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.stream.Collectors;
 

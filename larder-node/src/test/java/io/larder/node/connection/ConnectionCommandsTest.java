@@ -10,8 +10,6 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -271,13 +269,6 @@ class ConnectionCommandsTest {
     }
 
     private static java.util.List<String> keys(String line) {
-        java.util.List<String> keys = new java.util.ArrayList<>();
-        Map<String, String> seen = new HashMap<>();
-        for (String part : line.split(" ")) {
-            String k = part.substring(0, part.indexOf('='));
-            keys.add(k);
-            seen.put(k, part);
-        }
-        return keys;
+        return Arrays.stream(line.split(" ")).map(part -> part.substring(0, part.indexOf('='))).toList();
     }
 }
