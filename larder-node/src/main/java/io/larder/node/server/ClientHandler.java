@@ -68,16 +68,15 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     }
 
     /**
-     * Redis's protected mode: with the default bind and no password, only loopback clients are served, so a
-     * server started without configuration is not open to the network.
+     * Redis 7's protected mode: while the default user has no password, only loopback clients are served,
+     * whatever the bind addresses (Redis 6 also required the default bind; Redis 7 dropped that condition).
      */
     private boolean deniedByProtectedMode() {
         return deniedByProtectedMode(node.config(), ctx.channel().remoteAddress());
     }
 
     static boolean deniedByProtectedMode(ServerConfig config, java.net.SocketAddress peer) {
-        if (!config.protectedMode.asBool() || !config.requirepass.text().isEmpty()
-                || !config.bind.text().equals(config.bind.defaultValue())) {
+        if (!config.protectedMode.asBool() || !config.requirepass.text().isEmpty()) {
             return false;
         }
         return !(peer instanceof InetSocketAddress a) || a.getAddress() == null || !a.getAddress().isLoopbackAddress();

@@ -126,7 +126,7 @@ class AuthAndLimitsTest {
 
     @Test
     void protectedModeServesLoopbackClients() throws Exception {
-        // The default bind with no password: loopback connections are still served.
+        // Protected mode without a password: loopback connections are still served.
         try (LarderServer server = LarderServer.start("--bind", "* -::*", "--protected-mode", "yes");
              RawClient c = new RawClient(server.port())) {
             assertThat(c.callText("PING")).isEqualTo("+PONG\r\n");

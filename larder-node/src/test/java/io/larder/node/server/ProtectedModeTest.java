@@ -25,11 +25,13 @@ class ProtectedModeTest {
     }
 
     @Test
-    void deniesRemoteClientsOnlyWithDefaultBindAndNoPassword() throws Exception {
+    void deniesRemoteClientsWhileThereIsNoPasswordWhateverTheBind() throws Exception {
         assertThat(ClientHandler.deniedByProtectedMode(config(), REMOTE)).isTrue();
         assertThat(ClientHandler.deniedByProtectedMode(config(), LOCAL)).isFalse();
         assertThat(ClientHandler.deniedByProtectedMode(config("--requirepass", "x"), REMOTE)).isFalse();
-        assertThat(ClientHandler.deniedByProtectedMode(config("--bind", "0.0.0.0"), REMOTE)).isFalse();
+        assertThat(ClientHandler.deniedByProtectedMode(config("--bind", "0.0.0.0"), REMOTE)).isTrue();
+        assertThat(ClientHandler.deniedByProtectedMode(config("--bind", "0.0.0.0"), LOCAL)).isFalse();
+        assertThat(ClientHandler.deniedByProtectedMode(config(), new InetSocketAddress("::1", 40000))).isFalse();
         assertThat(ClientHandler.deniedByProtectedMode(config("--protected-mode", "no"), REMOTE)).isFalse();
     }
 
