@@ -1,5 +1,6 @@
 package io.larder.node.server;
 
+import io.larder.node.config.ServerConfig;
 import io.larder.resp.ProtocolException;
 import io.larder.resp.ReplyWriter;
 import io.larder.resp.RequestLimits;
@@ -9,7 +10,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.larder.node.config.ServerConfig;
 
 import java.net.InetSocketAddress;
 
