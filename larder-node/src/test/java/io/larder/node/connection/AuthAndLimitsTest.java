@@ -125,6 +125,27 @@ class AuthAndLimitsTest {
     }
 
     @Test
+    void tcpKeepaliveFollowsTheParameterForNewConnections() throws Exception {
+        try (LarderServer server = LarderServer.start("--tcp-keepalive", "60");
+             RawClient a = new RawClient(server.port())) {
+            a.call("PING");
+            assertThat(keepalive(server)).isTrue();
+            assertThat(a.callText("CONFIG", "SET", "tcp-keepalive", "0")).isEqualTo("+OK\r\n");
+            a.close();
+            try (RawClient b = new RawClient(server.port())) {
+                b.call("PING");
+                assertThat(keepalive(server)).isFalse();
+            }
+        }
+    }
+
+    private static boolean keepalive(LarderServer server) {
+        // The newest connection is the one just made.
+        return server.node().clients().stream().max(java.util.Comparator.comparingLong(c -> c.id())).orElseThrow()
+                .channel().config().getOption(io.netty.channel.ChannelOption.SO_KEEPALIVE);
+    }
+
+    @Test
     void protectedModeServesLoopbackClients() throws Exception {
         // Protected mode without a password: loopback connections are still served.
         try (LarderServer server = LarderServer.start("--bind", "* -::*", "--protected-mode", "yes");
