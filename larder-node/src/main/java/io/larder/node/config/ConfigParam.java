@@ -14,6 +14,9 @@ public final class ConfigParam {
     private final String defaultValue;
     private final boolean mutable;
     private final ConfigHook hook;
+    private final List<ConfigHook> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private boolean protectedConfig;
+    private boolean multiArg;
     private volatile String text;
     private volatile long longValue;
     private volatile boolean boolValue;
@@ -44,6 +47,27 @@ public final class ConfigParam {
     /** False for parameters that only a config file or the command line may set. */
     public boolean mutable() { return mutable; }
 
+    /** Settable at runtime only when enable-protected-configs allows it (dir, dbfilename). */
+    public boolean protectedConfig() { return protectedConfig; }
+
+    ConfigParam protect() {
+        protectedConfig = true;
+        return this;
+    }
+
+    /** A config file line may give the value as several arguments (save 900 1, bind a b). */
+    public boolean multiArg() { return multiArg; }
+
+    ConfigParam multiArgs() {
+        multiArg = true;
+        return this;
+    }
+
+    /** Adds a reaction to changes made after startup (re-binding, rescheduling ...). */
+    public void onChange(ConfigHook listener) {
+        listeners.add(listener);
+    }
+
     public String text() { return text; }
 
     public long asLong() { return longValue; }
@@ -54,18 +78,39 @@ public final class ConfigParam {
 
     /** Validates and sets a new value given as text (one config line's arguments joined by spaces). */
     public void set(String raw) throws ConfigException {
+        setValidated(validate(raw));
+    }
+
+    /** The value's normal form if it is acceptable; nothing changes. */
+    public String validate(String raw) throws ConfigException {
         String normalized = type.normalize(raw);
         if (hook != null) {
-            hook.check(normalized);
+            normalized = hook.check(normalized);
         }
+        return normalized;
+    }
+
+    /**
+     * Sets a value already returned by {@link #validate} and runs the hook's reaction, which may still refuse
+     * it (e.g. an address that cannot be bound); then the old value stays.
+     */
+    public void setValidated(String normalized) throws ConfigException {
         String before = text;
         apply(normalized);
-        if (hook != null && before != null) {
-            hook.changed(normalized);
+        try {
+            if (hook != null) {
+                hook.changed(normalized);
+            }
+            for (ConfigHook l : listeners) {
+                l.changed(normalized);
+            }
+        } catch (ConfigException e) {
+            apply(before);
+            throw e;
         }
     }
 
-    private void apply(String normalized) throws ConfigException {
+    private void apply(String normalized) {
         text = normalized;
         switch (type.kind()) {
             case BOOL -> boolValue = normalized.equals("yes");
@@ -82,10 +127,13 @@ public final class ConfigParam {
 
     /** Checks a value before it is applied and reacts after it is (e.g. re-binding, resizing). */
     public interface ConfigHook {
-        default void check(String value) throws ConfigException {
+        /** Refuses a value or returns the form to store (e.g. hz clamped to 1..500). */
+        default String check(String value) throws ConfigException {
+            return value;
         }
 
-        default void changed(String value) {
+        /** Puts a new value into effect; an exception makes the parameter keep its old value. */
+        default void changed(String value) throws ConfigException {
         }
     }
 }

@@ -3,25 +3,38 @@ package io.larder.node.config;
 import java.util.List;
 import java.util.Locale;
 
-/** The value type of a parameter and Redis's parsing, bounds and normal form for it. */
-public record ConfigType(Kind kind, long min, long max, List<String> choices) {
+/**
+ * The value type of a parameter and Redis's parsing, bounds and normal form for it. {@code SPECIAL} types
+ * carry their own parser (save, client-output-buffer-limit, notify-keyspace-events, ...).
+ */
+public record ConfigType(Kind kind, long min, long max, List<String> choices, Parser parser) {
     public enum Kind { BOOL, INT, MEMORY, STRING, ENUM, ENUM_INDEX, SPECIAL }
 
-    public static final ConfigType BOOL = new ConfigType(Kind.BOOL, 0, 1, List.of());
-    public static final ConfigType STRING = new ConfigType(Kind.STRING, 0, 0, List.of());
-    /** Values checked only by the parameter's hook (save, client-output-buffer-limit, ...). */
-    public static final ConfigType SPECIAL = new ConfigType(Kind.SPECIAL, 0, 0, List.of());
+    /** Validates a raw value and returns the text CONFIG GET will report for it. */
+    @FunctionalInterface
+    public interface Parser {
+        String normalize(String raw) throws ConfigException;
+    }
+
+    public static final ConfigType BOOL = new ConfigType(Kind.BOOL, 0, 1, List.of(), null);
+    public static final ConfigType STRING = new ConfigType(Kind.STRING, 0, 0, List.of(), null);
+    /** Values accepted as given (the parameter's hook may still refuse them). */
+    public static final ConfigType SPECIAL = special(raw -> raw);
 
     public static ConfigType integer(long min, long max) {
-        return new ConfigType(Kind.INT, min, max, List.of());
+        return new ConfigType(Kind.INT, min, max, List.of(), null);
     }
 
     public static ConfigType memory(long min, long max) {
-        return new ConfigType(Kind.MEMORY, min, max, List.of());
+        return new ConfigType(Kind.MEMORY, min, max, List.of(), null);
     }
 
     public static ConfigType oneOf(String... choices) {
-        return new ConfigType(Kind.ENUM, 0, 0, List.of(choices));
+        return new ConfigType(Kind.ENUM, 0, 0, List.of(choices), null);
+    }
+
+    public static ConfigType special(Parser parser) {
+        return new ConfigType(Kind.SPECIAL, 0, 0, List.of(), parser);
     }
 
     String normalize(String raw) throws ConfigException {
@@ -55,7 +68,8 @@ public record ConfigType(Kind kind, long min, long max, List<String> choices) {
                 }
                 yield v;
             }
-            case STRING, SPECIAL -> raw;
+            case STRING -> raw;
+            case SPECIAL -> parser.normalize(raw);
         };
     }
 
@@ -83,12 +97,11 @@ public record ConfigType(Kind kind, long min, long max, List<String> choices) {
                 break;
             }
         }
+        if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit)) {
+            throw new ConfigException("argument must be a memory value");
+        }
         try {
-            long n = Long.parseLong(digits);
-            if (n < 0) {
-                throw new ConfigException("argument must be a memory value");
-            }
-            return Math.multiplyExact(n, mul);
+            return Math.multiplyExact(Long.parseLong(digits), mul);
         } catch (NumberFormatException | ArithmeticException e) {
             throw new ConfigException("argument must be a memory value");
         }

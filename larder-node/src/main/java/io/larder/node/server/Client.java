@@ -89,6 +89,11 @@ public final class Client {
 
     public boolean authenticated() { return authenticated; }
 
+    /** Whether commands need AUTH first: the default user has a password (requirepass) and this client has not given it. */
+    public boolean authRequired() {
+        return !authenticated && !node.config().requirepass.text().isEmpty();
+    }
+
     public void authenticated(boolean authenticated) { this.authenticated = authenticated; }
 
     public String user() { return user; }
@@ -124,6 +129,8 @@ public final class Client {
 
     public void skipNextReply() { this.skipNextReply = true; }
 
+    boolean skippingNextReply() { return skipNextReply; }
+
     boolean takeSkipNextReply() {
         boolean s = skipNextReply;
         skipNextReply = false;
@@ -157,7 +164,12 @@ public final class Client {
     private static String format(java.net.SocketAddress address) {
         if (address instanceof InetSocketAddress inet) {
             String host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
-            return host + ":" + inet.getPort();
+            int zone = host.indexOf('%');
+            if (zone >= 0) {
+                host = host.substring(0, zone);
+            }
+            // Redis's anetFormatAddr: IPv6 addresses in brackets.
+            return host.indexOf(':') >= 0 ? "[" + host + "]:" + inet.getPort() : host + ":" + inet.getPort();
         }
         return String.valueOf(address);
     }

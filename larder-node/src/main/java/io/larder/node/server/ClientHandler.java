@@ -1,5 +1,6 @@
 package io.larder.node.server;
 
+import io.larder.node.config.ServerConfig;
 import io.larder.resp.ProtocolException;
 import io.larder.resp.ReplyWriter;
 import io.larder.resp.RequestLimits;
@@ -9,6 +10,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
+
+import java.net.InetSocketAddress;
 
 /**
  * One connection's pipeline end: gathers bytes, parses requests, runs them in order and batches the replies.
@@ -28,7 +31,9 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private Client client;
     private ByteBuf cumulation;
     private boolean waitingForWritable;
-    private int suspensions;
+    private volatile int suspensions;
+    /** A command that arrived during CLIENT PAUSE, run first when the connection resumes. */
+    private byte[][] deferred;
 
     public ClientHandler(Node node, Dispatcher dispatcher) {
         this.node = node;
@@ -52,13 +57,37 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
             ctx.close();
             return;
         }
+        if (deniedByProtectedMode()) {
+            client.reply().error(PROTECTED_MODE_DENIED);
+            flush();
+            ctx.close();
+            return;
+        }
         node.register(client);
         ctx.fireChannelActive();
+    }
+
+    /**
+     * Redis 7's protected mode: while the default user has no password, only loopback clients are served,
+     * whatever the bind addresses (Redis 6 also required the default bind; Redis 7 dropped that condition).
+     */
+    private boolean deniedByProtectedMode() {
+        return deniedByProtectedMode(node.config(), ctx.channel().remoteAddress());
+    }
+
+    static boolean deniedByProtectedMode(ServerConfig config, java.net.SocketAddress peer) {
+        if (!config.protectedMode.asBool() || !config.requirepass.text().isEmpty()) {
+            return false;
+        }
+        return !(peer instanceof InetSocketAddress a) || a.getAddress() == null || !a.getAddress().isLoopbackAddress();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         node.unregister(client);
+        if (client.monitor()) {
+            node.monitors().remove(client);
+        }
         if (cumulation != null) {
             cumulation.release();
             cumulation = null;
@@ -120,11 +149,36 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         });
     }
 
+    /** True while the connection's commands wait (CLIENT PAUSE, blocking commands). */
+    public boolean suspended() {
+        return suspensions > 0;
+    }
+
+    /** Bytes received and not yet run as commands (CLIENT LIST qbuf). */
+    public int queryBufferBytes() {
+        ByteBuf c = cumulation;
+        return c == null ? 0 : c.readableBytes();
+    }
+
+    /** Keeps a command that must wait (CLIENT PAUSE) and suspends the connection until it may run. */
+    void defer(byte[][] args) {
+        deferred = args;
+        suspend();
+    }
+
     private void updateAutoRead() {
         ctx.channel().config().setAutoRead(suspensions == 0 && !waitingForWritable);
     }
 
     private void process() {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (deferred != null && suspensions == 0) {
+            byte[][] args = deferred;
+            deferred = null;
+            dispatcher.dispatch(client, args);
+        }
         while (cumulation != null && suspensions == 0 && !waitingForWritable && !client.closingAfterReply()) {
             byte[][] args;
             try {
@@ -194,6 +248,19 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public boolean authRequired() {
-        return !client.authenticated();
+        return client.authRequired();
     }
+
+    /** Redis 7.2's text (7.0 said "Setup a an authentication password"). */
+    static final String PROTECTED_MODE_DENIED = "DENIED Redis is running in protected mode because protected mode is "
+            + "enabled and no password is set for the default user. In this mode connections are only accepted from "
+            + "the loopback interface. If you want to connect from external computers to Redis you may adopt one of "
+            + "the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode "
+            + "no' from the loopback interface by connecting to Redis from the same host the server is running, "
+            + "however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to "
+            + "make this change permanent. 2) Alternatively you can just disable the protected mode by editing the "
+            + "Redis configuration file, and setting the protected mode option to 'no', and then restarting the "
+            + "server. 3) If you started the server manually just for testing, restart it with the '--protected-mode "
+            + "no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one "
+            + "of the above things in order for the server to start accepting connections from the outside.";
 }

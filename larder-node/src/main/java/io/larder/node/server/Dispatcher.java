@@ -18,59 +18,92 @@ public final class Dispatcher {
     private final CommandTable table;
     private final Keyspace keyspace;
     private final SlowLog slowLog;
+    private final MonitorFeed monitors;
+    private final ClientPause pause;
 
     public Dispatcher(Node node) {
         this.node = node;
         this.table = node.commands();
         this.keyspace = node.keyspace();
         this.slowLog = node.slowLog();
+        this.monitors = node.monitors();
+        this.pause = node.pause();
     }
 
     public void dispatch(Client client, byte[][] args) {
+        if (client.replyMode() == Client.ReplyMode.ON && !client.skippingNextReply()) {
+            execute(client, args);
+            return;
+        }
+        // CLIENT REPLY OFF/SKIP: run the command, then drop whatever it replied, errors included (unless it
+        // was CLIENT REPLY ON).
+        boolean skip = client.takeSkipNextReply();
+        boolean off = client.replyMode() == Client.ReplyMode.OFF;
+        int mark = client.reply().mark();
+        if (!execute(client, args)) {
+            if (skip) {
+                client.skipNextReply();
+            }
+            return;
+        }
+        if (skip || off && client.replyMode() == Client.ReplyMode.OFF) {
+            client.reply().resetTo(mark);
+        }
+    }
+
+    /** Runs one command; false when it was put aside to run later (CLIENT PAUSE). */
+    private boolean execute(Client client, byte[][] args) {
         CommandSpec spec = table.lookup(args[0]);
         if (spec == null) {
             client.error(unknownCommand(args));
-            return;
+            return true;
         }
         if (!spec.subcommands().isEmpty() && args.length >= 2) {
             CommandSpec sub = CommandTable.subcommand(spec, args[1]);
             if (sub == null) {
                 client.error("ERR unknown subcommand '" + truncate(args[1]) + "'. Try "
                         + new String(args[0], StandardCharsets.UTF_8).toUpperCase(Locale.ROOT) + " HELP.");
-                return;
+                return true;
             }
             spec = sub;
         }
         if (!spec.arityMatches(args.length)) {
             spec.recordRejected();
             client.error("ERR wrong number of arguments for '" + spec.fullName() + "' command");
-            return;
+            return true;
         }
-        if (!client.authenticated() && !spec.hasFlag("no-auth")) {
+        if (!client.authenticated() && !spec.hasFlag("no_auth") && client.authRequired()) {
             spec.recordRejected();
             client.error("NOAUTH Authentication required.");
-            return;
+            return true;
         }
-        // CLIENT REPLY OFF/SKIP: run the command, then drop its reply (unless it was CLIENT REPLY ON).
-        boolean skip = client.takeSkipNextReply();
-        boolean off = client.replyMode() == Client.ReplyMode.OFF;
-        int mark = client.reply().mark();
-
+        // A MONITOR connection is a replica to Redis: it may not touch the keyspace.
+        if (client.monitor() && (spec.hasFlag("write") || spec.hasFlag("readonly") || spec.hasFlag("may_replicate"))) {
+            spec.recordRejected();
+            client.error("ERR Replica can't interact with the keyspace");
+            return true;
+        }
+        if (pause.mustWait(client, spec) && pause.park(client.handler())) {
+            client.handler().defer(args);
+            return false;
+        }
+        client.lastCommand(spec.fullName());
+        client.takeCommandFailed(); // a rejected command's error is not this command's failure
         long start = System.nanoTime();
         runLocked(spec, client, args);
         long micros = (System.nanoTime() - start) / 1000;
 
-        if (skip || off && client.replyMode() == Client.ReplyMode.OFF) {
-            client.reply().resetTo(mark);
-        }
         spec.recordCall(micros);
         if (client.takeCommandFailed()) {
             spec.recordFailed();
         }
         node.stats().commandsProcessed.increment();
-        client.lastCommand(spec.fullName());
         slowLog.offer(client, args, micros);
         node.latencyMonitor().commandFinished(spec.hasFlag("fast"), micros);
+        if (monitors.active()) {
+            monitors.feed(client, spec, args);
+        }
+        return true;
     }
 
     private void runLocked(CommandSpec spec, Client client, byte[][] args) {

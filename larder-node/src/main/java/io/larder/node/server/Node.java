@@ -23,6 +23,8 @@ public final class Node {
     private final SlowLog slowLog;
     private final LatencyMonitor latencyMonitor;
     private final Map<Long, Client> clients = new ConcurrentHashMap<>();
+    private final MonitorFeed monitors = new MonitorFeed();
+    private final ClientPause pause = new ClientPause();
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final long startMillis = System.currentTimeMillis();
     private final String runId;
@@ -67,6 +69,12 @@ public final class Node {
     public String replicationId() { return replicationId; }
 
     public Collection<Client> clients() { return clients.values(); }
+
+    /** The MONITOR connections. */
+    public MonitorFeed monitors() { return monitors; }
+
+    /** CLIENT PAUSE state. */
+    public ClientPause pause() { return pause; }
 
     public Client client(long id) { return clients.get(id); }
 

@@ -23,15 +23,23 @@ public final class NodeMain {
             return 0;
         }
         if (args.size() == 1 && (args.get(0).equals("-h") || args.get(0).equals("--help"))) {
-            System.err.println("Usage: ./larder server [/path/to/redis.conf] [options] [-]");
-            System.err.println("       ./larder server -v or --version");
-            System.err.println("Examples:");
-            System.err.println("       ./larder server --port 7777");
-            System.err.println("       ./larder server /etc/redis/6379.conf --loglevel verbose");
+            System.err.println("""
+                    Usage: ./larder server [/path/to/redis.conf] [options] [-]
+                           ./larder server - (read config from stdin)
+                           ./larder server -v or --version
+                           ./larder server -h or --help
+
+                    Examples:
+                           ./larder server (run the server with default conf)
+                           echo 'maxmemory 128mb' | ./larder server -
+                           ./larder server /etc/redis/6379.conf
+                           ./larder server --port 7777
+                           ./larder server /etc/myredis.conf --loglevel verbose -
+                           ./larder server /etc/myredis.conf --loglevel verbose""");
             return 1;
         }
         ServerConfig config = new ServerConfig();
-        if (!args.isEmpty() && !args.get(0).startsWith("--")) {
+        if (!args.isEmpty() && !args.get(0).startsWith("-")) {
             config.configFile(java.nio.file.Path.of(args.get(0)).toAbsolutePath().toString());
         }
         try {

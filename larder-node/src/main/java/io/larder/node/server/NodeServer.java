@@ -1,5 +1,7 @@
 package io.larder.node.server;
 
+import io.larder.node.config.ConfigException;
+import io.larder.node.config.ConfigParam;
 import io.larder.node.config.ServerConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -11,6 +13,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -38,12 +41,19 @@ public final class NodeServer implements AutoCloseable {
     private volatile boolean activeExpireEnabled = true;
     private volatile Runnable exitAction = () -> { };
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Accepts connections; separate from the worker loops so CONFIG SET port/bind can wait for a bind. */
+    private final EventLoopGroup acceptor;
+    private ServerBootstrap bootstrap;
+    private java.util.concurrent.ScheduledFuture<?> cronTask;
+    private String listeningAddresses;
+    private int listeningPort;
 
     public NodeServer(Node node) {
         this.node = node;
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+        this.acceptor = new MultiThreadIoEventLoopGroup(1, io);
         this.channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.cron = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "larder-cron");
@@ -62,23 +72,66 @@ public final class NodeServer implements AutoCloseable {
     public List<InetSocketAddress> start() throws InterruptedException {
         ServerConfig config = node.config();
         Dispatcher dispatcher = new Dispatcher(node);
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(group)
+        bootstrap = new ServerBootstrap()
+                .group(acceptor, group)
                 .channel(channelClass)
                 .option(ChannelOption.SO_BACKLOG, config.find("tcp-backlog").asInt())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, config.find("tcp-keepalive").asLong() > 0)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        applyKeepalive(ch, config.tcpKeepalive.asInt());
                         ch.pipeline().addLast(new ClientHandler(node, dispatcher));
                     }
                 });
-        int port = config.port.asInt();
+        List<InetSocketAddress> bound;
+        try {
+            bound = listen(config.bind.text(), config.port.asInt());
+        } catch (IllegalStateException e) {
+            close();
+            throw e;
+        }
+        config.port.onChange(new ConfigParam.ConfigHook() {
+            @Override
+            public void changed(String value) throws ConfigException {
+                relisten(config.bind.text(), Integer.parseInt(value), "Unable to listen on this port");
+            }
+        });
+        config.bind.onChange(new ConfigParam.ConfigHook() {
+            @Override
+            public void changed(String value) throws ConfigException {
+                relisten(value, config.port.asInt(), "Failed to bind to specified addresses.");
+            }
+        });
+        scheduleCron(config.hz.asInt());
+        config.hz.onChange(new ConfigParam.ConfigHook() {
+            @Override
+            public void changed(String value) {
+                scheduleCron(Integer.parseInt(value));
+            }
+        });
+        return bound;
+    }
+
+    /** Runs the cron hz times a second; CONFIG SET hz reschedules it. */
+    private synchronized void scheduleCron(int hz) {
+        if (cronTask != null) {
+            cronTask.cancel(false);
+        }
+        long periodMillis = Math.max(1, 1000 / Math.max(1, hz));
+        cronTask = cron.scheduleAtFixedRate(this::tick, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Binds every address (a leading '-' marks one that may fail) on the port; closes what it bound on failure. */
+    private synchronized List<InetSocketAddress> listen(String addresses, int port) {
         List<InetSocketAddress> bound = new ArrayList<>();
-        for (String address : config.bind.text().trim().split("\\s+")) {
+        List<Channel> opened = new ArrayList<>();
+        for (String address : addresses.trim().split("\\s+")) {
+            if (address.isEmpty()) {
+                continue;
+            }
             boolean optional = address.startsWith("-");
             String host = optional ? address.substring(1) : address;
             host = switch (host) {
@@ -88,19 +141,48 @@ public final class NodeServer implements AutoCloseable {
             };
             try {
                 Channel ch = bootstrap.bind(host, port).sync().channel();
-                listeners.add(ch);
+                opened.add(ch);
                 bound.add((InetSocketAddress) ch.localAddress());
             } catch (Exception e) {
                 if (!optional) {
-                    close();
+                    opened.forEach(ch -> ch.close().syncUninterruptibly());
                     throw new IllegalStateException("Could not create server TCP listening socket " + host + ":" + port
                             + ": " + e.getMessage(), e);
                 }
             }
         }
-        long periodMillis = Math.max(1, 1000 / Math.max(1, config.hz.asInt()));
-        cron.scheduleAtFixedRate(this::tick, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        listeners.addAll(opened);
+        listeningAddresses = addresses;
+        listeningPort = port;
         return bound;
+    }
+
+    /** CONFIG SET port/bind: closes the listeners and binds anew; on failure the old addresses are restored. */
+    private synchronized void relisten(String addresses, int port, String failure) throws ConfigException {
+        String oldAddresses = listeningAddresses;
+        int oldPort = listeningPort;
+        List<Channel> old = new ArrayList<>(listeners);
+        listeners.clear();
+        old.forEach(ch -> ch.close().syncUninterruptibly());
+        try {
+            listen(addresses, port);
+        } catch (IllegalStateException e) {
+            listen(oldAddresses, oldPort);
+            throw new ConfigException(failure);
+        }
+    }
+
+    /** TCP keepalive as Redis sets it: probes after the interval, then every third of it, three times. */
+    private static void applyKeepalive(SocketChannel ch, int seconds) {
+        if (seconds <= 0) {
+            return;
+        }
+        ch.config().setOption(ChannelOption.SO_KEEPALIVE, true);
+        if (ch instanceof io.netty.channel.epoll.EpollSocketChannel) {
+            ch.config().setOption(EpollChannelOption.TCP_KEEPIDLE, seconds);
+            ch.config().setOption(EpollChannelOption.TCP_KEEPINTVL, Math.max(1, seconds / 3));
+            ch.config().setOption(EpollChannelOption.TCP_KEEPCNT, 3);
+        }
     }
 
     /** The server's periodic work, as Redis's serverCron: expire keys, close idle clients. */
@@ -117,6 +199,7 @@ public final class NodeServer implements AutoCloseable {
             node.stats().sampleInstantaneous(System.currentTimeMillis());
             Runtime rt = Runtime.getRuntime();
             node.stats().notePeakMemory(rt.totalMemory() - rt.freeMemory());
+            node.pause().expireIfDue(System.currentTimeMillis());
         } catch (RuntimeException e) {
             // The cron must keep running; a failure here is logged and the next tick tries again.
             System.err.println("cron: " + e);
@@ -130,7 +213,8 @@ public final class NodeServer implements AutoCloseable {
         }
         long now = System.currentTimeMillis();
         for (Client c : node.clients()) {
-            if (!c.monitor() && now - c.lastInteractionMillis() > timeout * 1000) {
+            ClientHandler h = c.handler();
+            if (!c.monitor() && (h == null || !h.suspended()) && now - c.lastInteractionMillis() > timeout * 1000) {
                 c.kill();
             }
         }
@@ -171,6 +255,7 @@ public final class NodeServer implements AutoCloseable {
         for (Channel ch : listeners) {
             ch.close().syncUninterruptibly();
         }
+        acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

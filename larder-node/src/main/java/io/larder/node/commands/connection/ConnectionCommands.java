@@ -1,13 +1,28 @@
 package io.larder.node.commands.connection;
 
+import io.larder.engine.util.Numbers;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandTable;
 import io.larder.node.commands.Errors;
 import io.larder.node.server.Client;
-import io.larder.engine.util.Numbers;
+import io.larder.node.server.Version;
 
-/** PING, ECHO, QUIT, SELECT: the commands a connection needs before anything else. */
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * The commands of a connection's life: PING, ECHO, QUIT, RESET, SELECT, AUTH, HELLO, MONITOR, and the CLIENT
+ * family ({@link ClientCommand}).
+ */
 public final class ConnectionCommands {
+    static final String WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
+    private static final String HELLO_NOAUTH = "NOAUTH HELLO must be called with the client already authenticated, "
+            + "otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the "
+            + "RESP protocol version at the same time";
+    private static final String AUTH_WITHOUT_PASSWORD = "ERR AUTH <password> called without any password configured "
+            + "for the default user. Are you sure your configuration is correct?";
+    private static final String ALWAYS = "noscript loading stale fast no_auth allow_busy";
+
     private ConnectionCommands() {
     }
 
@@ -15,13 +30,25 @@ public final class ConnectionCommands {
         table.register(CommandSpec.builder("ping", -1).flags("fast").acl("fast connection")
                 .tips("request_policy:all_shards", "response_policy:all_succeeded").group("connection")
                 .summary("Returns PONG, or the argument, to check the connection").handler(ConnectionCommands::ping).build());
-        table.register(CommandSpec.builder("echo", 2).flags("fast").acl("fast connection").group("connection")
-                .summary("Returns the argument").handler((c, a) -> c.reply().bulk(a[1])).build());
-        table.register(CommandSpec.builder("quit", -1).flags("noscript loading stale fast no-auth allow-busy")
-                .acl("fast connection").group("connection").summary("Closes the connection")
-                .handler(ConnectionCommands::quit).build());
+        table.register(CommandSpec.builder("echo", 2).flags("loading stale fast").acl("fast connection")
+                .group("connection").summary("Returns the argument").handler((c, a) -> c.reply().bulk(a[1])).build());
+        table.register(CommandSpec.builder("quit", -1).flags(ALWAYS).acl("fast connection").group("connection")
+                .summary("Closes the connection").handler(ConnectionCommands::quit).build());
+        table.register(CommandSpec.builder("reset", 1).flags(ALWAYS).acl("fast connection").group("connection")
+                .since("6.2.0").summary("Returns the connection to the state of a new one")
+                .handler(ConnectionCommands::reset).build());
         table.register(CommandSpec.builder("select", 2).flags("loading stale fast").acl("fast connection")
                 .group("connection").summary("Changes the selected database").handler(ConnectionCommands::select).build());
+        table.register(CommandSpec.builder("auth", -2).flags(ALWAYS).acl("fast connection").group("connection")
+                .summary("Authenticates the connection").handler(ConnectionCommands::auth).build());
+        table.register(CommandSpec.builder("hello", -1).flags(ALWAYS).acl("fast connection").group("connection")
+                .since("6.0.0").summary("Chooses the protocol version, optionally authenticating and naming the connection")
+                .handler(ConnectionCommands::hello).build());
+        table.register(CommandSpec.builder("monitor", 1).flags("admin noscript loading stale")
+                .acl("admin slow dangerous").group("server")
+                .summary("Streams every command the server runs to this connection")
+                .handler(ConnectionCommands::monitor).build());
+        ClientCommand.register(table);
     }
 
     private static void ping(Client c, byte[][] args) {
@@ -39,6 +66,23 @@ public final class ConnectionCommands {
         c.closeAfterReply();
     }
 
+    /** Everything a new connection starts with: db 0, RESP2, replies on, no name, default user, no monitor. */
+    private static void reset(Client c, byte[][] args) {
+        c.select(0);
+        c.reply().protocol(2);
+        c.replyMode(Client.ReplyMode.ON);
+        c.name("");
+        c.noEvict(false);
+        c.noTouch(false);
+        if (c.monitor()) {
+            c.monitor(false);
+            c.node().monitors().remove(c);
+        }
+        c.user("default");
+        c.authenticated(c.node().config().requirepass.text().isEmpty());
+        c.reply().simple("RESET");
+    }
+
     private static void select(Client c, byte[][] args) {
         long index;
         try {
@@ -52,6 +96,122 @@ public final class ConnectionCommands {
             return;
         }
         c.select((int) index);
+        c.reply().ok();
+    }
+
+    private static void auth(Client c, byte[][] args) {
+        byte[] user = args.length == 3 ? args[1] : "default".getBytes(StandardCharsets.US_ASCII);
+        byte[] password = args[args.length - 1];
+        for (int i = 1; i < args.length; i++) {
+            Redaction.redact(args, i);
+        }
+        if (args.length > 3) {
+            c.error(Errors.SYNTAX);
+            return;
+        }
+        if (args.length == 2 && c.node().config().requirepass.text().isEmpty()) {
+            c.error(AUTH_WITHOUT_PASSWORD);
+            return;
+        }
+        if (!authenticate(c, user, password)) {
+            c.error(WRONGPASS);
+            return;
+        }
+        c.reply().ok();
+    }
+
+    /**
+     * Checks credentials against the only user until ACLs exist: "default", whose password is requirepass (any
+     * password passes while it is empty, as for Redis's nopass default user).
+     */
+    private static boolean authenticate(Client c, byte[] user, byte[] password) {
+        String required = c.node().config().requirepass.text();
+        boolean ok = new String(user, StandardCharsets.UTF_8).equals("default")
+                && (required.isEmpty()
+                || MessageDigest.isEqual(required.getBytes(StandardCharsets.UTF_8), password));
+        if (ok) {
+            c.user("default");
+            c.authenticated(true);
+        }
+        return ok;
+    }
+
+    /** HELLO [protover [AUTH user pass] [SETNAME name]], checked in Redis's order. */
+    private static void hello(Client c, byte[][] args) {
+        int protocol = c.reply().protocol();
+        if (args.length >= 2) {
+            long version;
+            try {
+                version = Numbers.parseLong(args[1]);
+            } catch (Numbers.NotANumber e) {
+                c.error("ERR Protocol version is not an integer or out of range");
+                return;
+            }
+            if (version < 2 || version > 3) {
+                c.error("NOPROTO unsupported protocol version");
+                return;
+            }
+            protocol = (int) version;
+        }
+        byte[] user = null;
+        byte[] password = null;
+        String name = null;
+        for (int i = 2; i < args.length; i++) {
+            String option = new String(args[i], StandardCharsets.UTF_8);
+            int more = args.length - i - 1;
+            if (option.equalsIgnoreCase("auth") && more >= 2) {
+                user = args[i + 1];
+                password = args[i + 2];
+                Redaction.redact(args, i + 1);
+                Redaction.redact(args, i + 2);
+                i += 2;
+            } else if (option.equalsIgnoreCase("setname") && more >= 1) {
+                name = new String(args[i + 1], StandardCharsets.UTF_8);
+                if (!ClientCommand.validName(name)) {
+                    c.error(ClientCommand.BAD_NAME);
+                    return;
+                }
+                i++;
+            } else {
+                c.error("ERR Syntax error in HELLO option '" + option + "'");
+                return;
+            }
+        }
+        if (user != null && !authenticate(c, user, password)) {
+            c.error(WRONGPASS);
+            return;
+        }
+        if (c.authRequired()) {
+            c.error(HELLO_NOAUTH);
+            return;
+        }
+        c.reply().protocol(protocol);
+        if (name != null) {
+            c.name(name);
+        }
+        c.reply().map(7);
+        c.reply().bulk("server");
+        c.reply().bulk("redis");
+        c.reply().bulk("version");
+        c.reply().bulk(Version.REDIS);
+        c.reply().bulk("proto");
+        c.reply().integer(protocol);
+        c.reply().bulk("id");
+        c.reply().integer(c.id());
+        c.reply().bulk("mode");
+        c.reply().bulk("standalone");
+        c.reply().bulk("role");
+        c.reply().bulk("master");
+        c.reply().bulk("modules");
+        c.reply().array(0);
+    }
+
+    private static void monitor(Client c, byte[][] args) {
+        if (c.monitor()) {
+            return;
+        }
+        c.monitor(true);
+        c.node().monitors().add(c);
         c.reply().ok();
     }
 }

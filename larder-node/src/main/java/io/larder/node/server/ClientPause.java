@@ -1,0 +1,78 @@
+package io.larder.node.server;
+
+import io.larder.node.command.CommandSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * CLIENT PAUSE: until the deadline, commands of ordinary clients (all of them, or only those that may write)
+ * wait. A waiting client's connection is suspended with its command kept aside, and resumed on UNPAUSE or
+ * when the deadline passes.
+ */
+public final class ClientPause {
+    public enum Mode { NONE, WRITE, ALL }
+
+    private volatile Mode mode = Mode.NONE;
+    private long endMillis;
+    private final List<ClientHandler> waiting = new ArrayList<>();
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /** Starts or extends a pause; a longer or stronger pause wins over the current one. */
+    public synchronized void pause(long untilMillis, Mode requested) {
+        if (mode == Mode.NONE) {
+            mode = requested;
+            endMillis = untilMillis;
+            return;
+        }
+        endMillis = Math.max(endMillis, untilMillis);
+        if (requested == Mode.ALL) {
+            mode = Mode.ALL;
+        }
+    }
+
+    /** Ends the pause if its deadline has passed; returns the remaining milliseconds otherwise. */
+    public long expireIfDue(long now) {
+        synchronized (this) {
+            if (mode == Mode.NONE) {
+                return 0;
+            }
+            if (now < endMillis) {
+                return endMillis - now;
+            }
+        }
+        unpause();
+        return 0;
+    }
+
+    public void unpause() {
+        List<ClientHandler> released;
+        synchronized (this) {
+            mode = Mode.NONE;
+            released = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        released.forEach(ClientHandler::resume);
+    }
+
+    /** True when this command must wait; monitors (like replicas in Redis) are never paused. */
+    boolean mustWait(Client client, CommandSpec spec) {
+        Mode m = mode;
+        if (m == Mode.NONE || client.monitor()) {
+            return false;
+        }
+        return m == Mode.ALL || spec.hasFlag("write") || spec.hasFlag("may_replicate");
+    }
+
+    /** Parks the client if the pause is still on; false means run the command now. */
+    synchronized boolean park(ClientHandler handler) {
+        if (mode == Mode.NONE) {
+            return false;
+        }
+        waiting.add(handler);
+        return true;
+    }
+}
