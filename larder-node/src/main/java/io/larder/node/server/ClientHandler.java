@@ -134,12 +134,13 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
                 client.closeAfterReply();
                 break;
             } catch (RequestParser.QueryBufferOverflow e) {
-                ctx.close();
+                // No error reply, as Redis; replies to the requests before it still go out first.
+                client.closeAfterReply();
                 break;
             }
             if (args == null) {
                 if (parser.pendingBytes() + cumulation.readableBytes() > maxQueryBuffer()) {
-                    ctx.close();
+                    client.closeAfterReply();
                 }
                 break;
             }
