@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * without the server closing the connection. After every burst the server must answer PING on a fresh
  * connection and a key set at the start must still hold its value.
  * <p>
- * The seed is fixed and printed; run with {@code -Dlarder.fuzz.seed=N} to replay or explore another one.
+ * The seed is fixed and printed; set {@code LARDER_FUZZ_SEED=N} in the environment (or the system property
+ * {@code larder.fuzz.seed}) to replay or explore another one.
  */
 class FuzzTest {
     private static final long DEFAULT_SEED = 0x5EEDL;
@@ -47,8 +48,9 @@ class FuzzTest {
 
     @Test
     void randomTrafficNeverBreaksTheServer() throws Exception {
-        long seed = Long.getLong("larder.fuzz.seed", DEFAULT_SEED);
-        System.out.println("FuzzTest seed = " + seed + " (replay with -Dlarder.fuzz.seed=" + seed + ")");
+        String chosen = System.getenv("LARDER_FUZZ_SEED");
+        long seed = Long.getLong("larder.fuzz.seed", chosen == null ? DEFAULT_SEED : Long.parseLong(chosen));
+        System.out.println("FuzzTest seed = " + seed + " (replay with LARDER_FUZZ_SEED=" + seed + ")");
         Random random = new Random(seed);
         try (LarderServer larder = LarderServer.start()) {
             List<String> names = commandNames(larder);
