@@ -82,6 +82,9 @@ class ProtocolDifferentialTest {
         cases.put("bulk length over LLONG_MAX", "*1\r\n$9223372036854775808\r\n");
         cases.put("type byte other than $", "*1\r\nx\r\n");
         cases.put("integer where a bulk belongs", "*2\r\n$4\r\nECHO\r\n:1\r\n");
+        cases.put("non-ASCII byte where $ belongs is echoed raw", "*1\r\n\u00e9\r\n");
+        cases.put("CR where $ belongs becomes a space", "*1\r\n\r\n");
+        cases.put("LF where $ belongs becomes a space", "*1\r\n\nabc\r\n");
         cases.put("unbalanced double quote", "ECHO \"abc\r\n");
         cases.put("unbalanced single quote", "ECHO 'abc\r\n");
         cases.put("closing quote followed by a letter", "ECHO \"a\"b\r\n");
