@@ -44,6 +44,11 @@ final class Wire {
      * that closes while the bytes are still being sent is fine: what it answered before is still read.
      */
     static Outcome exchange(int port, byte[] bytes, int quietMillis) throws IOException {
+        return exchange(port, bytes, quietMillis, 0);
+    }
+
+    /** As {@link #exchange(int, byte[], int)}, but silence only counts once {@code minBytes} have arrived. */
+    static Outcome exchange(int port, byte[] bytes, int quietMillis, int minBytes) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             s.setTcpNoDelay(true);
@@ -56,6 +61,7 @@ final class Wire {
                 }
             }, THREADS);
             s.setSoTimeout(quietMillis);
+            long giveUp = System.currentTimeMillis() + 30_000;
             InputStream in = s.getInputStream();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[65536];
@@ -69,7 +75,7 @@ final class Wire {
                     }
                     out.write(buf, 0, n);
                 } catch (SocketTimeoutException e) {
-                    if (!writer.isDone()) {
+                    if ((!writer.isDone() || out.size() < minBytes) && System.currentTimeMillis() < giveUp) {
                         continue;
                     }
                     closed = false;
@@ -79,6 +85,7 @@ final class Wire {
                     break;
                 }
             }
+            s.close(); // unblocks a writer the server stopped reading from
             writer.join();
             return new Outcome(out.toByteArray(), closed);
         }
