@@ -30,7 +30,6 @@ public final class RequestParser {
     private long bulkLength = -1;
     private byte[] bigArg;
     private int bigArgFilled;
-    private long pendingBytes;
 
     public RequestParser(RequestLimits limits) {
         this.limits = limits;
@@ -74,9 +73,13 @@ public final class RequestParser {
         return done;
     }
 
-    /** Bytes held for the request being read; the caller compares this with client-query-buffer-limit. */
+    /**
+     * Bytes of the request being read that the parser holds outside the caller's buffer (a big argument being
+     * filled). With the caller's unread bytes this is what Redis counts as the query buffer against
+     * client-query-buffer-limit: arguments already parsed do not count.
+     */
     public long pendingBytes() {
-        return pendingBytes;
+        return bigArg == null ? 0 : bigArgFilled;
     }
 
     private boolean startMultibulk(ByteBuf in) throws ProtocolException {
@@ -99,7 +102,6 @@ public final class RequestParser {
         args = new byte[Math.min(argCount, 1024)][];
         argIndex = 0;
         bulkLength = -1;
-        pendingBytes = 0;
         return true;
     }
 
@@ -121,8 +123,8 @@ public final class RequestParser {
         if (n > UNAUTHENTICATED_MAX_BULK && limits.authRequired()) {
             throw new ProtocolException("Protocol error: unauthenticated bulk length");
         }
-        pendingBytes += n;
-        if (pendingBytes > limits.maxQueryBuffer()) {
+        if (n > limits.maxQueryBuffer()) {
+            // One argument that can never fit: Redis closes once it has buffered that much; we need not wait.
             throw new QueryBufferOverflow();
         }
         bulkLength = n;

@@ -93,12 +93,17 @@ class RequestParserTest {
     }
 
     @Test
-    void pendingBytesCountTheRequestBeingRead() throws Exception {
+    void pendingBytesAreThoseOfABigArgumentBeingFilled() throws Exception {
         RequestParser parser = new RequestParser(Limits.DEFAULT);
-        ByteBuf buf = Unpooled.buffer();
-        buf.writeBytes(bytes("*2\r\n$3\r\nSET\r\n$100\r\nabc"));
+        ByteBuf buf = growable(bytes("*2\r\n$3\r\nSET\r\n$100\r\nabc"));
         assertThat(parser.parse(buf)).isNull();
-        assertThat(parser.pendingBytes()).isEqualTo(103);
+        assertThat(parser.pendingBytes()).as("a small argument waits in the caller's buffer").isZero();
+        buf = growable(bytes("*2\r\n$3\r\nSET\r\n$40000\r\n"));
+        buf.writeBytes(new byte[25_000]);
+        parser = new RequestParser(Limits.DEFAULT);
+        assertThat(parser.parse(buf)).isNull();
+        assertThat(parser.pendingBytes()).isEqualTo(25_000);
+        assertThat(buf.isReadable()).isFalse();
     }
 
     // ---------------------------------------------------------------- empty and ignored requests
@@ -221,14 +226,20 @@ class RequestParserTest {
     }
 
     @Test
-    void queryBufferLimitOverflowsWithoutAReply() {
+    void anArgumentLargerThanTheQueryBufferLimitOverflows() {
         Limits small = new Limits(512L << 20, 1024 * 1024, false);
         RequestParser parser = new RequestParser(small);
-        ByteBuf buf = growable(bytes("*3\r\n$600000\r\n"));
-        assertThat(catchParse(parser, buf)).isNull();
-        buf.writeBytes(new byte[600_002]);
-        buf.writeBytes(bytes("$600000\r\n"));
+        ByteBuf buf = growable(bytes("*2\r\n$3\r\nSET\r\n$1048577\r\n"));
         assertThatThrownBy(() -> parser.parse(buf)).isInstanceOf(RequestParser.QueryBufferOverflow.class);
+    }
+
+    @Test
+    void argumentsAlreadyParsedDoNotCountAgainstTheQueryBufferLimit() throws Exception {
+        Limits small = new Limits(512L << 20, 1024 * 1024, false);
+        RequestParser parser = new RequestParser(small);
+        byte[] arg = new byte[600_000];
+        byte[][] request = parser.parse(growable(encodeBytes(bytes("SET"), arg, arg)));
+        assertThat(request).hasNumberOfRows(3);
     }
 
     @Test

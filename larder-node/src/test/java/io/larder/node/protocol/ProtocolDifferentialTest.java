@@ -152,6 +152,25 @@ class ProtocolDifferentialTest {
         assertThat(both[1].closed()).isTrue();
     }
 
+    /** Redis counts only the unparsed bytes: a request bigger in total than the limit is fine. */
+    @Test
+    void queryBufferLimitCountsOnlyUnparsedBytes() throws Exception {
+        byte[] big = new byte[600_000];
+        java.util.Arrays.fill(big, (byte) 'x');
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        wire.writeBytes(RawClient.encode(bytes("SET"), big, big));
+        byte[][] many = new byte[1501][];
+        many[0] = bytes("DEL");
+        for (int i = 1; i < many.length; i++) {
+            many[i] = new byte[1000];
+        }
+        wire.writeBytes(RawClient.encode(many));
+        wire.writeBytes(RawClient.encode(bytes("EXISTS"), big));
+        Wire.Outcome[] both = exchangeBoth(smallQueryBuffer, wire.toByteArray());
+        assertThat(both[0].text()).isEqualTo("+OK\r\n:0\r\n:1\r\n");
+        assertThat(both[1]).isEqualTo(both[0]);
+    }
+
     @Test
     void tenThousandPipelinedCommandsInOneWrite() throws Exception {
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
