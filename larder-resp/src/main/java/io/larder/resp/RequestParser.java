@@ -17,6 +17,9 @@ public final class RequestParser {
     private static final int UNAUTHENTICATED_MAX_ARGS = 10;
     private static final int UNAUTHENTICATED_MAX_BULK = 16384;
     private static final byte[][] NO_ARGS = new byte[0][];
+    // Redis finds line ends with strchr, which stops at a NUL byte: a line with a NUL before its end never ends.
+    private static final ByteProcessor FIND_CR_OR_NUL = b -> b != '\r' && b != 0;
+    private static final ByteProcessor FIND_LF_OR_NUL = b -> b != '\n' && b != 0;
 
     private final RequestLimits limits;
 
@@ -27,7 +30,6 @@ public final class RequestParser {
     private long bulkLength = -1;
     private byte[] bigArg;
     private int bigArgFilled;
-    private long pendingBytes;
 
     public RequestParser(RequestLimits limits) {
         this.limits = limits;
@@ -71,9 +73,13 @@ public final class RequestParser {
         return done;
     }
 
-    /** Bytes held for the request being read; the caller compares this with client-query-buffer-limit. */
+    /**
+     * Bytes of the request being read that the parser holds outside the caller's buffer (a big argument being
+     * filled). With the caller's unread bytes this is what Redis counts as the query buffer against
+     * client-query-buffer-limit: arguments already parsed do not count.
+     */
     public long pendingBytes() {
-        return pendingBytes;
+        return bigArg == null ? 0 : bigArgFilled;
     }
 
     private boolean startMultibulk(ByteBuf in) throws ProtocolException {
@@ -96,21 +102,18 @@ public final class RequestParser {
         args = new byte[Math.min(argCount, 1024)][];
         argIndex = 0;
         bulkLength = -1;
-        pendingBytes = 0;
         return true;
     }
 
     private boolean readBulkLength(ByteBuf in) throws ProtocolException {
-        if (!in.isReadable()) {
-            return false;
-        }
-        byte first = in.getByte(in.readerIndex());
-        if (first != '$') {
-            throw new ProtocolException("Protocol error: expected '$', got '" + (char) (first & 0xff) + "'");
-        }
         int eol = findLineEnd(in, "too big bulk count string");
         if (eol < 0) {
             return false;
+        }
+        // Like Redis, the type byte is judged only once its whole line is there.
+        byte first = in.getByte(in.readerIndex());
+        if (first != '$') {
+            throw new ProtocolException("Protocol error: expected '$', got '" + (char) (first & 0xff) + "'");
         }
         long n = parseCount(in, in.readerIndex() + 1, eol);
         in.readerIndex(eol + 1);
@@ -120,8 +123,8 @@ public final class RequestParser {
         if (n > UNAUTHENTICATED_MAX_BULK && limits.authRequired()) {
             throw new ProtocolException("Protocol error: unauthenticated bulk length");
         }
-        pendingBytes += n;
-        if (pendingBytes > limits.maxQueryBuffer()) {
+        if (n > limits.maxQueryBuffer()) {
+            // One argument that can never fit: Redis closes once it has buffered that much; we need not wait.
             throw new QueryBufferOverflow();
         }
         bulkLength = n;
@@ -163,8 +166,8 @@ public final class RequestParser {
     }
 
     private byte[][] parseInline(ByteBuf in) throws ProtocolException {
-        int nl = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
-        if (nl < 0) {
+        int nl = in.forEachByte(in.readerIndex(), in.readableBytes(), FIND_LF_OR_NUL);
+        if (nl < 0 || in.getByte(nl) == 0) {
             if (in.readableBytes() > MAX_LINE) {
                 throw new ProtocolException("Protocol error: too big inline request");
             }
@@ -186,8 +189,8 @@ public final class RequestParser {
 
     /** Index of the '\n' closing the line that starts at the reader index, or -1 if it has not arrived yet. */
     private static int findLineEnd(ByteBuf in, String tooLong) throws ProtocolException {
-        int cr = in.forEachByte(in.readerIndex(), in.readableBytes(), ByteProcessor.FIND_CR);
-        if (cr < 0 || cr + 1 >= in.writerIndex()) {
+        int cr = in.forEachByte(in.readerIndex(), in.readableBytes(), FIND_CR_OR_NUL);
+        if (cr < 0 || in.getByte(cr) == 0 || cr + 1 >= in.writerIndex()) {
             if (in.readableBytes() > MAX_LINE) {
                 throw new ProtocolException("Protocol error: " + tooLong);
             }
@@ -199,29 +202,34 @@ public final class RequestParser {
         return cr + 1;
     }
 
-    /** Parses the count between {@code from} and the CR before {@code eol}; Long.MIN_VALUE when not a strict integer. */
+    /**
+     * Parses the count between {@code from} and the CR before {@code eol} as Redis's string2ll does; returns
+     * Long.MIN_VALUE when it is not a strict integer and -1 for every negative one (no caller tells them apart).
+     */
     private static long parseCount(ByteBuf in, int from, int eol) {
         int to = eol - 1;
         if (from >= to || to - from > 20) {
             return Long.MIN_VALUE;
         }
+        if (to - from == 1 && in.getByte(from) == '0') {
+            return 0;
+        }
         boolean negative = in.getByte(from) == '-';
         int i = negative ? from + 1 : from;
-        if (i >= to) {
+        if (i >= to || in.getByte(i) < '1' || in.getByte(i) > '9') {
             return Long.MIN_VALUE;
         }
-        if (in.getByte(i) == '0' && to - i > 1) {
-            return Long.MIN_VALUE;
-        }
+        // Accumulated negatively so that -9223372036854775808 fits, as in string2ll.
+        long limit = negative ? Long.MIN_VALUE : -Long.MAX_VALUE;
         long value = 0;
         for (; i < to; i++) {
             int d = in.getByte(i) - '0';
-            if (d < 0 || d > 9 || value > (Long.MAX_VALUE - d) / 10) {
+            if (d < 0 || d > 9 || value < limit / 10 || value * 10 < limit + d) {
                 return Long.MIN_VALUE;
             }
-            value = value * 10 + d;
+            value = value * 10 - d;
         }
-        return negative ? -value : value;
+        return negative ? -1 : -value;
     }
 
     /** The request would hold more than client-query-buffer-limit: Redis closes such a client without a reply. */

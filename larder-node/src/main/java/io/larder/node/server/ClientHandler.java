@@ -12,6 +12,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One connection's pipeline end: gathers bytes, parses requests, runs them in order and batches the replies.
@@ -184,16 +185,16 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
             try {
                 args = parser.parse(cumulation);
             } catch (ProtocolException e) {
-                client.error("ERR " + e.getMessage());
-                client.closeAfterReply();
+                protocolError("ERR " + e.getMessage());
                 break;
             } catch (RequestParser.QueryBufferOverflow e) {
-                ctx.close();
+                // No error reply, as Redis; replies to the requests before it still go out first.
+                client.closeAfterReply();
                 break;
             }
             if (args == null) {
                 if (parser.pendingBytes() + cumulation.readableBytes() > maxQueryBuffer()) {
-                    ctx.close();
+                    client.closeAfterReply();
                 }
                 break;
             }
@@ -214,6 +215,17 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         } else if (cumulation != null && cumulation.readerIndex() > 64 * 1024) {
             cumulation.discardReadBytes();
         }
+    }
+
+    /**
+     * Replies with a protocol error and closes once it is sent. The message may quote a raw request byte
+     * (one char per byte), which Redis echoes unchanged, so it is written as ISO-8859-1 rather than UTF-8.
+     */
+    private void protocolError(String message) {
+        String line = message.replace('\r', ' ').replace('\n', ' ');
+        client.reply().raw(("-" + line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        node.stats().recordError(line);
+        client.closeAfterReply();
     }
 
     /** Writes buffered replies; closes the connection afterwards when the client asked for it. */
