@@ -80,7 +80,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         if (!config.protectedMode.asBool() || !config.requirepass.text().isEmpty()) {
             return false;
         }
-        return !(peer instanceof InetSocketAddress a) || a.getAddress() == null || !a.getAddress().isLoopbackAddress();
+        // Unix sockets (and in-process channels) count as local, as in Redis's connIsLocal.
+        return peer instanceof InetSocketAddress a && (a.getAddress() == null || !a.getAddress().isLoopbackAddress());
     }
 
     @Override
