@@ -49,7 +49,7 @@ public final class Db {
             return null;
         }
         if (touch) {
-            dict.setAccessAt(i, keyspace.lruClock());
+            dict.setAccessAt(i, keyspace.accessClock());
         }
         return dict.valueAt(i);
     }
@@ -78,12 +78,12 @@ public final class Db {
             i = -1;
         }
         if (i < 0) {
-            i = dict.insert(key, hash, value, keyspace.lruClock());
+            i = dict.insert(key, hash, value, keyspace.accessClock());
             stripeSizes[Keyspace.stripeOf(slot)]++;
             setExpiry(dict, i, slot, expireAt);
         } else {
             dict.setValueAt(i, value);
-            dict.setAccessAt(i, keyspace.lruClock());
+            dict.setAccessAt(i, keyspace.accessClock());
             if (!keepTtl) {
                 setExpiry(dict, i, slot, expireAt);
             }

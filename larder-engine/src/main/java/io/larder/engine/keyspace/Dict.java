@@ -19,10 +19,14 @@ public final class Dict {
     private static final int MIN_CAPACITY = 4;
     private static final long NO_EXPIRY = 0;
     private static final long HASH_BITS = 0xFFFF_FFFFL;
+    /** Set in the meta word of every occupied cell, so probes find empty cells without touching the entries. */
+    private static final long OCCUPIED = 1L << 63;
+    private static final int CLOCK_BITS = 0x7FFF_FFFF;
 
     /**
-     * Per cell: the key's hash in the low 32 bits and its access clock (LRU seconds or LFU counter) in the
-     * high 32, so a probe and the access update of a read touch the same cache line.
+     * Per cell: the key's hash in the low 32 bits, its access clock (LRU seconds or LFU counter, at most 31 bits)
+     * above it and the occupied bit on top; 0 for an empty cell. A probe, a miss and the access update of a read
+     * all stay within this array.
      */
     private long[] meta;
     /** Key of cell i at 2i, its value at 2i+1: the key compare and the value load share a cache line. */
@@ -73,11 +77,11 @@ public final class Dict {
     public int find(byte[] key, int hash) {
         int i = hash & mask;
         while (true) {
-            Object k = entries[i << 1];
-            if (k == null) {
+            long m = meta[i];
+            if (m == 0) {
                 return -1;
             }
-            if ((int) meta[i] == hash && Arrays.equals((byte[]) k, key)) {
+            if ((int) m == hash && Arrays.equals((byte[]) entries[i << 1], key)) {
                 return i;
             }
             i = (i + 1) & mask;
@@ -101,11 +105,11 @@ public final class Dict {
     }
 
     public int accessAt(int index) {
-        return (int) (meta[index] >>> 32);
+        return (int) (meta[index] >>> 32) & CLOCK_BITS;
     }
 
     public void setAccessAt(int index, int clock) {
-        meta[index] = ((long) clock << 32) | (meta[index] & HASH_BITS);
+        meta[index] = OCCUPIED | ((long) (clock & CLOCK_BITS) << 32) | (meta[index] & HASH_BITS);
     }
 
     private int hashAt(int index) {
@@ -135,10 +139,10 @@ public final class Dict {
             resize((mask + 1) * 2);
         }
         int i = hash & mask;
-        while (entries[i << 1] != null) {
+        while (meta[i] != 0) {
             i = (i + 1) & mask;
         }
-        meta[i] = ((long) clock << 32) | (hash & HASH_BITS);
+        meta[i] = OCCUPIED | ((long) (clock & CLOCK_BITS) << 32) | (hash & HASH_BITS);
         entries[i << 1] = key;
         entries[(i << 1) + 1] = value;
         size++;
@@ -154,7 +158,7 @@ public final class Dict {
         int j = index;
         while (true) {
             j = (j + 1) & mask;
-            if (entries[j << 1] == null) {
+            if (meta[j] == 0) {
                 break;
             }
             int home = hashAt(j) & mask;
@@ -196,9 +200,9 @@ public final class Dict {
         long[] oldExpires = expires;
         allocate(capacity);
         for (int i = 0; i < oldMeta.length; i++) {
-            if (oldEntries[i << 1] != null) {
+            if (oldMeta[i] != 0) {
                 int j = (int) oldMeta[i] & mask;
-                while (entries[j << 1] != null) {
+                while (meta[j] != 0) {
                     j = (j + 1) & mask;
                 }
                 meta[j] = oldMeta[i];
@@ -214,7 +218,7 @@ public final class Dict {
     /** Visits occupied cells in index order; stops early when the visitor returns false. */
     public void forEach(CellVisitor visitor) {
         for (int i = 0; i <= mask; i++) {
-            if (entries[i << 1] != null && !visitor.visit(this, i)) {
+            if (meta[i] != 0 && !visitor.visit(this, i)) {
                 return;
             }
         }
@@ -226,7 +230,7 @@ public final class Dict {
             return -1;
         }
         int i = random.nextInt(mask + 1);
-        while (entries[i << 1] == null) {
+        while (meta[i] == 0) {
             i = (i + 1) & mask;
         }
         return i;
@@ -242,7 +246,7 @@ public final class Dict {
         }
         int bucket = (int) (cursor & mask);
         int i = bucket;
-        while (entries[i << 1] != null) {
+        while (meta[i] != 0) {
             if ((hashAt(i) & mask) == bucket) {
                 visitor.visit(this, i);
             }

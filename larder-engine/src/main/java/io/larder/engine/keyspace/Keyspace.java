@@ -23,10 +23,12 @@ public final class Keyspace {
     private final Db[] databases;
     private final Clock clock;
     private final int hashSeed = ThreadLocalRandom.current().nextInt();
+    private volatile int cachedLruClock;
     private volatile KeyspaceListener listener = KeyspaceListener.NONE;
 
     public Keyspace(int databaseCount, Clock clock) {
         this.clock = clock;
+        this.cachedLruClock = lruClock();
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
@@ -117,9 +119,25 @@ public final class Keyspace {
         }
     }
 
-    /** LRU clock in seconds, 24 bits, as Redis keeps it for OBJECT IDLETIME. */
+    /** LRU clock in seconds, 24 bits, as Redis keeps it for OBJECT IDLETIME, read from the clock now. */
     public int lruClock() {
         return (int) ((clock.millis() / 1000) & 0xFFFFFF);
+    }
+
+    /**
+     * The LRU clock as of the last {@link #refreshClock()}: what key accesses are stamped with, so the hot path
+     * does not read the system clock per command (Redis caches its clock per event loop iteration likewise).
+     */
+    public int accessClock() {
+        return cachedLruClock;
+    }
+
+    /** Called once per batch of requests (and by the cron); writes only when the second changed. */
+    public void refreshClock() {
+        int now = lruClock();
+        if (now != cachedLruClock) {
+            cachedLruClock = now;
+        }
     }
 
     static ThreadLocalRandom random() {

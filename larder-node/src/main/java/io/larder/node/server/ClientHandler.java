@@ -108,6 +108,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         }
         cumulation = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
         client.touch(System.currentTimeMillis());
+        node.keyspace().refreshClock();
         process();
     }
 

@@ -188,6 +188,7 @@ public final class NodeServer implements AutoCloseable {
     /** The server's periodic work, as Redis's serverCron: expire keys, close idle clients. */
     private void tick() {
         try {
+            node.keyspace().refreshClock();
             // Like Redis's slow cycle: at most a quarter of each tick.
             long periodNanos = 1_000_000_000L / Math.max(1, node.config().hz.asInt());
             if (activeExpireEnabled) {
