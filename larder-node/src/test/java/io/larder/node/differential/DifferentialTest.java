@@ -1,11 +1,8 @@
 package io.larder.node.differential;
 
-import io.larder.node.testing.LarderServer;
+import io.larder.node.testing.OracleTestBase;
 import io.larder.node.testing.RawClient;
-import io.larder.node.testing.RedisServerProcess;
 import io.larder.resp.InlineSplitter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -21,7 +18,6 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Runs every script in {@code src/test/resources/differential/} against a real redis-server and against
@@ -31,27 +27,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code #} starts a comment. Both servers start each script from FLUSHALL on fresh connections.
  * A line {@code @resp3} switches both connections to HELLO 3 for the lines that follow.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DifferentialTest {
-    private RedisServerProcess redis;
-    private LarderServer larder;
-
-    @BeforeAll
-    void start() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed (apt-get install redis-server)");
-        // DEBUG is refused by default on both; the scripts exercise it.
-        redis = RedisServerProcess.start("--enable-debug-command", "yes");
-        larder = LarderServer.start("--enable-debug-command", "yes");
-    }
-
-    @AfterAll
-    void stop() {
-        if (larder != null) {
-            larder.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+class DifferentialTest extends OracleTestBase {
+    /** DEBUG is refused by default on both servers; the scripts exercise it. */
+    @Override
+    protected String[] serverOptions() {
+        return new String[]{"--enable-debug-command", "yes"};
     }
 
     @TestFactory

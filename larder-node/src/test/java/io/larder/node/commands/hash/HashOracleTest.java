@@ -1,12 +1,9 @@
 package io.larder.node.commands.hash;
 
 import io.larder.engine.hash.HashValue;
+import io.larder.node.testing.JedisOracleTestBase;
 import io.larder.node.testing.KeyspaceAccess;
 import io.larder.node.testing.LarderServer;
-import io.larder.node.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import redis.clients.jedis.Jedis;
@@ -22,56 +19,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Hashes whose replies cannot be compared byte for byte: table-encoded hashes (their order is the table's),
  * HSCAN iterations, HRANDFIELD's random choices, and the points where the encoding changes.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HashOracleTest {
-    private RedisServerProcess redis;
-    private LarderServer larder;
-    private Jedis oracle;
-    private Jedis ours;
-
-    @BeforeAll
-    void start() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
-        redis = RedisServerProcess.start();
-        larder = LarderServer.start();
-        oracle = new Jedis("127.0.0.1", redis.port());
-        ours = new Jedis("127.0.0.1", larder.port());
-    }
-
-    @AfterAll
-    void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {ours, oracle, larder, redis}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
-    }
-
-    @BeforeEach
-    void clean() {
-        oracle.flushAll();
-        for (String key : List.of("big", "long", "small", "one", "conv", "nx", "f")) {
-            ours.del(key);
-        }
-    }
-
-    private void both(Consumer<Jedis> action) {
-        action.accept(oracle);
-        action.accept(ours);
-    }
+class HashOracleTest extends JedisOracleTestBase {
 
     private String encoding(String key) {
         return tunedEncoding(larder, key);

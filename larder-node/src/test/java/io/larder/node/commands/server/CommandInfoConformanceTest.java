@@ -1,11 +1,8 @@
 package io.larder.node.commands.server;
 
 import io.larder.node.command.CommandSpec;
-import io.larder.node.testing.LarderServer;
+import io.larder.node.testing.OracleTestBase;
 import io.larder.node.testing.RawClient;
-import io.larder.node.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -24,30 +21,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * reported at once. Commands the 7.0 oracle lacks (added in 7.2) are listed and checked against the 7.2
  * docs by hand.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CommandInfoConformanceTest {
+class CommandInfoConformanceTest extends OracleTestBase {
     /** Commands whose metadata Redis 7.2 changed from the 7.0 oracle: MSETNX lost its shard tips (redis#12417). */
     private static final java.util.Set<String> CHANGED_IN_7_2 = java.util.Set.of("msetnx");
 
-    private RedisServerProcess redis;
-    private LarderServer larder;
-
-    @BeforeAll
-    void start() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
-        redis = RedisServerProcess.start();
-        larder = LarderServer.start();
-    }
-
-    @AfterAll
-    void stop() {
-        if (larder != null) {
-            larder.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     @Test
     void commandInfoEqualsTheOracleInResp2() throws IOException {

@@ -1,11 +1,9 @@
 package io.larder.node.commands.server;
 
 import io.larder.node.server.Version;
+import io.larder.node.testing.OracleTestBase;
 import io.larder.node.testing.LarderServer;
 import io.larder.node.testing.RawClient;
-import io.larder.node.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -23,8 +21,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * INFO's shape against redis-server: the same sections in the same order, and in each section the same
  * field names in the same order, apart from the fields Redis 7.2 added over the 7.0 oracle.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class InfoFieldsTest {
+class InfoFieldsTest extends OracleTestBase {
     /** Fields Redis 7.2 reports that 7.0 does not (from the 7.2 sources' INFO and release notes). */
     private static final Set<String> ADDED_IN_7_2 = Set.of("listener0", "pubsub_clients", "watching_clients",
             "total_watched_keys", "total_blocking_keys", "total_blocking_keys_on_nokey", "eventloop_cycles",
@@ -32,25 +29,6 @@ class InfoFieldsTest {
             "instantaneous_eventloop_duration_usec", "acl_access_denied_auth", "acl_access_denied_cmd",
             "acl_access_denied_key", "acl_access_denied_channel");
 
-    private RedisServerProcess redis;
-    private LarderServer larder;
-
-    @BeforeAll
-    void start() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
-        redis = RedisServerProcess.start();
-        larder = LarderServer.start();
-    }
-
-    @AfterAll
-    void stop() {
-        if (larder != null) {
-            larder.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     /** Same traffic on both, so the per-command and per-error lines exist on both sides. */
     private static String info(int port, String... sections) throws IOException {

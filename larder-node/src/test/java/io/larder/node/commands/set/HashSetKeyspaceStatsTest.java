@@ -1,11 +1,8 @@
 package io.larder.node.commands.set;
 
-import io.larder.node.testing.LarderServer;
+import io.larder.node.testing.OracleTestBase;
 import io.larder.node.testing.RawClient;
-import io.larder.node.testing.RedisServerProcess;
 import io.larder.resp.InlineSplitter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -13,15 +10,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Keyspace hits and misses of the hash and set commands against redis-server's INFO stats: reads and the
  * STORE forms' sources count (lookupKeyRead), writes do not (lookupKeyWrite), arguments rejected before the
  * lookup count nothing.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HashSetKeyspaceStatsTest {
+class HashSetKeyspaceStatsTest extends OracleTestBase {
     private static final String[] SETUP = {"HSET h a 1 b 2", "SADD s 1 2 3", "SADD t 3 4", "SET str x"};
     private static final String[] COMMANDS = {
             "HGET h a", "HGET nokey a", "HMGET h a b", "HEXISTS h a", "HLEN nokey", "HSTRLEN h a", "HKEYS h",
@@ -34,25 +29,6 @@ class HashSetKeyspaceStatsTest {
             "SMOVE s t 1", "SADD s 9", "SREM s 9", "SPOP nokey", "SCARD str",
     };
 
-    private RedisServerProcess redis;
-    private LarderServer larder;
-
-    @BeforeAll
-    void start() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
-        redis = RedisServerProcess.start();
-        larder = LarderServer.start();
-    }
-
-    @AfterAll
-    void stop() {
-        if (larder != null) {
-            larder.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     @Test
     void hitsAndMissesCountLikeRedis() throws IOException {

@@ -1,12 +1,9 @@
 package io.larder.node.commands.set;
 
 import io.larder.engine.set.SetValue;
+import io.larder.node.testing.JedisOracleTestBase;
 import io.larder.node.testing.KeyspaceAccess;
 import io.larder.node.testing.LarderServer;
-import io.larder.node.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import redis.clients.jedis.Jedis;
@@ -18,58 +15,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Sets whose replies cannot be compared byte for byte with the 7.0 oracle: table-encoded sets, sets of
  * strings (the oracle has no listpack sets, Redis 7.2 and Larder do), SSCAN iterations, SPOP/SRANDMEMBER's
  * random choices, and the encoding conversion points.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SetOracleTest {
-    private static final List<String> KEYS = List.of("a", "b", "c", "d", "ints", "words", "mixed", "dst", "big");
-
-    private RedisServerProcess redis;
-    private LarderServer larder;
-    private Jedis oracle;
-    private Jedis ours;
-
-    @BeforeAll
-    void start() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
-        redis = RedisServerProcess.start();
-        larder = LarderServer.start();
-        oracle = new Jedis("127.0.0.1", redis.port());
-        ours = new Jedis("127.0.0.1", larder.port());
-    }
-
-    @AfterAll
-    void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {ours, oracle, larder, redis}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
-    }
-
-    @BeforeEach
-    void clean() {
-        oracle.flushAll();
-        ours.del(KEYS.toArray(String[]::new));
-    }
-
-    private void both(Consumer<Jedis> action) {
-        action.accept(oracle);
-        action.accept(ours);
-    }
+class SetOracleTest extends JedisOracleTestBase {
 
     private SetValue value(String key) {
         return (SetValue) KeyspaceAccess.value(larder, key);

@@ -1,10 +1,7 @@
 package io.larder.node.commands.string;
 
-import io.larder.node.testing.LarderServer;
+import io.larder.node.testing.OracleTestBase;
 import io.larder.node.testing.RawClient;
-import io.larder.node.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -15,33 +12,12 @@ import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * INCRBYFLOAT over a fixed pseudo-random sample of operands (many digits, wide exponents, ties near the 17th
  * decimal, chains of sums), compared reply for reply with redis-server's x87 long double arithmetic.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class IncrByFloatOracleTest {
-    private RedisServerProcess redis;
-    private LarderServer larder;
-
-    @BeforeAll
-    void start() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
-        redis = RedisServerProcess.start();
-        larder = LarderServer.start();
-    }
-
-    @AfterAll
-    void stop() {
-        if (larder != null) {
-            larder.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+class IncrByFloatOracleTest extends OracleTestBase {
 
     @Test
     void randomSumsMatchRedis() throws IOException {

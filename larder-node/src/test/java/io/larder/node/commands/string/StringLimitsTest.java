@@ -1,10 +1,7 @@
 package io.larder.node.commands.string;
 
-import io.larder.node.testing.LarderServer;
+import io.larder.node.testing.OracleTestBase;
 import io.larder.node.testing.RawClient;
-import io.larder.node.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -14,31 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Size limits that follow proto-max-bulk-len, with both servers started at its 1mb minimum. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class StringLimitsTest {
+class StringLimitsTest extends OracleTestBase {
     private static final int LIMIT = 1024 * 1024;
 
-    private RedisServerProcess redis;
-    private LarderServer larder;
 
-    @BeforeAll
-    void start() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
-        redis = RedisServerProcess.start("--proto-max-bulk-len", "1mb");
-        larder = LarderServer.start("--proto-max-bulk-len", "1mb");
-    }
-
-    @AfterAll
-    void stop() {
-        if (larder != null) {
-            larder.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+    @Override
+    protected String[] serverOptions() {
+        return new String[]{"--proto-max-bulk-len", "1mb"};
     }
 
     @Test

@@ -1,12 +1,9 @@
 package io.larder.node.commands.string;
 
 import io.larder.engine.keyspace.Keyspace;
-import io.larder.node.testing.LarderServer;
+import io.larder.node.testing.OracleTestBase;
 import io.larder.node.testing.RawClient;
-import io.larder.node.testing.RedisServerProcess;
 import io.larder.resp.InlineSplitter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -16,15 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The string commands against keys of another type, compared with redis-server. Larder has no other types
  * yet, so the test plants a non-string value directly where the oracle gets a list from RPUSH. Also checks
  * that keyspace hits and misses are counted like Redis's.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class StringWrongTypeTest {
+class StringWrongTypeTest extends OracleTestBase {
     private static final String[] COMMANDS = {
             "GET list", "SET list v GET", "SET list v NX GET", "SET list v XX GET", "SET list v GET EX 0",
             "GETEX list", "GETEX list EX 100", "GETEX list EX 0", "GETEX list PERSIST", "GETDEL list",
@@ -39,25 +34,6 @@ class StringWrongTypeTest {
             "SETNX list v", "MSETNX list v other w", "SET list v NX", "SET list v XX", "GET list",
     };
 
-    private RedisServerProcess redis;
-    private LarderServer larder;
-
-    @BeforeAll
-    void start() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
-        redis = RedisServerProcess.start();
-        larder = LarderServer.start();
-    }
-
-    @AfterAll
-    void stop() {
-        if (larder != null) {
-            larder.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     @Test
     void sameRepliesAndKeyspaceStatisticsAsRedis() throws IOException {
