@@ -36,16 +36,8 @@ public final class Db {
     public Object get(byte[] key, boolean touch) {
         int slot = HashSlot.of(key);
         Dict dict = slots[slot];
-        if (dict == null) {
-            return null;
-        }
-        int hash = keyspace.hash(key);
-        int i = dict.find(key, hash);
+        int i = liveCell(dict, slot, key);
         if (i < 0) {
-            return null;
-        }
-        if (expiredAt(dict, i)) {
-            deleteExpired(dict, i, slot);
             return null;
         }
         if (touch) {
@@ -94,16 +86,8 @@ public final class Db {
     public boolean delete(byte[] key) {
         int slot = HashSlot.of(key);
         Dict dict = slots[slot];
-        if (dict == null) {
-            return false;
-        }
-        int i = dict.find(key, keyspace.hash(key));
+        int i = liveCell(dict, slot, key);
         if (i < 0) {
-            return false;
-        }
-        boolean live = !expiredAt(dict, i);
-        if (!live) {
-            deleteExpired(dict, i, slot);
             return false;
         }
         removeAt(dict, i, slot);
@@ -114,33 +98,16 @@ public final class Db {
     public long expiry(byte[] key) {
         int slot = HashSlot.of(key);
         Dict dict = slots[slot];
-        if (dict == null) {
-            return -1;
-        }
-        int i = dict.find(key, keyspace.hash(key));
-        if (i < 0) {
-            return -1;
-        }
-        if (expiredAt(dict, i)) {
-            deleteExpired(dict, i, slot);
-            return -1;
-        }
-        return dict.expiryAt(i);
+        int i = liveCell(dict, slot, key);
+        return i < 0 ? -1 : dict.expiryAt(i);
     }
 
     /** Sets (or with 0 removes) the expiry of a live key; false when the key does not exist. */
     public boolean expire(byte[] key, long expireAt) {
         int slot = HashSlot.of(key);
         Dict dict = slots[slot];
-        if (dict == null) {
-            return false;
-        }
-        int i = dict.find(key, keyspace.hash(key));
+        int i = liveCell(dict, slot, key);
         if (i < 0) {
-            return false;
-        }
-        if (expiredAt(dict, i)) {
-            deleteExpired(dict, i, slot);
             return false;
         }
         setExpiry(dict, i, slot, expireAt);
@@ -151,14 +118,21 @@ public final class Db {
     public int accessClock(byte[] key) {
         int slot = HashSlot.of(key);
         Dict dict = slots[slot];
+        int i = liveCell(dict, slot, key);
+        return i < 0 ? -1 : dict.accessAt(i);
+    }
+
+    /** Cell of {@code key} in its slot's table if the key is live; an expired key is deleted on the way. */
+    private int liveCell(Dict dict, int slot, byte[] key) {
         if (dict == null) {
             return -1;
         }
         int i = dict.find(key, keyspace.hash(key));
-        if (i < 0 || expiredAt(dict, i)) {
+        if (i >= 0 && expiredAt(dict, i)) {
+            deleteExpired(dict, i, slot);
             return -1;
         }
-        return dict.accessAt(i);
+        return i;
     }
 
     /** Number of keys, counting ones that expired but were not yet removed, as Redis's DBSIZE does. */
