@@ -215,6 +215,18 @@ public final class Dict {
         }
     }
 
+    /** Indexes of the occupied cells, in index order (positions for random sampling). */
+    public int[] occupiedCells() {
+        int[] cells = new int[size];
+        int n = 0;
+        for (int i = 0; i <= mask; i++) {
+            if (meta[i] != 0) {
+                cells[n++] = i;
+            }
+        }
+        return cells;
+    }
+
     /** Visits occupied cells in index order; stops early when the visitor returns false. */
     public void forEach(CellVisitor visitor) {
         for (int i = 0; i <= mask; i++) {

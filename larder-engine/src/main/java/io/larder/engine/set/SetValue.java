@@ -234,13 +234,7 @@ public final class SetValue implements Sampling.Positioned {
             Arrays.setAll(all, i -> i);
             return all;
         }
-        int[] all = new int[table.size()];
-        int[] n = {0};
-        table.forEach((d, cell) -> {
-            all[n[0]++] = cell;
-            return true;
-        });
-        return all;
+        return table.occupiedCells();
     }
 
     /**
