@@ -20,6 +20,10 @@ public final class CommandSpec {
     private final String fullName;
     private final int arity;
     private final List<String> flags;
+    // Flags the dispatcher tests on every call, resolved once.
+    private final boolean fast;
+    /** The one key position of a single-key command (first == last, not movable), else 0. */
+    private final int singleKey;
     private final int firstKey;
     private final int lastKey;
     private final int step;
@@ -51,6 +55,8 @@ public final class CommandSpec {
         this.fullName = parent == null ? name : parent.name + "|" + name;
         this.arity = b.arity;
         this.flags = List.copyOf(b.flags);
+        this.fast = flags.contains("fast");
+        this.singleKey = b.firstKey > 0 && b.firstKey == b.lastKey && !flags.contains("movablekeys") ? b.firstKey : 0;
         this.firstKey = b.firstKey;
         this.lastKey = b.lastKey;
         this.step = b.step;
@@ -85,6 +91,11 @@ public final class CommandSpec {
     public List<String> flags() { return flags; }
 
     public boolean hasFlag(String flag) { return flags.contains(flag); }
+
+    public boolean isFast() { return fast; }
+
+    /** Position of the only key of a single-key command, or 0 when it has none or several. */
+    public int singleKeyPosition() { return singleKey; }
 
     public int firstKey() { return firstKey; }
 

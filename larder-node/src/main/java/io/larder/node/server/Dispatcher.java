@@ -99,7 +99,7 @@ public final class Dispatcher {
         }
         node.stats().commandsProcessed.increment();
         slowLog.offer(client, args, micros);
-        node.latencyMonitor().commandFinished(spec.hasFlag("fast"), micros);
+        node.latencyMonitor().commandFinished(spec.isFast(), micros);
         if (monitors.active()) {
             monitors.feed(client, spec, args);
         }
@@ -116,8 +116,8 @@ public final class Dispatcher {
             }
             return;
         }
-        int first = spec.firstKey();
-        if (first > 0 && first == spec.lastKey() && !spec.hasFlag("movablekeys")) {
+        int first = spec.singleKeyPosition();
+        if (first > 0) {
             if (first >= args.length) {
                 spec.handler().execute(client, args);
                 return;
