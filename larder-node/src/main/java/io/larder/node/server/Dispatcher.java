@@ -90,7 +90,17 @@ public final class Dispatcher {
         client.lastCommand(spec.fullName());
         client.takeCommandFailed(); // a rejected command's error is not this command's failure
         long start = System.nanoTime();
-        runLocked(spec, client, args);
+        int mark = client.reply().mark();
+        try {
+            runLocked(spec, client, args);
+        } catch (RuntimeException e) {
+            // A bug in one command must not take the connection (or the node) down: drop its partial reply,
+            // answer with an error, and leave a trace for the operator.
+            client.reply().resetTo(mark);
+            client.error("ERR internal error while running '" + spec.fullName() + "': " + e.getClass().getSimpleName());
+            System.err.println("larder: internal error in '" + spec.fullName() + "'");
+            e.printStackTrace();
+        }
         long micros = (System.nanoTime() - start) / 1000;
 
         spec.recordCall(micros);
