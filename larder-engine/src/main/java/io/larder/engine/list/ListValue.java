@@ -110,6 +110,14 @@ public final class ListValue {
         }
     }
 
+    /** {@link #growing(byte[][], int, int, int)} for one element. */
+    public void growing(byte[] element, int fill) {
+        if (!quicklist) {
+            Chunk only = chunks.first();
+            quicklist = exceedsLimit(fill, only.bytes + element.length, only.count() + 1L);
+        }
+    }
+
     /** After removing elements: a quicklist down to one chunk of at most half the limit becomes a listpack again. */
     public void shrunk(int fill) {
         if (!quicklist || chunks.size() != 1) {

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,9 +38,20 @@ public final class BlockedClients {
         void write(ReplyWriter out);
     }
 
-    private record WaitKey(int db, ByteBuffer key) {
+    /** A key of one database, compared by content. */
+    private record WaitKey(int db, byte[] key) {
         static WaitKey of(int db, byte[] key) {
-            return new WaitKey(db, ByteBuffer.wrap(key));
+            return new WaitKey(db, key);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof WaitKey w && w.db == db && Arrays.equals(w.key, key);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * db + Arrays.hashCode(key);
         }
     }
 
@@ -50,14 +60,17 @@ public final class BlockedClients {
         final Client client;
         final List<WaitKey> keys;
         final int[] stripes;
+        final Class<?> valueType;
         final Retry retry;
         final TimeoutReply timeoutReply;
         final ChannelFutureListener onClose = f -> disconnected(this);
         ScheduledFuture<?> timer;
         boolean waiting = true; // guarded by this entry's monitor
 
-        Blocked(Client client, List<WaitKey> keys, int[] stripes, Retry retry, TimeoutReply timeoutReply) {
+        Blocked(Client client, List<WaitKey> keys, int[] stripes, Class<?> valueType, Retry retry,
+                TimeoutReply timeoutReply) {
             this.client = client;
+            this.valueType = valueType;
             this.keys = keys;
             this.stripes = stripes;
             this.retry = retry;
@@ -83,10 +96,11 @@ public final class BlockedClients {
     /**
      * Parks {@code client} on {@code keys} of its database (the caller holds their stripes, so no push can slip
      * between its empty check and this). {@code extraKeys} are further keys the retry touches (BLMOVE's
-     * destination). A timeout of 0 waits forever.
+     * destination). The client is retried when a key it waits on is signalled and holds a {@code valueType}.
+     * A timeout of 0 waits forever.
      */
-    public void block(Client client, byte[][] keys, byte[][] extraKeys, long timeoutMillis, Retry retry,
-                      TimeoutReply timeoutReply) {
+    public void block(Client client, byte[][] keys, byte[][] extraKeys, Class<?> valueType, long timeoutMillis,
+                      Retry retry, TimeoutReply timeoutReply) {
         List<WaitKey> waitKeys = new ArrayList<>(keys.length);
         for (byte[] key : keys) {
             WaitKey k = WaitKey.of(client.dbIndex(), key);
@@ -101,8 +115,8 @@ public final class BlockedClients {
         for (int i = 0; i < extraKeys.length; i++) {
             stripes[keys.length + i] = Keyspace.stripeOf(extraKeys[i]);
         }
-        Blocked b = new Blocked(client, waitKeys, Arrays.stream(stripes).sorted().distinct().toArray(), retry,
-                timeoutReply);
+        Blocked b = new Blocked(client, waitKeys, Arrays.stream(stripes).sorted().distinct().toArray(), valueType,
+                retry, timeoutReply);
         client.handler().suspend();
         synchronized (this) {
             for (WaitKey k : waitKeys) {
@@ -117,7 +131,10 @@ public final class BlockedClients {
         client.channel().closeFuture().addListener(b.onClose);
     }
 
-    /** Called by a command that made {@code key} non-empty (its stripe held); handled by {@link #handleReady}. */
+    /**
+     * Called by a command that made {@code key} non-empty or gave it a new value (its stripe held); handled by
+     * {@link #handleReady}.
+     */
     public void signal(int db, byte[] key) {
         if (blockedCount == 0) {
             return;
@@ -148,15 +165,18 @@ public final class BlockedClients {
                 queue = q == null ? List.of() : new ArrayList<>(q);
             }
             for (Blocked b : queue) {
-                if (!serve(b)) {
+                if (!serve(key, b)) {
                     break;
                 }
             }
         }
     }
 
-    /** Retries one blocked client; false when the key had nothing for it (later clients would not get more). */
-    private boolean serve(Blocked b) {
+    /**
+     * Retries one blocked client; false when the key does not hold the awaited type or the retry found nothing
+     * (later clients would not get more).
+     */
+    private boolean serve(WaitKey key, Blocked b) {
         for (int s : b.stripes) {
             keyspace.lockStripe(s);
         }
@@ -164,6 +184,9 @@ public final class BlockedClients {
             synchronized (b) {
                 if (!b.waiting) {
                     return true;
+                }
+                if (!b.valueType.isInstance(keyspace.db(key.db()).get(key.key()))) {
+                    return false;
                 }
                 ReplyWriter out = new ReplyWriter(b.client.channel().alloc());
                 out.protocol(b.client.reply().protocol());

@@ -146,7 +146,7 @@ final class ListPops {
             db.put(destination, to);
         }
         int fill = Lists.fill(c);
-        to.growing(new byte[][] {element}, 0, 1, fill);
+        to.growing(element, fill);
         Lists.push(to, element, toLeft, fill);
         c.node().blocked().signal(c.dbIndex(), destination);
         out.bulk(element);
@@ -305,7 +305,7 @@ final class ListPops {
     private static void block(Client c, byte[][] args, int from, int to, byte[][] extraKeys, long timeout,
                               BlockedClients.Retry retry) {
         byte[][] keys = Arrays.copyOfRange(args, from, to);
-        c.node().blocked().block(c, keys, extraKeys, timeout, retry, ReplyWriter::nullArray);
+        c.node().blocked().block(c, keys, extraKeys, ListValue.class, timeout, retry, ReplyWriter::nullArray);
     }
 
     /**

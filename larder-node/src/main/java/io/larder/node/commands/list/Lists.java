@@ -15,7 +15,7 @@ final class Lists {
 
     /** list-max-listpack-size. */
     static int fill(Client c) {
-        return c.node().config().find("list-max-listpack-size").asInt();
+        return c.node().config().listMaxListpackSize.asInt();
     }
 
     /** LEFT (true), RIGHT (false), or null for anything else. */

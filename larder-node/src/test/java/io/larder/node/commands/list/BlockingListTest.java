@@ -286,6 +286,31 @@ class BlockingListTest {
         });
     }
 
+    @Test
+    void renameCopyAndMoveOfAListWakeClients() throws Exception {
+        sideBySide(s -> {
+            RawClient a = s.client();
+            s.block(a, 1, "BLPOP", "k", "0");
+            s.call("SET", "k", "string"); // not a list: the client keeps waiting
+            s.call("DEL", "k");
+            s.call("RPUSH", "tmp", "renamed");
+            s.call("RENAME", "tmp", "k");
+            assertThat(s.read(a)).isEqualTo("*2\r\n$1\r\nk\r\n$7\r\nrenamed\r\n");
+            s.call("RPUSH", "tmp", "copied");
+            s.block(a, 1, "BRPOP", "k", "0");
+            s.call("COPY", "tmp", "k");
+            assertThat(s.read(a)).isEqualTo("*2\r\n$1\r\nk\r\n$6\r\ncopied\r\n");
+            s.call("SELECT", "1");
+            s.call("RPUSH", "k", "moved");
+            s.block(a, 1, "BLPOP", "k", "0");
+            s.call("MOVE", "k", "0");
+            assertThat(s.read(a)).isEqualTo("*2\r\n$1\r\nk\r\n$5\r\nmoved\r\n");
+            s.call("EXISTS", "k");
+            s.call("SELECT", "0");
+            s.call("EXISTS", "k", "tmp");
+        });
+    }
+
     /**
      * Redis 7.2 re-runs a served blocking command, so a client whose first key has meanwhile become a string gets
      * WRONGTYPE (7.0 served it from the key that got data): checked on Larder alone.
