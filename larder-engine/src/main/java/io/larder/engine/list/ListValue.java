@@ -317,6 +317,20 @@ public final class ListValue {
         return removed;
     }
 
+    /** The index of the first element equal to {@code element}, or -1. */
+    public long indexOf(byte[] element) {
+        long index = 0;
+        for (int c = 0; c < chunks.size(); c++) {
+            Ring<byte[]> items = chunks.get(c).items;
+            for (int i = 0, n = items.size(); i < n; i++, index++) {
+                if (Arrays.equals(items.get(i), element)) {
+                    return index;
+                }
+            }
+        }
+        return -1;
+    }
+
     /** Visits elements from {@code from} towards the tail, or towards the head when {@code reverse}. */
     public void forEach(long from, boolean reverse, ElementVisitor visitor) {
         if (size == 0) {

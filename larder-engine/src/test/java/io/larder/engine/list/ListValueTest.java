@@ -98,6 +98,14 @@ class ListValueTest {
             }
             list.shrunk(fill);
             assertThat(list.size()).as(where).isEqualTo(model.size());
+            byte[] probe = element(random);
+            long expectedIndex = -1;
+            for (int k = 0; k < model.size() && expectedIndex < 0; k++) {
+                if (java.util.Arrays.equals(model.get(k), probe)) {
+                    expectedIndex = k;
+                }
+            }
+            assertThat(list.indexOf(probe)).as(where).isEqualTo(expectedIndex);
             if (!model.isEmpty()) {
                 int i = random.nextInt(model.size());
                 assertThat(list.get(i)).as(where).isEqualTo(model.get(i));

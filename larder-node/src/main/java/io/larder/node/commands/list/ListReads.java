@@ -187,46 +187,63 @@ final class ListReads {
             return;
         }
         boolean fromTail = options.rank() < 0;
-        long skip = Math.abs(options.rank()) - 1; // matches to pass over before reporting
-        long wanted = options.count() == -1 ? 1 : options.count() == 0 ? Long.MAX_VALUE : options.count();
-        long maxlen = options.maxlen() == 0 ? Long.MAX_VALUE : options.maxlen();
-        long size = list.size();
-        byte[] element = args[2];
-        long[] positions = new long[(int) Math.min(wanted, Math.min(size, 1024))];
-        int[] found = {0};
-        long[] state = {0, skip}; // elements examined, matches still to skip
-        long[][] grown = {positions};
-        if (size > 0) {
-            list.forEach(fromTail ? size - 1 : 0, fromTail, e -> {
-                if (state[0] >= maxlen) {
-                    return false;
-                }
-                long index = state[0]++;
-                if (!Arrays.equals(e, element)) {
-                    return true;
-                }
-                if (state[1] > 0) {
-                    state[1]--;
-                    return true;
-                }
-                if (found[0] == grown[0].length) {
-                    grown[0] = Arrays.copyOf(grown[0], grown[0].length * 2);
-                }
-                grown[0][found[0]++] = fromTail ? size - 1 - index : index;
-                return found[0] < wanted;
-            });
+        MatchFinder finder = new MatchFinder(args[2], list.size(), fromTail, options);
+        if (list.size() > 0) {
+            list.forEach(fromTail ? list.size() - 1 : 0, fromTail, finder);
         }
         if (options.count() == -1) {
-            if (found[0] == 0) {
+            if (finder.found == 0) {
                 c.reply().nullBulk();
             } else {
-                c.reply().integer(grown[0][0]);
+                c.reply().integer(finder.positions[0]);
             }
             return;
         }
-        c.reply().array(found[0]);
-        for (int i = 0; i < found[0]; i++) {
-            c.reply().integer(grown[0][i]);
+        c.reply().array(finder.found);
+        for (int i = 0; i < finder.found; i++) {
+            c.reply().integer(finder.positions[i]);
+        }
+    }
+
+    /** LPOS's walk: skips rank - 1 matches, then collects up to count positions within maxlen elements. */
+    private static final class MatchFinder implements ListValue.ElementVisitor {
+        private final byte[] element;
+        private final long size;
+        private final boolean fromTail;
+        private final long wanted;
+        private final long maxlen;
+        private long toSkip;
+        private long examined;
+        long[] positions = new long[1];
+        int found;
+
+        MatchFinder(byte[] element, long size, boolean fromTail, LposOptions options) {
+            this.element = element;
+            this.size = size;
+            this.fromTail = fromTail;
+            this.toSkip = Math.abs(options.rank()) - 1;
+            this.wanted = options.count() == -1 ? 1 : options.count() == 0 ? Long.MAX_VALUE : options.count();
+            this.maxlen = options.maxlen() == 0 ? Long.MAX_VALUE : options.maxlen();
+        }
+
+        @Override
+        public boolean visit(byte[] e) {
+            if (examined >= maxlen) {
+                return false;
+            }
+            long index = examined++;
+            if (!Arrays.equals(e, element)) {
+                return true;
+            }
+            if (toSkip > 0) {
+                toSkip--;
+                return true;
+            }
+            if (found == positions.length) {
+                positions = Arrays.copyOf(positions, found * 2);
+            }
+            positions[found++] = fromTail ? size - 1 - index : index;
+            return found < wanted;
         }
     }
 }

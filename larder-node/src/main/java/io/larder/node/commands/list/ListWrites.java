@@ -6,8 +6,6 @@ import io.larder.engine.util.Numbers;
 import io.larder.node.commands.Errors;
 import io.larder.node.server.Client;
 
-import java.util.Arrays;
-
 /** The list commands that add, replace or remove elements in place: pushes, LSET, LINSERT, LREM, LTRIM. */
 final class ListWrites {
     private ListWrites() {
@@ -106,22 +104,12 @@ final class ListWrites {
         int fill = Lists.fill(c);
         // Redis converts before searching the pivot, so even a missed pivot may convert.
         list.growing(args, 4, 5, fill);
-        byte[] pivot = args[3];
-        long[] found = {-1};
-        long[] index = {0};
-        list.forEach(0, false, e -> {
-            if (Arrays.equals(e, pivot)) {
-                found[0] = index[0];
-                return false;
-            }
-            index[0]++;
-            return true;
-        });
-        if (found[0] < 0) {
+        long pivot = list.indexOf(args[3]);
+        if (pivot < 0) {
             c.reply().integer(-1);
             return;
         }
-        list.insert(after ? found[0] + 1 : found[0], args[4], fill);
+        list.insert(after ? pivot + 1 : pivot, args[4], fill);
         c.reply().integer(list.size());
     }
 
