@@ -1,6 +1,7 @@
 package io.larder.node.commands;
 
 import io.larder.engine.hash.HashValue;
+import io.larder.engine.list.ListValue;
 import io.larder.engine.set.SetValue;
 import io.larder.engine.string.StringValues;
 import io.larder.engine.util.Numbers;
@@ -30,6 +31,9 @@ public final class ValueTypes {
         if (value instanceof SetValue) {
             return "set";
         }
+        if (value instanceof ListValue) {
+            return "list";
+        }
         throw new IllegalStateException("unknown value type: " + value.getClass().getName());
     }
 
@@ -38,6 +42,7 @@ public final class ValueTypes {
         return switch (value) {
             case HashValue h -> h.encoding();
             case SetValue s -> s.encoding();
+            case ListValue l -> l.encoding();
             default -> StringValues.encoding(value);
         };
     }
@@ -65,6 +70,7 @@ public final class ValueTypes {
         return switch (value) {
             case HashValue h -> h.copy();
             case SetValue s -> s.copy();
+            case ListValue l -> l.copy();
             default -> StringValues.copy(value);
         };
     }

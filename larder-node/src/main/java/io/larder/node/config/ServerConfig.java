@@ -39,6 +39,7 @@ public final class ServerConfig {
     public final ConfigParam ioThreads;
     public final ConfigParam hashMaxListpackEntries;
     public final ConfigParam hashMaxListpackValue;
+    public final ConfigParam listMaxListpackSize;
     public final ConfigParam setMaxIntsetEntries;
     public final ConfigParam setMaxListpackEntries;
     public final ConfigParam setMaxListpackValue;
@@ -181,7 +182,7 @@ public final class ServerConfig {
                 ConfigType.integer(0, LONG_MAX), "512", MUTABLE, null);
         hashMaxListpackValue = add("hash-max-listpack-value", List.of("hash-max-ziplist-value"),
                 ConfigType.memory(0, LONG_MAX), "64", MUTABLE, null);
-        add("list-max-listpack-size", List.of("list-max-ziplist-size"), ConfigType.integer(INT_MIN, INT_MAX), "-2",
+        listMaxListpackSize = add("list-max-listpack-size", List.of("list-max-ziplist-size"), ConfigType.integer(INT_MIN, INT_MAX), "-2",
                 MUTABLE, null);
         add("list-compress-depth", ConfigType.integer(0, INT_MAX), "0", MUTABLE);
         setMaxIntsetEntries = add("set-max-intset-entries", ConfigType.integer(0, LONG_MAX), "512", MUTABLE);

@@ -102,6 +102,7 @@ public final class Dispatcher {
             e.printStackTrace();
         }
         long micros = (System.nanoTime() - start) / 1000;
+        node.blocked().handleReady(); // keys the command made non-empty, now that its locks are released
 
         spec.recordCall(micros);
         if (client.takeCommandFailed()) {

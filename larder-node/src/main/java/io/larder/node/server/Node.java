@@ -30,6 +30,7 @@ public final class Node {
     private final String runId;
     private final String replicationId;
     private volatile NodeServer server;
+    private final BlockedClients blocked;
 
     public Node(ServerConfig config, Clock clock) {
         this.config = config;
@@ -37,6 +38,7 @@ public final class Node {
         this.latencyMonitor = new LatencyMonitor(config);
         this.keyspace = new Keyspace(config.databases.asInt(), clock);
         this.keyspace.listener((db, key) -> stats.expiredKeys.increment());
+        this.blocked = new BlockedClients(keyspace);
         byte[] id = new byte[20];
         new java.security.SecureRandom().nextBytes(id);
         this.runId = java.util.HexFormat.of().formatHex(id);
@@ -72,6 +74,9 @@ public final class Node {
 
     /** The MONITOR connections. */
     public MonitorFeed monitors() { return monitors; }
+
+    /** Clients parked by blocking commands. */
+    public BlockedClients blocked() { return blocked; }
 
     /** CLIENT PAUSE state. */
     public ClientPause pause() { return pause; }

@@ -103,6 +103,8 @@ public final class ClientCommand {
                         ClientCommand::pause))
                 .subcommand(sub("unpause", 2, admin, adminAcl, "6.2.0", "Ends a CLIENT PAUSE",
                         ClientCommand::unpause))
+                .subcommand(sub("unblock", -3, admin, adminAcl, "5.0.0",
+                        "Ends the wait of a client blocked by a blocking command", ClientCommand::unblock))
                 .subcommand(sub("reply", 3, plain, "slow connection", "3.2.0",
                         "Turns this connection's replies on or off", ClientCommand::reply))
                 .subcommand(sub("no-evict", 3, admin, adminAcl, "7.0.0",
@@ -476,6 +478,33 @@ public final class ClientCommand {
     private static void unpause(Client c, byte[][] args) {
         c.node().pause().unpause();
         c.reply().ok();
+    }
+
+    /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 when that client was blocked and now is not, else 0. */
+    private static void unblock(Client c, byte[][] args) {
+        if (args.length > 4) {
+            c.error("ERR unknown subcommand or wrong number of arguments for '"
+                    + new String(args[1], StandardCharsets.UTF_8) + "'. Try CLIENT HELP.");
+            return;
+        }
+        boolean withError = false;
+        if (args.length == 4) {
+            String reason = new String(args[3], StandardCharsets.UTF_8);
+            if (reason.equalsIgnoreCase("error")) {
+                withError = true;
+            } else if (!reason.equalsIgnoreCase("timeout")) {
+                c.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+                return;
+            }
+        }
+        long id;
+        try {
+            id = Numbers.parseLong(args[2]);
+        } catch (Numbers.NotANumber e) {
+            c.error(Errors.NOT_INTEGER);
+            return;
+        }
+        c.reply().integer(c.node().blocked().unblock(id, withError) ? 1 : 0);
     }
 
     private static void reply(Client c, byte[][] args) {

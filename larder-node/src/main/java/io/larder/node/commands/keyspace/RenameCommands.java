@@ -65,6 +65,7 @@ final class RenameCommands {
         }
         db.put(to, value, expireAt, false);
         db.delete(from);
+        c.node().blocked().signal(c.dbIndex(), to);
         if (onlyIfFree) {
             c.reply().integer(1);
         } else {
@@ -116,6 +117,7 @@ final class RenameCommands {
             return;
         }
         target.put(to, ValueTypes.copy(value), expireAt, false);
+        c.node().blocked().signal(options.targetDb(), to);
         c.reply().integer(1);
     }
 
@@ -139,6 +141,7 @@ final class RenameCommands {
         }
         target.put(key, value, expireAt, false);
         source.delete(key);
+        c.node().blocked().signal(targetIndex, key);
         c.reply().integer(1);
     }
 }

@@ -5,6 +5,7 @@ import io.larder.engine.keyspace.HashSlot;
 import io.larder.engine.keyspace.Keyspace;
 
 import io.larder.engine.hash.HashValue;
+import io.larder.engine.list.ListValue;
 import io.larder.engine.set.SetValue;
 import io.larder.engine.string.StringValues;
 
@@ -22,6 +23,7 @@ import java.util.List;
 final class DatasetDigest {
     // Redis's type codes, mixed in before each value.
     private static final int OBJ_STRING = 0;
+    private static final int OBJ_LIST = 1;
     private static final int OBJ_SET = 2;
     private static final int OBJ_HASH = 4;
     private static final byte[] EXPIRE_MARK = "!!expire!!".getBytes(StandardCharsets.US_ASCII);
@@ -79,6 +81,15 @@ final class DatasetDigest {
                     xor(digest, sha1(member));
                     return true;
                 });
+            }
+            case ListValue list -> {
+                mix(digest, int32(OBJ_LIST));
+                if (list.size() > 0) {
+                    list.forEach(0, false, element -> {
+                        mix(digest, element);
+                        return true;
+                    });
+                }
             }
             case HashValue hash -> {
                 mix(digest, int32(OBJ_HASH));

@@ -166,13 +166,13 @@ final class InfoCommand {
                 .add("maxclients", node.config().maxclients.asLong())
                 .add("client_recent_max_input_buffer", 0)
                 .add("client_recent_max_output_buffer", 0)
-                .add("blocked_clients", 0)
+                .add("blocked_clients", node.blocked().blockedClients())
                 .add("tracking_clients", 0)
                 .add("pubsub_clients", 0)
                 .add("watching_clients", 0)
                 .add("clients_in_timeout_table", 0)
                 .add("total_watched_keys", 0)
-                .add("total_blocking_keys", 0)
+                .add("total_blocking_keys", node.blocked().blockingKeys())
                 .add("total_blocking_keys_on_nokey", 0);
     }
 

@@ -1,0 +1,194 @@
+package io.larder.node.commands.list;
+
+import io.larder.engine.keyspace.Db;
+import io.larder.engine.list.ListValue;
+import io.larder.engine.util.Numbers;
+import io.larder.node.commands.Errors;
+import io.larder.node.server.Client;
+
+/** The list commands that add, replace or remove elements in place: pushes, LSET, LINSERT, LREM, LTRIM. */
+final class ListWrites {
+    private ListWrites() {
+    }
+
+    static void lpush(Client c, byte[][] args) {
+        push(c, args, true, false);
+    }
+
+    static void rpush(Client c, byte[][] args) {
+        push(c, args, false, false);
+    }
+
+    static void lpushx(Client c, byte[][] args) {
+        push(c, args, true, true);
+    }
+
+    static void rpushx(Client c, byte[][] args) {
+        push(c, args, false, true);
+    }
+
+    private static void push(Client c, byte[][] args, boolean left, boolean onlyExisting) {
+        Db db = c.db();
+        Object value = db.get(args[1]);
+        if (value != null && !(value instanceof ListValue)) {
+            c.error(Errors.WRONGTYPE);
+            return;
+        }
+        if (value == null && onlyExisting) {
+            c.reply().integer(0);
+            return;
+        }
+        int fill = Lists.fill(c);
+        ListValue list = value == null ? new ListValue() : (ListValue) value;
+        list.growing(args, 2, args.length, fill);
+        for (int i = 2; i < args.length; i++) {
+            Lists.push(list, args[i], left, fill);
+        }
+        if (value == null) {
+            db.put(args[1], list);
+        }
+        c.node().blocked().signal(c.dbIndex(), args[1]);
+        c.reply().integer(list.size());
+    }
+
+    static void lset(Client c, byte[][] args) {
+        Db db = c.db();
+        Object value = db.get(args[1]);
+        if (value == null) {
+            c.error(Errors.NO_SUCH_KEY);
+            return;
+        }
+        if (!(value instanceof ListValue list)) {
+            c.error(Errors.WRONGTYPE);
+            return;
+        }
+        long index;
+        try {
+            index = Numbers.parseLong(args[2]);
+        } catch (Numbers.NotANumber e) {
+            c.error(Errors.NOT_INTEGER);
+            return;
+        }
+        int fill = Lists.fill(c);
+        list.growing(args, 3, 4, fill);
+        long at = index < 0 ? list.size() + index : index;
+        if (at < 0 || at >= list.size()) {
+            c.error("ERR index out of range");
+            return;
+        }
+        list.set(at, args[3], fill);
+        list.shrunk(fill);
+        c.reply().ok();
+    }
+
+    static void linsert(Client c, byte[][] args) {
+        boolean after;
+        if (Lists.is(args[2], "after")) {
+            after = true;
+        } else if (Lists.is(args[2], "before")) {
+            after = false;
+        } else {
+            c.error(Errors.SYNTAX);
+            return;
+        }
+        Db db = c.db();
+        Object value = db.get(args[1]);
+        if (value == null) {
+            c.reply().integer(0);
+            return;
+        }
+        if (!(value instanceof ListValue list)) {
+            c.error(Errors.WRONGTYPE);
+            return;
+        }
+        int fill = Lists.fill(c);
+        // Redis converts before searching the pivot, so even a missed pivot may convert.
+        list.growing(args, 4, 5, fill);
+        long pivot = list.indexOf(args[3]);
+        if (pivot < 0) {
+            c.reply().integer(-1);
+            return;
+        }
+        list.insert(after ? pivot + 1 : pivot, args[4], fill);
+        c.reply().integer(list.size());
+    }
+
+    static void lrem(Client c, byte[][] args) {
+        long count;
+        try {
+            count = Numbers.parseLong(args[2]);
+        } catch (Numbers.NotANumber e) {
+            c.error(Errors.NOT_INTEGER);
+            return;
+        }
+        Db db = c.db();
+        Object value = db.get(args[1]);
+        if (value == null) {
+            c.reply().integer(0);
+            return;
+        }
+        if (!(value instanceof ListValue list)) {
+            c.error(Errors.WRONGTYPE);
+            return;
+        }
+        long removed = list.removeMatching(args[3], count);
+        if (list.size() == 0) {
+            db.delete(args[1]);
+        } else if (removed > 0) {
+            list.shrunk(Lists.fill(c));
+        }
+        c.reply().integer(removed);
+    }
+
+    static void ltrim(Client c, byte[][] args) {
+        long start;
+        long end;
+        try {
+            start = Numbers.parseLong(args[2]);
+            end = Numbers.parseLong(args[3]);
+        } catch (Numbers.NotANumber e) {
+            c.error(Errors.NOT_INTEGER);
+            return;
+        }
+        Db db = c.db();
+        Object value = db.get(args[1]);
+        if (value == null) {
+            c.reply().ok();
+            return;
+        }
+        if (!(value instanceof ListValue list)) {
+            c.error(Errors.WRONGTYPE);
+            return;
+        }
+        long size = list.size();
+        if (start < 0) {
+            start += size;
+        }
+        if (end < 0) {
+            end += size;
+        }
+        if (start < 0) {
+            start = 0;
+        }
+        long fromHead;
+        long fromTail;
+        if (start > end || start >= size) {
+            fromHead = size;
+            fromTail = 0;
+        } else {
+            if (end >= size) {
+                end = size - 1;
+            }
+            fromHead = start;
+            fromTail = size - end - 1;
+        }
+        list.removeFirst(fromHead);
+        list.removeLast(fromTail);
+        if (list.size() == 0) {
+            db.delete(args[1]);
+        } else {
+            list.shrunk(Lists.fill(c));
+        }
+        c.reply().ok();
+    }
+}

@@ -1,0 +1,284 @@
+package io.larder.node.server;
+
+import io.larder.engine.keyspace.Keyspace;
+import io.larder.resp.ReplyWriter;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Clients parked by blocking commands (BLPOP and friends), keyed by (db, key), in the order they blocked.
+ * <p>
+ * A blocked client holds no lock and its connection is suspended. A command that makes a key non-empty calls
+ * {@link #signal}; once the dispatcher has released that command's locks it calls {@link #handleReady}, which
+ * (as Redis's handleClientsBlockedOnKeys) retries the clients blocked on each ready key, longest waiting first,
+ * under the stripe locks of the retried command's keys, until the key runs dry. What a retry pushes (BLMOVE)
+ * signals further keys, handled in the same pass.
+ * <p>
+ * Lock order: stripes, then a {@link Blocked} entry's monitor, then this registry's monitor.
+ */
+public final class BlockedClients {
+    /** Retries a blocked command with its keys' stripes held: writes its reply and returns true, or false to keep waiting. */
+    @FunctionalInterface
+    public interface Retry {
+        boolean serve(Client client, ReplyWriter out);
+    }
+
+    /** Writes the reply a blocked command gives when it times out. */
+    @FunctionalInterface
+    public interface TimeoutReply {
+        void write(ReplyWriter out);
+    }
+
+    /** A key of one database, compared by content. */
+    private record WaitKey(int db, byte[] key) {
+        static WaitKey of(int db, byte[] key) {
+            return new WaitKey(db, key);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof WaitKey w && w.db == db && Arrays.equals(w.key, key);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * db + Arrays.hashCode(key);
+        }
+    }
+
+    /** One blocked command. */
+    private final class Blocked {
+        final Client client;
+        final List<WaitKey> keys;
+        final int[] stripes;
+        final Class<?> valueType;
+        final Retry retry;
+        final TimeoutReply timeoutReply;
+        final ChannelFutureListener onClose = f -> disconnected(this);
+        ScheduledFuture<?> timer;
+        boolean waiting = true; // guarded by this entry's monitor
+
+        Blocked(Client client, List<WaitKey> keys, int[] stripes, Class<?> valueType, Retry retry,
+                TimeoutReply timeoutReply) {
+            this.client = client;
+            this.valueType = valueType;
+            this.keys = keys;
+            this.stripes = stripes;
+            this.retry = retry;
+            this.timeoutReply = timeoutReply;
+        }
+    }
+
+    private final Keyspace keyspace;
+    private final Map<WaitKey, ArrayDeque<Blocked>> byKey = new HashMap<>();
+    private final Map<Long, Blocked> byClient = new HashMap<>();
+    private volatile int blockedCount;
+    private final FastThreadLocal<ArrayDeque<WaitKey>> ready = new FastThreadLocal<>() {
+        @Override
+        protected ArrayDeque<WaitKey> initialValue() {
+            return new ArrayDeque<>();
+        }
+    };
+
+    BlockedClients(Keyspace keyspace) {
+        this.keyspace = keyspace;
+    }
+
+    /**
+     * Parks {@code client} on {@code keys} of its database (the caller holds their stripes, so no push can slip
+     * between its empty check and this). {@code extraKeys} are further keys the retry touches (BLMOVE's
+     * destination). The client is retried when a key it waits on is signalled and holds a {@code valueType}.
+     * A timeout of 0 waits forever.
+     */
+    public void block(Client client, byte[][] keys, byte[][] extraKeys, Class<?> valueType, long timeoutMillis,
+                      Retry retry, TimeoutReply timeoutReply) {
+        List<WaitKey> waitKeys = new ArrayList<>(keys.length);
+        for (byte[] key : keys) {
+            WaitKey k = WaitKey.of(client.dbIndex(), key);
+            if (!waitKeys.contains(k)) {
+                waitKeys.add(k);
+            }
+        }
+        int[] stripes = new int[keys.length + extraKeys.length];
+        for (int i = 0; i < keys.length; i++) {
+            stripes[i] = Keyspace.stripeOf(keys[i]);
+        }
+        for (int i = 0; i < extraKeys.length; i++) {
+            stripes[keys.length + i] = Keyspace.stripeOf(extraKeys[i]);
+        }
+        Blocked b = new Blocked(client, waitKeys, Arrays.stream(stripes).sorted().distinct().toArray(), valueType,
+                retry, timeoutReply);
+        client.handler().suspend();
+        synchronized (this) {
+            for (WaitKey k : waitKeys) {
+                byKey.computeIfAbsent(k, x -> new ArrayDeque<>()).addLast(b);
+            }
+            byClient.put(client.id(), b);
+            blockedCount++;
+        }
+        if (timeoutMillis > 0) {
+            b.timer = client.channel().eventLoop().schedule(() -> finish(b, false), timeoutMillis, TimeUnit.MILLISECONDS);
+        }
+        client.channel().closeFuture().addListener(b.onClose);
+    }
+
+    /**
+     * Called by a command that made {@code key} non-empty or gave it a new value (its stripe held); handled by
+     * {@link #handleReady}.
+     */
+    public void signal(int db, byte[] key) {
+        if (blockedCount == 0) {
+            return;
+        }
+        WaitKey k = WaitKey.of(db, key);
+        synchronized (this) {
+            if (!byKey.containsKey(k)) {
+                return;
+            }
+        }
+        ArrayDeque<WaitKey> pending = ready.get();
+        if (!pending.contains(k)) {
+            pending.addLast(k);
+        }
+    }
+
+    /** Serves the clients blocked on the keys signalled by the command just run; the caller holds no stripe. */
+    public void handleReady() {
+        if (blockedCount == 0 && !ready.isSet()) {
+            return;
+        }
+        ArrayDeque<WaitKey> pending = ready.get();
+        while (!pending.isEmpty()) {
+            WaitKey key = pending.pollFirst();
+            List<Blocked> queue;
+            synchronized (this) {
+                ArrayDeque<Blocked> q = byKey.get(key);
+                queue = q == null ? List.of() : new ArrayList<>(q);
+            }
+            for (Blocked b : queue) {
+                if (!serve(key, b)) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * Retries one blocked client; false when the key does not hold the awaited type or the retry found nothing
+     * (later clients would not get more).
+     */
+    private boolean serve(WaitKey key, Blocked b) {
+        for (int s : b.stripes) {
+            keyspace.lockStripe(s);
+        }
+        try {
+            synchronized (b) {
+                if (!b.waiting) {
+                    return true;
+                }
+                if (!b.valueType.isInstance(keyspace.db(key.db()).get(key.key()))) {
+                    return false;
+                }
+                ReplyWriter out = new ReplyWriter(b.client.channel().alloc());
+                out.protocol(b.client.reply().protocol());
+                if (!b.retry.serve(b.client, out)) {
+                    out.discard();
+                    return false;
+                }
+                unregister(b);
+                b.client.handler().send(out.take());
+            }
+        } finally {
+            for (int i = b.stripes.length - 1; i >= 0; i--) {
+                keyspace.unlockStripe(b.stripes[i]);
+            }
+        }
+        b.client.handler().resume();
+        return true;
+    }
+
+    /**
+     * CLIENT UNBLOCK: ends the wait of client {@code id} with its timeout reply, or with an UNBLOCKED error;
+     * false when that client is not blocked.
+     */
+    public boolean unblock(long id, boolean withError) {
+        Blocked b;
+        synchronized (this) {
+            b = byClient.get(id);
+        }
+        return b != null && finish(b, withError);
+    }
+
+    /** Ends a wait by timeout or CLIENT UNBLOCK; the reply is written on the client's own event loop. */
+    private boolean finish(Blocked b, boolean withError) {
+        synchronized (b) {
+            if (!b.waiting) {
+                return false;
+            }
+            unregister(b);
+        }
+        b.client.channel().eventLoop().execute(() -> {
+            if (withError) {
+                b.client.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+            } else {
+                b.timeoutReply.write(b.client.reply());
+            }
+            b.client.handler().resume();
+        });
+        return true;
+    }
+
+    private void disconnected(Blocked b) {
+        synchronized (b) {
+            if (b.waiting) {
+                unregister(b);
+            }
+        }
+    }
+
+    /** The caller holds {@code b}'s monitor. */
+    private void unregister(Blocked b) {
+        b.waiting = false;
+        if (b.timer != null) {
+            b.timer.cancel(false);
+        }
+        b.client.channel().closeFuture().removeListener(b.onClose);
+        synchronized (this) {
+            for (WaitKey k : b.keys) {
+                ArrayDeque<Blocked> q = byKey.get(k);
+                if (q != null) {
+                    q.remove(b);
+                    if (q.isEmpty()) {
+                        byKey.remove(k);
+                    }
+                }
+            }
+            byClient.remove(b.client.id());
+            blockedCount--;
+        }
+    }
+
+    /** INFO blocked_clients. */
+    public synchronized int blockedClients() {
+        return byClient.size();
+    }
+
+    /** INFO total_blocking_keys: distinct (db, key) pairs some client waits on. */
+    public synchronized int blockingKeys() {
+        return byKey.size();
+    }
+
+    /** Whether client {@code id} is blocked (CLIENT LIST flags, tests). */
+    public synchronized boolean isBlocked(long id) {
+        return byClient.containsKey(id);
+    }
+}

@@ -1,0 +1,56 @@
+package io.larder.node.commands.list;
+
+import io.larder.node.testing.LarderServer;
+import io.larder.node.testing.RawClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Replies where Redis 7.2 differs from the 7.0 oracle, checked on Larder alone: timeouts whose milliseconds
+ * overflow are "out of range" (redis#11338; 7.0 called them negative), and LPOS bounds RANK so that it can be
+ * negated (7.0 accepted LONG_MIN).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ListRedis72Test {
+    private LarderServer larder;
+    private RawClient c;
+
+    @BeforeAll
+    void start() throws Exception {
+        larder = LarderServer.start();
+        c = new RawClient(larder.port());
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        c.close();
+        larder.close();
+    }
+
+    @Test
+    void overflowingTimeoutsAreOutOfRange() throws IOException {
+        for (String timeout : new String[] {"inf", "+inf", "1e20", "9223372036854775807"}) {
+            assertThat(c.callText("BLPOP", "none", timeout)).as(timeout).isEqualTo("-ERR timeout is out of range\r\n");
+            assertThat(c.callText("BLMOVE", "none", "d", "LEFT", "LEFT", timeout)).isEqualTo("-ERR timeout is out of range\r\n");
+            assertThat(c.callText("BLMPOP", timeout, "1", "none", "LEFT")).isEqualTo("-ERR timeout is out of range\r\n");
+        }
+        assertThat(c.callText("BRPOP", "none", "-inf")).isEqualTo("-ERR timeout is negative\r\n");
+        // A fraction of a millisecond rounds up to one millisecond.
+        assertThat(c.callText("BLPOP", "none", "0.0001")).isEqualTo("*-1\r\n");
+    }
+
+    @Test
+    void lposRankMustBeNegatable() throws IOException {
+        c.call("RPUSH", "l", "a", "b", "a");
+        assertThat(c.callText("LPOS", "l", "a", "RANK", "-9223372036854775808")).isEqualTo(
+                "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n");
+        assertThat(c.callText("LPOS", "l", "a", "RANK", "-9223372036854775807")).isEqualTo("$-1\r\n");
+        assertThat(c.callText("LPOS", "l", "a", "RANK", "-2")).isEqualTo(":0\r\n");
+    }
+}
