@@ -21,5 +21,7 @@ public final class Commands {
         KeyspaceCommands.register(table);
         HashCommands.register(table);
         io.larder.node.commands.set.SetCommands.register(table);
+        io.larder.node.commands.bitmap.BitmapCommands.register(table);
+        io.larder.node.commands.hll.HllCommands.register(table);
     }
 }
