@@ -4,6 +4,7 @@ import io.larder.engine.string.MutableString;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,8 +77,11 @@ class HyperLogLogTest {
         assertThat(HyperLogLog.mergeInto(merged, sparse.array(), sparse.length())).isTrue();
         assertThat(HyperLogLog.countRaw(merged)).isEqualTo(sparseCount);
         assertThat(HyperLogLog.toDense(sparse)).isTrue();
-        assertThat(java.util.Arrays.copyOfRange(sparse.array(), HyperLogLog.HEADER_SIZE, HyperLogLog.DENSE_SIZE))
-                .isEqualTo(java.util.Arrays.copyOfRange(dense.array(), HyperLogLog.HEADER_SIZE, HyperLogLog.DENSE_SIZE));
+        assertThat(registers(sparse)).isEqualTo(registers(dense));
+    }
+
+    private static byte[] registers(MutableString dense) {
+        return Arrays.copyOfRange(dense.array(), HyperLogLog.HEADER_SIZE, HyperLogLog.DENSE_SIZE);
     }
 
     @Test

@@ -58,9 +58,8 @@ final class BitCommands {
         }
         MutableString target = StringValues.modifiable(db, key, current,
                 Math.max(0, needed - StringValues.length(current)));
-        if (target.length() < needed) {
-            target.resize(needed);
-        }
+        // Resizing (even to the same length) also marks the value edited: Redis reports any string it unshared "raw".
+        target.resize(Math.max(needed, target.length()));
         return target;
     }
 

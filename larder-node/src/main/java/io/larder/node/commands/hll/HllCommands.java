@@ -12,7 +12,8 @@ public final class HllCommands {
     public static void register(CommandTable table) {
         table.register(CommandSpec.builder("pfadd", -2).flags("write denyoom fast").keys(1, 1, 1)
                 .acl("write hyperloglog fast").keySpecs(KeySpec.range("RW insert", 1, 0, 1, 0))
-                .group("hyperloglog").since("2.8.9").summary("Adds elements to a HyperLogLog, creating the key if needed")
+                .group("hyperloglog").since("2.8.9")
+                .summary("Adds elements to a HyperLogLog, creating the key if needed")
                 .complexity("O(1) to add every element.").handler(PfCommands::pfadd).build());
         table.register(CommandSpec.builder("pfcount", -2).flags("readonly").keys(1, -1, 1)
                 .acl("read hyperloglog slow")
