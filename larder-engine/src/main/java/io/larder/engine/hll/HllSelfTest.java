@@ -2,6 +2,7 @@ package io.larder.engine.hll;
 
 import io.larder.engine.string.MutableString;
 
+import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
 /**
@@ -36,7 +37,7 @@ public final class HllSelfTest {
         MutableString promoted = MutableString.of(HyperLogLog.create());
         HyperLogLog.toDense(promoted);
         for (int n = 1; n <= ELEMENTS; n++) {
-            byte[] element = ("selftest:" + random.nextLong()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] element = ("selftest:" + random.nextLong()).getBytes(StandardCharsets.US_ASCII);
             if (HyperLogLog.add(sparse, element, sparseMaxBytes) < 0 || HyperLogLog.add(promoted, element, 0) < 0) {
                 return "Corrupted HLL while adding element " + n;
             }

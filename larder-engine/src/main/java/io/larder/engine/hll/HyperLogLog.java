@@ -137,7 +137,10 @@ public final class HyperLogLog {
         return estimate(histogram);
     }
 
-    /** Raises each of {@code max}'s one-byte registers to this HLL's; false when the HLL is corrupt. */
+    /**
+     * Raises each of {@code max}'s one-byte registers to this HLL's; false when the HLL is corrupt: runs that do
+     * not cover exactly the 16384 registers, or that pass the end (Redis's fix for CVE-2025-32023).
+     */
     public static boolean mergeInto(byte[] max, byte[] bytes, int length) {
         if (bytes[ENCODING] == DENSE) {
             for (int i = 0; i < REGISTERS; i++) {
@@ -162,7 +165,7 @@ public final class HyperLogLog {
                 int run = valLen(op);
                 int value = valValue(op);
                 if (run + i > REGISTERS) {
-                    break;
+                    return false;
                 }
                 for (int end = i + run; i < end; i++) {
                     if (value > max[i]) {
@@ -198,7 +201,7 @@ public final class HyperLogLog {
             } else {
                 int run = valLen(op);
                 if (run + idx > REGISTERS) {
-                    break;
+                    return false;
                 }
                 for (int end = idx + run; idx < end; idx++) {
                     setRegister(dense, idx, valValue(op));

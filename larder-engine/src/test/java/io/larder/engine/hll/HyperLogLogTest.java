@@ -124,6 +124,12 @@ class HyperLogLogTest {
         MutableString hll = MutableString.of(shortRun.clone());
         assertThat(HyperLogLog.set(hll, HyperLogLog.REGISTERS - 1, 1, MAX)).isEqualTo(-1);
         assertThat(HyperLogLog.toDense(hll)).isFalse();
+        // Every register covered, then one VAL too many: still corrupt (the run passes the last register).
+        byte[] extraRun = Arrays.copyOf(HyperLogLog.create(), HyperLogLog.HEADER_SIZE + 3);
+        extraRun[HyperLogLog.HEADER_SIZE + 2] = (byte) 0x80;
+        assertThat(HyperLogLog.count(extraRun, extraRun.length)).isEqualTo(-1);
+        assertThat(HyperLogLog.mergeInto(new byte[HyperLogLog.REGISTERS], extraRun, extraRun.length)).isFalse();
+        assertThat(HyperLogLog.toDense(MutableString.of(extraRun))).isFalse();
         assertThat(HyperLogLog.isValid(new byte[] {'H', 'Y', 'L', 'L'}, 4)).isFalse();
         byte[] badEncoding = HyperLogLog.create();
         badEncoding[4] = 2;

@@ -8,9 +8,17 @@ import io.larder.engine.util.Numbers;
  */
 record BitRange(long start, long end, boolean bitUnit, boolean endGiven) {
 
-    /** Parses {@code start [end [unit]]} from {@code args[from..]}; throws for bad integers, null for a bad unit. */
+    /**
+     * Parses {@code start [end [unit]]} from {@code args[from..]}; throws for bad integers, null for a bad unit.
+     * Redis checks BITCOUNT's end before its unit but BITPOS's unit before its end; the first error wins.
+     */
     static BitRange parse(byte[][] args, int from, boolean endOptional) throws Numbers.NotANumber {
         long start = Numbers.parseLong(args[from]);
+        boolean endGiven = !endOptional || args.length > from + 1;
+        long end = Long.MAX_VALUE;
+        if (endGiven && !endOptional) {
+            end = Numbers.parseLong(args[from + 1]);
+        }
         boolean bitUnit = false;
         if (args.length == from + 3) {
             if (BitArguments.is(args[from + 2], "bit")) {
@@ -19,8 +27,9 @@ record BitRange(long start, long end, boolean bitUnit, boolean endGiven) {
                 return null;
             }
         }
-        boolean endGiven = !endOptional || args.length > from + 1;
-        long end = endGiven ? Numbers.parseLong(args[from + 1]) : Long.MAX_VALUE;
+        if (endGiven && endOptional) {
+            end = Numbers.parseLong(args[from + 1]);
+        }
         return new BitRange(start, end, bitUnit, endGiven);
     }
 

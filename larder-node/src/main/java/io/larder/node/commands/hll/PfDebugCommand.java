@@ -9,6 +9,7 @@ import io.larder.node.server.Client;
 import io.larder.resp.ReplyWriter;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /** PFDEBUG GETREG|DECODE|ENCODING|TODENSE key, and PFSELFTEST. */
 final class PfDebugCommand {
@@ -28,7 +29,7 @@ final class PfDebugCommand {
         MutableString hll = StringValues.modifiable(db, args[2], current, 0);
         String sub = new String(args[1], StandardCharsets.ISO_8859_1);
         ReplyWriter reply = c.reply();
-        switch (sub.toLowerCase(java.util.Locale.ROOT)) {
+        switch (sub.toLowerCase(Locale.ROOT)) {
             case "getreg" -> {
                 if (!HyperLogLog.toDense(hll)) {
                     c.error(HllValues.CORRUPT);
