@@ -27,6 +27,6 @@ final class HllValues {
     }
 
     static int sparseMaxBytes(Client c) {
-        return (int) Math.min(Integer.MAX_VALUE, c.node().config().find("hll-sparse-max-bytes").asLong());
+        return (int) Math.min(Integer.MAX_VALUE, c.node().config().hllSparseMaxBytes.asLong());
     }
 }
