@@ -63,6 +63,19 @@ public final class MutableString {
         modified = true;
     }
 
+    /**
+     * Sets the length, zero-filling any growth (SETBIT, BITFIELD and HyperLogLog edits work on {@link #array()}
+     * afterwards; the array may be a new one).
+     */
+    public void resize(int newLength) {
+        if (newLength > length) {
+            ensureCapacity(newLength);
+            Arrays.fill(buffer, length, newLength, (byte) 0);
+        }
+        length = newLength;
+        modified = true;
+    }
+
     /** The OBJECT ENCODING Redis would report for this value. */
     public String encoding() {
         return modified || length > EMBSTR_LIMIT ? "raw" : "embstr";

@@ -1,5 +1,6 @@
 package io.larder.engine.string;
 
+import io.larder.engine.keyspace.Db;
 import io.larder.engine.util.Numbers;
 
 /**
@@ -35,6 +36,20 @@ public final class StringValues {
     /** A copy that does not share a mutable buffer with {@code value}, for commands that duplicate keys. */
     public static Object copy(Object value) {
         return value instanceof MutableString m ? m.duplicate() : value;
+    }
+
+    /**
+     * The key's string value as a buffer that may be modified in place (Redis's dbUnshareStringValue): a plain
+     * array is converted once, with room for {@code extra} more bytes, and stored under the key with its TTL.
+     */
+    public static MutableString modifiable(Db db, byte[] key, Object current, int extra) {
+        if (current instanceof MutableString m) {
+            return m;
+        }
+        byte[] bytes = (byte[]) current;
+        MutableString copy = MutableString.copyOf(bytes, bytes.length, extra);
+        db.put(key, copy, 0, true);
+        return copy;
     }
 
     /** OBJECT ENCODING as Redis reports it: "int" for integers it would store as a long, else "embstr"/"raw". */

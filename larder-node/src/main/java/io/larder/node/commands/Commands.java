@@ -1,11 +1,15 @@
 package io.larder.node.commands;
 
 import io.larder.node.command.CommandTable;
+import io.larder.node.commands.bitmap.BitmapCommands;
 import io.larder.node.commands.config.ConfigCommand;
 import io.larder.node.commands.connection.ConnectionCommands;
 import io.larder.node.commands.hash.HashCommands;
+import io.larder.node.commands.hll.HllCommands;
 import io.larder.node.commands.keyspace.KeyspaceCommands;
+import io.larder.node.commands.list.ListCommands;
 import io.larder.node.commands.server.ServerCommands;
+import io.larder.node.commands.set.SetCommands;
 import io.larder.node.commands.string.StringCommands;
 
 /** The one list of command families the node serves; each family registers its commands. */
@@ -20,7 +24,9 @@ public final class Commands {
         StringCommands.register(table);
         KeyspaceCommands.register(table);
         HashCommands.register(table);
-        io.larder.node.commands.set.SetCommands.register(table);
-        io.larder.node.commands.list.ListCommands.register(table);
+        SetCommands.register(table);
+        ListCommands.register(table);
+        BitmapCommands.register(table);
+        HllCommands.register(table);
     }
 }

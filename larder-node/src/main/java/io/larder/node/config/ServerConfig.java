@@ -38,6 +38,7 @@ public final class ServerConfig {
     public final ConfigParam protectedMode;
     public final ConfigParam ioThreads;
     public final ConfigParam hashMaxListpackEntries;
+    public final ConfigParam hllSparseMaxBytes;
     public final ConfigParam hashMaxListpackValue;
     public final ConfigParam listMaxListpackSize;
     public final ConfigParam setMaxIntsetEntries;
@@ -193,7 +194,7 @@ public final class ServerConfig {
                 MUTABLE, null);
         add("zset-max-listpack-value", List.of("zset-max-ziplist-value"), ConfigType.memory(0, LONG_MAX), "64",
                 MUTABLE, null);
-        add("hll-sparse-max-bytes", ConfigType.memory(0, LONG_MAX), "3000", MUTABLE);
+        hllSparseMaxBytes = add("hll-sparse-max-bytes", ConfigType.memory(0, LONG_MAX), "3000", MUTABLE);
         add("stream-node-max-bytes", ConfigType.memory(0, LONG_MAX), "4096", MUTABLE);
         add("stream-node-max-entries", ConfigType.integer(0, LONG_MAX), "100", MUTABLE);
 

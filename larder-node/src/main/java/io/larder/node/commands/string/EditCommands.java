@@ -33,7 +33,7 @@ final class EditCommands {
         if (tooLong(c, (long) StringValues.length(current) + tail.length)) {
             return;
         }
-        MutableString target = modifiable(db, key, current, tail.length);
+        MutableString target = StringValues.modifiable(db, key, current, tail.length);
         target.append(tail);
         c.reply().integer(target.length());
     }
@@ -78,7 +78,7 @@ final class EditCommands {
                 return;
             }
             long growth = Math.max(0, offset + data.length - StringValues.length(current));
-            target = modifiable(db, key, current, (int) growth);
+            target = StringValues.modifiable(db, key, current, (int) growth);
         }
         target.write((int) offset, data);
         c.reply().integer(target.length());
@@ -91,16 +91,5 @@ final class EditCommands {
             return true;
         }
         return false;
-    }
-
-    /** The key's value as a buffer that may be modified in place, converting (and storing) a plain array once. */
-    private static MutableString modifiable(Db db, byte[] key, Object current, int extra) {
-        if (current instanceof MutableString m) {
-            return m;
-        }
-        byte[] bytes = (byte[]) current;
-        MutableString copy = MutableString.copyOf(bytes, bytes.length, extra);
-        db.put(key, copy, 0, true);
-        return copy;
     }
 }
