@@ -65,6 +65,8 @@ final class RenameCommands {
         }
         db.put(to, value, expireAt, false);
         db.delete(from);
+        db.signalModified(from);
+        db.signalModified(to);
         if (onlyIfFree) {
             c.reply().integer(1);
         } else {
@@ -116,6 +118,7 @@ final class RenameCommands {
             return;
         }
         target.put(to, ValueTypes.copy(value), expireAt, false);
+        target.signalModified(to);
         c.reply().integer(1);
     }
 
@@ -139,6 +142,8 @@ final class RenameCommands {
         }
         target.put(key, value, expireAt, false);
         source.delete(key);
+        source.signalModified(key);
+        target.signalModified(key);
         c.reply().integer(1);
     }
 }
