@@ -22,6 +22,7 @@ public final class Transaction {
     private boolean open;
     private boolean refusedCommand;
     private boolean executing;
+    private boolean queuedWrites;
     private volatile boolean dirty;
 
     Transaction(Watches registry) {
@@ -63,6 +64,7 @@ public final class Transaction {
     public void discard() {
         open = false;
         refusedCommand = false;
+        queuedWrites = false;
         queued.clear();
         unwatch();
     }
@@ -71,6 +73,7 @@ public final class Transaction {
         // Once EXEC is bound to fail nothing more is kept, as Redis's queueMultiCommand.
         if (!refusedCommand && !dirty) {
             queued.add(new Queued(spec, args));
+            queuedWrites |= spec.hasFlag("write") || spec.hasFlag("may_replicate");
         }
     }
 
@@ -82,6 +85,9 @@ public final class Transaction {
     }
 
     boolean refusedCommand() { return refusedCommand; }
+
+    /** A queued command may write: CLIENT PAUSE WRITE holds the EXEC back, as Redis does. */
+    boolean queuedWrites() { return queuedWrites; }
 
     List<Queued> queued() { return queued; }
 

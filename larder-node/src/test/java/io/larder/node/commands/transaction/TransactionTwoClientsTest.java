@@ -20,7 +20,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * WATCH on one connection, a command on another, then MULTI/EXEC on the first: run on redis-server and on
  * Larder, the EXEC replies must be identical, and must be the expected abort (null) or success.
  */
-class WatchTwoClientsTest extends OracleTestBase {
+class TransactionTwoClientsTest extends OracleTestBase {
     private static final String NULL_ARRAY = "*-1\r\n";
 
     /** setup commands (";"-separated, run by the other connection), the other connection's command, broken? */
@@ -226,6 +226,28 @@ class WatchTwoClientsTest extends OracleTestBase {
         assertThat(replies.get(1)).isEqualTo(replies.get(0));
         assertThat(replies.get(1)).contains("cmdstat_exec:calls=2,,rejected_calls=0,failed_calls=1")
                 .contains("cmdstat_incr:calls=1,,rejected_calls=0,failed_calls=1");
+    }
+
+    @Test
+    void clientPauseWriteHoldsBackAnExecThatWrites() throws Exception {
+        for (int port : new int[] {redis.port(), larder.port()}) {
+            try (RawClient c = new RawClient(port); RawClient other = new RawClient(port)) {
+                c.call("MULTI");
+                c.call("SET", "paused", "1");
+                other.call("CLIENT", "PAUSE", "300", "WRITE");
+                long start = System.nanoTime();
+                assertThat(text(c.call("EXEC"))).isEqualTo("*1\r\n+OK\r\n");
+                assertThat((System.nanoTime() - start) / 1_000_000).as("port %d", port).isGreaterThanOrEqualTo(200);
+                // a read-only transaction is not held back
+                other.call("CLIENT", "PAUSE", "300", "WRITE");
+                c.call("MULTI");
+                c.call("GET", "paused");
+                start = System.nanoTime();
+                assertThat(text(c.call("EXEC"))).isEqualTo("*1\r\n$1\r\n1\r\n");
+                assertThat((System.nanoTime() - start) / 1_000_000).as("port %d", port).isLessThan(200);
+                other.call("CLIENT", "UNPAUSE");
+            }
+        }
     }
 
     private static String[] split(String command) {
