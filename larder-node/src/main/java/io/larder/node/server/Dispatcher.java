@@ -209,7 +209,10 @@ public final class Dispatcher {
         finish(client, spec, args, start);
     }
 
-    /** The ascending distinct stripes EXEC must hold, or null for all of them. */
+    /**
+     * The ascending distinct stripes EXEC must hold, or null for all of them: whole-keyspace commands need every
+     * stripe, and so do slow commands without keys, which may take stripe locks of their own while running.
+     */
     private static int[] stripesFor(Transaction tx) {
         BitSet stripes = new BitSet(Keyspace.STRIPES);
         for (Watches.Watch w : tx.watches()) {
@@ -218,10 +221,13 @@ public final class Dispatcher {
         for (Transaction.Queued q : tx.queued()) {
             CommandSpec spec = q.spec();
             byte[][] args = q.args();
-            if (spec.wholeKeyspace()) {
+            int[] positions = spec.keyPositions(args);
+            // Slow commands without key positions (SCAN, INFO, DEBUG ...) may lock stripes themselves; that is
+            // only deadlock-free inside EXEC when EXEC already holds every stripe.
+            if (spec.wholeKeyspace() || positions.length == 0 && !spec.isFast()) {
                 return null;
             }
-            for (int p : spec.keyPositions(args)) {
+            for (int p : positions) {
                 if (p < args.length) {
                     stripes.set(Keyspace.stripeOf(args[p]));
                 }
