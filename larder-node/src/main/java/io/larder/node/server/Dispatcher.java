@@ -206,6 +206,9 @@ public final class Dispatcher {
         } catch (RuntimeException e) {
             internalError(client, spec, mark, e);
         }
+        if (client.replyMode() == Client.ReplyMode.OFF) {
+            client.reply().resetTo(mark); // CLIENT REPLY OFF queued earlier in this transaction silences the rest
+        }
         finish(client, spec, args, start);
     }
 

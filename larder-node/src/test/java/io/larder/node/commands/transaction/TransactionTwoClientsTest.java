@@ -250,6 +250,29 @@ class TransactionTwoClientsTest extends OracleTestBase {
         }
     }
 
+    @Test
+    void clientReplyOffAroundAndInsideTransactions() throws Exception {
+        String script = "CLIENT REPLY OFF;MULTI;SET a 1;INCR a;EXEC;CLIENT REPLY ON;GET a;CLIENT REPLY SKIP;MULTI;"
+                + "SET b 1;EXEC;GET b;MULTI;CLIENT REPLY OFF;SET c 1;EXEC;PING;CLIENT REPLY ON;ECHO end";
+        List<String> transcripts = new ArrayList<>();
+        for (int port : new int[] {redis.port(), larder.port()}) {
+            try (RawClient c = new RawClient(port)) {
+                c.call("FLUSHALL");
+                for (String command : script.split(";")) {
+                    c.send(Stream.of(split(command)).map(a -> a.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new));
+                }
+                // Redis answers EXEC with the array header only once CLIENT REPLY OFF ran inside it: read raw
+                StringBuilder transcript = new StringBuilder();
+                while (!transcript.toString().endsWith("$3\r\nend\r\n")) {
+                    transcript.append(text(c.readReply()));
+                }
+                transcripts.add(transcript.toString());
+            }
+        }
+        assertThat(transcripts.get(1)).isEqualTo(transcripts.get(0))
+                .startsWith("+OK\r\n$1\r\n2\r\n+QUEUED\r\n*1\r\n+OK\r\n$1\r\n1\r\n");
+    }
+
     private static String[] split(String command) {
         String[] parts = command.split(" ");
         for (int i = 0; i < parts.length; i++) {
