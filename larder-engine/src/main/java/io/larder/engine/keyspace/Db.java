@@ -114,6 +114,33 @@ public final class Db {
         return true;
     }
 
+    /**
+     * Tells the keyspace's listener that a command modified the key (Redis's signalModifiedKey). Every write
+     * path calls it once the key's value, TTL or existence actually changed, and not when nothing changed.
+     * Costs one volatile read while nobody follows modifications.
+     */
+    public void signalModified(byte[] key) {
+        if (keyspace.wantsModifications()) {
+            keyspace.listener().modified(this, key);
+        }
+    }
+
+    /** True when the key is stored, expired or not (does not delete it: WATCH must see expired keys as such). */
+    public boolean stored(byte[] key) {
+        Dict dict = slots[HashSlot.of(key)];
+        return dict != null && dict.find(key, keyspace.hash(key)) >= 0;
+    }
+
+    /** True when the key is stored but its TTL has passed; the key is left in place (Redis's keyIsExpired). */
+    public boolean storedExpired(byte[] key) {
+        Dict dict = slots[HashSlot.of(key)];
+        if (dict == null) {
+            return false;
+        }
+        int i = dict.find(key, keyspace.hash(key));
+        return i >= 0 && expiredAt(dict, i);
+    }
+
     /** Access clock of a live key (LRU seconds or LFU counter), or -1. */
     public int accessClock(byte[] key) {
         int slot = HashSlot.of(key);
@@ -274,6 +301,7 @@ public final class Db {
         byte[] key = dict.keyAt(i);
         removeAt(dict, i, slot);
         keyspace.listener().expired(this, key);
+        signalModified(key);
     }
 
     private void removeAt(Dict dict, int i, int slot) {

@@ -4,6 +4,7 @@ import io.larder.engine.util.BytesHash;
 import io.larder.engine.util.Clock;
 
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -25,6 +26,8 @@ public final class Keyspace {
     private final int hashSeed = ThreadLocalRandom.current().nextInt();
     private volatile int cachedLruClock;
     private volatile KeyspaceListener listener = KeyspaceListener.NONE;
+    /** How many parties want {@link KeyspaceListener#modified} calls (watched keys, later tracking ...). */
+    private final AtomicInteger modificationInterest = new AtomicInteger();
 
     public Keyspace(int databaseCount, Clock clock) {
         this.clock = clock;
@@ -56,6 +59,19 @@ public final class Keyspace {
 
     public void listener(KeyspaceListener listener) {
         this.listener = listener;
+    }
+
+    /**
+     * Registers (+1) or withdraws (-1) an interest in key modifications. Whoever registers must do so while
+     * holding the stripe of every key it then starts following, so that writers of those keys see it.
+     */
+    public void modificationInterest(int delta) {
+        modificationInterest.addAndGet(delta);
+    }
+
+    /** One volatile read: false while nobody follows modifications, which keeps signals free on the hot path. */
+    public boolean wantsModifications() {
+        return modificationInterest.get() != 0;
     }
 
     int hash(byte[] key) {
@@ -104,17 +120,23 @@ public final class Keyspace {
 
     /** Swaps the contents of two databases; the caller holds every stripe. */
     public void swap(int a, int b) {
+        if (a != b) {
+            listener.swapping(databases[a], databases[b]);
+            listener.swapping(databases[b], databases[a]);
+        }
         databases[a].swapContents(databases[b]);
     }
 
     /** Empties one database; the caller holds every stripe. */
     public void flush(int index) {
+        listener.flushing(databases[index]);
         databases[index].clear();
     }
 
     /** Empties every database; the caller holds every stripe. */
     public void flushAll() {
         for (Db db : databases) {
+            listener.flushing(db);
             db.clear();
         }
     }

@@ -1,9 +1,29 @@
 package io.larder.engine.keyspace;
 
-/** Told of keys the engine removes on its own, so that notifications, replication and AOF can follow. */
+/**
+ * Told of changes to the keyspace, so that WATCH (and later keyspace notifications, client tracking,
+ * replication and AOF) can follow. Every method runs on the thread that made the change, which holds the
+ * stripe of the key concerned (every stripe for the whole-database events).
+ */
 public interface KeyspaceListener {
-    KeyspaceListener NONE = (db, key) -> { };
+    KeyspaceListener NONE = new KeyspaceListener() { };
 
-    /** A key was found expired and deleted, lazily or by the active cycle; the stripe lock is held. */
-    void expired(Db db, byte[] key);
+    /** A key was found expired and deleted, lazily or by the active cycle. */
+    default void expired(Db db, byte[] key) {
+    }
+
+    /**
+     * A command changed the key (Redis's signalModifiedKey): its value, its TTL, or whether it exists. Called
+     * through {@link Db#signalModified}, and only while {@link Keyspace#wantsModifications()} says so.
+     */
+    default void modified(Db db, byte[] key) {
+    }
+
+    /** The database is about to be emptied (FLUSHDB, FLUSHALL); its keys are still there. */
+    default void flushing(Db db) {
+    }
+
+    /** The two databases are about to swap contents (SWAPDB); called once with each as {@code db}. */
+    default void swapping(Db db, Db replacedWith) {
+    }
 }

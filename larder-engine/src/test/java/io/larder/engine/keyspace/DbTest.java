@@ -26,7 +26,12 @@ class DbTest {
     @BeforeEach
     void setUp() {
         keyspace = new Keyspace(16, now::get);
-        keyspace.listener((d, key) -> expired.add(d.index() + ":" + new String(key, StandardCharsets.UTF_8)));
+        keyspace.listener(new KeyspaceListener() {
+            @Override
+            public void expired(Db d, byte[] key) {
+                expired.add(d.index() + ":" + new String(key, StandardCharsets.UTF_8));
+            }
+        });
         db = keyspace.db(0);
     }
 

@@ -22,6 +22,7 @@ public final class CommandSpec {
     private final List<String> flags;
     // Flags the dispatcher tests on every call, resolved once.
     private final boolean fast;
+    private final boolean skipSlowlog;
     /** The one key position of a single-key command (first == last, not movable), else 0. */
     private final int singleKey;
     private final int firstKey;
@@ -56,6 +57,7 @@ public final class CommandSpec {
         this.arity = b.arity;
         this.flags = List.copyOf(b.flags);
         this.fast = flags.contains("fast");
+        this.skipSlowlog = flags.contains("skip_slowlog");
         this.singleKey = b.firstKey > 0 && b.firstKey == b.lastKey && !flags.contains("movablekeys") ? b.firstKey : 0;
         this.firstKey = b.firstKey;
         this.lastKey = b.lastKey;
@@ -93,6 +95,9 @@ public final class CommandSpec {
     public boolean hasFlag(String flag) { return flags.contains(flag); }
 
     public boolean isFast() { return fast; }
+
+    /** EXEC and the like: its queued commands are logged instead. */
+    public boolean skipsSlowlog() { return skipSlowlog; }
 
     /** Position of the only key of a single-key command, or 0 when it has none or several. */
     public int singleKeyPosition() { return singleKey; }

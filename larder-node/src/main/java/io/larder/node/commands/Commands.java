@@ -11,6 +11,7 @@ import io.larder.node.commands.list.ListCommands;
 import io.larder.node.commands.server.ServerCommands;
 import io.larder.node.commands.set.SetCommands;
 import io.larder.node.commands.string.StringCommands;
+import io.larder.node.commands.transaction.TransactionCommands;
 
 /** The one list of command families the node serves; each family registers its commands. */
 public final class Commands {
@@ -28,5 +29,6 @@ public final class Commands {
         ListCommands.register(table);
         BitmapCommands.register(table);
         HllCommands.register(table);
+        TransactionCommands.register(table);
     }
 }

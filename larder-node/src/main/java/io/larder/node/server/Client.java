@@ -33,6 +33,7 @@ public final class Client {
     private boolean monitor;
     private boolean commandFailed;
     private ClientHandler handler;
+    private final Transaction transaction;
 
     /** CLIENT REPLY modes. */
     public enum ReplyMode { ON, OFF, SKIP }
@@ -45,7 +46,11 @@ public final class Client {
         this.createdMillis = System.currentTimeMillis();
         this.lastInteractionMillis = createdMillis;
         this.authenticated = node.config().requirepass.text().isEmpty();
+        this.transaction = new Transaction(node.watches());
     }
+
+    /** MULTI/EXEC and WATCH state. */
+    public Transaction transaction() { return transaction; }
 
     public long id() { return id; }
 

@@ -87,6 +87,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         node.unregister(client);
+        client.transaction().discard();
         if (client.monitor()) {
             node.monitors().remove(client);
         }

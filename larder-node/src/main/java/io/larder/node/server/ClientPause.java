@@ -64,7 +64,8 @@ public final class ClientPause {
         if (m == Mode.NONE || client.monitor()) {
             return false;
         }
-        return m == Mode.ALL || spec.hasFlag("write") || spec.hasFlag("may_replicate");
+        return m == Mode.ALL || spec.hasFlag("write") || spec.hasFlag("may_replicate")
+                || spec.name().equals("exec") && client.transaction().queuedWrites();
     }
 
     /** Parks the client if the pause is still on; false means run the command now. */

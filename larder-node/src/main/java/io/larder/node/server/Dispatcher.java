@@ -6,6 +6,7 @@ import io.larder.node.command.CommandTable;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Locale;
 
 /**
@@ -55,13 +56,13 @@ public final class Dispatcher {
     private boolean execute(Client client, byte[][] args) {
         CommandSpec spec = table.lookup(args[0]);
         if (spec == null) {
-            client.error(unknownCommand(args));
+            refuse(client, unknownCommand(args));
             return true;
         }
         if (!spec.subcommands().isEmpty() && args.length >= 2) {
             CommandSpec sub = CommandTable.subcommand(spec, args[1]);
             if (sub == null) {
-                client.error("ERR unknown subcommand '" + truncate(args[1]) + "'. Try "
+                refuse(client, "ERR unknown subcommand '" + truncate(args[1]) + "'. Try "
                         + new String(args[0], StandardCharsets.UTF_8).toUpperCase(Locale.ROOT) + " HELP.");
                 return true;
             }
@@ -69,18 +70,18 @@ public final class Dispatcher {
         }
         if (!spec.arityMatches(args.length)) {
             spec.recordRejected();
-            client.error("ERR wrong number of arguments for '" + spec.fullName() + "' command");
+            refuse(client, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
             return true;
         }
         if (!client.authenticated() && !spec.hasFlag("no_auth") && client.authRequired()) {
             spec.recordRejected();
-            client.error("NOAUTH Authentication required.");
+            refuse(client, "NOAUTH Authentication required.");
             return true;
         }
         // A MONITOR connection is a replica to Redis: it may not touch the keyspace.
         if (client.monitor() && (spec.hasFlag("write") || spec.hasFlag("readonly") || spec.hasFlag("may_replicate"))) {
             spec.recordRejected();
-            client.error("ERR Replica can't interact with the keyspace");
+            refuse(client, "ERR Replica can't interact with the keyspace");
             return true;
         }
         if (pause.mustWait(client, spec) && pause.park(client.handler())) {
@@ -88,33 +89,155 @@ public final class Dispatcher {
             return false;
         }
         client.lastCommand(spec.fullName());
+        Transaction tx = client.transaction();
+        if (tx.open() && !controlsTransaction(spec)) {
+            tx.queue(spec, args);
+            client.reply().simple("QUEUED");
+            return true;
+        }
         client.takeCommandFailed(); // a rejected command's error is not this command's failure
         long start = System.nanoTime();
         int mark = client.reply().mark();
         try {
             runLocked(spec, client, args);
         } catch (RuntimeException e) {
-            // A bug in one command must not take the connection (or the node) down: drop its partial reply,
-            // answer with an error, and leave a trace for the operator.
-            client.reply().resetTo(mark);
-            client.error("ERR internal error while running '" + spec.fullName() + "': " + e.getClass().getSimpleName());
-            System.err.println("larder: internal error in '" + spec.fullName() + "'");
-            e.printStackTrace();
+            internalError(client, spec, mark, e);
         }
-        long micros = (System.nanoTime() - start) / 1000;
         node.blocked().handleReady(); // keys the command made non-empty, now that its locks are released
+        finish(client, spec, args, start);
+        return true;
+    }
 
+    /** A command refused before running; inside MULTI it also dooms the transaction (Redis's flagTransaction). */
+    private static void refuse(Client client, String message) {
+        client.error(message);
+        client.transaction().refuseIfOpen();
+    }
+
+    /** The commands that act on the transaction itself instead of being queued, as in Redis's processCommand. */
+    private static boolean controlsTransaction(CommandSpec spec) {
+        return switch (spec.name()) {
+            case "exec", "discard", "multi", "watch", "quit", "reset" -> true;
+            default -> false;
+        };
+    }
+
+    /** A bug in one command must not take the connection (or the node) down: drop its partial reply, answer
+     * with an error, and leave a trace for the operator. */
+    private static void internalError(Client client, CommandSpec spec, int mark, RuntimeException e) {
+        client.reply().resetTo(mark);
+        client.error("ERR internal error while running '" + spec.fullName() + "': " + e.getClass().getSimpleName());
+        System.err.println("larder: internal error in '" + spec.fullName() + "'");
+        e.printStackTrace();
+    }
+
+    /** Statistics, slow log, latency and MONITOR for a command that ran (also for each one EXEC runs). */
+    private void finish(Client client, CommandSpec spec, byte[][] args, long start) {
+        long micros = (System.nanoTime() - start) / 1000;
         spec.recordCall(micros);
         if (client.takeCommandFailed()) {
             spec.recordFailed();
         }
         node.stats().commandsProcessed.increment();
-        slowLog.offer(client, args, micros);
+        if (!spec.skipsSlowlog()) {
+            slowLog.offer(client, args, micros);
+        }
         node.latencyMonitor().commandFinished(spec.isFast(), micros);
         if (monitors.active()) {
             monitors.feed(client, spec, args);
         }
-        return true;
+    }
+
+    /**
+     * EXEC: runs the queued commands as one unit. It locks, in ascending order, the union of the stripes of every
+     * queued command's keys and of the watched keys (every stripe when a queued command needs the whole
+     * keyspace), decides under those locks whether a watched key changed, and runs the commands without
+     * locking again, so no other client's command can interleave with them or with the WATCH check.
+     */
+    public void exec(Client client) {
+        Transaction tx = client.transaction();
+        if (!tx.open()) {
+            client.error("ERR EXEC without MULTI");
+            return;
+        }
+        if (tx.refusedCommand()) {
+            client.error("EXECABORT Transaction discarded because of previous errors.");
+            tx.discard();
+            return;
+        }
+        int[] stripes = stripesFor(tx);
+        if (stripes == null) {
+            keyspace.lockAll();
+        } else {
+            for (int s : stripes) {
+                keyspace.lockStripe(s);
+            }
+        }
+        try {
+            if (tx.dirty() || node.watches().anyExpiredSinceWatch(tx)) {
+                client.reply().nullArray();
+                return;
+            }
+            tx.unwatch(); // nothing that happens now can abort it any more
+            client.reply().array(tx.queued().size());
+            tx.executing(true);
+            for (Transaction.Queued q : tx.queued()) {
+                runQueued(client, q.spec(), q.args());
+            }
+        } finally {
+            tx.executing(false);
+            tx.discard();
+            if (stripes == null) {
+                keyspace.unlockAll();
+            } else {
+                for (int i = stripes.length - 1; i >= 0; i--) {
+                    keyspace.unlockStripe(stripes[i]);
+                }
+            }
+        }
+        client.takeCommandFailed(); // errors inside EXEC are the queued commands' failures, not EXEC's
+    }
+
+    private void runQueued(Client client, CommandSpec spec, byte[][] args) {
+        client.takeCommandFailed();
+        long start = System.nanoTime();
+        int mark = client.reply().mark();
+        try {
+            spec.handler().execute(client, args);
+        } catch (RuntimeException e) {
+            internalError(client, spec, mark, e);
+        }
+        if (client.replyMode() == Client.ReplyMode.OFF) {
+            client.reply().resetTo(mark); // CLIENT REPLY OFF queued earlier in this transaction silences the rest
+        }
+        finish(client, spec, args, start);
+    }
+
+    /**
+     * The ascending distinct stripes EXEC must hold, or null for all of them: whole-keyspace commands need every
+     * stripe, and so do slow commands without keys, which may take stripe locks of their own while running.
+     */
+    private static int[] stripesFor(Transaction tx) {
+        BitSet stripes = new BitSet(Keyspace.STRIPES);
+        for (Watches.Watch w : tx.watches()) {
+            stripes.set(Keyspace.stripeOf(w.key.key()));
+        }
+        for (Transaction.Queued q : tx.queued()) {
+            CommandSpec spec = q.spec();
+            byte[][] args = q.args();
+            int[] positions = spec.keyPositions(args);
+            // Slow commands without key positions (SCAN, INFO, DEBUG ...) may lock stripes themselves; that is
+            // only deadlock-free inside EXEC when EXEC already holds every stripe.
+            if (spec.wholeKeyspace() || positions.length == 0 && !spec.isFast()) {
+                return null;
+            }
+            for (int p : positions) {
+                if (p < args.length) {
+                    stripes.set(Keyspace.stripeOf(args[p]));
+                }
+            }
+        }
+        return stripes.stream().toArray();
     }
 
     private void runLocked(CommandSpec spec, Client client, byte[][] args) {

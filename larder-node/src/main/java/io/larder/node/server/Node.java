@@ -29,6 +29,8 @@ public final class Node {
     private final long startMillis = System.currentTimeMillis();
     private final String runId;
     private final String replicationId;
+    private final Watches watches;
+    private final Dispatcher dispatcher;
     private volatile NodeServer server;
     private final BlockedClients blocked;
 
@@ -37,7 +39,8 @@ public final class Node {
         this.slowLog = new SlowLog(config);
         this.latencyMonitor = new LatencyMonitor(config);
         this.keyspace = new Keyspace(config.databases.asInt(), clock);
-        this.keyspace.listener((db, key) -> stats.expiredKeys.increment());
+        this.watches = new Watches(keyspace, stats);
+        this.keyspace.listener(watches);
         this.blocked = new BlockedClients(keyspace);
         byte[] id = new byte[20];
         new java.security.SecureRandom().nextBytes(id);
@@ -45,7 +48,14 @@ public final class Node {
         new java.security.SecureRandom().nextBytes(id);
         this.replicationId = java.util.HexFormat.of().formatHex(id);
         Commands.registerAll(commands);
+        this.dispatcher = new Dispatcher(this);
     }
+
+    /** Runs every connection's requests, and EXEC's queued commands. */
+    public Dispatcher dispatcher() { return dispatcher; }
+
+    /** The watched keys of all connections (WATCH). */
+    public Watches watches() { return watches; }
 
     public ServerConfig config() { return config; }
 

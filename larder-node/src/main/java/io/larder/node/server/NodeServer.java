@@ -71,7 +71,7 @@ public final class NodeServer implements AutoCloseable {
     /** Binds every address of the {@code bind} parameter on {@code port}; returns the bound addresses. */
     public List<InetSocketAddress> start() throws InterruptedException {
         ServerConfig config = node.config();
-        Dispatcher dispatcher = new Dispatcher(node);
+        Dispatcher dispatcher = node.dispatcher();
         bootstrap = new ServerBootstrap()
                 .group(acceptor, group)
                 .channel(channelClass)

@@ -36,15 +36,14 @@ class FuzzTest {
     private static final int CONNECTIONS = 4;
     /**
      * Never sent: commands that would wipe or move the reference key, change the server's configuration, stop
-     * it, reach the network, or leave a connection without its one reply per request; and the random-member
-     * commands, whose negative counts ask for that many replies (Redis builds them all too, for as long as it
-     * takes), so a random 64-bit count is no bounded test.
+     * it, reach the network, leave a connection without its one reply per request, or reply without bound.
      */
     private static final Set<String> EXCLUDED = Set.of("flushall", "flushdb", "swapdb", "shutdown", "debug", "config",
             "client", "acl", "module", "cluster", "migrate", "replicaof", "slaveof", "failover", "sync", "psync",
             "replconf", "save", "bgsave", "bgrewriteaof", "monitor", "subscribe", "psubscribe", "ssubscribe",
-            "unsubscribe", "punsubscribe", "sunsubscribe", "quit", "wait", "waitaof", "multi", "exec", "hrandfield",
-            "srandmember", "zrandmember");
+            "unsubscribe", "punsubscribe", "sunsubscribe", "quit", "wait", "waitaof", "multi", "exec",
+            // a huge negative count asks for up to 2^31 random picks: a reply of gigabytes, from Redis too
+            "srandmember", "hrandfield", "zrandmember");
     private static final String[] WORDS = {"k1", "k2", "k3", "0", "1", "-1", "100", "9223372036854775807",
             "-9223372036854775808", "1.5", "nan", "inf", "EX", "PX", "EXAT", "NX", "XX", "GET", "KEEPTTL", "COUNT",
             "MATCH", "*", "TYPE", "string", "", "\u0000", "\r\n", "$-1", "*1"};

@@ -271,7 +271,7 @@ public final class ClientCommand {
                 .append(" idle=").append(c == caller ? 0 : (now - c.lastInteractionMillis()) / 1000)
                 .append(" flags=").append(flags(c))
                 .append(" db=").append(c.dbIndex())
-                .append(" sub=0 psub=0 ssub=0 multi=-1")
+                .append(" sub=0 psub=0 ssub=0 multi=").append(c.transaction().queuedCount())
                 .append(" qbuf=").append(h == null ? 0 : h.queryBufferBytes())
                 .append(" qbuf-free=0")
                 .append(" argv-mem=").append(argvMem)
@@ -302,8 +302,14 @@ public final class ClientCommand {
         if (c.monitor()) {
             f.append('O');
         }
+        if (c.transaction().open()) {
+            f.append('x');
+        }
         if (c.handler() != null && c.handler().suspended()) {
             f.append('b');
+        }
+        if (c.transaction().dirty()) {
+            f.append('d');
         }
         if (c.closingAfterReply()) {
             f.append('c');

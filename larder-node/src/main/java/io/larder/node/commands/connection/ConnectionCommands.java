@@ -66,8 +66,10 @@ public final class ConnectionCommands {
         c.closeAfterReply();
     }
 
-    /** Everything a new connection starts with: db 0, RESP2, replies on, no name, default user, no monitor. */
+    /** Everything a new connection starts with: db 0, RESP2, replies on, no name, default user, no monitor,
+     * no transaction or watched keys. */
     private static void reset(Client c, byte[][] args) {
+        c.transaction().discard();
         c.select(0);
         c.reply().protocol(2);
         c.replyMode(Client.ReplyMode.ON);

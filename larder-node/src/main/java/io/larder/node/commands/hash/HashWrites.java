@@ -52,6 +52,7 @@ final class HashWrites {
         if (value == null) {
             db.put(args[1], hash);
         }
+        db.signalModified(args[1]);
         return added;
     }
 
@@ -71,6 +72,7 @@ final class HashWrites {
         if (value == null) {
             db.put(args[1], hash);
         }
+        db.signalModified(args[1]);
         c.reply().integer(1);
     }
 
@@ -94,6 +96,9 @@ final class HashWrites {
                     break;
                 }
             }
+        }
+        if (deleted > 0) {
+            db.signalModified(args[1]);
         }
         c.reply().integer(deleted);
     }
@@ -171,6 +176,7 @@ final class HashWrites {
         if (existing == null) {
             db.put(args[1], hash);
         }
+        db.signalModified(args[1]);
     }
 
     static HashLimits limits(Client c) {

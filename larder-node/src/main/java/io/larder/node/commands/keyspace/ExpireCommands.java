@@ -164,6 +164,7 @@ final class ExpireCommands {
         } else {
             db.expire(args[1], when);
         }
+        db.signalModified(args[1]);
         c.reply().integer(1);
     }
 
@@ -183,6 +184,7 @@ final class ExpireCommands {
         boolean hadExpiry = db.expiry(args[1]) > 0;
         if (hadExpiry) {
             db.expire(args[1], 0);
+            db.signalModified(args[1]);
         }
         c.reply().integer(hadExpiry ? 1 : 0);
     }

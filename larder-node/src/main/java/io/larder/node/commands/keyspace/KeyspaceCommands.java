@@ -46,6 +46,7 @@ public final class KeyspaceCommands {
         long n = 0;
         for (int i = 1; i < args.length; i++) {
             if (db.delete(args[i])) {
+                db.signalModified(args[i]);
                 n++;
             }
         }

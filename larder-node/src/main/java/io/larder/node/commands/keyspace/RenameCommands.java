@@ -65,6 +65,8 @@ final class RenameCommands {
         }
         db.put(to, value, expireAt, false);
         db.delete(from);
+        db.signalModified(from);
+        db.signalModified(to);
         c.node().blocked().signal(c.dbIndex(), to);
         if (onlyIfFree) {
             c.reply().integer(1);
@@ -117,6 +119,7 @@ final class RenameCommands {
             return;
         }
         target.put(to, ValueTypes.copy(value), expireAt, false);
+        target.signalModified(to);
         c.node().blocked().signal(options.targetDb(), to);
         c.reply().integer(1);
     }
@@ -141,6 +144,8 @@ final class RenameCommands {
         }
         target.put(key, value, expireAt, false);
         source.delete(key);
+        source.signalModified(key);
+        target.signalModified(key);
         c.node().blocked().signal(targetIndex, key);
         c.reply().integer(1);
     }

@@ -16,7 +16,8 @@ import java.util.Arrays;
  * A blocking command whose keys have data behaves as its non-blocking form. Otherwise it parks the client
  * ({@code BlockedClients}) with a retry that runs the same pop again once a key it waits on gets elements, as
  * Redis 7.2 re-runs the command: a client waiting on several keys pops from the first of them that has data.
- * Until MULTI exists there is no transaction in which blocking commands must answer at once.
+ * Inside EXEC nothing may block: the command answers at once as if its timeout had passed (a null array for
+ * the pops, a null bulk for the moves, as Redis does).
  */
 final class ListPops {
     /** Past this a timeout is forever in practice; Netty's timer would overflow. */
@@ -258,7 +259,7 @@ final class ListPops {
         int end = args.length - 1;
         if (!popFromFirst(c, c.reply(), args, 1, end, left, -1)) {
             block(c, args, 1, end, new byte[0][], timeout,
-                    (client, out) -> popFromFirst(client, out, args, 1, end, left, -1));
+                    (client, out) -> popFromFirst(client, out, args, 1, end, left, -1), ReplyWriter::nullArray);
         }
     }
 
@@ -273,7 +274,8 @@ final class ListPops {
         }
         if (!popFromFirst(c, c.reply(), args, o.firstKey(), o.endKey(), o.left(), o.count())) {
             block(c, args, o.firstKey(), o.endKey(), new byte[0][], timeout,
-                    (client, out) -> popFromFirst(client, out, args, o.firstKey(), o.endKey(), o.left(), o.count()));
+                    (client, out) -> popFromFirst(client, out, args, o.firstKey(), o.endKey(), o.left(), o.count()),
+                    ReplyWriter::nullArray);
         }
     }
 
@@ -298,12 +300,16 @@ final class ListPops {
         }
         if (!move(c, c.reply(), args[1], args[2], fromLeft, toLeft)) {
             block(c, args, 1, 2, new byte[][] {args[2]}, timeout,
-                    (client, out) -> move(client, out, args[1], args[2], fromLeft, toLeft));
+                    (client, out) -> move(client, out, args[1], args[2], fromLeft, toLeft), ReplyWriter::nullBulk);
         }
     }
 
     private static void block(Client c, byte[][] args, int from, int to, byte[][] extraKeys, long timeout,
-                              BlockedClients.Retry retry) {
+                              BlockedClients.Retry retry, java.util.function.Consumer<ReplyWriter> inTransaction) {
+        if (c.transaction().executing()) {
+            inTransaction.accept(c.reply());
+            return;
+        }
         byte[][] keys = Arrays.copyOfRange(args, from, to);
         c.node().blocked().block(c, keys, extraKeys, ListValue.class, timeout, retry, ReplyWriter::nullArray);
     }

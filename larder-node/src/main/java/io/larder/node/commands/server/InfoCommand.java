@@ -169,9 +169,9 @@ final class InfoCommand {
                 .add("blocked_clients", node.blocked().blockedClients())
                 .add("tracking_clients", 0)
                 .add("pubsub_clients", 0)
-                .add("watching_clients", 0)
+                .add("watching_clients", node.watches().watchingClients())
                 .add("clients_in_timeout_table", 0)
-                .add("total_watched_keys", 0)
+                .add("total_watched_keys", node.watches().watchedKeys())
                 .add("total_blocking_keys", node.blocked().blockingKeys())
                 .add("total_blocking_keys_on_nokey", 0);
     }

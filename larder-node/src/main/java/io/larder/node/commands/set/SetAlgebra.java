@@ -112,7 +112,9 @@ final class SetAlgebra {
         ReplyWriter reply = c.reply();
         if (Arrays.asList(sets).contains(null)) {
             if (destination != null) {
-                db.delete(destination);
+                if (db.delete(destination)) {
+                    db.signalModified(destination);
+                }
                 reply.integer(0);
             } else if (cardinalityOnly) {
                 reply.integer(0);
@@ -197,10 +199,11 @@ final class SetAlgebra {
             return;
         }
         Db db = c.db();
-        if (result.size() == 0) {
-            db.delete(destination);
-        } else {
+        if (result.size() != 0) {
             db.put(destination, result);
+            db.signalModified(destination);
+        } else if (db.delete(destination)) {
+            db.signalModified(destination);
         }
         reply.integer(result.size());
     }

@@ -42,6 +42,9 @@ final class SetWrites {
         if (value == null) {
             db.put(args[1], set);
         }
+        if (added > 0) {
+            db.signalModified(args[1]);
+        }
         c.reply().integer(added);
     }
 
@@ -65,6 +68,9 @@ final class SetWrites {
                     break;
                 }
             }
+        }
+        if (removed > 0) {
+            db.signalModified(args[1]);
         }
         c.reply().integer(removed);
     }
@@ -106,6 +112,7 @@ final class SetWrites {
             if (set.size() == 0) {
                 db.delete(args[1]);
             }
+            db.signalModified(args[1]);
             reply.bulk(member);
             return;
         }
@@ -120,6 +127,7 @@ final class SetWrites {
                 return true;
             });
             db.delete(args[1]);
+            db.signalModified(args[1]);
             return;
         }
         int[] positions = Sampling.distinct(set, (int) count, random);
@@ -132,6 +140,7 @@ final class SetWrites {
             set.remove(m);
             reply.bulk(m);
         }
+        db.signalModified(args[1]);
     }
 
     static void smove(Client c, byte[][] args) {
@@ -158,13 +167,15 @@ final class SetWrites {
         if (from.size() == 0) {
             db.delete(args[1]);
         }
+        db.signalModified(args[1]);
         SetLimits limits = limits(c);
         if (destination == null) {
             SetValue to = SetValue.create(member, 1, limits);
             to.add(member, limits);
             db.put(args[2], to);
-        } else {
-            ((SetValue) destination).add(member, limits);
+            db.signalModified(args[2]);
+        } else if (((SetValue) destination).add(member, limits)) {
+            db.signalModified(args[2]);
         }
         c.reply().integer(1);
     }

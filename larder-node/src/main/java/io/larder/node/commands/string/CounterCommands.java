@@ -69,6 +69,7 @@ final class CounterCommands {
         }
         value += increment;
         db.put(key, Numbers.toBytes(value), 0, true);
+        db.signalModified(key);
         c.reply().integer(value);
     }
 
@@ -95,6 +96,7 @@ final class CounterCommands {
         // Redis stores the printed sum as a string object, never integer-encoded even when it looks like one.
         Object stored = Numbers.isLong(text) ? MutableString.of(text) : text;
         db.put(args[1], stored, 0, true);
+        db.signalModified(args[1]);
         c.reply().bulk(text);
     }
 }

@@ -23,6 +23,7 @@ final class EditCommands {
         Object current = db.get(key);
         if (current == null) {
             db.put(key, tail);
+            db.signalModified(key);
             c.reply().integer(tail.length);
             return;
         }
@@ -35,6 +36,7 @@ final class EditCommands {
         }
         MutableString target = StringValues.modifiable(db, key, current, tail.length);
         target.append(tail);
+        db.signalModified(key);
         c.reply().integer(target.length());
     }
 
@@ -81,6 +83,7 @@ final class EditCommands {
             target = StringValues.modifiable(db, key, current, (int) growth);
         }
         target.write((int) offset, data);
+        db.signalModified(key);
         c.reply().integer(target.length());
     }
 

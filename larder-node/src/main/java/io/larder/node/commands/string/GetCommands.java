@@ -28,6 +28,7 @@ final class GetCommands {
         } else {
             StringReads.bulk(c.reply(), value);
             db.delete(args[1]);
+            db.signalModified(args[1]);
         }
     }
 
@@ -66,10 +67,13 @@ final class GetCommands {
         StringReads.bulk(c.reply(), value);
         if (options.absoluteExpire() && expireAt <= now) {
             db.delete(key);
+            db.signalModified(key);
         } else if (options.hasExpire()) {
             db.expire(key, expireAt);
-        } else if (options.has(ExtendedOptions.PERSIST)) {
+            db.signalModified(key);
+        } else if (options.has(ExtendedOptions.PERSIST) && db.expiry(key) > 0) {
             db.expire(key, 0);
+            db.signalModified(key);
         }
     }
 

@@ -14,7 +14,9 @@ final class SetCommands {
 
     static void set(Client c, byte[][] args) {
         if (args.length == 3) {
-            c.db().put(args[1], args[2]);
+            Db db = c.db();
+            db.put(args[1], args[2]);
+            db.signalModified(args[1]);
             c.reply().ok();
             return;
         }
@@ -76,6 +78,7 @@ final class SetCommands {
             }
         }
         db.put(key, value, expireAt, options.has(ExtendedOptions.KEEPTTL));
+        db.signalModified(key);
         if (!get) {
             if (counting) {
                 c.reply().integer(1);
@@ -93,6 +96,7 @@ final class SetCommands {
         Db db = c.db();
         if (StringReads.replyCurrent(c, db, args[1])) {
             db.put(args[1], args[2]);
+            db.signalModified(args[1]);
         }
     }
 
@@ -104,6 +108,7 @@ final class SetCommands {
         Db db = c.db();
         for (int j = 1; j < args.length; j += 2) {
             db.put(args[j], args[j + 1]);
+            db.signalModified(args[j]);
         }
         c.reply().ok();
     }
@@ -123,6 +128,7 @@ final class SetCommands {
         }
         for (int j = 1; j < args.length; j += 2) {
             db.put(args[j], args[j + 1]);
+            db.signalModified(args[j]);
         }
         c.reply().integer(1);
     }
