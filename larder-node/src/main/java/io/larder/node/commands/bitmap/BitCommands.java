@@ -32,17 +32,27 @@ final class BitCommands {
             c.error(BAD_BIT);
             return;
         }
-        MutableString target = writableBits(c, args[1], offset);
-        if (target != null) {
-            c.reply().integer(Bitmaps.setBit(target.array(), offset, (int) value));
+        WritableBits target = writableBits(c, args[1], offset);
+        if (target == null) {
+            return;
         }
+        int old = Bitmaps.setBit(target.string().array(), offset, (int) value);
+        // Redis signals only a SETBIT that created or grew the string or flipped the bit.
+        if (target.grown() || old != value) {
+            c.db().signalModified(args[1]);
+        }
+        c.reply().integer(old);
+    }
+
+    /** A string ready for bit writes, and whether getting it ready created or lengthened it. */
+    record WritableBits(MutableString string, boolean grown) {
     }
 
     /**
      * Redis's lookupStringForBitCommand: the key's string, created or zero-padded so that bit {@code maxBit}
      * exists, as a buffer to modify in place ("raw", like any string Redis edits). Null after WRONGTYPE.
      */
-    static MutableString writableBits(Client c, byte[] key, long maxBit) {
+    static WritableBits writableBits(Client c, byte[] key, long maxBit) {
         Db db = c.db();
         int needed = (int) (maxBit >>> 3) + 1;
         Object current = db.get(key);
@@ -50,17 +60,17 @@ final class BitCommands {
             MutableString created = MutableString.copyOf(new byte[0], 0, needed);
             created.resize(needed);
             db.put(key, created);
-            return created;
+            return new WritableBits(created, true);
         }
         if (!StringValues.isString(current)) {
             c.error(Errors.WRONGTYPE);
             return null;
         }
-        MutableString target = StringValues.modifiable(db, key, current,
-                Math.max(0, needed - StringValues.length(current)));
+        int length = StringValues.length(current);
+        MutableString target = StringValues.modifiable(db, key, current, Math.max(0, needed - length));
         // Resizing (even to the same length) also marks the value edited: Redis reports any string it unshared "raw".
         target.resize(Math.max(needed, target.length()));
-        return target;
+        return new WritableBits(target, needed > length);
     }
 
     static void getbit(Client c, byte[][] args) {
@@ -192,7 +202,9 @@ final class BitCommands {
             maxLength = Math.max(maxLength, lengths[i]);
         }
         if (maxLength == 0) {
-            db.delete(args[2]);
+            if (db.delete(args[2])) {
+                db.signalModified(args[2]);
+            }
             c.reply().integer(0);
             return;
         }
@@ -214,6 +226,7 @@ final class BitCommands {
         }
         // Redis stores the result as a fresh sds object: "raw" whatever its length or content.
         db.put(args[2], MutableString.copyOf(result, maxLength, 0));
+        db.signalModified(args[2]);
         c.reply().integer(maxLength);
     }
 

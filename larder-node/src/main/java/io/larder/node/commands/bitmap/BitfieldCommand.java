@@ -53,6 +53,7 @@ final class BitfieldCommand {
             }
         }
         Object value;
+        boolean grown = false;
         if (highestWrite < 0) {
             value = Lookups.read(c, c.db(), args[1]);
             if (value != null && !StringValues.isString(value)) {
@@ -64,11 +65,15 @@ final class BitfieldCommand {
                 c.error("ERR BITFIELD_RO only supports the GET subcommand");
                 return;
             }
-            value = BitCommands.writableBits(c, args[1], highestWrite);
-            if (value == null) {
+            BitCommands.WritableBits target = BitCommands.writableBits(c, args[1], highestWrite);
+            if (target == null) {
                 return;
             }
+            value = target.string();
+            grown = target.grown();
         }
+        // As Redis: a write counts as a change when the string grew or the field's value differs.
+        boolean changed = false;
         ReplyWriter reply = c.reply();
         reply.array(ops.size());
         for (Op op : ops) {
@@ -90,7 +95,11 @@ final class BitfieldCommand {
                 continue;
             }
             Bitfields.set(((MutableString) value).array(), op.offset, op.bits, stored);
+            changed |= grown || stored != old;
             reply.integer(incr ? stored : old);
+        }
+        if (changed) {
+            c.db().signalModified(args[1]);
         }
     }
 

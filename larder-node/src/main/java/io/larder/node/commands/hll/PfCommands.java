@@ -40,6 +40,7 @@ final class PfCommands {
         }
         if (updated) {
             HyperLogLog.invalidateCache(hll.array());
+            db.signalModified(key);
         }
         c.reply().integer(updated ? 1 : 0);
     }
@@ -74,6 +75,8 @@ final class PfCommands {
                 return;
             }
             HyperLogLog.cacheCardinality(hll.array(), card);
+            // Storing the cardinality changes the string: Redis signals it although PFCOUNT is a read command.
+            db.signalModified(args[1]);
         }
         c.reply().integer(card);
     }
@@ -110,6 +113,7 @@ final class PfCommands {
             }
         }
         HyperLogLog.invalidateCache(hll.array());
+        db.signalModified(key);
         c.reply().ok();
     }
 

@@ -73,6 +73,9 @@ final class ListPops {
         } else {
             long n = Math.min(count, list.size());
             out.array((int) n);
+            if (n == 0) {
+                return; // a count of 0 leaves the list as it is
+            }
             for (long i = 0; i < n; i++) {
                 out.bulk(Lists.pop(list, left));
             }
@@ -80,13 +83,17 @@ final class ListPops {
         removed(c, db, args[1], list);
     }
 
-    /** After elements left a list: an empty list's key goes, a smaller one may become compact again. */
+    /**
+     * After elements left a list: an empty list's key goes, a smaller one may become compact again, and the key
+     * is signalled modified.
+     */
     private static void removed(Client c, Db db, byte[] key, ListValue list) {
         if (list.size() == 0) {
             db.delete(key);
         } else {
             list.shrunk(Lists.fill(c));
         }
+        db.signalModified(key);
     }
 
     /**
@@ -149,6 +156,7 @@ final class ListPops {
         int fill = Lists.fill(c);
         to.growing(element, fill);
         Lists.push(to, element, toLeft, fill);
+        db.signalModified(destination);
         c.node().blocked().signal(c.dbIndex(), destination);
         out.bulk(element);
         removed(c, db, source, from);

@@ -47,6 +47,7 @@ final class ListWrites {
         if (value == null) {
             db.put(args[1], list);
         }
+        db.signalModified(args[1]);
         c.node().blocked().signal(c.dbIndex(), args[1]);
         c.reply().integer(list.size());
     }
@@ -78,6 +79,7 @@ final class ListWrites {
         }
         list.set(at, args[3], fill);
         list.shrunk(fill);
+        db.signalModified(args[1]);
         c.reply().ok();
     }
 
@@ -110,6 +112,7 @@ final class ListWrites {
             return;
         }
         list.insert(after ? pivot + 1 : pivot, args[4], fill);
+        db.signalModified(args[1]);
         c.reply().integer(list.size());
     }
 
@@ -132,10 +135,13 @@ final class ListWrites {
             return;
         }
         long removed = list.removeMatching(args[3], count);
-        if (list.size() == 0) {
-            db.delete(args[1]);
-        } else if (removed > 0) {
-            list.shrunk(Lists.fill(c));
+        if (removed > 0) {
+            if (list.size() == 0) {
+                db.delete(args[1]);
+            } else {
+                list.shrunk(Lists.fill(c));
+            }
+            db.signalModified(args[1]);
         }
         c.reply().integer(removed);
     }
@@ -189,6 +195,8 @@ final class ListWrites {
         } else {
             list.shrunk(Lists.fill(c));
         }
+        // Redis signals every LTRIM of an existing list, even one that removed nothing.
+        db.signalModified(args[1]);
         c.reply().ok();
     }
 }

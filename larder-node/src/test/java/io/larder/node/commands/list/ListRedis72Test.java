@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Replies where Redis 7.2 differs from the 7.0 oracle, checked on Larder alone: timeouts whose milliseconds
  * overflow are "out of range" (redis#11338; 7.0 called them negative), and LPOS bounds RANK so that it can be
- * negated (7.0 accepted LONG_MIN).
+ * negated (7.0 accepted LONG_MIN), and list encodings (7.0 has no listpack lists).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ListRedis72Test {
@@ -52,5 +52,19 @@ class ListRedis72Test {
                 "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n");
         assertThat(c.callText("LPOS", "l", "a", "RANK", "-9223372036854775807")).isEqualTo("$-1\r\n");
         assertThat(c.callText("LPOS", "l", "a", "RANK", "-2")).isEqualTo(":0\r\n");
+    }
+
+    @Test
+    void popWithCountZeroLeavesTheEncodingAlone() throws IOException {
+        c.call("RPUSH", "q", "a", "b");
+        // Redis converts before looking for the pivot: a missed pivot with a big element still makes a quicklist.
+        assertThat(c.callText("LINSERT", "q", "BEFORE", "nopivot", "x".repeat(9000))).isEqualTo(":-1\r\n");
+        assertThat(c.callText("OBJECT", "ENCODING", "q")).isEqualTo("$9\r\nquicklist\r\n");
+        // A count of 0 returns before touching the list (no shrinking conversion) ...
+        assertThat(c.callText("LPOP", "q", "0")).isEqualTo("*0\r\n");
+        assertThat(c.callText("OBJECT", "ENCODING", "q")).isEqualTo("$9\r\nquicklist\r\n");
+        // ... while a real pop lets the small list become a listpack again.
+        assertThat(c.callText("LPOP", "q", "1")).isEqualTo("*1\r\n$1\r\na\r\n");
+        assertThat(c.callText("OBJECT", "ENCODING", "q")).isEqualTo("$8\r\nlistpack\r\n");
     }
 }

@@ -1,5 +1,8 @@
 package io.larder.node.commands.transaction;
 
+import io.larder.engine.keyspace.Db;
+import io.larder.engine.keyspace.Keyspace;
+import io.larder.engine.keyspace.KeyspaceListener;
 import io.larder.node.testing.OracleTestBase;
 import io.larder.node.testing.RawClient;
 import org.junit.jupiter.api.Test;
@@ -11,6 +14,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,6 +102,90 @@ class TransactionTwoClientsTest extends OracleTestBase {
                 arguments("SADD k m", "SINTERSTORE k nosuch", true),
                 arguments("SADD a m", "SUNIONSTORE k a", true),
                 arguments("", "SDIFFSTORE k a", false),
+                // lists
+                arguments("", "LPUSH k a", true),
+                arguments("", "RPUSH k a b", true),
+                arguments("", "LPUSHX k a", false),
+                arguments("RPUSH k a", "LPUSHX k b", true),
+                arguments("", "RPUSHX k a", false),
+                arguments("RPUSH k a", "RPUSHX k b c", true),
+                arguments("SET k 1", "LPUSH k a", false),
+                arguments("", "LPOP k", false),
+                arguments("", "RPOP k 2", false),
+                arguments("RPUSH k a b", "LPOP k", true),
+                arguments("RPUSH k a", "RPOP k", true),
+                arguments("RPUSH k a b", "LPOP k 5", true),
+                arguments("RPUSH k a b", "RPOP k 0", false),
+                arguments("", "LMPOP 2 a k LEFT", false),
+                arguments("RPUSH a x;RPUSH k y", "LMPOP 2 a k LEFT", false),
+                arguments("RPUSH k x y", "LMPOP 2 a k RIGHT COUNT 5", true),
+                arguments("RPUSH k a", "LSET k 0 b", true),
+                arguments("RPUSH k a", "LSET k 0 a", true),
+                arguments("RPUSH k a", "LSET k 5 b", false),
+                arguments("RPUSH k a", "LINSERT k BEFORE a x", true),
+                arguments("RPUSH k a", "LINSERT k AFTER nopivot x", false),
+                arguments("", "LINSERT k AFTER a x", false),
+                arguments("RPUSH k a b a", "LREM k 0 a", true),
+                arguments("RPUSH k a", "LREM k 1 a", true),
+                arguments("RPUSH k a b", "LREM k 0 absent", false),
+                arguments("RPUSH k a b", "LTRIM k 0 -1", true),
+                arguments("RPUSH k a b", "LTRIM k 1 0", true),
+                arguments("", "LTRIM k 0 1", false),
+                arguments("RPUSH src a", "LMOVE src k LEFT RIGHT", true),
+                arguments("RPUSH k a", "LMOVE k dst LEFT RIGHT", true),
+                arguments("RPUSH k a", "LMOVE k k LEFT RIGHT", true),
+                arguments("", "LMOVE src k LEFT RIGHT", false),
+                arguments("RPUSH src a;SET k 1", "LMOVE src k LEFT RIGHT", false),
+                arguments("RPUSH src a", "RPOPLPUSH src k", true),
+                arguments("RPUSH k a", "RPOPLPUSH k dst", true),
+                arguments("RPUSH k a", "BLPOP k 0", true),
+                arguments("RPUSH k a", "BRPOP nosuch k 0", true),
+                arguments("RPUSH a x;RPUSH k y", "BRPOP a k 0", false),
+                arguments("", "BLPOP k 0.01", false),
+                arguments("RPUSH k a b", "BLMPOP 0 1 k LEFT COUNT 2", true),
+                arguments("", "BLMPOP 0.01 1 k LEFT", false),
+                arguments("RPUSH src a", "BLMOVE src k LEFT LEFT 0", true),
+                arguments("RPUSH k a", "BRPOPLPUSH k dst 0", true),
+                arguments("", "BRPOPLPUSH src k 0.01", false),
+                arguments("RPUSH k a", "LRANGE k 0 -1", false),
+                arguments("RPUSH k a", "LPOS k a", false),
+                // bitmaps
+                arguments("", "SETBIT k 7 1", true),
+                arguments("", "SETBIT k 7 0", true),
+                arguments("SETBIT k 7 1", "SETBIT k 7 1", false),
+                arguments("SETBIT k 7 1", "SETBIT k 7 0", true),
+                arguments("SETBIT k 7 1", "SETBIT k 6 0", false),
+                arguments("SETBIT k 7 1", "SETBIT k 100 0", true),
+                arguments("SET k 1", "SETBIT k 0 0", false),
+                arguments("SET k 1", "GETBIT k 0", false),
+                arguments("", "BITOP AND k a b", false),
+                arguments("SET k 1", "BITOP AND k a b", true),
+                arguments("SET a x", "BITOP NOT k a", true),
+                arguments("SET a x;SET k x", "BITOP OR k a", true),
+                arguments("", "BITFIELD k SET u8 0 0", true),
+                arguments("SET k a", "BITFIELD k SET u8 0 97", false),
+                arguments("SET k a", "BITFIELD k SET u8 0 98", true),
+                arguments("SET k a", "BITFIELD k INCRBY u8 0 0", false),
+                arguments("SET k a", "BITFIELD k INCRBY i8 0 1", true),
+                arguments("SET k a", "BITFIELD k OVERFLOW FAIL INCRBY u8 0 200", false),
+                arguments("SET k a", "BITFIELD k SET u8 8 0", true),
+                arguments("", "BITFIELD k OVERFLOW FAIL SET u8 0 300", false),
+                arguments("SET k a", "BITFIELD k GET u8 0", false),
+                arguments("SET k a", "BITFIELD_RO k GET u8 0", false),
+                // HyperLogLog
+                arguments("", "PFADD k a", true),
+                arguments("", "PFADD k", true),
+                arguments("PFADD k a", "PFADD k a", false),
+                arguments("PFADD k a", "PFADD k", false),
+                arguments("PFADD k a", "PFADD k b", true),
+                arguments("PFADD k a", "PFCOUNT k", true),
+                arguments("PFADD k a;PFCOUNT k", "PFCOUNT k", false),
+                arguments("PFADD k a", "PFCOUNT k other", false),
+                arguments("PFADD a x", "PFMERGE k a", true),
+                arguments("", "PFMERGE k", true),
+                arguments("PFADD k a", "PFMERGE k", true),
+                arguments("PFADD k a", "PFMERGE other k", false),
+                arguments("PFADD k a", "PFDEBUG TODENSE k", false),
                 // whole keyspace
                 arguments("SET k 1", "FLUSHALL", true),
                 arguments("", "FLUSHALL", false),
@@ -138,6 +227,96 @@ class TransactionTwoClientsTest extends OracleTestBase {
         assertThat(text(c.call("MULTI"))).isEqualTo("+OK\r\n");
         assertThat(text(c.call("PING"))).isEqualTo("+QUEUED\r\n");
         return text(c.call("EXEC"));
+    }
+
+    /** A blocked BLMOVE served later by another client's push writes its destination: that breaks WATCH. */
+    @ParameterizedTest(name = "blocked [{0}], then [{1}]: breaks WATCH k: {2}")
+    @MethodSource("servedLaterCases")
+    void blockedClientServedLater(String blocking, String push, boolean breaks) throws Exception {
+        List<String> replies = new ArrayList<>();
+        for (int port : new int[] {redis.port(), larder.port()}) {
+            try (RawClient watcher = new RawClient(port); RawClient blocked = new RawClient(port);
+                 RawClient other = new RawClient(port)) {
+                other.call("FLUSHALL");
+                watcher.call("WATCH", "k");
+                blocked.send(bytes(blocking));
+                awaitBlockedClients(other, 1);
+                other.call(split(push));
+                assertThat(text(blocked.readReply())).as("port %d", port).contains("x");
+                replies.add(exec(watcher));
+            }
+        }
+        assertThat(replies.get(1)).isEqualTo(replies.get(0));
+        assertThat(replies.get(1)).isEqualTo(breaks ? NULL_ARRAY : "*1\r\n+PONG\r\n");
+    }
+
+    static Stream<Arguments> servedLaterCases() {
+        return Stream.of(
+                arguments("BLMOVE src k RIGHT LEFT 0", "RPUSH src x", true),
+                arguments("BRPOPLPUSH src k 0", "RPUSH src x", true),
+                arguments("BLMOVE src dst RIGHT LEFT 0", "RPUSH src x", false),
+                arguments("BLPOP src 0", "RPUSH src x", false));
+    }
+
+    /**
+     * The pop that serves a blocked client later modifies its source key too. The push before it has already
+     * signalled that key, so WATCH cannot tell; count the signals on Larder instead (Redis signals in both).
+     */
+    @Test
+    void blockedPopServedLaterSignalsItsSource() throws Exception {
+        Keyspace keyspace = larder.node().keyspace();
+        KeyspaceListener installed = keyspace.listener();
+        Map<String, Integer> signals = new ConcurrentHashMap<>();
+        keyspace.listener(new KeyspaceListener() {
+            @Override
+            public void modified(Db db, byte[] key) {
+                signals.merge(new String(key, StandardCharsets.UTF_8), 1, Integer::sum);
+                installed.modified(db, key);
+            }
+
+            @Override
+            public void expired(Db db, byte[] key) {
+                installed.expired(db, key);
+            }
+
+            @Override
+            public void flushing(Db db) {
+                installed.flushing(db);
+            }
+
+            @Override
+            public void swapping(Db db, Db replacedWith) {
+                installed.swapping(db, replacedWith);
+            }
+        });
+        keyspace.modificationInterest(1);
+        try (RawClient blocked = new RawClient(larder.port()); RawClient other = new RawClient(larder.port())) {
+            other.call("FLUSHALL");
+            blocked.send(bytes("BLPOP k 0"));
+            awaitBlockedClients(other, 1);
+            signals.clear();
+            other.call("RPUSH", "k", "x", "y");
+            assertThat(text(blocked.readReply())).isEqualTo("*2\r\n$1\r\nk\r\n$1\r\nx\r\n");
+            assertThat(signals).containsExactlyEntriesOf(Map.of("k", 2)); // the push, then the pop
+
+            blocked.send(bytes("BLMOVE src dst LEFT RIGHT 0"));
+            awaitBlockedClients(other, 1);
+            signals.clear();
+            other.call("RPUSH", "src", "x");
+            assertThat(text(blocked.readReply())).isEqualTo("$1\r\nx\r\n");
+            assertThat(signals).isEqualTo(Map.of("src", 2, "dst", 1));
+        } finally {
+            keyspace.modificationInterest(-1);
+            keyspace.listener(installed);
+        }
+    }
+
+    private static void awaitBlockedClients(RawClient admin, int n) throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!text(admin.call("INFO", "clients")).contains("\r\nblocked_clients:" + n + "\r\n")) {
+            assertThat(System.nanoTime()).as("blocked_clients never reached %d", n).isLessThan(deadline);
+            Thread.sleep(5);
+        }
     }
 
     @Test
@@ -259,7 +438,7 @@ class TransactionTwoClientsTest extends OracleTestBase {
             try (RawClient c = new RawClient(port)) {
                 c.call("FLUSHALL");
                 for (String command : script.split(";")) {
-                    c.send(Stream.of(split(command)).map(a -> a.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new));
+                    c.send(bytes(command));
                 }
                 // Redis answers EXEC with the array header only once CLIENT REPLY OFF ran inside it: read raw
                 StringBuilder transcript = new StringBuilder();
@@ -281,6 +460,10 @@ class TransactionTwoClientsTest extends OracleTestBase {
             }
         }
         return parts;
+    }
+
+    private static byte[][] bytes(String command) {
+        return Stream.of(split(command)).map(a -> a.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
     }
 
     private static String text(byte[] reply) {
