@@ -3,6 +3,7 @@ package io.larder.node.commands;
 import io.larder.engine.hash.HashValue;
 import io.larder.engine.set.SetValue;
 import io.larder.engine.string.StringValues;
+import io.larder.engine.zset.ZSetValue;
 import io.larder.engine.util.Numbers;
 import io.larder.node.config.ServerConfig;
 
@@ -30,6 +31,9 @@ public final class ValueTypes {
         if (value instanceof SetValue) {
             return "set";
         }
+        if (value instanceof ZSetValue) {
+            return "zset";
+        }
         throw new IllegalStateException("unknown value type: " + value.getClass().getName());
     }
 
@@ -38,6 +42,7 @@ public final class ValueTypes {
         return switch (value) {
             case HashValue h -> h.encoding();
             case SetValue s -> s.encoding();
+            case ZSetValue z -> z.encoding();
             default -> StringValues.encoding(value);
         };
     }
@@ -65,6 +70,7 @@ public final class ValueTypes {
         return switch (value) {
             case HashValue h -> h.copy();
             case SetValue s -> s.copy();
+            case ZSetValue z -> z.copy();
             default -> StringValues.copy(value);
         };
     }
