@@ -103,6 +103,7 @@ public final class Scores {
 
     /** A hexadecimal float after "0x": hex digits with an optional point and a binary exponent p[sign]digits. */
     private static Parse hex(byte[] s, int i, boolean negative) {
+        int start = i;
         int digits = 0;
         while (i < s.length && Character.digit(s[i], 16) >= 0) {
             digits++;

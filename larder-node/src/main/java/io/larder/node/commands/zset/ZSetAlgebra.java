@@ -1,6 +1,7 @@
 package io.larder.node.commands.zset;
 
 import io.larder.engine.set.SetValue;
+import io.larder.engine.util.Numbers;
 import io.larder.engine.zset.Scores;
 import io.larder.engine.zset.ZSetLimits;
 import io.larder.engine.zset.ZSetValue;
@@ -98,7 +99,7 @@ final class ZSetAlgebra {
             return;
         }
         if (numKeys < 1) {
-            c.error("ERR at least 1 input key is needed for " + name);
+            c.error("ERR at least 1 input key is needed for '" + name + "' command");
             return;
         }
         if (numKeys > args.length - (numKeysIndex + 1)) {
@@ -148,9 +149,11 @@ final class ZSetAlgebra {
                 withScores = true;
                 j++;
             } else if (cardinalityOnly && remaining >= 2 && ZSets.is(args[j], "limit")) {
-                Long l = ZSets.parseLong(c, args[j + 1]);
-                if (l == null) {
-                    return;
+                long l;
+                try {
+                    l = Numbers.parseLong(args[j + 1]);
+                } catch (Numbers.NotANumber e) {
+                    l = -1;
                 }
                 if (l < 0) {
                     c.error("ERR LIMIT can't be negative");

@@ -173,9 +173,10 @@ final class ZSetReads {
                 ZSets.element(reply, z.memberAt(p), z.scoreAt(p), withScores);
             }
         } else if (count >= z.size()) {
+            // Redis walks the whole set from its highest element down here.
             boolean ws = withScores;
             ZSets.elementsHeader(reply, z.size(), ws);
-            z.forEach((m, s) -> {
+            z.visit(0, z.size() - 1, true, (m, s) -> {
                 ZSets.element(reply, m, s, ws);
                 return true;
             });
