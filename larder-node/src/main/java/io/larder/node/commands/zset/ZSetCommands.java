@@ -99,7 +99,7 @@ public final class ZSetCommands {
         return keysAfter(args, 1, new int[0]);
     }
 
-    /** destination numkeys key [key ...] ...: the destination and the announced keys. */
+    /** destination numkeys key [key ...] ...: the destination and the announced keys; none when malformed. */
     static int[] destinationAndNumKeys(byte[][] args) {
         return keysAfter(args, 2, new int[]{1});
     }
@@ -109,10 +109,10 @@ public final class ZSetCommands {
         try {
             numKeys = Numbers.parseLong(args[numKeysIndex]);
         } catch (Numbers.NotANumber e) {
-            return before;
+            return new int[0];
         }
         if (numKeys <= 0 || numKeys > args.length - numKeysIndex - 1) {
-            return before;
+            return new int[0];
         }
         int[] positions = new int[before.length + (int) numKeys];
         System.arraycopy(before, 0, positions, 0, before.length);

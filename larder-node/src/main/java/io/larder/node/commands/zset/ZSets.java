@@ -93,8 +93,21 @@ final class ZSets {
         score(reply, score);
     }
 
+    /** Whether {@code arg} is the lower-case ASCII {@code word} in any case, without allocating (hot paths). */
     static boolean is(byte[] arg, String word) {
-        return new String(arg, StandardCharsets.ISO_8859_1).equalsIgnoreCase(word);
+        if (arg.length != word.length()) {
+            return false;
+        }
+        for (int i = 0; i < arg.length; i++) {
+            int b = arg[i];
+            if (b >= 'A' && b <= 'Z') {
+                b += 'a' - 'A';
+            }
+            if (b != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** getLongFromObjectOrReply: the integer, or null after replying. */
