@@ -131,7 +131,7 @@ final class ZSetRanges {
             }
             if (!reverse) {
                 long from = lo + offset;
-                long to = limit < 0 ? hi - 1 : Math.min(hi - 1, from + limit - 1);
+                long to = limit < 0 || limit > hi - from ? hi - 1 : from + limit - 1;
                 return new int[]{(int) from, (int) to};
             }
             long top = hi - 1 - offset;
