@@ -106,11 +106,8 @@ final class ZSetWrites {
                 }
                 return;
             }
-            long longest = 0;
-            for (int j = 0; j < pairs; j++) {
-                longest = Math.max(longest, args[o.firstPair() + 2 * j + 1].length);
-            }
-            z = ZSetValue.create(pairs, longest, limits);
+            // Redis 7.2 sizes the new set by the pair count and the first member's length.
+            z = ZSetValue.create(pairs, args[o.firstPair() + 1].length, limits);
             c.db().put(args[1], z);
         } else {
             z.reserve(pairs, limits);
