@@ -65,16 +65,23 @@ final class SkipList {
 
     /** Inserts a member known to be absent. */
     Node insert(double score, byte[] member) {
-        Node x = header;
+        return link(new Node(randomLevel(), score, member));
+    }
+
+    /** Links an unlinked node at the place its score and member call for, keeping its level. */
+    private Node link(Node x) {
+        double score = x.score;
+        byte[] member = x.member;
+        Node p = header;
         for (int i = level - 1; i >= 0; i--) {
             rank[i] = i == level - 1 ? 0 : rank[i + 1];
-            while (x.forward[i] != null && compare(x.forward[i].score, x.forward[i].member, score, member) < 0) {
-                rank[i] += x.span[i];
-                x = x.forward[i];
+            while (p.forward[i] != null && compare(p.forward[i].score, p.forward[i].member, score, member) < 0) {
+                rank[i] += p.span[i];
+                p = p.forward[i];
             }
-            update[i] = x;
+            update[i] = p;
         }
-        int newLevel = randomLevel();
+        int newLevel = x.forward.length;
         if (newLevel > level) {
             for (int i = level; i < newLevel; i++) {
                 rank[i] = 0;
@@ -83,7 +90,6 @@ final class SkipList {
             }
             level = newLevel;
         }
-        x = new Node(newLevel, score, member);
         for (int i = 0; i < newLevel; i++) {
             x.forward[i] = update[i].forward[i];
             update[i].forward[i] = x;
@@ -140,18 +146,20 @@ final class SkipList {
 
     /**
      * Moves {@code node} to {@code newScore}: in place when it keeps its position between its neighbours (the
-     * common leaderboard increment), otherwise unlinked and inserted again.
+     * common leaderboard increment), otherwise unlinked and linked again at its new place, the same node object.
      */
-    Node updateScore(Node node, double newScore) {
+    void updateScore(Node node, double newScore) {
         Node prev = node.backward;
         Node next = node.forward[0];
         if ((prev == null || compare(prev.score, prev.member, newScore, node.member) < 0)
                 && (next == null || compare(next.score, next.member, newScore, node.member) > 0)) {
             node.score = newScore;
-            return node;
+            return;
         }
         delete(node);
-        return insert(newScore, node.member);
+        node.score = newScore;
+        Arrays.fill(node.forward, null);
+        link(node);
     }
 
     /** The 1-based rank of an element that is present. */

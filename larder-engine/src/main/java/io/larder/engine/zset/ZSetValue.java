@@ -131,10 +131,7 @@ public final class ZSetValue implements Sampling.Positioned {
         }
         SkipList.Node node = (SkipList.Node) dict.valueAt(cell);
         if (node.score != score) {
-            SkipList.Node moved = list.updateScore(node, score);
-            if (moved != node) {
-                dict.setValueAt(cell, moved);
-            }
+            list.updateScore(node, score);
         }
     }
 
