@@ -28,7 +28,6 @@ final class SkipList {
     }
 
     private final Node header = new Node(MAX_LEVEL, 0, null);
-    private Node tail;
     private int length;
     private int level = 1;
     /** Scratch for insert/delete: the rightmost node before the target on each level, and its rank. */
@@ -41,10 +40,6 @@ final class SkipList {
 
     Node first() {
         return header.forward[0];
-    }
-
-    Node last() {
-        return tail;
     }
 
     static int compare(double s1, byte[] m1, double s2, byte[] m2) {
@@ -102,8 +97,6 @@ final class SkipList {
         x.backward = update[0] == header ? null : update[0];
         if (x.forward[0] != null) {
             x.forward[0].backward = x;
-        } else {
-            tail = x;
         }
         length++;
         Arrays.fill(update, null);
@@ -135,8 +128,6 @@ final class SkipList {
         }
         if (x.forward[0] != null) {
             x.forward[0].backward = x.backward;
-        } else {
-            tail = x.backward;
         }
         while (level > 1 && header.forward[level - 1] == null) {
             level--;

@@ -99,10 +99,6 @@ public final class ZSetValue implements Sampling.Positioned {
         return cell < 0 ? Double.NaN : ((SkipList.Node) dict.valueAt(cell)).score;
     }
 
-    public boolean contains(byte[] member) {
-        return !Double.isNaN(score(member));
-    }
-
     /**
      * Sets {@code member}'s score, inserting it when absent (the array is kept, not copied); converts to the
      * skiplist first when the insertion would leave the listpack limits. {@code score} must not be NaN.
