@@ -12,6 +12,7 @@ import io.larder.node.commands.server.ServerCommands;
 import io.larder.node.commands.set.SetCommands;
 import io.larder.node.commands.string.StringCommands;
 import io.larder.node.commands.transaction.TransactionCommands;
+import io.larder.node.commands.zset.ZSetCommands;
 
 /** The one list of command families the node serves; each family registers its commands. */
 public final class Commands {
@@ -30,5 +31,6 @@ public final class Commands {
         BitmapCommands.register(table);
         HllCommands.register(table);
         TransactionCommands.register(table);
+        ZSetCommands.register(table);
     }
 }

@@ -4,6 +4,7 @@ import io.larder.engine.hash.HashValue;
 import io.larder.engine.list.ListValue;
 import io.larder.engine.set.SetValue;
 import io.larder.engine.string.StringValues;
+import io.larder.engine.zset.ZSetValue;
 import io.larder.engine.util.Numbers;
 import io.larder.node.config.ServerConfig;
 
@@ -34,6 +35,9 @@ public final class ValueTypes {
         if (value instanceof ListValue) {
             return "list";
         }
+        if (value instanceof ZSetValue) {
+            return "zset";
+        }
         throw new IllegalStateException("unknown value type: " + value.getClass().getName());
     }
 
@@ -43,6 +47,7 @@ public final class ValueTypes {
             case HashValue h -> h.encoding();
             case SetValue s -> s.encoding();
             case ListValue l -> l.encoding();
+            case ZSetValue z -> z.encoding();
             default -> StringValues.encoding(value);
         };
     }
@@ -71,6 +76,7 @@ public final class ValueTypes {
             case HashValue h -> h.copy();
             case SetValue s -> s.copy();
             case ListValue l -> l.copy();
+            case ZSetValue z -> z.copy();
             default -> StringValues.copy(value);
         };
     }

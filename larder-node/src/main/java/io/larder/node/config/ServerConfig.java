@@ -44,6 +44,8 @@ public final class ServerConfig {
     public final ConfigParam setMaxIntsetEntries;
     public final ConfigParam setMaxListpackEntries;
     public final ConfigParam setMaxListpackValue;
+    public final ConfigParam zsetMaxListpackEntries;
+    public final ConfigParam zsetMaxListpackValue;
     public final ConfigParam tcpKeepalive;
     public final ConfigParam enableProtectedConfigs;
     public final ConfigParam notifyKeyspaceEvents;
@@ -190,9 +192,9 @@ public final class ServerConfig {
         // Redis 7.2: small non-integer sets are listpacks.
         setMaxListpackEntries = add("set-max-listpack-entries", ConfigType.integer(0, LONG_MAX), "128", MUTABLE);
         setMaxListpackValue = add("set-max-listpack-value", ConfigType.memory(0, LONG_MAX), "64", MUTABLE);
-        add("zset-max-listpack-entries", List.of("zset-max-ziplist-entries"), ConfigType.integer(0, LONG_MAX), "128",
+        zsetMaxListpackEntries = add("zset-max-listpack-entries", List.of("zset-max-ziplist-entries"), ConfigType.integer(0, LONG_MAX), "128",
                 MUTABLE, null);
-        add("zset-max-listpack-value", List.of("zset-max-ziplist-value"), ConfigType.memory(0, LONG_MAX), "64",
+        zsetMaxListpackValue = add("zset-max-listpack-value", List.of("zset-max-ziplist-value"), ConfigType.memory(0, LONG_MAX), "64",
                 MUTABLE, null);
         hllSparseMaxBytes = add("hll-sparse-max-bytes", ConfigType.memory(0, LONG_MAX), "3000", MUTABLE);
         add("stream-node-max-bytes", ConfigType.memory(0, LONG_MAX), "4096", MUTABLE);

@@ -8,6 +8,8 @@ import io.larder.engine.hash.HashValue;
 import io.larder.engine.list.ListValue;
 import io.larder.engine.set.SetValue;
 import io.larder.engine.string.StringValues;
+import io.larder.engine.util.DoubleFormat;
+import io.larder.engine.zset.ZSetValue;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -25,6 +27,7 @@ final class DatasetDigest {
     private static final int OBJ_STRING = 0;
     private static final int OBJ_LIST = 1;
     private static final int OBJ_SET = 2;
+    private static final int OBJ_ZSET = 3;
     private static final int OBJ_HASH = 4;
     private static final byte[] EXPIRE_MARK = "!!expire!!".getBytes(StandardCharsets.US_ASCII);
 
@@ -90,6 +93,17 @@ final class DatasetDigest {
                         return true;
                     });
                 }
+            }
+            case ZSetValue zset -> {
+                // Redis 7.2 mixes each score in fpconv_dtoa's shortest form (7.0 used %.17g).
+                mix(digest, int32(OBJ_ZSET));
+                zset.forEach((member, score) -> {
+                    byte[] entry = new byte[20];
+                    mix(entry, member);
+                    mix(entry, DoubleFormat.shortest(score).getBytes(StandardCharsets.US_ASCII));
+                    xor(digest, sha1(entry));
+                    return true;
+                });
             }
             case HashValue hash -> {
                 mix(digest, int32(OBJ_HASH));

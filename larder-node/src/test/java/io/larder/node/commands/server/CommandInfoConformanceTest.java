@@ -22,8 +22,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * docs by hand.
  */
 class CommandInfoConformanceTest extends OracleTestBase {
-    /** Commands whose metadata Redis 7.2 changed from the 7.0 oracle: MSETNX lost its shard tips (redis#12417). */
-    private static final java.util.Set<String> CHANGED_IN_7_2 = java.util.Set.of("msetnx");
+    /**
+     * Commands whose metadata Redis 7.2 changed from the 7.0 oracle: MSETNX lost its shard tips (redis#12417);
+     * ZRANK and ZREVRANK took an optional WITHSCORE (arity 3 became -3).
+     */
+    private static final java.util.Set<String> CHANGED_IN_7_2 = java.util.Set.of("msetnx", "zrank", "zrevrank");
 
 
     @Test

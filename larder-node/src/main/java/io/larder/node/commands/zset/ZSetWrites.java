@@ -1,0 +1,394 @@
+package io.larder.node.commands.zset;
+
+import io.larder.engine.util.Numbers;
+import io.larder.engine.zset.Scores;
+import io.larder.engine.zset.ZSetLimits;
+import io.larder.engine.zset.ZSetValue;
+import io.larder.node.commands.Errors;
+import io.larder.node.server.Client;
+import io.larder.resp.ReplyWriter;
+
+/** ZADD, ZINCRBY, ZREM, ZREMRANGEBY*, ZPOPMIN/ZPOPMAX and ZMPOP. */
+final class ZSetWrites {
+    private static final String NAN_RESULT = "ERR resulting score is not a number (NaN)";
+
+    private ZSetWrites() {
+    }
+
+    /** ZADD's options, read from {@code args[2]} on until the first word that is not one. */
+    private record AddOptions(boolean nx, boolean xx, boolean gt, boolean lt, boolean ch, boolean incr, int firstPair) {
+        static AddOptions parse(byte[][] args, boolean incr) {
+            boolean nx = false;
+            boolean xx = false;
+            boolean gt = false;
+            boolean lt = false;
+            boolean ch = false;
+            int i = 2;
+            for (; i < args.length; i++) {
+                byte[] a = args[i];
+                if (ZSets.is(a, "nx")) {
+                    nx = true;
+                } else if (ZSets.is(a, "xx")) {
+                    xx = true;
+                } else if (ZSets.is(a, "ch")) {
+                    ch = true;
+                } else if (ZSets.is(a, "incr")) {
+                    incr = true;
+                } else if (ZSets.is(a, "gt")) {
+                    gt = true;
+                } else if (ZSets.is(a, "lt")) {
+                    lt = true;
+                } else {
+                    break;
+                }
+            }
+            return new AddOptions(nx, xx, gt, lt, ch, incr, i);
+        }
+    }
+
+    static void zadd(Client c, byte[][] args) {
+        add(c, args, false);
+    }
+
+    /** ZINCRBY key increment member: ZADD with INCR, options and all, as in Redis. */
+    static void zincrby(Client c, byte[][] args) {
+        add(c, args, true);
+    }
+
+    private static void add(Client c, byte[][] args, boolean incrCommand) {
+        AddOptions o = AddOptions.parse(args, incrCommand);
+        int rest = args.length - o.firstPair();
+        if (rest == 0 || rest % 2 != 0) {
+            c.error(Errors.SYNTAX);
+            return;
+        }
+        int pairs = rest / 2;
+        if (o.nx() && o.xx()) {
+            c.error("ERR XX and NX options at the same time are not compatible");
+            return;
+        }
+        if ((o.gt() && o.nx()) || (o.lt() && o.nx()) || (o.gt() && o.lt())) {
+            c.error("ERR GT, LT, and/or NX options at the same time are not compatible");
+            return;
+        }
+        if (o.incr() && pairs > 1) {
+            c.error("ERR INCR option supports a single increment-element pair");
+            return;
+        }
+        double onlyScore = 0;
+        double[] scores = pairs == 1 ? null : new double[pairs];
+        for (int j = 0; j < pairs; j++) {
+            double s;
+            try {
+                s = Scores.parseStrict(args[o.firstPair() + 2 * j], 0);
+            } catch (Scores.NotAScore e) {
+                c.error(Errors.NOT_FLOAT);
+                return;
+            }
+            if (scores == null) {
+                onlyScore = s;
+            } else {
+                scores[j] = s;
+            }
+        }
+        ZSetValue z = ZSets.write(c, args[1]);
+        if (z == ZSets.WRONG_TYPE) {
+            return;
+        }
+        ReplyWriter reply = c.reply();
+        ZSetLimits limits = ZSets.limits(c);
+        if (z == null) {
+            if (o.xx()) {
+                if (o.incr()) {
+                    reply.nullBulk();
+                } else {
+                    reply.integer(0);
+                }
+                return;
+            }
+            // Redis 7.2 sizes the new set by the pair count and the first member's length.
+            z = ZSetValue.create(pairs, args[o.firstPair() + 1].length, limits);
+            c.db().put(args[1], z);
+        } else {
+            z.reserve(pairs, limits);
+        }
+        int added = 0;
+        int updated = 0;
+        int processed = 0;
+        double result = 0;
+        for (int j = 0; j < pairs; j++) {
+            byte[] member = args[o.firstPair() + 2 * j + 1];
+            double score = scores == null ? onlyScore : scores[j];
+            double current = z.score(member);
+            if (Double.isNaN(current)) {
+                if (o.xx()) {
+                    continue;
+                }
+                z.put(member, score, limits);
+                added++;
+                processed++;
+                result = score;
+                continue;
+            }
+            if (o.nx()) {
+                continue;
+            }
+            if (o.incr()) {
+                score += current;
+                if (Double.isNaN(score)) {
+                    c.error(NAN_RESULT);
+                    return;
+                }
+            }
+            if ((o.lt() && score >= current) || (o.gt() && score <= current)) {
+                continue;
+            }
+            processed++;
+            result = score;
+            if (score != current) {
+                z.put(member, score, limits);
+                updated++;
+            }
+        }
+        if (o.incr()) {
+            if (processed > 0) {
+                ZSets.score(reply, result);
+            } else {
+                reply.nullBulk();
+            }
+        } else {
+            reply.integer(o.ch() ? added + updated : added);
+        }
+    }
+
+    static void zrem(Client c, byte[][] args) {
+        ZSetValue z = ZSets.write(c, args[1]);
+        if (z == ZSets.WRONG_TYPE) {
+            return;
+        }
+        if (z == null) {
+            c.reply().integer(0);
+            return;
+        }
+        int removed = 0;
+        for (int i = 2; i < args.length; i++) {
+            if (z.remove(args[i])) {
+                removed++;
+                if (z.size() == 0) {
+                    c.db().delete(args[1]);
+                    break;
+                }
+            }
+        }
+        c.reply().integer(removed);
+    }
+
+    static void zremrangebyrank(Client c, byte[][] args) {
+        Long start = ZSets.parseLong(c, args[2]);
+        if (start == null) {
+            return;
+        }
+        Long end = ZSets.parseLong(c, args[3]);
+        if (end == null) {
+            return;
+        }
+        ZSetValue z = ZSets.write(c, args[1]);
+        if (z == ZSets.WRONG_TYPE) {
+            return;
+        }
+        if (z == null) {
+            c.reply().integer(0);
+            return;
+        }
+        long size = z.size();
+        long s = start < 0 ? size + start : start;
+        long e = end < 0 ? size + end : end;
+        if (s < 0) {
+            s = 0;
+        }
+        if (s > e || s >= size) {
+            c.reply().integer(0);
+            return;
+        }
+        removeRanks(c, args[1], z, (int) s, (int) Math.min(e, size - 1));
+    }
+
+    static void zremrangebyscore(Client c, byte[][] args) {
+        RangeBounds bounds = RangeBounds.score(args[2], args[3]);
+        if (bounds == null) {
+            c.error("ERR min or max is not a float");
+            return;
+        }
+        removeRange(c, args, bounds);
+    }
+
+    static void zremrangebylex(Client c, byte[][] args) {
+        RangeBounds bounds = RangeBounds.lex(args[2], args[3]);
+        if (bounds == null) {
+            c.error("ERR min or max not valid string range item");
+            return;
+        }
+        removeRange(c, args, bounds);
+    }
+
+    private static void removeRange(Client c, byte[][] args, RangeBounds bounds) {
+        ZSetValue z = ZSets.write(c, args[1]);
+        if (z == ZSets.WRONG_TYPE) {
+            return;
+        }
+        if (z == null) {
+            c.reply().integer(0);
+            return;
+        }
+        removeRanks(c, args[1], z, bounds.lo(z), bounds.hi(z) - 1);
+    }
+
+    private static void removeRanks(Client c, byte[] key, ZSetValue z, int from, int to) {
+        int count = Math.max(0, to - from + 1);
+        byte[][] doomed = new byte[count][];
+        int[] n = {0};
+        z.visit(from, to, false, (m, s) -> {
+            doomed[n[0]++] = m;
+            return true;
+        });
+        for (byte[] m : doomed) {
+            z.remove(m);
+        }
+        if (z.size() == 0) {
+            c.db().delete(key);
+        }
+        c.reply().integer(count);
+    }
+
+    static void zpopmin(Client c, byte[][] args) {
+        zpop(c, args, false);
+    }
+
+    static void zpopmax(Client c, byte[][] args) {
+        zpop(c, args, true);
+    }
+
+    private static void zpop(Client c, byte[][] args, boolean max) {
+        if (args.length > 3) {
+            c.error(Errors.SYNTAX);
+            return;
+        }
+        long count = 1;
+        if (args.length == 3) {
+            try {
+                count = Numbers.parseLong(args[2]);
+            } catch (Numbers.NotANumber e) {
+                count = -1;
+            }
+            if (count < 0) {
+                c.error("ERR value is out of range, must be positive");
+                return;
+            }
+            if (count == 0) {
+                c.reply().array(0);
+                return;
+            }
+        }
+        ZSetValue z = ZSets.write(c, args[1]);
+        if (z == ZSets.WRONG_TYPE) {
+            return;
+        }
+        if (z == null) {
+            c.reply().array(0);
+            return;
+        }
+        boolean nested = c.reply().resp3() && args.length == 3;
+        pop(c, args[1], z, max, count, nested);
+    }
+
+    /**
+     * Pops up to {@code count} elements from one end: a flat member/score array, or [member, score] pairs when
+     * {@code nested}.
+     */
+    private static void pop(Client c, byte[] key, ZSetValue z, boolean max, long count, boolean nested) {
+        ReplyWriter reply = c.reply();
+        int size = z.size();
+        int n = (int) Math.min(count, size);
+        reply.array(nested ? n : n * 2);
+        int from = max ? size - n : 0;
+        byte[][] popped = new byte[n][];
+        int[] i = {0};
+        z.visit(from, from + n - 1, max, (m, s) -> {
+            if (nested) {
+                reply.array(2);
+            }
+            reply.bulk(m);
+            ZSets.score(reply, s);
+            popped[i[0]++] = m;
+            return true;
+        });
+        for (byte[] m : popped) {
+            z.remove(m);
+        }
+        if (z.size() == 0) {
+            c.db().delete(key);
+        }
+    }
+
+    /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops from the first non-empty set. */
+    static void zmpop(Client c, byte[][] args) {
+        long numKeys;
+        try {
+            numKeys = Numbers.parseLong(args[1]);
+        } catch (Numbers.NotANumber e) {
+            numKeys = 0;
+        }
+        if (numKeys < 1) {
+            c.error("ERR numkeys should be greater than 0");
+            return;
+        }
+        long whereIndex = 1 + numKeys + 1;
+        if (whereIndex >= args.length) {
+            c.error(Errors.SYNTAX);
+            return;
+        }
+        boolean max;
+        if (ZSets.is(args[(int) whereIndex], "min")) {
+            max = false;
+        } else if (ZSets.is(args[(int) whereIndex], "max")) {
+            max = true;
+        } else {
+            c.error(Errors.SYNTAX);
+            return;
+        }
+        long count = -1;
+        for (int j = (int) whereIndex + 1; j < args.length; j++) {
+            if (count == -1 && ZSets.is(args[j], "count") && j + 1 < args.length) {
+                j++;
+                try {
+                    count = Numbers.parseLong(args[j]);
+                } catch (Numbers.NotANumber e) {
+                    count = 0;
+                }
+                if (count < 1) {
+                    c.error("ERR count should be greater than 0");
+                    return;
+                }
+            } else {
+                c.error(Errors.SYNTAX);
+                return;
+            }
+        }
+        if (count == -1) {
+            count = 1;
+        }
+        for (int k = 2; k < whereIndex; k++) {
+            ZSetValue z = ZSets.write(c, args[k]);
+            if (z == ZSets.WRONG_TYPE) {
+                return;
+            }
+            if (z != null) {
+                c.reply().array(2);
+                c.reply().bulk(args[k]);
+                pop(c, args[k], z, max, count, true);
+                return;
+            }
+        }
+        c.reply().nullArray();
+    }
+}

@@ -1,0 +1,122 @@
+package io.larder.node.commands.zset;
+
+import io.larder.engine.keyspace.Db;
+import io.larder.engine.util.DoubleFormat;
+import io.larder.engine.util.Numbers;
+import io.larder.engine.zset.ZSetLimits;
+import io.larder.engine.zset.ZSetValue;
+import io.larder.node.commands.Errors;
+import io.larder.node.commands.Lookups;
+import io.larder.node.config.ServerConfig;
+import io.larder.node.server.Client;
+import io.larder.resp.ReplyWriter;
+
+import java.nio.charset.StandardCharsets;
+
+/** What the sorted set commands share: lookups, limits, score replies and small argument helpers. */
+final class ZSets {
+    /** What {@link #read} returns after replying WRONGTYPE; never stored. */
+    static final ZSetValue WRONG_TYPE = ZSetValue.create(0, 0, new ZSetLimits(0, 0));
+
+    private ZSets() {
+    }
+
+    /** The sorted set at {@code key} for reading: null when missing, {@link #WRONG_TYPE} after replying. */
+    static ZSetValue read(Client c, byte[] key) {
+        return typed(c, Lookups.read(c, c.db(), key));
+    }
+
+    /** The sorted set at {@code key} for writing (no hit/miss count), as {@link #read}. */
+    static ZSetValue write(Client c, byte[] key) {
+        return typed(c, c.db().get(key));
+    }
+
+    private static ZSetValue typed(Client c, Object value) {
+        if (value == null || value instanceof ZSetValue) {
+            return (ZSetValue) value;
+        }
+        c.error(Errors.WRONGTYPE);
+        return WRONG_TYPE;
+    }
+
+    static ZSetLimits limits(Client c) {
+        ServerConfig config = c.node().config();
+        return new ZSetLimits(config.zsetMaxListpackEntries.asLong(), config.zsetMaxListpackValue.asLong());
+    }
+
+    /** Stores {@code result} at {@code key}, or deletes the key when it is empty; replies with its size. */
+    static void store(Client c, byte[] key, ZSetValue result) {
+        Db db = c.db();
+        if (result.size() == 0) {
+            db.delete(key);
+        } else {
+            db.put(key, result);
+        }
+        c.reply().integer(result.size());
+    }
+
+    /** A score as Redis 7.2's addReplyDouble writes it: a bulk string in RESP2, a double in RESP3. */
+    static void score(ReplyWriter reply, double score) {
+        if (!reply.resp3() && DoubleFormat.isReplyInteger(score)) {
+            reply.bulkLong((long) score);
+        } else {
+            reply.doubleValue(DoubleFormat.reply(score));
+        }
+    }
+
+    /** A score as a bulk string in either protocol (ZSCAN). */
+    static void scoreBulk(ReplyWriter reply, double score) {
+        if (DoubleFormat.isReplyInteger(score)) {
+            reply.bulkLong((long) score);
+        } else {
+            reply.bulk(DoubleFormat.reply(score).getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    /**
+     * The header of a reply of {@code count} elements: with scores, RESP3 nests [member, score] pairs while RESP2
+     * flattens them.
+     */
+    static void elementsHeader(ReplyWriter reply, int count, boolean withScores) {
+        reply.array(withScores && !reply.resp3() ? count * 2 : count);
+    }
+
+    static void element(ReplyWriter reply, byte[] member, double score, boolean withScores) {
+        if (!withScores) {
+            reply.bulk(member);
+            return;
+        }
+        if (reply.resp3()) {
+            reply.array(2);
+        }
+        reply.bulk(member);
+        score(reply, score);
+    }
+
+    /** Whether {@code arg} is the lower-case ASCII {@code word} in any case, without allocating (hot paths). */
+    static boolean is(byte[] arg, String word) {
+        if (arg.length != word.length()) {
+            return false;
+        }
+        for (int i = 0; i < arg.length; i++) {
+            int b = arg[i];
+            if (b >= 'A' && b <= 'Z') {
+                b += 'a' - 'A';
+            }
+            if (b != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** getLongFromObjectOrReply: the integer, or null after replying. */
+    static Long parseLong(Client c, byte[] arg) {
+        try {
+            return Numbers.parseLong(arg);
+        } catch (Numbers.NotANumber e) {
+            c.error(Errors.NOT_INTEGER);
+            return null;
+        }
+    }
+}
