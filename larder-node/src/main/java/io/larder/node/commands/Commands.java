@@ -21,5 +21,6 @@ public final class Commands {
         KeyspaceCommands.register(table);
         HashCommands.register(table);
         io.larder.node.commands.set.SetCommands.register(table);
+        io.larder.node.commands.pubsub.PubSubCommands.register(table);
     }
 }

@@ -33,6 +33,8 @@ public final class Client {
     private boolean monitor;
     private boolean commandFailed;
     private ClientHandler handler;
+    /** Pub/sub state, created on the first subscription. */
+    private volatile Subscriptions subscriptions;
 
     /** CLIENT REPLY modes. */
     public enum ReplyMode { ON, OFF, SKIP }
@@ -150,6 +152,29 @@ public final class Client {
     public void monitor(boolean on) { this.monitor = on; }
 
     public ClientHandler handler() { return handler; }
+
+    /** This client's pub/sub state, created when first needed (its own event loop). */
+    Subscriptions subscriptions() {
+        Subscriptions s = subscriptions;
+        if (s == null) {
+            subscriptions = s = new Subscriptions();
+        }
+        return s;
+    }
+
+    /** Pub/sub state for readers on any thread (CLIENT LIST, INFO); null if it never subscribed. */
+    public Subscriptions subscriptionsIfAny() { return subscriptions; }
+
+    /** Subscribed to anything (CLIENT LIST flag P, client type pubsub). */
+    public boolean subscribed() {
+        Subscriptions s = subscriptions;
+        return s != null && s.total() > 0;
+    }
+
+    /** RESP2's subscribed mode, where only (un)subscribing, PING, QUIT and RESET may run. */
+    public boolean subscribedResp2() {
+        return reply.protocol() == 2 && subscribed();
+    }
 
     void handler(ClientHandler handler) { this.handler = handler; }
 

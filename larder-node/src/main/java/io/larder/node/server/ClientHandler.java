@@ -87,6 +87,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         node.unregister(client);
+        node.pubsub().unsubscribeAll(client);
         if (client.monitor()) {
             node.monitors().remove(client);
         }
@@ -243,6 +244,20 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         } else if (client.closingAfterReply()) {
             ctx.close();
         }
+    }
+
+    /** Runs a task on this connection's event loop (pub/sub delivery from other connections). */
+    void execute(Runnable task) {
+        ctx.executor().execute(task);
+    }
+
+    /**
+     * Output not yet on the wire: what Netty still holds for the socket plus unflushed replies. Call from the
+     * connection's event loop.
+     */
+    long pendingOutputBytes() {
+        io.netty.channel.ChannelOutboundBuffer outbound = ctx.channel().unsafe().outboundBuffer();
+        return (outbound == null ? 0 : outbound.totalPendingWriteBytes()) + client.reply().pending();
     }
 
     /** Writes bytes to this client from another connection's thread (MONITOR, pub/sub, unblocking). */

@@ -77,6 +77,11 @@ public final class Dispatcher {
             client.error("NOAUTH Authentication required.");
             return true;
         }
+        if (!PubSub.allowedInContext(client, spec.fullName())) {
+            spec.recordRejected();
+            client.error(PubSub.notAllowedInContext(spec.fullName()));
+            return true;
+        }
         // A MONITOR connection is a replica to Redis: it may not touch the keyspace.
         if (client.monitor() && (spec.hasFlag("write") || spec.hasFlag("readonly") || spec.hasFlag("may_replicate"))) {
             spec.recordRejected();

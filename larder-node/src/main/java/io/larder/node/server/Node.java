@@ -25,6 +25,7 @@ public final class Node {
     private final Map<Long, Client> clients = new ConcurrentHashMap<>();
     private final MonitorFeed monitors = new MonitorFeed();
     private final ClientPause pause = new ClientPause();
+    private final PubSub pubsub;
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final long startMillis = System.currentTimeMillis();
     private final String runId;
@@ -35,6 +36,7 @@ public final class Node {
         this.config = config;
         this.slowLog = new SlowLog(config);
         this.latencyMonitor = new LatencyMonitor(config);
+        this.pubsub = new PubSub(config);
         this.keyspace = new Keyspace(config.databases.asInt(), clock);
         this.keyspace.listener((db, key) -> stats.expiredKeys.increment());
         byte[] id = new byte[20];
@@ -72,6 +74,9 @@ public final class Node {
 
     /** The MONITOR connections. */
     public MonitorFeed monitors() { return monitors; }
+
+    /** Channel and pattern subscriptions. */
+    public PubSub pubsub() { return pubsub; }
 
     /** CLIENT PAUSE state. */
     public ClientPause pause() { return pause; }

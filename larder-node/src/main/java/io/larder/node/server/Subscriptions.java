@@ -1,0 +1,109 @@
+package io.larder.node.server;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One client's pub/sub state: its channels, patterns and shard channels (changed by its own event loop under
+ * the registry's lock; counts readable from anywhere for CLIENT LIST), and the mailbox through which other
+ * event loops hand it messages.
+ */
+public final class Subscriptions {
+    private final Set<PubSub.Name> channels = new LinkedHashSet<>();
+    private final Set<PubSub.Name> patterns = new LinkedHashSet<>();
+    private final Set<PubSub.Name> shardChannels = new LinkedHashSet<>();
+    private volatile int channelCount;
+    private volatile int patternCount;
+    private volatile int shardCount;
+
+    private final ConcurrentLinkedQueue<byte[]> mailbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** When the pending output first passed the soft limit (0 = it is under it); touched by the owner's loop. */
+    private long overSoftLimitSince;
+
+    Set<PubSub.Name> of(PubSub.Kind kind) {
+        return switch (kind) {
+            case CHANNEL -> channels;
+            case PATTERN -> patterns;
+            case SHARD -> shardChannels;
+        };
+    }
+
+    void recount() {
+        channelCount = channels.size();
+        patternCount = patterns.size();
+        shardCount = shardChannels.size();
+    }
+
+    /** CLIENT LIST sub. */
+    public int channels() { return channelCount; }
+
+    /** CLIENT LIST psub. */
+    public int patterns() { return patternCount; }
+
+    /** CLIENT LIST ssub. */
+    public int shardChannels() { return shardCount; }
+
+    /** Subscriptions of every kind; a client with any is a pub/sub client (flag P, RESP2 subscribed mode). */
+    public int total() { return channelCount + patternCount + shardCount; }
+
+    /** The count a confirmation reports: channels and patterns together, shard channels on their own. */
+    int count(PubSub.Kind kind) {
+        return kind == PubSub.Kind.SHARD ? shardCount : channelCount + patternCount;
+    }
+
+    /**
+     * Queues a message from any thread and makes sure the owner's event loop will write it. Messages arriving
+     * while a drain is pending ride along with it, so a burst costs one flush per subscriber.
+     */
+    void deliver(Client owner, byte[] message, PubSub.OutputLimit limit) {
+        ClientHandler handler = owner.handler();
+        if (handler == null || owner.killed()) {
+            return;
+        }
+        mailbox.add(message);
+        if (drainScheduled.compareAndSet(false, true)) {
+            handler.execute(() -> drain(owner, handler, limit));
+        }
+    }
+
+    private void drain(Client owner, ClientHandler handler, PubSub.OutputLimit limit) {
+        drainScheduled.set(false);
+        if (owner.killed() || !owner.channel().isActive()) {
+            mailbox.clear();
+            return;
+        }
+        byte[] message;
+        while ((message = mailbox.poll()) != null) {
+            owner.reply().raw(message);
+        }
+        handler.flush();
+        if (overLimit(handler.pendingOutputBytes(), limit, System.currentTimeMillis())) {
+            mailbox.clear();
+            owner.kill();
+        }
+    }
+
+    /**
+     * Redis's client-output-buffer-limit rule for the pubsub class: over the hard limit at once, or over the
+     * soft limit continuously for more than the given seconds.
+     */
+    boolean overLimit(long pending, PubSub.OutputLimit limit, long nowMillis) {
+        long hard = limit.hard;
+        long soft = limit.soft;
+        if (hard > 0 && pending >= hard) {
+            return true;
+        }
+        if (soft > 0 && pending >= soft) {
+            if (overSoftLimitSince == 0) {
+                overSoftLimitSince = nowMillis;
+                return false;
+            }
+            return (nowMillis - overSoftLimitSince) / 1000 > limit.softSeconds;
+        }
+        overSoftLimitSince = 0;
+        return false;
+    }
+}
