@@ -141,7 +141,7 @@ public final class PubSub {
         }
         if (kind == Kind.PATTERN) {
             patternList = patterns.entrySet().stream()
-                    .map(e -> new PatternEntry(e.getKey().bytes, e.getValue()))
+                    .map(e -> new PatternEntry(e.getKey(), e.getValue()))
                     .toArray(PatternEntry[]::new);
         }
     }
@@ -197,9 +197,10 @@ public final class PubSub {
      */
     public int publish(Client publisher, Kind kind, byte[] channel, byte[] message) {
         int receivers = 0;
-        Client[] direct = (kind == Kind.SHARD ? shardChannels : channels).get(new Name(channel));
+        Name name = new Name(channel);
+        Client[] direct = table(kind).get(name);
         if (direct != null) {
-            Encoded encoded = new Encoded(kind.messageWord, null, channel, message);
+            Encoded encoded = new Encoded(kind, name, null, channel, message);
             for (Client c : direct) {
                 deliver(publisher, c, encoded);
             }
@@ -207,8 +208,8 @@ public final class PubSub {
         }
         if (kind == Kind.CHANNEL) {
             for (PatternEntry p : patternList) {
-                if (Glob.matches(p.pattern, channel, false)) {
-                    Encoded encoded = new Encoded(Kind.PATTERN.messageWord, p.pattern, channel, message);
+                if (Glob.matches(p.pattern.bytes, channel, false)) {
+                    Encoded encoded = new Encoded(Kind.PATTERN, p.pattern, p.pattern.bytes, channel, message);
                     for (Client c : p.clients) {
                         deliver(publisher, c, encoded);
                     }
@@ -226,7 +227,7 @@ public final class PubSub {
             target.reply().raw(bytes);
             return;
         }
-        target.subscriptionsIfAny().deliver(target, bytes, outputLimit);
+        target.subscriptionsIfAny().deliver(target, message.kind, message.subscription, bytes, outputLimit);
     }
 
     /** PUBSUB CHANNELS / SHARDCHANNELS: the active channels matching the pattern (all when null). */
@@ -277,11 +278,14 @@ public final class PubSub {
         }
     }
 
-    private record PatternEntry(byte[] pattern, Client[] clients) {
+    private record PatternEntry(Name pattern, Client[] clients) {
     }
 
     /** One message in both protocols' framing, each built on first use and shared by all its receivers. */
     private static final class Encoded {
+        /** The subscription that brought the message: a receiver that has dropped it by delivery time skips it. */
+        final Kind kind;
+        final Name subscription;
         private final byte[] word;
         private final byte[] pattern;
         private final byte[] channel;
@@ -289,8 +293,10 @@ public final class PubSub {
         private byte[] resp2;
         private byte[] resp3;
 
-        Encoded(byte[] word, byte[] pattern, byte[] channel, byte[] message) {
-            this.word = word;
+        Encoded(Kind kind, Name subscription, byte[] pattern, byte[] channel, byte[] message) {
+            this.kind = kind;
+            this.subscription = subscription;
+            this.word = kind.messageWord;
             this.pattern = pattern;
             this.channel = channel;
             this.message = message;

@@ -18,7 +18,7 @@ public final class Subscriptions {
     private volatile int patternCount;
     private volatile int shardCount;
 
-    private final ConcurrentLinkedQueue<byte[]> mailbox = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Pending> mailbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     /** When the pending output first passed the soft limit (0 = it is under it); touched by the owner's loop. */
     private long overSoftLimitSince;
@@ -58,12 +58,12 @@ public final class Subscriptions {
      * Queues a message from any thread and makes sure the owner's event loop will write it. Messages arriving
      * while a drain is pending ride along with it, so a burst costs one flush per subscriber.
      */
-    void deliver(Client owner, byte[] message, PubSub.OutputLimit limit) {
+    void deliver(Client owner, PubSub.Kind kind, PubSub.Name subscription, byte[] message, PubSub.OutputLimit limit) {
         ClientHandler handler = owner.handler();
         if (handler == null || owner.killed()) {
             return;
         }
-        mailbox.add(message);
+        mailbox.add(new Pending(kind, subscription, message));
         if (drainScheduled.compareAndSet(false, true)) {
             handler.execute(() -> drain(owner, handler, limit));
         }
@@ -75,15 +75,23 @@ public final class Subscriptions {
             mailbox.clear();
             return;
         }
-        byte[] message;
-        while ((message = mailbox.poll()) != null) {
-            owner.reply().raw(message);
+        Pending p;
+        while ((p = mailbox.poll()) != null) {
+            // A PUBLISH on another loop may have picked this client just before it unsubscribed; once the
+            // unsubscribe confirmation is out, nothing of that subscription may follow (RESP2 clients would
+            // take the message for the reply to their next command).
+            if (of(p.kind).contains(p.subscription)) {
+                owner.reply().raw(p.message);
+            }
         }
         handler.flush();
         if (overLimit(handler.pendingOutputBytes(), limit, System.currentTimeMillis())) {
             mailbox.clear();
             owner.kill();
         }
+    }
+
+    private record Pending(PubSub.Kind kind, PubSub.Name subscription, byte[] message) {
     }
 
     /**
