@@ -50,7 +50,7 @@ public final class PubSubCommands {
         table.register(CommandSpec.builder("punsubscribe", -1).flags(SUBSCRIBE_FLAGS).acl("pubsub slow")
                 .group("pubsub").since("2.0.0").summary("Stops listening to patterns (all of them without arguments)")
                 .handler((c, a) -> pubsub(c).unsubscribe(c, Kind.PATTERN, a)).build());
-        table.register(CommandSpec.builder("publish", 3).flags("pubsub loading stale fast").acl("pubsub fast")
+        table.register(CommandSpec.builder("publish", 3).flags("pubsub loading stale fast may_replicate").acl("pubsub fast")
                 .group("pubsub").since("2.0.0").summary("Sends a message to a channel's and matching patterns' subscribers")
                 .handler((c, a) -> c.reply().integer(pubsub(c).publish(c, Kind.CHANNEL, a[1], a[2]))).build());
         table.register(CommandSpec.builder("ssubscribe", -2).flags(SUBSCRIBE_FLAGS).keys(1, -1, 1).acl("pubsub slow")
@@ -61,7 +61,7 @@ public final class PubSubCommands {
                 .acl("pubsub slow").keySpecs(KeySpec.range("not_key", 1, -1, 1, 0)).group("pubsub").since("7.0.0")
                 .summary("Stops listening to shard channels (all of them without arguments)")
                 .handler((c, a) -> pubsub(c).unsubscribe(c, Kind.SHARD, a)).build());
-        table.register(CommandSpec.builder("spublish", 3).flags("pubsub loading stale fast").keys(1, 1, 1)
+        table.register(CommandSpec.builder("spublish", 3).flags("pubsub loading stale fast may_replicate").keys(1, 1, 1)
                 .acl("pubsub fast").keySpecs(KeySpec.range("not_key", 1, 0, 1, 0)).group("pubsub").since("7.0.0")
                 .summary("Sends a message to a shard channel's subscribers")
                 .handler((c, a) -> c.reply().integer(pubsub(c).publish(c, Kind.SHARD, a[1], a[2]))).build());
