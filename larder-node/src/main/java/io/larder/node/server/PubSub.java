@@ -64,6 +64,11 @@ public final class PubSub {
         });
     }
 
+    /** The pubsub class of client-output-buffer-limit, as last configured. */
+    OutputLimit outputLimit() {
+        return outputLimit;
+    }
+
     /** True when the command may run for this client; RESP3 clients may run anything while subscribed. */
     public static boolean allowedInContext(Client client, String fullName) {
         return !client.subscribedResp2() || ALLOWED_WHILE_SUBSCRIBED.contains(fullName);

@@ -366,6 +366,55 @@ class PubSubOracleTest extends OracleTestBase {
         });
     }
 
+    @Test
+    void clientKillTypePubsub() throws IOException {
+        sameOnBoth(s -> {
+            s.call(s.sub, 1, "PSUBSCRIBE", "kill:*");
+            RawClient shard = s.connect();
+            s.call(shard, 1, "SSUBSCRIBE", "kill:s");
+            s.call(s.pub, 1, "CLIENT", "KILL", "TYPE", "pubsub");
+            awaitReply(s.pub, ":0\r\n", "PUBSUB", "NUMPAT");
+            awaitReply(s.pub, "*2\r\n$6\r\nkill:s\r\n:0\r\n", "PUBSUB", "SHARDNUMSUB", "kill:s");
+            s.log.add("subscriber closed: " + s.sub.closedByServer() + " " + shard.closedByServer());
+            s.call(s.pub, 1, "CLIENT", "KILL", "TYPE", "pubsub");
+        });
+    }
+
+    /** INFO pubsub_clients is Redis 7.2's (the 7.0 oracle lacks it): clients with any subscription. */
+    @Test
+    void infoCountsPubsubClients() throws Exception {
+        try (RawClient a = new RawClient(larder.port()); RawClient b = new RawClient(larder.port());
+             RawClient c = new RawClient(larder.port()); RawClient admin = new RawClient(larder.port())) {
+            assertThat(pubsubClients(admin)).isEqualTo(0);
+            a.call("SUBSCRIBE", "pc:1");
+            a.call("PSUBSCRIBE", "pc:*");
+            b.call("SSUBSCRIBE", "pc:s");
+            c.call("HELLO", "3");
+            c.call("SUBSCRIBE", "pc:2");
+            assertThat(pubsubClients(admin)).isEqualTo(3);
+            a.call("UNSUBSCRIBE");
+            assertThat(pubsubClients(admin)).isEqualTo(3); // a still has its pattern
+            a.call("PUNSUBSCRIBE");
+            c.call("RESET");
+            assertThat(pubsubClients(admin)).isEqualTo(1);
+            b.close();
+            long deadline = System.currentTimeMillis() + 5000;
+            while (pubsubClients(admin) != 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(pubsubClients(admin)).isEqualTo(0);
+        }
+    }
+
+    private static int pubsubClients(RawClient admin) throws IOException {
+        for (String line : text(admin.call("INFO", "clients")).split("\r\n")) {
+            if (line.startsWith("pubsub_clients:")) {
+                return Integer.parseInt(line.substring("pubsub_clients:".length()));
+            }
+        }
+        throw new AssertionError("no pubsub_clients in INFO");
+    }
+
     /** Asks until the reply is the wanted one (a closed connection is cleaned up asynchronously on both servers). */
     static void awaitReply(RawClient c, String want, String... args) throws IOException {
         long deadline = System.currentTimeMillis() + 5000;
