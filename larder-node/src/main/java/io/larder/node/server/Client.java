@@ -33,6 +33,9 @@ public final class Client {
     private boolean monitor;
     private boolean commandFailed;
     private ClientHandler handler;
+    /** True while a command runs whose replies CLIENT REPLY OFF/SKIP will drop; pushes then wait aside. */
+    private boolean repliesDropped;
+    private java.util.List<byte[]> keptPushes;
     /** Pub/sub state, created on the first subscription. */
     private volatile Subscriptions subscriptions;
 
@@ -137,6 +140,31 @@ public final class Client {
         boolean s = skipNextReply;
         skipNextReply = false;
         return s;
+    }
+
+    void repliesDropped(boolean dropped) { this.repliesDropped = dropped; }
+
+    /**
+     * Writes a push (pub/sub confirmation or message) for this client. Redis sends pushes even under CLIENT
+     * REPLY OFF/SKIP, so while the running command's replies are about to be dropped they are kept aside.
+     */
+    public void push(byte[] encoded) {
+        if (repliesDropped) {
+            if (keptPushes == null) {
+                keptPushes = new java.util.ArrayList<>();
+            }
+            keptPushes.add(encoded);
+        } else {
+            reply.raw(encoded);
+        }
+    }
+
+    /** Writes the pushes kept while replies were being dropped. */
+    void writeKeptPushes() {
+        if (keptPushes != null) {
+            keptPushes.forEach(reply::raw);
+            keptPushes = null;
+        }
     }
 
     public boolean noEvict() { return noEvict; }

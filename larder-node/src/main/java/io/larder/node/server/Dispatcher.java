@@ -36,11 +36,18 @@ public final class Dispatcher {
             return;
         }
         // CLIENT REPLY OFF/SKIP: run the command, then drop whatever it replied, errors included (unless it
-        // was CLIENT REPLY ON).
+        // was CLIENT REPLY ON), but not the pub/sub pushes it produced.
         boolean skip = client.takeSkipNextReply();
         boolean off = client.replyMode() == Client.ReplyMode.OFF;
         int mark = client.reply().mark();
-        if (!execute(client, args)) {
+        boolean ran;
+        client.repliesDropped(true);
+        try {
+            ran = execute(client, args);
+        } finally {
+            client.repliesDropped(false);
+        }
+        if (!ran) {
             if (skip) {
                 client.skipNextReply();
             }
@@ -49,6 +56,7 @@ public final class Dispatcher {
         if (skip || off && client.replyMode() == Client.ReplyMode.OFF) {
             client.reply().resetTo(mark);
         }
+        client.writeKeptPushes();
     }
 
     /** Runs one command; false when it was put aside to run later (CLIENT PAUSE). */

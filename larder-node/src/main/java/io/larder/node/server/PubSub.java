@@ -4,7 +4,6 @@ import io.larder.engine.util.BytesHash;
 import io.larder.engine.util.Glob;
 import io.larder.node.config.ConfigParam;
 import io.larder.node.config.ServerConfig;
-import io.larder.resp.ReplyWriter;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +43,12 @@ public final class PubSub {
     /** Commands a RESP2 client may still run while subscribed (Redis's processCommand list). */
     private static final Set<String> ALLOWED_WHILE_SUBSCRIBED = Set.of("ping", "subscribe", "ssubscribe",
             "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe", "quit", "reset");
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] PUSH3 = {'>', '3', '\r', '\n'};
+    private static final byte[] ARRAY3 = {'*', '3', '\r', '\n'};
+    private static final byte[] NULL3 = {'_', '\r', '\n'};
+    private static final byte[] NULL_BULK2 = {'$', '-', '1', '\r', '\n'};
 
     private final Map<Name, Client[]> channels = new ConcurrentHashMap<>();
     private final Map<Name, Client[]> shardChannels = new ConcurrentHashMap<>();
@@ -90,7 +95,7 @@ public final class PubSub {
                     afterChange(kind, subs, +1);
                 }
             }
-            confirm(client.reply(), kind.subscribeWord, args[i], subs.count(kind));
+            confirm(client, kind.subscribeWord, args[i], subs.count(kind));
         }
     }
 
@@ -100,17 +105,17 @@ public final class PubSub {
         if (args.length > 1) {
             for (int i = 1; i < args.length; i++) {
                 remove(client, subs, kind, new Name(args[i]));
-                confirm(client.reply(), kind.unsubscribeWord, args[i], subs.count(kind));
+                confirm(client, kind.unsubscribeWord, args[i], subs.count(kind));
             }
             return;
         }
         List<Name> all = new ArrayList<>(subs.of(kind));
         for (Name name : all) {
             remove(client, subs, kind, name);
-            confirm(client.reply(), kind.unsubscribeWord, name.bytes, subs.count(kind));
+            confirm(client, kind.unsubscribeWord, name.bytes, subs.count(kind));
         }
         if (all.isEmpty()) {
-            confirm(client.reply(), kind.unsubscribeWord, null, subs.count(kind));
+            confirm(client, kind.unsubscribeWord, null, subs.count(kind));
         }
     }
 
@@ -184,15 +189,28 @@ public final class PubSub {
     }
 
     /** A (un)subscribe confirmation: a push in RESP3, a three-element array in RESP2; a null name when there was none. */
-    private static void confirm(ReplyWriter out, byte[] word, byte[] name, int count) {
-        out.push(3);
-        out.bulk(word);
+    private static void confirm(Client client, byte[] word, byte[] name, int count) {
+        boolean resp3 = client.reply().resp3();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(32 + word.length + (name == null ? 0 : name.length));
+        out.writeBytes(resp3 ? PUSH3 : ARRAY3);
+        bulk(out, word);
         if (name == null) {
-            out.nullBulk();
+            out.writeBytes(resp3 ? NULL3 : NULL_BULK2);
         } else {
-            out.bulk(name);
+            bulk(out, name);
         }
-        out.integer(count);
+        out.write(':');
+        out.writeBytes(Long.toString(count).getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(CRLF);
+        client.push(out.toByteArray());
+    }
+
+    private static void bulk(ByteArrayOutputStream out, byte[] value) {
+        out.write('$');
+        out.writeBytes(Integer.toString(value.length).getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(CRLF);
+        out.writeBytes(value);
+        out.writeBytes(CRLF);
     }
 
     /**
@@ -229,7 +247,7 @@ public final class PubSub {
         byte[] bytes = message.forProtocol(target.reply().protocol());
         if (target == publisher) {
             // Already on its event loop, mid-command: the message precedes the PUBLISH reply, as in Redis.
-            target.reply().raw(bytes);
+            target.push(bytes);
             return;
         }
         target.subscriptionsIfAny().deliver(target, message.kind, message.subscription, bytes, outputLimit);
@@ -326,16 +344,6 @@ public final class PubSub {
             bulk(out, channel);
             bulk(out, message);
             return out.toByteArray();
-        }
-
-        private static final byte[] CRLF = {'\r', '\n'};
-
-        private static void bulk(ByteArrayOutputStream out, byte[] value) {
-            out.write('$');
-            out.writeBytes(Integer.toString(value.length).getBytes(StandardCharsets.US_ASCII));
-            out.writeBytes(CRLF);
-            out.writeBytes(value);
-            out.writeBytes(CRLF);
         }
     }
 

@@ -183,6 +183,36 @@ class PubSubOracleTest extends OracleTestBase {
         });
     }
 
+    /** Pushes go out under CLIENT REPLY OFF/SKIP, which silence only replies. */
+    @Test
+    void confirmationsAndMessagesIgnoreClientReplyOff() throws IOException {
+        sameOnBoth(s -> {
+            s.call(s.sub, 0, "CLIENT", "REPLY", "OFF");
+            s.call(s.sub, 1, "SUBSCRIBE", "off:ch");
+            s.call(s.pub, 1, "PUBLISH", "off:ch", "m");
+            s.read(s.sub, 1);
+            s.call(s.sub, 0, "PING");
+            s.call(s.sub, 1, "UNSUBSCRIBE");
+            s.call(s.sub, 1, "CLIENT", "REPLY", "ON");
+            s.call(s.sub, 0, "CLIENT", "REPLY", "SKIP");
+            s.call(s.sub, 2, "SUBSCRIBE", "off:x", "off:y");
+            s.call(s.sub, 1, "PING");
+            // Refused in subscribed mode; the error is a reply like any other.
+            s.call(s.sub, 1, "CLIENT", "REPLY", "SKIP");
+            s.callUnordered(s.sub, 2, "UNSUBSCRIBE");
+            s.call(s.sub, 1, "GET", "off:k");
+
+            RawClient resp3 = s.connect();
+            s.hello3(resp3);
+            s.call(resp3, 0, "CLIENT", "REPLY", "OFF");
+            s.call(resp3, 1, "SUBSCRIBE", "off:self");
+            s.call(resp3, 1, "PUBLISH", "off:self", "only the push");
+            s.call(resp3, 0, "GET", "off:k");
+            s.call(resp3, 1, "CLIENT", "REPLY", "ON");
+            s.call(resp3, 2, "PUBLISH", "off:self", "push and reply");
+        });
+    }
+
     @Test
     void resp2AndResp3SubscribersOfOneChannel() throws IOException {
         sameOnBoth(s -> {
