@@ -4,7 +4,6 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One client's pub/sub state: its channels, patterns and shard channels (changed by its own event loop under
@@ -21,8 +20,6 @@ public final class Subscriptions {
 
     private final ConcurrentLinkedQueue<Pending> mailbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    /** Bytes in the mailbox, so a subscriber whose event loop is busy cannot pile up messages past the hard limit. */
-    private final AtomicLong queuedBytes = new AtomicLong();
     /** When the pending output first passed the soft limit (0 = it is under it); touched by the owner's loop. */
     private long overSoftLimitSince;
 
@@ -66,12 +63,6 @@ public final class Subscriptions {
         if (handler == null || owner.killed()) {
             return;
         }
-        long queued = queuedBytes.addAndGet(message.length);
-        long hard = limit.hard;
-        if (hard > 0 && queued >= hard) {
-            owner.kill();
-            return;
-        }
         mailbox.add(new Pending(kind, subscription, message));
         if (drainScheduled.compareAndSet(false, true)) {
             handler.execute(() -> drain(owner, handler, limit));
@@ -86,7 +77,6 @@ public final class Subscriptions {
         }
         Pending p;
         while ((p = mailbox.poll()) != null) {
-            queuedBytes.addAndGet(-p.message.length);
             // A PUBLISH on another loop may have picked this client just before it unsubscribed; once the
             // unsubscribe confirmation is out, nothing of that subscription may follow (RESP2 clients would
             // take the message for the reply to their next command).
