@@ -85,6 +85,8 @@ public final class Subscriptions {
             }
         }
         handler.flush();
+        // Measured after the flush, so only what the socket would not take counts: a mailbox that grew while
+        // this event loop was busy is not held against a subscriber that reads.
         if (overLimit(handler.pendingOutputBytes(), limit, System.currentTimeMillis())) {
             mailbox.clear();
             owner.kill();

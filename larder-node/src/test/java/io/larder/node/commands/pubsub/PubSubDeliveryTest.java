@@ -25,10 +25,41 @@ class PubSubDeliveryTest extends OracleTestBase {
     private static final byte[] BIG = new byte[64 * 1024];
 
     @AfterEach
-    void restoreLimits() throws IOException {
+    void restoreConfig() throws IOException {
         for (int port : new int[]{redis.port(), larder.port()}) {
             try (RawClient c = new RawClient(port)) {
                 c.call("CONFIG", "SET", "client-output-buffer-limit", "pubsub 33554432 8388608 60");
+                c.call("CONFIG", "SET", "timeout", "0");
+            }
+        }
+    }
+
+    /** The idle timeout closes an ordinary idle connection but never a subscriber's. */
+    @Test
+    void subscribersDoNotTimeOut() throws Exception {
+        for (int port : new int[]{redis.port(), larder.port()}) {
+            try (RawClient admin = new RawClient(port); RawClient idle = new RawClient(port);
+                 RawClient subscriber = new RawClient(port); RawClient shard = new RawClient(port)) {
+                assertThat(subscriber.callText("SUBSCRIBE", "idle:ch")).endsWith(":1\r\n");
+                assertThat(shard.callText("SSUBSCRIBE", "idle:s")).endsWith(":1\r\n");
+                assertThat(idle.callText("PING")).isEqualTo("+PONG\r\n");
+                assertThat(admin.callText("CONFIG", "SET", "timeout", "1")).isEqualTo("+OK\r\n");
+                long deadline = System.currentTimeMillis() + 10_000;
+                boolean idleClosed = false;
+                while (!idleClosed && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(200);
+                    admin.call("PING");
+                    idleClosed = admin.callText("CLIENT", "LIST").split("id=", -1).length == 4;
+                }
+                assertThat(idleClosed).as("port %d: the idle ordinary client was closed", port).isTrue();
+                assertThat(idle.closedByServer()).isTrue();
+                assertThat(admin.callText("PUBLISH", "idle:ch", "still here")).isEqualTo(":1\r\n");
+                subscriber.send("PING".getBytes(StandardCharsets.US_ASCII));
+                assertThat(new String(subscriber.readReply(), StandardCharsets.US_ASCII))
+                        .isEqualTo("*3\r\n$7\r\nmessage\r\n$7\r\nidle:ch\r\n$10\r\nstill here\r\n");
+                assertThat(new String(subscriber.readReply(), StandardCharsets.US_ASCII))
+                        .isEqualTo("*2\r\n$4\r\npong\r\n$0\r\n\r\n");
+                assertThat(admin.callText("SPUBLISH", "idle:s", "still here")).isEqualTo(":1\r\n");
             }
         }
     }
@@ -51,7 +82,7 @@ class PubSubDeliveryTest extends OracleTestBase {
      * One subscriber that never reads and one that does, on the same channel; 64 KiB messages until PUBLISH
      * counts only the reader. The reader must get every message and the node must keep serving.
      */
-    private static void floodUntilDisconnected(int port, String limit, long pauseMillis) throws Exception {
+    private void floodUntilDisconnected(int port, String limit, long pauseMillis) throws Exception {
         try (RawClient admin = new RawClient(port);
              Socket slow = new Socket();
              RawClient reader = new RawClient(port);
@@ -94,7 +125,7 @@ class PubSubDeliveryTest extends OracleTestBase {
                     dropped = true;
                     break;
                 }
-                assertThat(count).isEqualTo(":2\r\n");
+                assertThat(count).as("port %d (redis-server is %d), message %d", port, redis.port(), published).isEqualTo(":2\r\n");
                 if (pauseMillis > 0) {
                     Thread.sleep(pauseMillis);
                 }
