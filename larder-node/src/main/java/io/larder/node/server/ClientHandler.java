@@ -260,7 +260,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         return (outbound == null ? 0 : outbound.totalPendingWriteBytes()) + client.reply().pending();
     }
 
-    /** Writes bytes to this client from another connection's thread (MONITOR, pub/sub, unblocking). */
+    /** Writes bytes to this client from another connection's thread (MONITOR, unblocking). */
     public void send(ByteBuf data) {
         ctx.writeAndFlush(data);
     }
