@@ -250,7 +250,7 @@ public final class PubSub {
             target.push(bytes);
             return;
         }
-        target.subscriptionsIfAny().deliver(target, message.kind, message.subscription, bytes, outputLimit);
+        target.subscriptionsIfAny().deliver(target, publisher, message.kind, message.subscription, bytes, outputLimit);
     }
 
     /** PUBSUB CHANNELS / SHARDCHANNELS: the active channels matching the pattern (all when null). */

@@ -125,7 +125,8 @@ class PubSubDeliveryTest extends OracleTestBase {
                     dropped = true;
                     break;
                 }
-                assertThat(count).as("port %d (redis-server is %d), message %d", port, redis.port(), published).isEqualTo(":2\r\n");
+                assertThat(count).as("port %d (redis-server is %d), message %d, the reader had %d", port, redis.port(),
+                        published, received.get()).isEqualTo(":2\r\n");
                 if (pauseMillis > 0) {
                     Thread.sleep(pauseMillis);
                 }
