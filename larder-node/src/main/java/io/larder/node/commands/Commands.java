@@ -8,6 +8,7 @@ import io.larder.node.commands.hash.HashCommands;
 import io.larder.node.commands.hll.HllCommands;
 import io.larder.node.commands.keyspace.KeyspaceCommands;
 import io.larder.node.commands.list.ListCommands;
+import io.larder.node.commands.pubsub.PubSubCommands;
 import io.larder.node.commands.server.ServerCommands;
 import io.larder.node.commands.set.SetCommands;
 import io.larder.node.commands.string.StringCommands;
@@ -32,5 +33,6 @@ public final class Commands {
         HllCommands.register(table);
         TransactionCommands.register(table);
         ZSetCommands.register(table);
+        PubSubCommands.register(table);
     }
 }

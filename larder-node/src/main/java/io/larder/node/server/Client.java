@@ -34,6 +34,11 @@ public final class Client {
     private boolean commandFailed;
     private ClientHandler handler;
     private final Transaction transaction;
+    /** True while a command runs whose replies CLIENT REPLY OFF/SKIP will drop; pushes then wait aside. */
+    private boolean repliesDropped;
+    private java.util.List<byte[]> keptPushes;
+    /** Pub/sub state, created on the first subscription. */
+    private volatile Subscriptions subscriptions;
 
     /** CLIENT REPLY modes. */
     public enum ReplyMode { ON, OFF, SKIP }
@@ -142,6 +147,31 @@ public final class Client {
         return s;
     }
 
+    void repliesDropped(boolean dropped) { this.repliesDropped = dropped; }
+
+    /**
+     * Writes a push (pub/sub confirmation or message) for this client. Redis sends pushes even under CLIENT
+     * REPLY OFF/SKIP, so while the running command's replies are about to be dropped they are kept aside.
+     */
+    public void push(byte[] encoded) {
+        if (repliesDropped) {
+            if (keptPushes == null) {
+                keptPushes = new java.util.ArrayList<>();
+            }
+            keptPushes.add(encoded);
+        } else {
+            reply.raw(encoded);
+        }
+    }
+
+    /** Writes the pushes kept while replies were being dropped. */
+    void writeKeptPushes() {
+        if (keptPushes != null) {
+            keptPushes.forEach(reply::raw);
+            keptPushes = null;
+        }
+    }
+
     public boolean noEvict() { return noEvict; }
 
     public void noEvict(boolean on) { this.noEvict = on; }
@@ -155,6 +185,29 @@ public final class Client {
     public void monitor(boolean on) { this.monitor = on; }
 
     public ClientHandler handler() { return handler; }
+
+    /** This client's pub/sub state, created when first needed (its own event loop). */
+    Subscriptions subscriptions() {
+        Subscriptions s = subscriptions;
+        if (s == null) {
+            subscriptions = s = new Subscriptions();
+        }
+        return s;
+    }
+
+    /** Pub/sub state for readers on any thread (CLIENT LIST, INFO); null if it never subscribed. */
+    public Subscriptions subscriptionsIfAny() { return subscriptions; }
+
+    /** Subscribed to anything (CLIENT LIST flag P, client type pubsub). */
+    public boolean subscribed() {
+        Subscriptions s = subscriptions;
+        return s != null && s.total() > 0;
+    }
+
+    /** RESP2's subscribed mode, where only (un)subscribing, PING, QUIT and RESET may run. */
+    public boolean subscribedResp2() {
+        return reply.protocol() == 2 && subscribed();
+    }
 
     void handler(ClientHandler handler) { this.handler = handler; }
 

@@ -88,6 +88,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     public void channelInactive(ChannelHandlerContext ctx) {
         node.unregister(client);
         client.transaction().discard();
+        node.pubsub().unsubscribeAll(client);
         if (client.monitor()) {
             node.monitors().remove(client);
         }
@@ -246,7 +247,21 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         }
     }
 
-    /** Writes bytes to this client from another connection's thread (MONITOR, pub/sub, unblocking). */
+    /** Runs a task on this connection's event loop (pub/sub delivery from other connections). */
+    void execute(Runnable task) {
+        ctx.executor().execute(task);
+    }
+
+    /**
+     * Output not yet on the wire: what Netty still holds for the socket plus unflushed replies. Call from the
+     * connection's event loop.
+     */
+    long pendingOutputBytes() {
+        io.netty.channel.ChannelOutboundBuffer outbound = ctx.channel().unsafe().outboundBuffer();
+        return (outbound == null ? 0 : outbound.totalPendingWriteBytes()) + client.reply().pending();
+    }
+
+    /** Writes bytes to this client from another connection's thread (MONITOR, unblocking). */
     public void send(ByteBuf data) {
         ctx.writeAndFlush(data);
     }

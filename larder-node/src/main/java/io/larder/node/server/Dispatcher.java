@@ -37,11 +37,18 @@ public final class Dispatcher {
             return;
         }
         // CLIENT REPLY OFF/SKIP: run the command, then drop whatever it replied, errors included (unless it
-        // was CLIENT REPLY ON).
+        // was CLIENT REPLY ON), but not the pub/sub pushes it produced.
         boolean skip = client.takeSkipNextReply();
         boolean off = client.replyMode() == Client.ReplyMode.OFF;
         int mark = client.reply().mark();
-        if (!execute(client, args)) {
+        boolean ran;
+        client.repliesDropped(true);
+        try {
+            ran = execute(client, args);
+        } finally {
+            client.repliesDropped(false);
+        }
+        if (!ran) {
             if (skip) {
                 client.skipNextReply();
             }
@@ -50,6 +57,7 @@ public final class Dispatcher {
         if (skip || off && client.replyMode() == Client.ReplyMode.OFF) {
             client.reply().resetTo(mark);
         }
+        client.writeKeptPushes();
     }
 
     /** Runs one command; false when it was put aside to run later (CLIENT PAUSE). */
@@ -76,6 +84,11 @@ public final class Dispatcher {
         if (!client.authenticated() && !spec.hasFlag("no_auth") && client.authRequired()) {
             spec.recordRejected();
             refuse(client, "NOAUTH Authentication required.");
+            return true;
+        }
+        if (!PubSub.allowedInContext(client, spec.fullName())) {
+            spec.recordRejected();
+            client.error(PubSub.notAllowedInContext(spec.fullName()));
             return true;
         }
         // A MONITOR connection is a replica to Redis: it may not touch the keyspace.

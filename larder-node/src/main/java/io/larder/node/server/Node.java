@@ -25,6 +25,7 @@ public final class Node {
     private final Map<Long, Client> clients = new ConcurrentHashMap<>();
     private final MonitorFeed monitors = new MonitorFeed();
     private final ClientPause pause = new ClientPause();
+    private final PubSub pubsub;
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final long startMillis = System.currentTimeMillis();
     private final String runId;
@@ -38,6 +39,7 @@ public final class Node {
         this.config = config;
         this.slowLog = new SlowLog(config);
         this.latencyMonitor = new LatencyMonitor(config);
+        this.pubsub = new PubSub(config);
         this.keyspace = new Keyspace(config.databases.asInt(), clock);
         this.watches = new Watches(keyspace, stats);
         this.keyspace.listener(watches);
@@ -87,6 +89,9 @@ public final class Node {
 
     /** Clients parked by blocking commands. */
     public BlockedClients blocked() { return blocked; }
+
+    /** Channel and pattern subscriptions. */
+    public PubSub pubsub() { return pubsub; }
 
     /** CLIENT PAUSE state. */
     public ClientPause pause() { return pause; }

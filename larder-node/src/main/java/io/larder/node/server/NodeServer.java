@@ -215,7 +215,9 @@ public final class NodeServer implements AutoCloseable {
         long now = System.currentTimeMillis();
         for (Client c : node.clients()) {
             ClientHandler h = c.handler();
-            if (!c.monitor() && (h == null || !h.suspended()) && now - c.lastInteractionMillis() > timeout * 1000) {
+            // As in Redis, monitors, blocked clients and subscribers never time out.
+            if (!c.monitor() && !c.subscribed() && (h == null || !h.suspended())
+                    && now - c.lastInteractionMillis() > timeout * 1000) {
                 c.kill();
             }
         }

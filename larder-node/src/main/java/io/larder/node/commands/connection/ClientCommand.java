@@ -7,6 +7,7 @@ import io.larder.node.commands.Errors;
 import io.larder.node.server.Client;
 import io.larder.node.server.ClientHandler;
 import io.larder.node.server.ClientPause;
+import io.larder.node.server.Subscriptions;
 import io.netty.channel.Channel;
 import io.netty.channel.unix.UnixChannel;
 
@@ -241,10 +242,10 @@ public final class ClientCommand {
 
     /**
      * The client's class as CLIENT LIST/KILL TYPE name it. Redis shows monitors as normal clients although it
-     * treats them as replicas otherwise; replication and pub/sub classes come with those features.
+     * treats them as replicas otherwise; the replica class comes with replication.
      */
     private static String typeOf(Client c) {
-        return "normal";
+        return c.subscribed() ? "pubsub" : "normal";
     }
 
     private static boolean typeMatches(Client c, String type) {
@@ -271,7 +272,8 @@ public final class ClientCommand {
                 .append(" idle=").append(c == caller ? 0 : (now - c.lastInteractionMillis()) / 1000)
                 .append(" flags=").append(flags(c))
                 .append(" db=").append(c.dbIndex())
-                .append(" sub=0 psub=0 ssub=0 multi=").append(c.transaction().queuedCount())
+                .append(subscriptionCounts(c))
+                .append(" multi=").append(c.transaction().queuedCount())
                 .append(" qbuf=").append(h == null ? 0 : h.queryBufferBytes())
                 .append(" qbuf-free=0")
                 .append(" argv-mem=").append(argvMem)
@@ -290,6 +292,12 @@ public final class ClientCommand {
                 .append('\n');
     }
 
+    private static String subscriptionCounts(Client c) {
+        Subscriptions s = c.subscriptionsIfAny();
+        return s == null ? " sub=0 psub=0 ssub=0"
+                : " sub=" + s.channels() + " psub=" + s.patterns() + " ssub=" + s.shardChannels();
+    }
+
     private static int fd(Channel channel) {
         if (channel instanceof UnixChannel unix) {
             return unix.fd().intValue();
@@ -301,6 +309,9 @@ public final class ClientCommand {
         StringBuilder f = new StringBuilder();
         if (c.monitor()) {
             f.append('O');
+        }
+        if (c.subscribed()) {
+            f.append('P');
         }
         if (c.transaction().open()) {
             f.append('x');

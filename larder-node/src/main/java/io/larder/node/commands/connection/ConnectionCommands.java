@@ -54,6 +54,11 @@ public final class ConnectionCommands {
     private static void ping(Client c, byte[][] args) {
         if (args.length > 2) {
             c.error("ERR wrong number of arguments for 'ping' command");
+        } else if (c.subscribedResp2()) {
+            // RESP2 subscribed mode answers in the shape of a message so listeners can parse it.
+            c.reply().array(2);
+            c.reply().bulk("pong");
+            c.reply().bulk(args.length == 2 ? args[1] : new byte[0]);
         } else if (args.length == 2) {
             c.reply().bulk(args[1]);
         } else {
@@ -66,10 +71,13 @@ public final class ConnectionCommands {
         c.closeAfterReply();
     }
 
-    /** Everything a new connection starts with: db 0, RESP2, replies on, no name, default user, no monitor,
-     * no transaction or watched keys. */
+    /**
+     * Everything a new connection starts with: db 0, RESP2, replies on, no name, default user, no monitor, no
+     * transaction or watched keys, no subscriptions (dropped without confirmations).
+     */
     private static void reset(Client c, byte[][] args) {
         c.transaction().discard();
+        c.node().pubsub().unsubscribeAll(c);
         c.select(0);
         c.reply().protocol(2);
         c.replyMode(Client.ReplyMode.ON);

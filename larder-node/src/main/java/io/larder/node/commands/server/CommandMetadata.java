@@ -59,7 +59,11 @@ final class CommandMetadata {
     static List<String> commandFlags(CommandSpec spec) {
         List<String> spelled = new ArrayList<>();
         for (String f : spec.flags()) {
-            spelled.add(f.replace('-', '_').toLowerCase(Locale.ROOT));
+            String name = f.replace('-', '_').toLowerCase(Locale.ROOT);
+            // Redis keeps may_replicate out of COMMAND INFO on purpose; the dispatcher still acts on it.
+            if (!name.equals("may_replicate")) {
+                spelled.add(name);
+            }
         }
         return ordered(spelled, COMMAND_FLAG_ORDER);
     }

@@ -9,6 +9,7 @@ import io.larder.node.config.ConfigParam;
 import io.larder.node.config.ServerConfig;
 import io.larder.node.server.Client;
 import io.larder.node.server.Node;
+import io.larder.node.server.PubSub;
 import io.larder.node.server.ServerStats;
 import io.larder.node.server.Version;
 import io.netty.channel.epoll.Epoll;
@@ -168,7 +169,7 @@ final class InfoCommand {
                 .add("client_recent_max_output_buffer", 0)
                 .add("blocked_clients", node.blocked().blockedClients())
                 .add("tracking_clients", 0)
-                .add("pubsub_clients", 0)
+                .add("pubsub_clients", node.pubsub().subscribedClients())
                 .add("watching_clients", node.watches().watchingClients())
                 .add("clients_in_timeout_table", 0)
                 .add("total_watched_keys", node.watches().watchedKeys())
@@ -298,9 +299,9 @@ final class InfoCommand {
                 .add("current_eviction_exceeded_time", 0)
                 .add("keyspace_hits", st.keyspaceHits.sum())
                 .add("keyspace_misses", st.keyspaceMisses.sum())
-                .add("pubsub_channels", 0)
-                .add("pubsub_patterns", 0)
-                .add("pubsubshard_channels", 0)
+                .add("pubsub_channels", node.pubsub().size(PubSub.Kind.CHANNEL))
+                .add("pubsub_patterns", node.pubsub().size(PubSub.Kind.PATTERN))
+                .add("pubsubshard_channels", node.pubsub().size(PubSub.Kind.SHARD))
                 .add("latest_fork_usec", 0)
                 .add("total_forks", 0)
                 .add("migrate_cached_sockets", 0)

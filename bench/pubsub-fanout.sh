@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# PUBLISH fan-out on redis-server and Larder under the same conditions (see bench/PubSubFanout.java):
+#   - both servers without persistence on free loopback ports, pinned to SERVER_CPU (taskset);
+#   - the load tool pinned to CLIENT_CPU: SUBSCRIBERS connections on one channel, MESSAGES publishes of SIZE
+#     bytes, at most WINDOW unanswered;
+#   - Larder's JIT warmed up with one unrecorded run; then ROUNDS rounds, alternating which server goes first;
+#   - prints each run and the median publish/s and deliveries/s per server.
+# Environment: SUBSCRIBERS (100), MESSAGES (20000), SIZE (64), WINDOW (16), ROUNDS (3), SERVER_CPU (0),
+#              CLIENT_CPU (1), JAVA (java from JAVA_HOME, else java on the PATH; 21 or later).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SUBSCRIBERS="${SUBSCRIBERS:-100}"
+MESSAGES="${MESSAGES:-20000}"
+SIZE="${SIZE:-64}"
+WINDOW="${WINDOW:-16}"
+ROUNDS="${ROUNDS:-3}"
+SERVER_CPU="${SERVER_CPU:-0}"
+CLIENT_CPU="${CLIENT_CPU:-1}"
+JAVA="${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}"
+
+for tool in redis-server redis-cli taskset "$JAVA"; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool not found" >&2; exit 1; }
+done
+
+WORK="$(mktemp -d -t larder-fanout.XXXXXX)"
+REDIS_PORT=""
+LARDER_PID=""
+cleanup() {
+  [[ -n "$REDIS_PORT" ]] && redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  if [[ -n "$LARDER_PID" ]] && kill -0 "$LARDER_PID" 2>/dev/null; then
+    kill "$LARDER_PID" 2>/dev/null || true
+    wait "$LARDER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+  local p
+  for p in $(shuf -i 20000-60000 -n 200); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+  echo "bench: no free port" >&2; exit 1
+}
+
+await_ping() {
+  for _ in $(seq 1 600); do
+    [[ "$(redis-cli -p "$1" ping 2>/dev/null)" == PONG ]] && return
+    sleep 0.1
+  done
+  echo "bench: $2 did not answer PING on port $1" >&2; exit 1
+}
+
+if [[ ! -f "$ROOT/larder-cli/target/larder-cli-0.1.0-SNAPSHOT.jar" ]]; then
+  "$ROOT/larder" build
+fi
+
+REDIS_PORT=$(free_port)
+taskset -c "$SERVER_CPU" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+  --dir "$WORK" --logfile "$WORK/redis.log" --daemonize yes
+await_ping "$REDIS_PORT" redis-server
+LARDER_PORT=$(free_port)
+taskset -c "$SERVER_CPU" "$ROOT/larder" server --port "$LARDER_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+  >"$WORK/larder.log" 2>&1 &
+LARDER_PID=$!
+await_ping "$LARDER_PORT" larder
+
+run() { # run PORT: one fan-out run, prints its result line
+  taskset -c "$CLIENT_CPU" "$JAVA" "$ROOT/bench/PubSubFanout.java" "$1" "$SUBSCRIBERS" "$MESSAGES" "$SIZE" "$WINDOW"
+}
+
+echo "bench: warming up Larder's JIT" >&2
+run "$LARDER_PORT" >/dev/null
+: >"$WORK/results"
+for round in $(seq 1 "$ROUNDS"); do
+  if (( round % 2 )); then order=(redis larder); else order=(larder redis); fi
+  for server in "${order[@]}"; do
+    port=$REDIS_PORT; [[ $server == larder ]] && port=$LARDER_PORT
+    line=$(run "$port")
+    echo "$server round $round: $line"
+    echo "$server $line" >>"$WORK/results"
+  done
+done
+
+median() { sort -g | awk '{ v[NR]=$1 } END { if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2 }'; }
+field() { grep "^$1 " "$WORK/results" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2 | median; }
+echo
+echo "| server | publish/s | deliveries/s |"
+echo "|---|---:|---:|"
+for server in redis larder; do
+  echo "| $server | $(field "$server" 'publish/s') | $(field "$server" 'deliveries/s') |"
+done
+echo
+echo "$SUBSCRIBERS subscribers, $MESSAGES messages of $SIZE bytes, window $WINDOW, $ROUNDS rounds (medians)," \
+  "servers on CPU $SERVER_CPU, load tool on CPU $CLIENT_CPU"
