@@ -150,6 +150,10 @@ final class ZSetWrites {
                 updated++;
             }
         }
+        // As Redis: only an added member or a changed score is a modification (NX/XX/GT/LT may skip them all).
+        if (added > 0 || updated > 0) {
+            c.db().signalModified(args[1]);
+        }
         if (o.incr()) {
             if (processed > 0) {
                 ZSets.score(reply, result);
@@ -179,6 +183,9 @@ final class ZSetWrites {
                     break;
                 }
             }
+        }
+        if (removed > 0) {
+            c.db().signalModified(args[1]);
         }
         c.reply().integer(removed);
     }
@@ -257,6 +264,9 @@ final class ZSetWrites {
         if (z.size() == 0) {
             c.db().delete(key);
         }
+        if (count > 0) {
+            c.db().signalModified(key);
+        }
         c.reply().integer(count);
     }
 
@@ -328,6 +338,7 @@ final class ZSetWrites {
         if (z.size() == 0) {
             c.db().delete(key);
         }
+        c.db().signalModified(key);
     }
 
     /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops from the first non-empty set. */

@@ -44,13 +44,17 @@ final class ZSets {
         return new ZSetLimits(config.zsetMaxListpackEntries.asLong(), config.zsetMaxListpackValue.asLong());
     }
 
-    /** Stores {@code result} at {@code key}, or deletes the key when it is empty; replies with its size. */
+    /**
+     * Stores {@code result} at {@code key}, or deletes the key when it is empty; replies with its size. Signals the
+     * key unless an empty result found nothing to delete.
+     */
     static void store(Client c, byte[] key, ZSetValue result) {
         Db db = c.db();
-        if (result.size() == 0) {
-            db.delete(key);
-        } else {
+        if (result.size() > 0) {
             db.put(key, result);
+            db.signalModified(key);
+        } else if (db.delete(key)) {
+            db.signalModified(key);
         }
         c.reply().integer(result.size());
     }
