@@ -71,8 +71,26 @@ public final class Numbers {
         }
     }
 
+    /** The decimal digits of {@code value} as ASCII: one exact-size array, no intermediate String (INCR's path). */
     public static byte[] toBytes(long value) {
-        return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+        if (value == Long.MIN_VALUE) {
+            return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+        }
+        long v = Math.abs(value);
+        int digits = 1;
+        for (long t = v; t >= 10; t /= 10) {
+            digits++;
+        }
+        byte[] out = new byte[value < 0 ? digits + 1 : digits];
+        int i = out.length;
+        do {
+            out[--i] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        if (value < 0) {
+            out[0] = '-';
+        }
+        return out;
     }
 
     /**
