@@ -40,7 +40,7 @@ public final class Db {
         if (i < 0) {
             return null;
         }
-        if (touch) {
+        if (touch && !keyspace.touchSuppressed()) {
             dict.setAccessAt(i, keyspace.accessClock());
         }
         return dict.valueAt(i);

@@ -25,6 +25,9 @@ public final class Keyspace {
     private final Clock clock;
     private final int hashSeed = ThreadLocalRandom.current().nextInt();
     private volatile int cachedLruClock;
+    /** Clients with CLIENT NO-TOUCH on; while there are none, reads never consult the per-thread flag. */
+    private final java.util.concurrent.atomic.AtomicInteger noTouchClients = new java.util.concurrent.atomic.AtomicInteger();
+    private static final ThreadLocal<boolean[]> TOUCH_SUPPRESSED = ThreadLocal.withInitial(() -> new boolean[1]);
     private volatile KeyspaceListener listener = KeyspaceListener.NONE;
     /** How many parties want {@link KeyspaceListener#modified} calls (watched keys, later tracking ...). */
     private final AtomicInteger modificationInterest = new AtomicInteger();
@@ -152,6 +155,20 @@ public final class Keyspace {
      */
     public int accessClock() {
         return cachedLruClock;
+    }
+
+    /** Counts a client turning CLIENT NO-TOUCH on (+1) or off (-1). */
+    public void noTouchClients(int delta) {
+        noTouchClients.addAndGet(delta);
+    }
+
+    /** While set, reads on this thread leave access clocks alone (a command of a NO-TOUCH client). */
+    public void suppressTouch(boolean on) {
+        TOUCH_SUPPRESSED.get()[0] = on;
+    }
+
+    boolean touchSuppressed() {
+        return noTouchClients.get() != 0 && TOUCH_SUPPRESSED.get()[0];
     }
 
     /** Called once per batch of requests (and by the cron); writes only when the second changed. */

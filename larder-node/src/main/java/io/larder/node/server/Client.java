@@ -178,7 +178,13 @@ public final class Client {
 
     public boolean noTouch() { return noTouch; }
 
-    public void noTouch(boolean on) { this.noTouch = on; }
+    /** CLIENT NO-TOUCH: this client's reads stop updating keys' access clocks (TOUCH still does). */
+    public void noTouch(boolean on) {
+        if (on != noTouch) {
+            node.keyspace().noTouchClients(on ? 1 : -1);
+            noTouch = on;
+        }
+    }
 
     public boolean monitor() { return monitor; }
 

@@ -87,6 +87,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         node.unregister(client);
+        client.noTouch(false);
         client.transaction().discard();
         node.pubsub().unsubscribeAll(client);
         if (client.monitor()) {

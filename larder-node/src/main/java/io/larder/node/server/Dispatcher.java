@@ -111,10 +111,18 @@ public final class Dispatcher {
         client.takeCommandFailed(); // a rejected command's error is not this command's failure
         long start = System.nanoTime();
         int mark = client.reply().mark();
+        boolean noTouch = client.noTouch() && !spec.name().equals("touch");
+        if (noTouch) {
+            keyspace.suppressTouch(true);
+        }
         try {
             runLocked(spec, client, args);
         } catch (RuntimeException e) {
             internalError(client, spec, mark, e);
+        } finally {
+            if (noTouch) {
+                keyspace.suppressTouch(false);
+            }
         }
         node.blocked().handleReady(); // keys the command made non-empty, now that its locks are released
         finish(client, spec, args, start);

@@ -153,6 +153,22 @@ class ExpiryCommandsTest {
     }
 
     @Test
+    void noTouchClientsReadWithoutUpdatingTheAccessClock() throws Exception {
+        call("SET", "nt", "v");
+        larder.advance(4_000);
+        assertThat(call("CLIENT", "NO-TOUCH", "ON")).isEqualTo("+OK\r\n");
+        call("GET", "nt");
+        call("STRLEN", "nt");
+        assertThat(call("OBJECT", "IDLETIME", "nt")).isEqualTo(":4\r\n");
+        assertThat(call("TOUCH", "nt")).isEqualTo(":1\r\n"); // TOUCH still touches, as in Redis 7.2
+        assertThat(call("OBJECT", "IDLETIME", "nt")).isEqualTo(":0\r\n");
+        larder.advance(2_000);
+        assertThat(call("CLIENT", "NO-TOUCH", "OFF")).isEqualTo("+OK\r\n");
+        call("GET", "nt");
+        assertThat(call("OBJECT", "IDLETIME", "nt")).isEqualTo(":0\r\n");
+    }
+
+    @Test
     void lfuPolicyChangesWhatObjectReports() throws Exception {
         call("SET", "k", "v");
         larder.node().config().find("maxmemory-policy").set("allkeys-lfu");
