@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /** An {@link OracleTestBase} with one raw RESP connection to each server, open for the whole test class. */
 public abstract class RawOracleTestBase extends OracleTestBase {
@@ -24,5 +25,14 @@ public abstract class RawOracleTestBase extends OracleTestBase {
         if (oracle != null) {
             oracle.close();
         }
+    }
+
+    /** Each argument as its UTF-8 bytes, for commands sent as raw byte arrays. */
+    protected static byte[][] utf8(String... args) {
+        byte[][] raw = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            raw[i] = args[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return raw;
     }
 }

@@ -110,11 +110,7 @@ class HllOracleTest extends RawOracleTestBase {
     }
 
     private void same(String... args) throws IOException {
-        byte[][] raw = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            raw[i] = bytes(args[i]);
-        }
-        same(raw);
+        same(utf8(args));
     }
 
     private void same(byte[]... args) throws IOException {
