@@ -1,6 +1,5 @@
 package io.larder.engine.keyspace;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -8,31 +7,21 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Lazy expiry and the bookkeeping around it, with a clock the test moves. Stripe locks are not needed here. */
-class DbTest {
-    private final AtomicLong now = new AtomicLong(1_000_000);
+class DbTest extends ManualClockKeyspaceBase {
     private final List<String> expired = new ArrayList<>();
-    private Keyspace keyspace;
-    private Db db;
 
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    @BeforeEach
-    void setUp() {
-        keyspace = new Keyspace(16, now::get);
-        keyspace.listener(new KeyspaceListener() {
+    @Override
+    protected KeyspaceListener listener() {
+        return new KeyspaceListener() {
             @Override
             public void expired(Db d, byte[] key) {
                 expired.add(d.index() + ":" + new String(key, StandardCharsets.UTF_8));
             }
-        });
-        db = keyspace.db(0);
+        };
     }
 
     @Test

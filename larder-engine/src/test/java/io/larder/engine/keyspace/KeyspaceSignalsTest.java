@@ -1,30 +1,20 @@
 package io.larder.engine.keyspace;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The modification hooks: gated by interest, fired by lazy and active expiry, whole-database events. */
-class KeyspaceSignalsTest {
-    private final AtomicLong now = new AtomicLong(1_000_000);
+class KeyspaceSignalsTest extends ManualClockKeyspaceBase {
     private final List<String> events = new ArrayList<>();
-    private Keyspace keyspace;
-    private Db db;
 
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    @BeforeEach
-    void setUp() {
-        keyspace = new Keyspace(16, now::get);
-        keyspace.listener(new KeyspaceListener() {
+    @Override
+    protected KeyspaceListener listener() {
+        return new KeyspaceListener() {
             @Override
             public void modified(Db d, byte[] key) {
                 events.add("modified " + d.index() + ":" + new String(key, StandardCharsets.UTF_8));
@@ -39,8 +29,7 @@ class KeyspaceSignalsTest {
             public void swapping(Db d, Db replacedWith) {
                 events.add("swapping " + d.index() + " with " + replacedWith.index());
             }
-        });
-        db = keyspace.db(0);
+        };
     }
 
     @Test

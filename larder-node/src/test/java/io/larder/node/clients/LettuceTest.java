@@ -2,14 +2,11 @@ package io.larder.node.clients;
 
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.LettuceFutures;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -22,21 +19,9 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Lettuce 7 with its default options, which negotiate RESP3 with HELLO 3 and name the library with CLIENT SETINFO. */
-class LettuceTest extends TwoServers {
-    private RedisClient client;
-
-    @BeforeAll
-    void createClient() {
-        client = RedisClient.create();
-    }
-
-    @AfterAll
-    void shutdownClient() {
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    }
-
+class LettuceTest extends LettuceTwoServers {
     private StatefulRedisConnection<String, String> connect(Target target, String name) {
-        return client.connect(RedisURI.builder().withHost("127.0.0.1").withPort(target.port()).withClientName(name).withTimeout(Duration.ofSeconds(10)).build());
+        return lettuce.connect(RedisURI.builder().withHost("127.0.0.1").withPort(target.port()).withClientName(name).withTimeout(Duration.ofSeconds(10)).build());
     }
 
     @ParameterizedTest

@@ -1,12 +1,9 @@
 package io.larder.node.clients;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TransactionResult;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -15,21 +12,9 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Lettuce's MULTI/EXEC over RESP3 (its default): results, and a WATCH broken by another connection. */
-class LettuceTransactionTest extends TwoServers {
-    private RedisClient client;
-
-    @BeforeAll
-    void createClient() {
-        client = RedisClient.create();
-    }
-
-    @AfterAll
-    void shutdownClient() {
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    }
-
+class LettuceTransactionTest extends LettuceTwoServers {
     private StatefulRedisConnection<String, String> connect(Target target) {
-        return client.connect(RedisURI.builder().withHost("127.0.0.1").withPort(target.port())
+        return lettuce.connect(RedisURI.builder().withHost("127.0.0.1").withPort(target.port())
                 .withTimeout(Duration.ofSeconds(10)).build());
     }
 

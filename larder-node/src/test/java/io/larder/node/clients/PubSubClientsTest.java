@@ -1,12 +1,9 @@
 package io.larder.node.clients;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import redis.clients.jedis.HostAndPort;
@@ -24,19 +21,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Pub/sub through real clients' listener APIs: Jedis (RESP2 subscribed mode) and Lettuce (RESP3 pushes). */
-class PubSubClientsTest extends TwoServers {
-    private RedisClient lettuce;
-
-    @BeforeAll
-    void createClient() {
-        lettuce = RedisClient.create();
-    }
-
-    @AfterAll
-    void shutdownClient() {
-        lettuce.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    }
-
+class PubSubClientsTest extends LettuceTwoServers {
     @ParameterizedTest
     @MethodSource("targets")
     void jedisListener(Target target) throws Exception {

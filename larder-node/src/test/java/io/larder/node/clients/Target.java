@@ -1,8 +1,6 @@
 package io.larder.node.clients;
 
-import io.larder.node.testing.LarderServer;
 import io.larder.node.testing.RawClient;
-import io.larder.node.testing.RedisServerProcess;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,24 +14,6 @@ import java.util.Map;
  * or Larder. Both are started once per test class.
  */
 record Target(String name, int port, boolean reportsLibraryNames) {
-    private static final Map<Integer, AutoCloseable> PROCESSES = new HashMap<>();
-
-    /**
-     * redis-server 7.0 (the oracle here) has no CLIENT SETINFO, so the clients' library names appear only on
-     * Larder, which implements Redis 7.2.
-     */
-    static Target redis() throws IOException, InterruptedException {
-        RedisServerProcess p = RedisServerProcess.start();
-        PROCESSES.put(p.port(), p);
-        return new Target("redis-server", p.port(), false);
-    }
-
-    static Target larder() throws Exception {
-        LarderServer s = LarderServer.start();
-        PROCESSES.put(s.port(), s);
-        return new Target("larder", s.port(), true);
-    }
-
     /** One connection as the server lists it in CLIENT LIST. */
     record Connection(Map<String, String> fields) {
         String get(String name) {
@@ -70,13 +50,5 @@ record Target(String name, int port, boolean reportsLibraryNames) {
     @Override
     public String toString() {
         return name;
-    }
-
-    /** Not AutoCloseable on purpose: JUnit closes AutoCloseable arguments after each parameterized test. */
-    void stop() throws Exception {
-        AutoCloseable p = PROCESSES.remove(port);
-        if (p != null) {
-            p.close();
-        }
     }
 }

@@ -1,43 +1,21 @@
 package io.larder.node.clients;
 
-import io.larder.node.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
+import io.larder.node.testing.OracleTestBase;
 
 import java.util.UUID;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Base of the real-client tests: each test runs once against redis-server and once against Larder
  * ({@code @MethodSource("targets")}), with keys under a prefix of its own so tests need no FLUSHALL.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class TwoServers {
-    private Target redis;
-    private Target larder;
-
-    @BeforeAll
-    void startServers() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed (apt-get install redis-server)");
-        redis = Target.redis();
-        larder = Target.larder();
-    }
-
-    @AfterAll
-    void stopServers() throws Exception {
-        if (larder != null) {
-            larder.stop();
-        }
-        if (redis != null) {
-            redis.stop();
-        }
-    }
-
+abstract class TwoServers extends OracleTestBase {
+    /**
+     * redis-server 7.0 (the oracle here) has no CLIENT SETINFO, so the clients' library names appear only on
+     * Larder, which implements Redis 7.2.
+     */
     Stream<Target> targets() {
-        return Stream.of(redis, larder);
+        return Stream.of(new Target("redis-server", redis.port(), false), new Target("larder", larder.port(), true));
     }
 
     static String prefix() {

@@ -1,12 +1,9 @@
 package io.larder.node.connection;
 
 import io.larder.node.server.Version;
-import io.larder.node.testing.LarderServer;
+import io.larder.node.testing.LarderTestBase;
 import io.larder.node.testing.RawClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -16,23 +13,10 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Connection commands whose replies carry ids, addresses or times, so they cannot be compared with the oracle. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConnectionCommandsTest {
-    private LarderServer server;
-
-    @BeforeAll
-    void start() throws Exception {
-        server = LarderServer.start();
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
-    }
-
+class ConnectionCommandsTest extends LarderTestBase {
     @Test
     void hello3AnswersWithTheServerMap() throws IOException {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawClient c = new RawClient(larder.port())) {
             long id = Long.parseLong(c.callText("CLIENT", "ID").substring(1).trim());
             String reply = c.callText("HELLO", "3");
             assertThat(reply).isEqualTo("%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$"
@@ -47,7 +31,7 @@ class ConnectionCommandsTest {
 
     @Test
     void resetRestoresANewConnectionsState() throws IOException {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawClient c = new RawClient(larder.port())) {
             c.call("HELLO", "3", "SETNAME", "x");
             c.call("SELECT", "5");
             c.call("CLIENT", "NO-TOUCH", "on");
@@ -62,7 +46,7 @@ class ConnectionCommandsTest {
 
     @Test
     void clientListPrintsEveryRedis72Field() throws IOException {
-        try (RawClient c = new RawClient(server.port()); RawClient other = new RawClient(server.port())) {
+        try (RawClient c = new RawClient(larder.port()); RawClient other = new RawClient(larder.port())) {
             other.call("CLIENT", "SETNAME", "other");
             other.call("CLIENT", "SETINFO", "LIB-NAME", "jedis");
             other.call("CLIENT", "SETINFO", "lib-ver", "5.1.0");
@@ -80,7 +64,7 @@ class ConnectionCommandsTest {
             assertThat(field(line, "lib-ver")).isEqualTo("5.1.0");
             assertThat(field(line, "user")).isEqualTo("default");
             assertThat(field(line, "addr")).startsWith("127.0.0.1:");
-            assertThat(field(line, "laddr")).isEqualTo("127.0.0.1:" + server.port());
+            assertThat(field(line, "laddr")).isEqualTo("127.0.0.1:" + larder.port());
             String mine = clientInfo(c);
             assertThat(field(mine, "cmd")).isEqualTo("client|info");
             // ID filters.
@@ -93,7 +77,7 @@ class ConnectionCommandsTest {
 
     @Test
     void setInfoValidatesAttributes() throws IOException {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawClient c = new RawClient(larder.port())) {
             assertThat(c.callText("CLIENT", "SETINFO", "lib-name", "a b"))
                     .isEqualTo("-ERR lib-name cannot contain spaces, newlines or special characters.\r\n");
             assertThat(c.callText("CLIENT", "SETINFO", "foo", "x")).isEqualTo("-ERR Unrecognized option 'foo'\r\n");
@@ -104,9 +88,9 @@ class ConnectionCommandsTest {
 
     @Test
     void killByAddressIdTypeAndSkipme() throws IOException {
-        try (RawClient c = new RawClient(server.port());
-             RawClient a = new RawClient(server.port());
-             RawClient b = new RawClient(server.port())) {
+        try (RawClient c = new RawClient(larder.port());
+             RawClient a = new RawClient(larder.port());
+             RawClient b = new RawClient(larder.port())) {
             String aInfo = clientInfo(a);
             assertThat(c.callText("CLIENT", "KILL", field(aInfo, "addr"))).isEqualTo("+OK\r\n");
             assertThat(a.closedByServer()).isTrue();
@@ -121,7 +105,7 @@ class ConnectionCommandsTest {
             assertThat(c.callText("CLIENT", "KILL", "ID", myId, "SKIPME", "no")).isEqualTo(":1\r\n");
             assertThat(c.closedByServer()).isTrue();
         }
-        try (RawClient c = new RawClient(server.port()); RawClient d = new RawClient(server.port())) {
+        try (RawClient c = new RawClient(larder.port()); RawClient d = new RawClient(larder.port())) {
             d.call("PING");
             String laddr = field(clientInfo(d), "laddr");
             assertThat(c.callText("CLIENT", "KILL", "LADDR", laddr, "USER", "default", "MAXAGE", "0"))
@@ -133,7 +117,7 @@ class ConnectionCommandsTest {
 
     @Test
     void replyOffAndSkipDropReplies() throws IOException {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawClient c = new RawClient(larder.port())) {
             c.sendRaw(cmd("CLIENT", "REPLY", "OFF"));
             c.sendRaw(cmd("SET", "reply-k", "1"));
             c.sendRaw(cmd("GET", "reply-k"));
@@ -148,7 +132,7 @@ class ConnectionCommandsTest {
 
     @Test
     void pauseHoldsCommandsUntilUnpause() throws Exception {
-        try (RawClient admin = new RawClient(server.port()); RawClient c = new RawClient(server.port())) {
+        try (RawClient admin = new RawClient(larder.port()); RawClient c = new RawClient(larder.port())) {
             assertThat(admin.callText("CLIENT", "PAUSE", "10000", "WRITE")).isEqualTo("+OK\r\n");
             // Reads go on during a WRITE pause; writes wait.
             assertThat(c.callText("GET", "pause-k")).isEqualTo("$-1\r\n");
@@ -165,7 +149,7 @@ class ConnectionCommandsTest {
 
     @Test
     void pauseEndsByItselfAtTheTimeout() throws Exception {
-        try (RawClient admin = new RawClient(server.port()); RawClient c = new RawClient(server.port())) {
+        try (RawClient admin = new RawClient(larder.port()); RawClient c = new RawClient(larder.port())) {
             long start = System.nanoTime();
             assertThat(admin.callText("CLIENT", "PAUSE", "300")).isEqualTo("+OK\r\n");
             assertThat(c.callText("PING")).isEqualTo("+PONG\r\n");
@@ -176,7 +160,7 @@ class ConnectionCommandsTest {
 
     @Test
     void monitorStreamsCommandsInRedisFormat() throws IOException {
-        try (RawClient m = new RawClient(server.port()); RawClient c = new RawClient(server.port())) {
+        try (RawClient m = new RawClient(larder.port()); RawClient c = new RawClient(larder.port())) {
             assertThat(m.callText("MONITOR")).isEqualTo("+OK\r\n");
             String addr = field(clientInfo(c), "addr");
             // The CLIENT INFO above is shown too.
@@ -209,19 +193,19 @@ class ConnectionCommandsTest {
 
     @Test
     void noTouchIsShownAsFlag() throws IOException {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawClient c = new RawClient(larder.port())) {
             assertThat(c.callText("CLIENT", "NO-TOUCH", "on")).isEqualTo("+OK\r\n");
             assertThat(c.callText("CLIENT", "NO-EVICT", "on")).isEqualTo("+OK\r\n");
             assertThat(field(clientInfo(c), "flags")).isEqualTo("eT");
             assertThat(c.callText("CLIENT", "NO-TOUCH", "maybe")).isEqualTo("-ERR syntax error\r\n");
-            assertThat(server.node().clients().stream().anyMatch(x -> x.noTouch())).isTrue();
+            assertThat(larder.node().clients().stream().anyMatch(x -> x.noTouch())).isTrue();
         }
     }
 
     /** Redis 7.2's help texts end with "Print this help." (7.0, the installed oracle, said "Prints"). */
     @Test
     void helpTexts() throws IOException {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawClient c = new RawClient(larder.port())) {
             String client = c.callText("CLIENT", "HELP");
             assertThat(client).startsWith("*54\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n")
                     .contains("+SETINFO <option> <value>\r\n+    Set client meta attr. Options are:\r\n",

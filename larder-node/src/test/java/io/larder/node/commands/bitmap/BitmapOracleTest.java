@@ -1,13 +1,8 @@
 package io.larder.node.commands.bitmap;
 
-import io.larder.node.testing.LarderServer;
-import io.larder.node.testing.RawClient;
-import io.larder.node.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.larder.node.testing.RawOracleTestBase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,44 +11,14 @@ import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Seeded random bitmap workloads against the oracle (BITFIELD at the edges of every width and overflow policy,
  * BITCOUNT/BITPOS over random ranges, BITOP over random strings), and the Redis 7.2 argument checks the 7.0
  * oracle does not make.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BitmapOracleTest {
+class BitmapOracleTest extends RawOracleTestBase {
     private static final String[] POLICIES = {"WRAP", "SAT", "FAIL"};
-
-    private RedisServerProcess redis;
-    private LarderServer larder;
-    private RawClient oracle;
-    private RawClient ours;
-
-    @BeforeAll
-    void start() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
-        redis = RedisServerProcess.start();
-        larder = LarderServer.start();
-        oracle = new RawClient(redis.port());
-        ours = new RawClient(larder.port());
-    }
-
-    @AfterAll
-    void stop() throws IOException {
-        if (ours != null) {
-            ours.close();
-            oracle.close();
-        }
-        if (larder != null) {
-            larder.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     @BeforeEach
     void flush() throws IOException {
@@ -161,11 +126,7 @@ class BitmapOracleTest {
     }
 
     private void same(String... args) throws IOException {
-        byte[][] raw = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            raw[i] = bytes(args[i]);
-        }
-        same(raw);
+        same(utf8(args));
     }
 
     private void same(byte[]... args) throws IOException {

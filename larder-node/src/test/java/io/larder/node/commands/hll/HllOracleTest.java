@@ -1,13 +1,8 @@
 package io.larder.node.commands.hll;
 
-import io.larder.node.testing.LarderServer;
-import io.larder.node.testing.RawClient;
-import io.larder.node.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.larder.node.testing.RawOracleTestBase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,42 +11,12 @@ import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Big HyperLogLogs against the oracle: after the same PFADDs the stored strings must be the same bytes
  * (sparse, through promotion, dense) and PFCOUNT / PFMERGE must give the same answers.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HllOracleTest {
-    private RedisServerProcess redis;
-    private LarderServer larder;
-    private RawClient oracle;
-    private RawClient ours;
-
-    @BeforeAll
-    void start() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
-        redis = RedisServerProcess.start();
-        larder = LarderServer.start();
-        oracle = new RawClient(redis.port());
-        ours = new RawClient(larder.port());
-    }
-
-    @AfterAll
-    void stop() throws IOException {
-        if (ours != null) {
-            ours.close();
-            oracle.close();
-        }
-        if (larder != null) {
-            larder.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
+class HllOracleTest extends RawOracleTestBase {
     @BeforeEach
     void flush() throws IOException {
         same("FLUSHALL");
@@ -145,11 +110,7 @@ class HllOracleTest {
     }
 
     private void same(String... args) throws IOException {
-        byte[][] raw = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            raw[i] = bytes(args[i]);
-        }
-        same(raw);
+        same(utf8(args));
     }
 
     private void same(byte[]... args) throws IOException {

@@ -1,12 +1,9 @@
 package io.larder.node.commands.keyspace;
 
-import io.larder.node.testing.LarderServer;
 import io.larder.node.testing.RawClient;
-import io.larder.node.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
+import io.larder.node.testing.RawOracleTestBase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -18,26 +15,14 @@ import java.util.Random;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * KEYS and SCAN return keys in an order that depends on hash layout, so these tests compare sets of keys with
  * redis-server's over the same data, and check SCAN's guarantee while the keyspace changes under it.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class IterationOracleTest {
-    private RedisServerProcess redis;
-    private LarderServer larder;
-    private RawClient expected;
-    private RawClient actual;
-
+class IterationOracleTest extends RawOracleTestBase {
     @BeforeAll
-    void start() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
-        redis = RedisServerProcess.start();
-        larder = LarderServer.start();
-        expected = new RawClient(redis.port());
-        actual = new RawClient(larder.port());
+    void fill() throws Exception {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < 1500; i++) {
             keys.add("user:" + i);
@@ -50,22 +35,8 @@ class IterationOracleTest {
         }
     }
 
-    @AfterAll
-    void stop() throws IOException {
-        if (expected != null) {
-            expected.close();
-            actual.close();
-        }
-        if (larder != null) {
-            larder.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
     private void both(String... args) throws IOException {
-        assertThat(actual.callText(args)).isEqualTo(expected.callText(args));
+        assertThat(ours.callText(args)).isEqualTo(oracle.callText(args));
     }
 
     @Test
@@ -74,7 +45,7 @@ class IterationOracleTest {
                 "{tag}item1??", "*[*]*", "*\\**", "a?c", "a\\?c", "a[b]c", "a[\\]]c", "[]", "[", "[[]", "]", "\\",
                 "\\\\", "a\\", "[a-c]*", "[c-a]", "[A-C]*", "h[^ae]llo", "h?llo", "*[", "*[^", "[^", "*l*o", "u*s*e*r*:*1*",
                 "")) {
-            assertThat(keys(actual, pattern)).as("KEYS %s", pattern).isEqualTo(keys(expected, pattern));
+            assertThat(keys(ours, pattern)).as("KEYS %s", pattern).isEqualTo(keys(oracle, pattern));
         }
     }
 
@@ -112,15 +83,15 @@ class IterationOracleTest {
         for (String[] options : List.of(new String[] {}, new String[] {"COUNT", "1"}, new String[] {"COUNT", "7"},
                 new String[] {"COUNT", "1000"}, new String[] {"MATCH", "user:1*"}, new String[] {"MATCH", "*[", "COUNT", "3"},
                 new String[] {"TYPE", "string"}, new String[] {"TYPE", "hash"}, new String[] {"MATCH", "{tag}*", "TYPE", "STRING"})) {
-            Set<String> want = new HashSet<>(scanAll(expected, options));
-            List<String> got = scanAll(actual, options);
+            Set<String> want = new HashSet<>(scanAll(oracle, options));
+            List<String> got = scanAll(ours, options);
             assertThat(new HashSet<>(got)).as("SCAN %s", String.join(" ", options)).isEqualTo(want);
         }
     }
 
     @Test
     void scanCountBoundsTheKeysPerCall() throws IOException {
-        String reply = actual.callText("SCAN", "0", "COUNT", "5");
+        String reply = ours.callText("SCAN", "0", "COUNT", "5");
         List<String> parsed = parseScan(reply.getBytes(StandardCharsets.UTF_8));
         assertThat(parsed.size() - 1).isBetween(1, 5);
     }

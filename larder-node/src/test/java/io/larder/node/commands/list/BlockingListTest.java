@@ -1,12 +1,8 @@
 package io.larder.node.commands.list;
 
-import io.larder.node.testing.LarderServer;
+import io.larder.node.testing.OracleTestBase;
 import io.larder.node.testing.RawClient;
-import io.larder.node.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,18 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Blocking list commands, each scenario run against redis-server and Larder side by side: the transcripts of
  * replies must be equal, and each scenario also asserts what Redis's rules say it must contain.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BlockingListTest {
+class BlockingListTest extends OracleTestBase {
     private static final String NULL_ARRAY = "*-1\r\n";
-
-    private RedisServerProcess redis;
-    private LarderServer larder;
 
     @FunctionalInterface
     interface Scenario {
@@ -107,23 +98,6 @@ class BlockingListTest {
                 c.close();
             }
             admin.close();
-        }
-    }
-
-    @BeforeAll
-    void start() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
-        redis = RedisServerProcess.start();
-        larder = LarderServer.start();
-    }
-
-    @AfterAll
-    void stop() {
-        if (larder != null) {
-            larder.close();
-        }
-        if (redis != null) {
-            redis.close();
         }
     }
 

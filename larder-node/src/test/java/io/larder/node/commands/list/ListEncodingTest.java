@@ -1,12 +1,8 @@
 package io.larder.node.commands.list;
 
-import io.larder.node.testing.LarderServer;
-import io.larder.node.testing.RawClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.larder.node.testing.LarderClientTestBase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 
@@ -17,105 +13,89 @@ import static org.assertj.core.api.Assertions.assertThat;
  * elements would pass list-max-listpack-size, a quicklist beyond, and a listpack again once a one-chunk
  * quicklist is down to half the limit. Each 100-byte element takes 103 listpack bytes, the header 7.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ListEncodingTest {
+class ListEncodingTest extends LarderClientTestBase {
     private static final String HUNDRED = "x".repeat(100);
-
-    private LarderServer larder;
-    private RawClient c;
-
-    @BeforeAll
-    void start() throws Exception {
-        larder = LarderServer.start();
-        c = new RawClient(larder.port());
-    }
-
-    @AfterAll
-    void stop() throws IOException {
-        c.close();
-        larder.close();
-    }
 
     @BeforeEach
     void reset() throws IOException {
-        c.call("FLUSHALL");
-        c.call("CONFIG", "SET", "list-max-listpack-size", "-2");
+        client.call("FLUSHALL");
+        client.call("CONFIG", "SET", "list-max-listpack-size", "-2");
     }
 
     private String encoding(String key) throws IOException {
-        String reply = c.callText("OBJECT", "ENCODING", key); // a bulk string: $len CRLF text CRLF
+        String reply = client.callText("OBJECT", "ENCODING", key); // a bulk string: $len CRLF text CRLF
         return reply.substring(reply.indexOf("\r\n") + 2, reply.length() - 2);
     }
 
     @Test
     void byteLimitConvertsBothWays() throws IOException {
         for (int i = 1; i <= 79; i++) {
-            c.call("RPUSH", "l", HUNDRED);
+            client.call("RPUSH", "l", HUNDRED);
         }
         assertThat(encoding("l")).isEqualTo("listpack"); // 7 + 79 * 103 = 8144 bytes
-        c.call("RPUSH", "l", HUNDRED); // 8144 + 100 > 8192
+        client.call("RPUSH", "l", HUNDRED); // 8144 + 100 > 8192
         assertThat(encoding("l")).isEqualTo("quicklist");
         for (int size = 79; size >= 40; size--) {
-            c.call("RPOP", "l");
+            client.call("RPOP", "l");
             assertThat(encoding("l")).as("at %d elements", size).isEqualTo("quicklist");
         }
-        c.call("RPOP", "l"); // one chunk of 7 + 39 * 103 = 4024 <= 8192 / 2
+        client.call("RPOP", "l"); // one chunk of 7 + 39 * 103 = 4024 <= 8192 / 2
         assertThat(encoding("l")).isEqualTo("listpack");
-        assertThat(c.callText("LLEN", "l")).isEqualTo(":39\r\n");
+        assertThat(client.callText("LLEN", "l")).isEqualTo(":39\r\n");
     }
 
     @Test
     void oneBigPushConvertsAtOnce() throws IOException {
-        c.call("RPUSH", "big", "y".repeat(9000));
+        client.call("RPUSH", "big", "y".repeat(9000));
         assertThat(encoding("big")).isEqualTo("quicklist");
         String[] many = new String[2 + 82];
         many[0] = "RPUSH";
         many[1] = "many";
         java.util.Arrays.fill(many, 2, many.length, HUNDRED);
-        c.call(many); // 7 + 82 * 100 raw bytes > 8192
+        client.call(many); // 7 + 82 * 100 raw bytes > 8192
         assertThat(encoding("many")).isEqualTo("quicklist");
-        c.call("RPUSH", "small", "a", "1", "2");
+        client.call("RPUSH", "small", "a", "1", "2");
         assertThat(encoding("small")).isEqualTo("listpack");
     }
 
     @Test
     void countLimitConvertsPastTheCountAndBackAtHalf() throws IOException {
-        c.call("CONFIG", "SET", "list-max-listpack-size", "4");
-        c.call("RPUSH", "l", "a", "b", "c", "d");
+        client.call("CONFIG", "SET", "list-max-listpack-size", "4");
+        client.call("RPUSH", "l", "a", "b", "c", "d");
         assertThat(encoding("l")).isEqualTo("listpack");
-        c.call("RPUSH", "l", "e");
+        client.call("RPUSH", "l", "e");
         assertThat(encoding("l")).isEqualTo("quicklist");
-        c.call("RPOP", "l", "2"); // the chunk of e goes; one chunk of 3 > 4 / 2
+        client.call("RPOP", "l", "2"); // the chunk of e goes; one chunk of 3 > 4 / 2
         assertThat(encoding("l")).isEqualTo("quicklist");
-        c.call("LREM", "l", "0", "c");
+        client.call("LREM", "l", "0", "c");
         assertThat(encoding("l")).isEqualTo("listpack");
-        assertThat(c.callText("LRANGE", "l", "0", "-1")).isEqualTo("*2\r\n$1\r\na\r\n$1\r\nb\r\n");
+        assertThat(client.callText("LRANGE", "l", "0", "-1")).isEqualTo("*2\r\n$1\r\na\r\n$1\r\nb\r\n");
     }
 
     @Test
     void lsetAndLinsertConvertBeforeWriting() throws IOException {
-        c.call("RPUSH", "l", "a");
-        c.call("LSET", "l", "0", "y".repeat(9000));
+        client.call("RPUSH", "l", "a");
+        client.call("LSET", "l", "0", "y".repeat(9000));
         assertThat(encoding("l")).isEqualTo("quicklist");
-        c.call("LSET", "l", "0", "small");
+        client.call("LSET", "l", "0", "small");
         assertThat(encoding("l")).isEqualTo("listpack");
         // The conversion comes before the pivot search, so it happens even when the pivot is missing.
-        assertThat(c.callText("LINSERT", "l", "BEFORE", "nothere", "y".repeat(9000))).isEqualTo(":-1\r\n");
+        assertThat(client.callText("LINSERT", "l", "BEFORE", "nothere", "y".repeat(9000))).isEqualTo(":-1\r\n");
         assertThat(encoding("l")).isEqualTo("quicklist");
-        c.call("RPUSH", "t", "a", "b", "c");
-        c.call("LSET", "t", "9", "y".repeat(9000)); // out of range, but converted first
+        client.call("RPUSH", "t", "a", "b", "c");
+        client.call("LSET", "t", "9", "y".repeat(9000)); // out of range, but converted first
         assertThat(encoding("t")).isEqualTo("quicklist");
     }
 
     @Test
     void copiesAreIndependent() throws IOException {
-        c.call("RPUSH", "l", "a", "b");
-        c.call("COPY", "l", "m");
-        c.call("RPUSH", "m", "c");
-        c.call("LSET", "l", "0", "z");
-        assertThat(c.callText("LRANGE", "l", "0", "-1")).isEqualTo("*2\r\n$1\r\nz\r\n$1\r\nb\r\n");
-        assertThat(c.callText("LRANGE", "m", "0", "-1")).isEqualTo("*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n");
+        client.call("RPUSH", "l", "a", "b");
+        client.call("COPY", "l", "m");
+        client.call("RPUSH", "m", "c");
+        client.call("LSET", "l", "0", "z");
+        assertThat(client.callText("LRANGE", "l", "0", "-1")).isEqualTo("*2\r\n$1\r\nz\r\n$1\r\nb\r\n");
+        assertThat(client.callText("LRANGE", "m", "0", "-1")).isEqualTo("*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n");
         assertThat(encoding("m")).isEqualTo("listpack");
-        assertThat(c.callText("TYPE", "m")).isEqualTo("+list\r\n");
+        assertThat(client.callText("TYPE", "m")).isEqualTo("+list\r\n");
     }
 }

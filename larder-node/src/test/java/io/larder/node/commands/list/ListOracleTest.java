@@ -1,12 +1,8 @@
 package io.larder.node.commands.list;
 
-import io.larder.node.testing.LarderServer;
+import io.larder.node.testing.OracleTestBase;
 import io.larder.node.testing.RawClient;
-import io.larder.node.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,35 +10,13 @@ import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Seeded random list commands sent to redis-server and Larder alike, replies compared byte for byte; small
  * list-max-listpack-size values make the lists span many chunks, so chunk splits and removals are exercised.
  * OBJECT ENCODING is compared only where the 7.0 oracle and 7.2 agree (it has no listpack lists).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ListOracleTest {
-    private RedisServerProcess redis;
-    private LarderServer larder;
-
-    @BeforeAll
-    void start() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
-        redis = RedisServerProcess.start();
-        larder = LarderServer.start();
-    }
-
-    @AfterAll
-    void stop() {
-        if (larder != null) {
-            larder.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
+class ListOracleTest extends OracleTestBase {
     @Test
     void randomCommandsReplyAlike() throws Exception {
         for (String fill : new String[] {"3", "-1", "-2"}) {

@@ -1,12 +1,8 @@
 package io.larder.node.commands.string;
 
 import io.larder.engine.keyspace.Keyspace;
-import io.larder.node.testing.LarderServer;
-import io.larder.node.testing.RawClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.larder.node.testing.LarderClientTestBase;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,24 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /** Expiry set, kept and cleared by the string commands, read back from the keyspace of a running node. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class StringExpiryTest {
+class StringExpiryTest extends LarderClientTestBase {
     private static final String NIL = "$-1\r\n";
-
-    private LarderServer larder;
-    private RawClient client;
-
-    @BeforeAll
-    void start() throws Exception {
-        larder = LarderServer.start();
-        client = new RawClient(larder.port());
-    }
-
-    @AfterAll
-    void stop() throws IOException {
-        client.close();
-        larder.close();
-    }
 
     @Test
     void shortExpiriesRunOut() throws Exception {

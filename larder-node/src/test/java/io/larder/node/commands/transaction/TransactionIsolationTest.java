@@ -1,12 +1,9 @@
 package io.larder.node.commands.transaction;
 
 import io.larder.engine.keyspace.Keyspace;
-import io.larder.node.testing.LarderServer;
+import io.larder.node.testing.LarderTestBase;
 import io.larder.node.testing.RawClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,22 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * without the other. The keys lie on different stripes, so only EXEC holding both stripes across its
  * commands keeps them equal.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TransactionIsolationTest {
+class TransactionIsolationTest extends LarderTestBase {
     private static final int TRANSACTIONS_PER_WRITER = 3000;
     private static final int PIPELINE = 50;
-    private LarderServer larder;
-
-    @BeforeAll
-    void start() throws Exception {
-        larder = LarderServer.start();
-    }
-
-    @AfterAll
-    void stop() {
-        larder.close();
-    }
-
     @Test
     void nobodySeesAHalfAppliedTransaction() throws Exception {
         assertThat(Keyspace.stripeOf(bytes("a"))).isNotEqualTo(Keyspace.stripeOf(bytes("b")));

@@ -1,12 +1,8 @@
 package io.larder.node.commands.zset;
 
-import io.larder.node.testing.LarderServer;
-import io.larder.node.testing.RawClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.larder.node.testing.LarderClientTestBase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 
@@ -16,23 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What Redis 7.2 does differently from the 7.0 oracle, checked against Larder alone: ZRANK/ZREVRANK WITHSCORE,
  * and scores replied in the shortest round-trip form (d2string over fpconv_dtoa) instead of %.17g.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ZSet72Test {
-    private LarderServer larder;
-    private RawClient client;
-
-    @BeforeAll
-    void start() throws Exception {
-        larder = LarderServer.start();
-        client = new RawClient(larder.port());
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        client.close();
-        larder.close();
-    }
-
+class ZSet72Test extends LarderClientTestBase {
     @BeforeEach
     void clean() throws IOException {
         client.call("HELLO", "2");

@@ -1,13 +1,8 @@
 package io.larder.node.commands.zset;
 
-import io.larder.node.testing.LarderServer;
-import io.larder.node.testing.RawClient;
-import io.larder.node.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.larder.node.testing.RawOracleTestBase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,36 +11,16 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Large (skiplist) sorted sets against the oracle, reply for reply: ranks, rank/score/lex ranges with LIMIT and
  * REV, removals by range, ZUNIONSTORE/ZINTERSTORE with weights and aggregates, and seeded random
  * ZADD/ZREM/ZINCRBY sequences. Scores are integers and halves, whose 7.0 (%.17g) and 7.2 forms agree.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ZSetOracleTest {
-    private RedisServerProcess redis;
-    private LarderServer larder;
-    private RawClient oracle;
-    private RawClient ours;
-
-    @BeforeAll
-    void start() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
-        redis = RedisServerProcess.start("--enable-debug-command", "yes");
-        larder = LarderServer.start("--enable-debug-command", "yes");
-        oracle = new RawClient(redis.port());
-        ours = new RawClient(larder.port());
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[]{ours, oracle, larder, redis}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+class ZSetOracleTest extends RawOracleTestBase {
+    @Override
+    protected String[] serverOptions() {
+        return new String[] {"--enable-debug-command", "yes"};
     }
 
     @BeforeEach
