@@ -69,6 +69,14 @@ final class ZSets {
     }
 
     /** A score as a bulk string in either protocol (ZSCAN). */
+    /** The bytes {@link #scoreBulk} replies with. */
+    static byte[] scoreBytes(double score) {
+        if (DoubleFormat.isReplyInteger(score)) {
+            return Long.toString((long) score).getBytes(StandardCharsets.US_ASCII);
+        }
+        return DoubleFormat.reply(score).getBytes(StandardCharsets.US_ASCII);
+    }
+
     static void scoreBulk(ReplyWriter reply, double score) {
         if (DoubleFormat.isReplyInteger(score)) {
             reply.bulkLong((long) score);
