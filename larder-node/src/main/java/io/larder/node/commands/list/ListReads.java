@@ -18,13 +18,9 @@ final class ListReads {
     }
 
     static void llen(Client c, byte[][] args) {
-        Object value = Lookups.read(c, c.db(), args[1]);
-        if (value == null) {
-            c.reply().integer(0);
-        } else if (value instanceof ListValue list) {
+        ListValue list = Lookups.read(c, args[1], ListValue.class, cl -> cl.reply().integer(0));
+        if (list != null) {
             c.reply().integer(list.size());
-        } else {
-            c.error(Errors.WRONGTYPE);
         }
     }
 
@@ -38,13 +34,8 @@ final class ListReads {
             c.error(Errors.NOT_INTEGER);
             return;
         }
-        Object value = Lookups.read(c, c.db(), args[1]);
-        if (value == null) {
-            c.reply().array(0);
-            return;
-        }
-        if (!(value instanceof ListValue list)) {
-            c.error(Errors.WRONGTYPE);
+        ListValue list = Lookups.read(c, args[1], ListValue.class, cl -> cl.reply().array(0));
+        if (list == null) {
             return;
         }
         long size = list.size();
@@ -87,13 +78,8 @@ final class ListReads {
     }
 
     static void lindex(Client c, byte[][] args) {
-        Object value = Lookups.read(c, c.db(), args[1]);
-        if (value == null) {
-            c.reply().nullBulk();
-            return;
-        }
-        if (!(value instanceof ListValue list)) {
-            c.error(Errors.WRONGTYPE);
+        ListValue list = Lookups.read(c, args[1], ListValue.class, cl -> cl.reply().nullBulk());
+        if (list == null) {
             return;
         }
         long index;
@@ -173,17 +159,10 @@ final class ListReads {
         if (options == null) {
             return;
         }
-        Object value = Lookups.read(c, c.db(), args[1]);
-        if (value == null) {
-            if (options.count() != -1) {
-                c.reply().array(0);
-            } else {
-                c.reply().nullBulk();
-            }
-            return;
-        }
-        if (!(value instanceof ListValue list)) {
-            c.error(Errors.WRONGTYPE);
+        ListValue list = Lookups.read(c, args[1], ListValue.class, options.count() != -1
+                ? cl -> cl.reply().array(0)
+                : cl -> cl.reply().nullBulk());
+        if (list == null) {
             return;
         }
         boolean fromTail = options.rank() < 0;

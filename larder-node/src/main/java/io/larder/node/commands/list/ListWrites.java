@@ -4,6 +4,7 @@ import io.larder.engine.keyspace.Db;
 import io.larder.engine.list.ListValue;
 import io.larder.engine.util.Numbers;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
 
 /** The list commands that add, replace or remove elements in place: pushes, LSET, LINSERT, LREM, LTRIM. */
@@ -54,13 +55,8 @@ final class ListWrites {
 
     static void lset(Client c, byte[][] args) {
         Db db = c.db();
-        Object value = db.get(args[1]);
-        if (value == null) {
-            c.error(Errors.NO_SUCH_KEY);
-            return;
-        }
-        if (!(value instanceof ListValue list)) {
-            c.error(Errors.WRONGTYPE);
+        ListValue list = Lookups.write(c, args[1], ListValue.class, cl -> cl.error(Errors.NO_SUCH_KEY));
+        if (list == null) {
             return;
         }
         long index;
@@ -94,13 +90,8 @@ final class ListWrites {
             return;
         }
         Db db = c.db();
-        Object value = db.get(args[1]);
-        if (value == null) {
-            c.reply().integer(0);
-            return;
-        }
-        if (!(value instanceof ListValue list)) {
-            c.error(Errors.WRONGTYPE);
+        ListValue list = Lookups.write(c, args[1], ListValue.class, cl -> cl.reply().integer(0));
+        if (list == null) {
             return;
         }
         int fill = Lists.fill(c);
@@ -125,13 +116,8 @@ final class ListWrites {
             return;
         }
         Db db = c.db();
-        Object value = db.get(args[1]);
-        if (value == null) {
-            c.reply().integer(0);
-            return;
-        }
-        if (!(value instanceof ListValue list)) {
-            c.error(Errors.WRONGTYPE);
+        ListValue list = Lookups.write(c, args[1], ListValue.class, cl -> cl.reply().integer(0));
+        if (list == null) {
             return;
         }
         long removed = list.removeMatching(args[3], count);
@@ -157,13 +143,8 @@ final class ListWrites {
             return;
         }
         Db db = c.db();
-        Object value = db.get(args[1]);
-        if (value == null) {
-            c.reply().ok();
-            return;
-        }
-        if (!(value instanceof ListValue list)) {
-            c.error(Errors.WRONGTYPE);
+        ListValue list = Lookups.write(c, args[1], ListValue.class, cl -> cl.reply().ok());
+        if (list == null) {
             return;
         }
         long size = list.size();
