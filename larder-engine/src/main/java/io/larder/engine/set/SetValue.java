@@ -229,12 +229,7 @@ public final class SetValue implements Sampling.Positioned {
 
     @Override
     public int[] positions() {
-        if (table == null) {
-            int[] all = new int[size];
-            Arrays.setAll(all, i -> i);
-            return all;
-        }
-        return table.occupiedCells();
+        return table == null ? Sampling.firstPositions(size) : table.occupiedCells();
     }
 
     /**
@@ -275,12 +270,7 @@ public final class SetValue implements Sampling.Positioned {
     }
 
     private int indexOf(byte[] member) {
-        for (int i = 0; i < size; i++) {
-            if (Arrays.equals(members[i], member)) {
-                return i;
-            }
-        }
-        return -1;
+        return Sampling.indexOf(members, size, member);
     }
 
     private static boolean isInteger(byte[] member) {
