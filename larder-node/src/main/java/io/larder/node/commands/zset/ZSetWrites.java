@@ -5,6 +5,7 @@ import io.larder.engine.zset.Scores;
 import io.larder.engine.zset.ZSetLimits;
 import io.larder.engine.zset.ZSetValue;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
 import io.larder.resp.ReplyWriter;
 
@@ -166,12 +167,8 @@ final class ZSetWrites {
     }
 
     static void zrem(Client c, byte[][] args) {
-        ZSetValue z = ZSets.write(c, args[1]);
-        if (z == ZSets.WRONG_TYPE) {
-            return;
-        }
+        ZSetValue z = Lookups.write(c, args[1], ZSetValue.class, cl -> cl.reply().integer(0));
         if (z == null) {
-            c.reply().integer(0);
             return;
         }
         int removed = 0;
@@ -199,12 +196,8 @@ final class ZSetWrites {
         if (end == null) {
             return;
         }
-        ZSetValue z = ZSets.write(c, args[1]);
-        if (z == ZSets.WRONG_TYPE) {
-            return;
-        }
+        ZSetValue z = Lookups.write(c, args[1], ZSetValue.class, cl -> cl.reply().integer(0));
         if (z == null) {
-            c.reply().integer(0);
             return;
         }
         long size = z.size();
@@ -239,12 +232,8 @@ final class ZSetWrites {
     }
 
     private static void removeRange(Client c, byte[][] args, RangeBounds bounds) {
-        ZSetValue z = ZSets.write(c, args[1]);
-        if (z == ZSets.WRONG_TYPE) {
-            return;
-        }
+        ZSetValue z = Lookups.write(c, args[1], ZSetValue.class, cl -> cl.reply().integer(0));
         if (z == null) {
-            c.reply().integer(0);
             return;
         }
         removeRanks(c, args[1], z, bounds.lo(z), bounds.hi(z) - 1);
@@ -299,12 +288,8 @@ final class ZSetWrites {
                 return;
             }
         }
-        ZSetValue z = ZSets.write(c, args[1]);
-        if (z == ZSets.WRONG_TYPE) {
-            return;
-        }
+        ZSetValue z = Lookups.write(c, args[1], ZSetValue.class, cl -> cl.reply().array(0));
         if (z == null) {
-            c.reply().array(0);
             return;
         }
         boolean nested = c.reply().resp3() && args.length == 3;
