@@ -247,16 +247,21 @@ final class ZSetWrites {
             doomed[n[0]++] = m;
             return true;
         });
-        for (byte[] m : doomed) {
+        removeAll(c, key, z, doomed);
+        if (count > 0) {
+            c.db().signalModified(key);
+        }
+        c.reply().integer(count);
+    }
+
+    /** Removes {@code members} from {@code z}, deleting the key when that empties it. */
+    private static void removeAll(Client c, byte[] key, ZSetValue z, byte[][] members) {
+        for (byte[] m : members) {
             z.remove(m);
         }
         if (z.size() == 0) {
             c.db().delete(key);
         }
-        if (count > 0) {
-            c.db().signalModified(key);
-        }
-        c.reply().integer(count);
     }
 
     static void zpopmin(Client c, byte[][] args) {
@@ -317,12 +322,7 @@ final class ZSetWrites {
             popped[i[0]++] = m;
             return true;
         });
-        for (byte[] m : popped) {
-            z.remove(m);
-        }
-        if (z.size() == 0) {
-            c.db().delete(key);
-        }
+        removeAll(c, key, z, popped);
         c.db().signalModified(key);
     }
 
