@@ -6,6 +6,7 @@ import io.larder.engine.keyspace.Db;
 import io.larder.engine.util.LongDouble;
 import io.larder.engine.util.Numbers;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.collection.Removals;
 import io.larder.node.config.ServerConfig;
 import io.larder.node.server.Client;
 
@@ -87,20 +88,7 @@ final class HashWrites {
             c.error(Errors.WRONGTYPE);
             return;
         }
-        int deleted = 0;
-        for (int i = 2; i < args.length; i++) {
-            if (hash.remove(args[i])) {
-                deleted++;
-                if (hash.size() == 0) {
-                    db.delete(args[1]);
-                    break;
-                }
-            }
-        }
-        if (deleted > 0) {
-            db.signalModified(args[1]);
-        }
-        c.reply().integer(deleted);
+        Removals.members(c, args, hash::remove, hash::size);
     }
 
     static void hincrby(Client c, byte[][] args) {

@@ -6,6 +6,7 @@ import io.larder.engine.set.SetValue;
 import io.larder.engine.util.Numbers;
 import io.larder.engine.util.Sampling;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.collection.Removals;
 import io.larder.node.config.ServerConfig;
 import io.larder.node.server.Client;
 import io.larder.resp.ReplyWriter;
@@ -59,20 +60,7 @@ final class SetWrites {
             c.error(Errors.WRONGTYPE);
             return;
         }
-        int removed = 0;
-        for (int i = 2; i < args.length; i++) {
-            if (set.remove(args[i])) {
-                removed++;
-                if (set.size() == 0) {
-                    db.delete(args[1]);
-                    break;
-                }
-            }
-        }
-        if (removed > 0) {
-            db.signalModified(args[1]);
-        }
-        c.reply().integer(removed);
+        Removals.members(c, args, set::remove, set::size);
     }
 
     /** SPOP key [count]: a count of at least the size pops the whole set (in its order) and deletes the key. */

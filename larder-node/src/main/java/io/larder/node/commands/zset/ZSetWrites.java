@@ -5,6 +5,7 @@ import io.larder.engine.zset.Scores;
 import io.larder.engine.zset.ZSetLimits;
 import io.larder.engine.zset.ZSetValue;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.collection.Removals;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
 import io.larder.resp.ReplyWriter;
@@ -171,20 +172,7 @@ final class ZSetWrites {
         if (z == null) {
             return;
         }
-        int removed = 0;
-        for (int i = 2; i < args.length; i++) {
-            if (z.remove(args[i])) {
-                removed++;
-                if (z.size() == 0) {
-                    c.db().delete(args[1]);
-                    break;
-                }
-            }
-        }
-        if (removed > 0) {
-            c.db().signalModified(args[1]);
-        }
-        c.reply().integer(removed);
+        Removals.members(c, args, z::remove, z::size);
     }
 
     static void zremrangebyrank(Client c, byte[][] args) {
