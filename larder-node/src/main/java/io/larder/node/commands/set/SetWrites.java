@@ -3,9 +3,9 @@ package io.larder.node.commands.set;
 import io.larder.engine.keyspace.Db;
 import io.larder.engine.set.SetLimits;
 import io.larder.engine.set.SetValue;
-import io.larder.engine.util.Numbers;
 import io.larder.engine.util.Sampling;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.collection.PopCount;
 import io.larder.node.commands.collection.Removals;
 import io.larder.node.config.ServerConfig;
 import io.larder.node.server.Client;
@@ -65,22 +65,11 @@ final class SetWrites {
 
     /** SPOP key [count]: a count of at least the size pops the whole set (in its order) and deletes the key. */
     static void spop(Client c, byte[][] args) {
-        if (args.length > 3) {
-            c.error(Errors.SYNTAX);
+        Long given = PopCount.parse(c, args, -1);
+        if (given == null) {
             return;
         }
-        long count = -1;
-        if (args.length == 3) {
-            try {
-                count = Numbers.parseLong(args[2]);
-            } catch (Numbers.NotANumber e) {
-                count = -1;
-            }
-            if (count < 0) {
-                c.error("ERR value is out of range, must be positive");
-                return;
-            }
-        }
+        long count = given;
         Db db = c.db();
         Object value = db.get(args[1]);
         ReplyWriter reply = c.reply();

@@ -5,6 +5,7 @@ import io.larder.engine.zset.Scores;
 import io.larder.engine.zset.ZSetLimits;
 import io.larder.engine.zset.ZSetValue;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.collection.PopCount;
 import io.larder.node.commands.collection.Removals;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
@@ -261,25 +262,14 @@ final class ZSetWrites {
     }
 
     private static void zpop(Client c, byte[][] args, boolean max) {
-        if (args.length > 3) {
-            c.error(Errors.SYNTAX);
+        Long given = PopCount.parse(c, args, 1);
+        if (given == null) {
             return;
         }
-        long count = 1;
-        if (args.length == 3) {
-            try {
-                count = Numbers.parseLong(args[2]);
-            } catch (Numbers.NotANumber e) {
-                count = -1;
-            }
-            if (count < 0) {
-                c.error("ERR value is out of range, must be positive");
-                return;
-            }
-            if (count == 0) {
-                c.reply().array(0);
-                return;
-            }
+        long count = given;
+        if (count == 0) {
+            c.reply().array(0);
+            return;
         }
         ZSetValue z = Lookups.write(c, args[1], ZSetValue.class, cl -> cl.reply().array(0));
         if (z == null) {
