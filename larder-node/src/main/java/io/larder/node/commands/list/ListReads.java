@@ -3,6 +3,7 @@ package io.larder.node.commands.list;
 import io.larder.engine.list.ListValue;
 import io.larder.engine.util.Numbers;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.IndexRange;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
 import io.larder.resp.ReplyWriter;
@@ -25,39 +26,22 @@ final class ListReads {
     }
 
     static void lrange(Client c, byte[][] args) {
-        long start;
-        long end;
-        try {
-            start = Numbers.parseLong(args[2]);
-            end = Numbers.parseLong(args[3]);
-        } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
+        IndexRange range = IndexRange.parse(c, args);
+        if (range == null) {
             return;
         }
         ListValue list = Lookups.read(c, args[1], ListValue.class, cl -> cl.reply().array(0));
         if (list == null) {
             return;
         }
-        long size = list.size();
-        if (start < 0) {
-            start += size;
-        }
-        if (end < 0) {
-            end += size;
-        }
-        if (start < 0) {
-            start = 0;
-        }
-        if (start > end || start >= size) {
+        IndexRange r = range.clamp(list.size());
+        if (r == null) {
             c.reply().array(0);
             return;
         }
-        if (end >= size) {
-            end = size - 1;
-        }
         ReplyWriter out = c.reply();
-        out.array((int) (end - start + 1));
-        list.forEach(start, false, new RangeWriter(out, end - start + 1));
+        out.array((int) (r.end() - r.start() + 1));
+        list.forEach(r.start(), false, new RangeWriter(out, r.end() - r.start() + 1));
     }
 
     /** Writes the next {@code remaining} elements as bulk strings. */

@@ -4,6 +4,7 @@ import io.larder.engine.keyspace.Db;
 import io.larder.engine.list.ListValue;
 import io.larder.engine.util.Numbers;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.IndexRange;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
 
@@ -133,13 +134,8 @@ final class ListWrites {
     }
 
     static void ltrim(Client c, byte[][] args) {
-        long start;
-        long end;
-        try {
-            start = Numbers.parseLong(args[2]);
-            end = Numbers.parseLong(args[3]);
-        } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
+        IndexRange range = IndexRange.parse(c, args);
+        if (range == null) {
             return;
         }
         Db db = c.db();
@@ -148,26 +144,15 @@ final class ListWrites {
             return;
         }
         long size = list.size();
-        if (start < 0) {
-            start += size;
-        }
-        if (end < 0) {
-            end += size;
-        }
-        if (start < 0) {
-            start = 0;
-        }
+        IndexRange r = range.clamp(size);
         long fromHead;
         long fromTail;
-        if (start > end || start >= size) {
+        if (r == null) {
             fromHead = size;
             fromTail = 0;
         } else {
-            if (end >= size) {
-                end = size - 1;
-            }
-            fromHead = start;
-            fromTail = size - end - 1;
+            fromHead = r.start();
+            fromTail = size - r.end() - 1;
         }
         list.removeFirst(fromHead);
         list.removeLast(fromTail);

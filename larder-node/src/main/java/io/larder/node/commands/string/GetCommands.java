@@ -4,6 +4,7 @@ import io.larder.engine.keyspace.Db;
 import io.larder.engine.string.StringValues;
 import io.larder.engine.util.Numbers;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.IndexRange;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
 import io.larder.resp.ReplyWriter;
@@ -93,15 +94,12 @@ final class GetCommands {
 
     /** GETRANGE and SUBSTR: inclusive offsets, negative ones from the end, clamped to the string. */
     static void getrange(Client c, byte[][] args) {
-        long start;
-        long end;
-        try {
-            start = Numbers.parseLong(args[2]);
-            end = Numbers.parseLong(args[3]);
-        } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
+        IndexRange range = IndexRange.parse(c, args);
+        if (range == null) {
             return;
         }
+        long start = range.start();
+        long end = range.end();
         Object value = Lookups.read(c, args[1], StringValues::isString, cl -> cl.reply().bulk(EMPTY));
         if (value == null) {
             return;

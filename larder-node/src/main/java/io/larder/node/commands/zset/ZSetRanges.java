@@ -3,6 +3,7 @@ package io.larder.node.commands.zset;
 import io.larder.engine.zset.ZSetLimits;
 import io.larder.engine.zset.ZSetValue;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.IndexRange;
 import io.larder.node.server.Client;
 import io.larder.resp.ReplyWriter;
 
@@ -111,17 +112,12 @@ final class ZSetRanges {
         int[] ranks(ZSetValue z) {
             int size = z.size();
             if (kind == Kind.RANK) {
-                long s = start < 0 ? size + start : start;
-                long e = end < 0 ? size + end : end;
-                if (s < 0) {
-                    s = 0;
-                }
-                if (s > e || s >= size) {
+                IndexRange r = new IndexRange(start, end).clamp(size);
+                if (r == null) {
                     return new int[]{0, -1};
                 }
-                if (e >= size) {
-                    e = size - 1;
-                }
+                long s = r.start();
+                long e = r.end();
                 return reverse ? new int[]{(int) (size - 1 - e), (int) (size - 1 - s)} : new int[]{(int) s, (int) e};
             }
             int lo = bounds.lo(z);

@@ -5,6 +5,7 @@ import io.larder.engine.zset.Scores;
 import io.larder.engine.zset.ZSetLimits;
 import io.larder.engine.zset.ZSetValue;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.IndexRange;
 import io.larder.node.commands.collection.PopCount;
 import io.larder.node.commands.collection.Removals;
 import io.larder.node.commands.Lookups;
@@ -177,29 +178,20 @@ final class ZSetWrites {
     }
 
     static void zremrangebyrank(Client c, byte[][] args) {
-        Long start = ZSets.parseLong(c, args[2]);
-        if (start == null) {
-            return;
-        }
-        Long end = ZSets.parseLong(c, args[3]);
-        if (end == null) {
+        IndexRange range = IndexRange.parse(c, args);
+        if (range == null) {
             return;
         }
         ZSetValue z = Lookups.write(c, args[1], ZSetValue.class, cl -> cl.reply().integer(0));
         if (z == null) {
             return;
         }
-        long size = z.size();
-        long s = start < 0 ? size + start : start;
-        long e = end < 0 ? size + end : end;
-        if (s < 0) {
-            s = 0;
-        }
-        if (s > e || s >= size) {
+        IndexRange r = range.clamp(z.size());
+        if (r == null) {
             c.reply().integer(0);
             return;
         }
-        removeRanks(c, args[1], z, (int) s, (int) Math.min(e, size - 1));
+        removeRanks(c, args[1], z, (int) r.start(), (int) r.end());
     }
 
     static void zremrangebyscore(Client c, byte[][] args) {
