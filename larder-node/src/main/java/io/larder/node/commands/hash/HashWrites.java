@@ -6,6 +6,7 @@ import io.larder.engine.keyspace.Db;
 import io.larder.engine.util.LongDouble;
 import io.larder.engine.util.Numbers;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.Lookups;
 import io.larder.node.commands.collection.Removals;
 import io.larder.node.config.ServerConfig;
 import io.larder.node.server.Client;
@@ -78,14 +79,8 @@ final class HashWrites {
     }
 
     static void hdel(Client c, byte[][] args) {
-        Db db = c.db();
-        Object value = db.get(args[1]);
-        if (value == null) {
-            c.reply().integer(0);
-            return;
-        }
-        if (!(value instanceof HashValue hash)) {
-            c.error(Errors.WRONGTYPE);
+        HashValue hash = Lookups.write(c, args[1], HashValue.class, cl -> cl.reply().integer(0));
+        if (hash == null) {
             return;
         }
         Removals.members(c, args, hash::remove, hash::size);

@@ -5,6 +5,7 @@ import io.larder.engine.set.SetLimits;
 import io.larder.engine.set.SetValue;
 import io.larder.engine.util.Sampling;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.Lookups;
 import io.larder.node.commands.collection.PopCount;
 import io.larder.node.commands.collection.Removals;
 import io.larder.node.config.ServerConfig;
@@ -50,14 +51,8 @@ final class SetWrites {
     }
 
     static void srem(Client c, byte[][] args) {
-        Db db = c.db();
-        Object value = db.get(args[1]);
-        if (value == null) {
-            c.reply().integer(0);
-            return;
-        }
-        if (!(value instanceof SetValue set)) {
-            c.error(Errors.WRONGTYPE);
+        SetValue set = Lookups.write(c, args[1], SetValue.class, cl -> cl.reply().integer(0));
+        if (set == null) {
             return;
         }
         Removals.members(c, args, set::remove, set::size);
