@@ -40,6 +40,27 @@ public final class Lookups {
         return type.cast(checked(c, c.db().get(key), type::isInstance, missing));
     }
 
+    /**
+     * A read lookup of a value of {@code type} that lets a missing key through as null; {@code wrongType} after
+     * replying WRONGTYPE.
+     */
+    public static <T> T readOrMissing(Client c, byte[] key, Class<T> type, T wrongType) {
+        return orMissing(c, read(c, c.db(), key), type, wrongType);
+    }
+
+    /** As {@link #readOrMissing}, for a write (no hit or miss). */
+    public static <T> T writeOrMissing(Client c, byte[] key, Class<T> type, T wrongType) {
+        return orMissing(c, c.db().get(key), type, wrongType);
+    }
+
+    private static <T> T orMissing(Client c, Object value, Class<T> type, T wrongType) {
+        if (value == null || type.isInstance(value)) {
+            return type.cast(value);
+        }
+        c.error(Errors.WRONGTYPE);
+        return wrongType;
+    }
+
     private static Object checked(Client c, Object value, Predicate<Object> isType, Consumer<Client> missing) {
         if (value == null) {
             missing.accept(c);

@@ -24,12 +24,7 @@ final class HashReads {
 
     /** The hash at {@code key}: null when missing, {@link #WRONG_TYPE} after replying WRONGTYPE. */
     private static HashValue lookup(Client c, byte[] key) {
-        Object value = Lookups.read(c, c.db(), key);
-        if (value == null || value instanceof HashValue) {
-            return (HashValue) value;
-        }
-        c.error(Errors.WRONGTYPE);
-        return WRONG_TYPE;
+        return Lookups.readOrMissing(c, key, HashValue.class, WRONG_TYPE);
     }
 
     static void hget(Client c, byte[][] args) {

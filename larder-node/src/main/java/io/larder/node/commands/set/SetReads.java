@@ -21,12 +21,7 @@ final class SetReads {
 
     /** The set at {@code key}: null when missing, {@link #WRONG_TYPE} after replying WRONGTYPE. */
     private static SetValue lookup(Client c, byte[] key) {
-        Object value = Lookups.read(c, c.db(), key);
-        if (value == null || value instanceof SetValue) {
-            return (SetValue) value;
-        }
-        c.error(Errors.WRONGTYPE);
-        return WRONG_TYPE;
+        return Lookups.readOrMissing(c, key, SetValue.class, WRONG_TYPE);
     }
 
     static void sismember(Client c, byte[][] args) {

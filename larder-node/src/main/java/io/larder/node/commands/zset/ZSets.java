@@ -23,20 +23,12 @@ final class ZSets {
 
     /** The sorted set at {@code key} for reading: null when missing, {@link #WRONG_TYPE} after replying. */
     static ZSetValue read(Client c, byte[] key) {
-        return typed(c, Lookups.read(c, c.db(), key));
+        return Lookups.readOrMissing(c, key, ZSetValue.class, WRONG_TYPE);
     }
 
     /** The sorted set at {@code key} for writing (no hit/miss count), as {@link #read}. */
     static ZSetValue write(Client c, byte[] key) {
-        return typed(c, c.db().get(key));
-    }
-
-    private static ZSetValue typed(Client c, Object value) {
-        if (value == null || value instanceof ZSetValue) {
-            return (ZSetValue) value;
-        }
-        c.error(Errors.WRONGTYPE);
-        return WRONG_TYPE;
+        return Lookups.writeOrMissing(c, key, ZSetValue.class, WRONG_TYPE);
     }
 
     static ZSetLimits limits(Client c) {
