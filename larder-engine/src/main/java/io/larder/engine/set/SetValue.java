@@ -92,13 +92,7 @@ public final class SetValue implements Sampling.Positioned {
 
     public boolean contains(byte[] member) {
         if (ints != null) {
-            long v;
-            try {
-                v = Numbers.parseLong(member);
-            } catch (Numbers.NotANumber e) {
-                return false;
-            }
-            return Arrays.binarySearch(ints, 0, size, v) >= 0;
+            return intIndex(member) >= 0;
         }
         if (members != null) {
             return indexOf(member) >= 0;
@@ -157,13 +151,7 @@ public final class SetValue implements Sampling.Positioned {
     /** Removes {@code member}; false when it was not there. */
     public boolean remove(byte[] member) {
         if (ints != null) {
-            long v;
-            try {
-                v = Numbers.parseLong(member);
-            } catch (Numbers.NotANumber e) {
-                return false;
-            }
-            int i = Arrays.binarySearch(ints, 0, size, v);
+            int i = intIndex(member);
             if (i < 0) {
                 return false;
             }
@@ -267,6 +255,17 @@ public final class SetValue implements Sampling.Positioned {
         ints = null;
         members = null;
         size = 0;
+    }
+
+    /** Where {@code member} is in the intset; negative when it is not there or is no integer. */
+    private int intIndex(byte[] member) {
+        long v;
+        try {
+            v = Numbers.parseLong(member);
+        } catch (Numbers.NotANumber e) {
+            return -1;
+        }
+        return Arrays.binarySearch(ints, 0, size, v);
     }
 
     private int indexOf(byte[] member) {
