@@ -2,6 +2,7 @@ package io.larder.node.commands.collection;
 
 import io.larder.engine.util.Glob;
 import io.larder.engine.util.Numbers;
+import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
 import io.larder.node.server.Client;
 import io.larder.resp.ReplyWriter;
@@ -50,11 +51,8 @@ public record ScanOptions(long cursor, byte[] pattern, long count) {
 
     /** A COUNT of SCAN and its kin: at least 1; null after replying Redis's error. */
     public static Long parseCount(Client c, byte[] arg) {
-        long count;
-        try {
-            count = Numbers.parseLong(arg);
-        } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
+        Long count = Args.parseLong(c, arg);
+        if (count == null) {
             return null;
         }
         if (count < 1) {

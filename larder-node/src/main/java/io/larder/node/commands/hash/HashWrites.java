@@ -5,6 +5,7 @@ import io.larder.engine.hash.HashValue;
 import io.larder.engine.keyspace.Db;
 import io.larder.engine.util.LongDouble;
 import io.larder.engine.util.Numbers;
+import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
 import io.larder.node.commands.Lookups;
 import io.larder.node.commands.collection.Removals;
@@ -87,11 +88,8 @@ final class HashWrites {
     }
 
     static void hincrby(Client c, byte[][] args) {
-        long increment;
-        try {
-            increment = Numbers.parseLong(args[3]);
-        } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
+        Long increment = Args.parseLong(c, args[3]);
+        if (increment == null) {
             return;
         }
         Db db = c.db();

@@ -2,6 +2,7 @@ package io.larder.node.commands.list;
 
 import io.larder.engine.list.ListValue;
 import io.larder.engine.util.Numbers;
+import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
 import io.larder.node.commands.IndexRange;
 import io.larder.node.commands.Lookups;
@@ -66,11 +67,8 @@ final class ListReads {
         if (list == null) {
             return;
         }
-        long index;
-        try {
-            index = Numbers.parseLong(args[2]);
-        } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
+        Long index = Args.parseLong(c, args[2]);
+        if (index == null) {
             return;
         }
         long at = index < 0 ? list.size() + index : index;

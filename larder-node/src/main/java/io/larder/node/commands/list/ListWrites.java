@@ -3,6 +3,7 @@ package io.larder.node.commands.list;
 import io.larder.engine.keyspace.Db;
 import io.larder.engine.list.ListValue;
 import io.larder.engine.util.Numbers;
+import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
 import io.larder.node.commands.IndexRange;
 import io.larder.node.commands.Lookups;
@@ -60,11 +61,8 @@ final class ListWrites {
         if (list == null) {
             return;
         }
-        long index;
-        try {
-            index = Numbers.parseLong(args[2]);
-        } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
+        Long index = Args.parseLong(c, args[2]);
+        if (index == null) {
             return;
         }
         int fill = Lists.fill(c);
@@ -109,11 +107,8 @@ final class ListWrites {
     }
 
     static void lrem(Client c, byte[][] args) {
-        long count;
-        try {
-            count = Numbers.parseLong(args[2]);
-        } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
+        Long count = Args.parseLong(c, args[2]);
+        if (count == null) {
             return;
         }
         Db db = c.db();

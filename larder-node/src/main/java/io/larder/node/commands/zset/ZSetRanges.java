@@ -2,6 +2,7 @@ package io.larder.node.commands.zset;
 
 import io.larder.engine.zset.ZSetLimits;
 import io.larder.engine.zset.ZSetValue;
+import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
 import io.larder.node.commands.IndexRange;
 import io.larder.node.server.Client;
@@ -35,11 +36,11 @@ final class ZSetRanges {
                 if (!store && ZSets.is(args[j], "withscores")) {
                     withScores = true;
                 } else if (ZSets.is(args[j], "limit") && left >= 2) {
-                    Long o = ZSets.parseLong(c, args[j + 1]);
+                    Long o = Args.parseLong(c, args[j + 1]);
                     if (o == null) {
                         return null;
                     }
-                    Long l = ZSets.parseLong(c, args[j + 2]);
+                    Long l = Args.parseLong(c, args[j + 2]);
                     if (l == null) {
                         return null;
                     }
@@ -76,11 +77,11 @@ final class ZSetRanges {
             }
             switch (k) {
                 case RANK -> {
-                    Long start = ZSets.parseLong(c, min);
+                    Long start = Args.parseLong(c, min);
                     if (start == null) {
                         return null;
                     }
-                    Long end = ZSets.parseLong(c, max);
+                    Long end = Args.parseLong(c, max);
                     if (end == null) {
                         return null;
                     }

@@ -113,14 +113,4 @@ final class ZSets {
         }
         return true;
     }
-
-    /** getLongFromObjectOrReply: the integer, or null after replying. */
-    static Long parseLong(Client c, byte[] arg) {
-        try {
-            return Numbers.parseLong(arg);
-        } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
-            return null;
-        }
-    }
 }
