@@ -20,7 +20,7 @@ final class HashReads {
     }
 
     /** What {@link #lookup} returns after replying WRONGTYPE; never stored. */
-    private static final HashValue WRONG_TYPE = new HashValue();
+    static final HashValue WRONG_TYPE = new HashValue();
 
     /** The hash at {@code key}: null when missing, {@link #WRONG_TYPE} after replying WRONGTYPE. */
     private static HashValue lookup(Client c, byte[] key) {
