@@ -17,7 +17,7 @@ final class SetReads {
     }
 
     /** What {@link #lookup} returns after replying WRONGTYPE; never stored. */
-    private static final SetValue WRONG_TYPE = SetValue.empty();
+    static final SetValue WRONG_TYPE = SetValue.empty();
 
     /** The set at {@code key}: null when missing, {@link #WRONG_TYPE} after replying WRONGTYPE. */
     private static SetValue lookup(Client c, byte[] key) {

@@ -21,18 +21,17 @@ final class SetWrites {
 
     static void sadd(Client c, byte[][] args) {
         Db db = c.db();
-        Object value = db.get(args[1]);
-        if (value != null && !(value instanceof SetValue)) {
-            c.error(Errors.WRONGTYPE);
+        SetValue existing = Lookups.writeOrMissing(c, args[1], SetValue.class, SetReads.WRONG_TYPE);
+        if (existing == SetReads.WRONG_TYPE) {
             return;
         }
         SetLimits limits = limits(c);
         int additions = args.length - 2;
         SetValue set;
-        if (value == null) {
+        if (existing == null) {
             set = SetValue.create(args[2], additions, limits);
         } else {
-            set = (SetValue) value;
+            set = existing;
             set.reserve(additions, limits);
         }
         int added = 0;
@@ -41,7 +40,7 @@ final class SetWrites {
                 added++;
             }
         }
-        if (value == null) {
+        if (existing == null) {
             db.put(args[1], set);
         }
         if (added > 0) {
@@ -66,13 +65,11 @@ final class SetWrites {
         }
         long count = given;
         Db db = c.db();
-        Object value = db.get(args[1]);
+        SetValue set = Lookups.writeOrMissing(c, args[1], SetValue.class, SetReads.WRONG_TYPE);
         ReplyWriter reply = c.reply();
-        if (value != null && !(value instanceof SetValue)) {
-            c.error(Errors.WRONGTYPE);
+        if (set == SetReads.WRONG_TYPE) {
             return;
         }
-        SetValue set = (SetValue) value;
         ThreadLocalRandom random = ThreadLocalRandom.current();
         if (count < 0) {
             if (set == null) {
