@@ -1,8 +1,6 @@
 package io.larder.node.commands.collection;
 
-import io.larder.engine.util.Numbers;
 import io.larder.node.commands.Args;
-import io.larder.node.commands.Errors;
 import io.larder.node.server.Client;
 
 /** The count of SRANDMEMBER and HRANDFIELD: any integer but Long.MIN_VALUE, whose negation would overflow. */

@@ -1,12 +1,10 @@
 package io.larder.node.commands.keyspace;
 
 import io.larder.engine.keyspace.Db;
-import io.larder.engine.util.Numbers;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandSpec.KeySpec;
 import io.larder.node.command.CommandTable;
 import io.larder.node.commands.Args;
-import io.larder.node.commands.Errors;
 import io.larder.node.server.Client;
 
 import java.nio.charset.StandardCharsets;

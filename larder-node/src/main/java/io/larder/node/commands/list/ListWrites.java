@@ -2,7 +2,6 @@ package io.larder.node.commands.list;
 
 import io.larder.engine.keyspace.Db;
 import io.larder.engine.list.ListValue;
-import io.larder.engine.util.Numbers;
 import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
 import io.larder.node.commands.IndexRange;

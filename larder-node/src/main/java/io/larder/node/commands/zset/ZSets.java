@@ -2,10 +2,8 @@ package io.larder.node.commands.zset;
 
 import io.larder.engine.keyspace.Db;
 import io.larder.engine.util.DoubleFormat;
-import io.larder.engine.util.Numbers;
 import io.larder.engine.zset.ZSetLimits;
 import io.larder.engine.zset.ZSetValue;
-import io.larder.node.commands.Errors;
 import io.larder.node.commands.Lookups;
 import io.larder.node.config.ServerConfig;
 import io.larder.node.server.Client;
