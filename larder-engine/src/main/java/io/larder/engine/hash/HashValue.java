@@ -162,12 +162,7 @@ public final class HashValue implements Sampling.Positioned {
 
     @Override
     public int[] positions() {
-        if (table == null) {
-            int[] all = new int[pairs];
-            Arrays.setAll(all, i -> i);
-            return all;
-        }
-        return table.occupiedCells();
+        return table == null ? Sampling.firstPositions(pairs) : table.occupiedCells();
     }
 
     private int indexOf(byte[] field) {

@@ -92,13 +92,7 @@ public final class SetValue implements Sampling.Positioned {
 
     public boolean contains(byte[] member) {
         if (ints != null) {
-            long v;
-            try {
-                v = Numbers.parseLong(member);
-            } catch (Numbers.NotANumber e) {
-                return false;
-            }
-            return Arrays.binarySearch(ints, 0, size, v) >= 0;
+            return intIndex(member) >= 0;
         }
         if (members != null) {
             return indexOf(member) >= 0;
@@ -157,13 +151,7 @@ public final class SetValue implements Sampling.Positioned {
     /** Removes {@code member}; false when it was not there. */
     public boolean remove(byte[] member) {
         if (ints != null) {
-            long v;
-            try {
-                v = Numbers.parseLong(member);
-            } catch (Numbers.NotANumber e) {
-                return false;
-            }
-            int i = Arrays.binarySearch(ints, 0, size, v);
+            int i = intIndex(member);
             if (i < 0) {
                 return false;
             }
@@ -229,12 +217,7 @@ public final class SetValue implements Sampling.Positioned {
 
     @Override
     public int[] positions() {
-        if (table == null) {
-            int[] all = new int[size];
-            Arrays.setAll(all, i -> i);
-            return all;
-        }
-        return table.occupiedCells();
+        return table == null ? Sampling.firstPositions(size) : table.occupiedCells();
     }
 
     /**
@@ -274,13 +257,19 @@ public final class SetValue implements Sampling.Positioned {
         size = 0;
     }
 
-    private int indexOf(byte[] member) {
-        for (int i = 0; i < size; i++) {
-            if (Arrays.equals(members[i], member)) {
-                return i;
-            }
+    /** Where {@code member} is in the intset; negative when it is not there or is no integer. */
+    private int intIndex(byte[] member) {
+        long v;
+        try {
+            v = Numbers.parseLong(member);
+        } catch (Numbers.NotANumber e) {
+            return -1;
         }
-        return -1;
+        return Arrays.binarySearch(ints, 0, size, v);
+    }
+
+    private int indexOf(byte[] member) {
+        return Sampling.indexOf(members, size, member);
     }
 
     private static boolean isInteger(byte[] member) {

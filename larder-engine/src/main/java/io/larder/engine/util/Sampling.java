@@ -23,6 +23,23 @@ public final class Sampling {
         int[] positions();
     }
 
+    /** The positions 0 to {@code size - 1}: {@link Positioned#positions} of a value held in an array. */
+    public static int[] firstPositions(int size) {
+        int[] all = new int[size];
+        java.util.Arrays.setAll(all, i -> i);
+        return all;
+    }
+
+    /** The first index {@code i < size} where {@code elements[i]} equals {@code element}, or -1. */
+    public static int indexOf(byte[][] elements, int size, byte[] element) {
+        for (int i = 0; i < size; i++) {
+            if (java.util.Arrays.equals(elements[i], element)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /**
      * {@code count} distinct positions in random order, {@code 0 < count < size}. Like Redis: when most of the
      * collection is wanted it shuffles every position, otherwise it draws until it has enough distinct ones.

@@ -256,18 +256,7 @@ public final class ZSetValue implements Sampling.Positioned {
 
     @Override
     public int[] positions() {
-        if (list == null) {
-            int[] all = new int[size];
-            Arrays.setAll(all, i -> i);
-            return all;
-        }
-        int[] all = new int[dict.size()];
-        int[] n = {0};
-        dict.forEach((d, cell) -> {
-            all[n[0]++] = cell;
-            return true;
-        });
-        return all;
+        return list == null ? Sampling.firstPositions(size) : dict.occupiedCells();
     }
 
     public byte[] memberAt(int position) {
@@ -292,12 +281,7 @@ public final class ZSetValue implements Sampling.Positioned {
     }
 
     private int indexOf(byte[] member) {
-        for (int i = 0; i < size; i++) {
-            if (Arrays.equals(members[i], member)) {
-                return i;
-            }
-        }
-        return -1;
+        return Sampling.indexOf(members, size, member);
     }
 
     private int insertionPoint(double score, byte[] member) {

@@ -1,7 +1,6 @@
 package io.larder.node.commands.collection;
 
-import io.larder.engine.util.Numbers;
-import io.larder.node.commands.Errors;
+import io.larder.node.commands.Args;
 import io.larder.node.server.Client;
 
 /** The count of SRANDMEMBER and HRANDFIELD: any integer but Long.MIN_VALUE, whose negation would overflow. */
@@ -11,11 +10,8 @@ public final class RandomCount {
 
     /** The count, or null after replying Redis's error. */
     public static Long parse(Client c, byte[] arg) {
-        long count;
-        try {
-            count = Numbers.parseLong(arg);
-        } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
+        Long count = Args.parseLong(c, arg);
+        if (count == null) {
             return null;
         }
         if (count == Long.MIN_VALUE) {

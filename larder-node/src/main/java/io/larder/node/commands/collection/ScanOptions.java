@@ -1,7 +1,7 @@
 package io.larder.node.commands.collection;
 
 import io.larder.engine.util.Glob;
-import io.larder.engine.util.Numbers;
+import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
 import io.larder.node.server.Client;
 import io.larder.resp.ReplyWriter;
@@ -33,16 +33,11 @@ public record ScanOptions(long cursor, byte[] pattern, long count) {
             String option = new String(args[i], java.nio.charset.StandardCharsets.ISO_8859_1);
             boolean hasValue = i + 1 < args.length;
             if (hasValue && option.equalsIgnoreCase("count")) {
-                try {
-                    count = Numbers.parseLong(args[i + 1]);
-                } catch (Numbers.NotANumber e) {
-                    c.error(Errors.NOT_INTEGER);
+                Long n = parseCount(c, args[i + 1]);
+                if (n == null) {
                     return null;
                 }
-                if (count < 1) {
-                    c.error(Errors.SYNTAX);
-                    return null;
-                }
+                count = n;
             } else if (hasValue && option.equalsIgnoreCase("match")) {
                 pattern = Glob.matchesAll(args[i + 1]) ? null : args[i + 1];
             } else {
@@ -51,6 +46,19 @@ public record ScanOptions(long cursor, byte[] pattern, long count) {
             }
         }
         return new ScanOptions(cursor, pattern, count);
+    }
+
+    /** A COUNT of SCAN and its kin: at least 1; null after replying Redis's error. */
+    public static Long parseCount(Client c, byte[] arg) {
+        Long count = Args.parseLong(c, arg);
+        if (count == null) {
+            return null;
+        }
+        if (count < 1) {
+            c.error(Errors.SYNTAX);
+            return null;
+        }
+        return count;
     }
 
     /** The reply: the next cursor and the elements found. */

@@ -3,6 +3,7 @@ package io.larder.node.commands.connection;
 import io.larder.engine.util.Numbers;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandTable;
+import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
 import io.larder.node.server.Client;
 import io.larder.node.server.ClientHandler;
@@ -514,11 +515,8 @@ public final class ClientCommand {
                 return;
             }
         }
-        long id;
-        try {
-            id = Numbers.parseLong(args[2]);
-        } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
+        Long id = Args.parseLong(c, args[2]);
+        if (id == null) {
             return;
         }
         c.reply().integer(c.node().blocked().unblock(id, withError) ? 1 : 0);

@@ -5,13 +5,11 @@ import io.larder.engine.util.Sampling;
 import io.larder.node.commands.Errors;
 import io.larder.node.commands.Lookups;
 import io.larder.node.commands.collection.RandomCount;
-import io.larder.node.commands.collection.ScanOptions;
+import io.larder.node.commands.collection.CollectionScan;
 import io.larder.node.server.Client;
 import io.larder.resp.ReplyWriter;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The reading hash commands. */
@@ -22,16 +20,11 @@ final class HashReads {
     }
 
     /** What {@link #lookup} returns after replying WRONGTYPE; never stored. */
-    private static final HashValue WRONG_TYPE = new HashValue();
+    static final HashValue WRONG_TYPE = new HashValue();
 
     /** The hash at {@code key}: null when missing, {@link #WRONG_TYPE} after replying WRONGTYPE. */
     private static HashValue lookup(Client c, byte[] key) {
-        Object value = Lookups.read(c, c.db(), key);
-        if (value == null || value instanceof HashValue) {
-            return (HashValue) value;
-        }
-        c.error(Errors.WRONGTYPE);
-        return WRONG_TYPE;
+        return Lookups.readOrMissing(c, key, HashValue.class, WRONG_TYPE);
     }
 
     static void hget(Client c, byte[][] args) {
@@ -193,45 +186,25 @@ final class HashReads {
         }
     }
 
-    /** HSCAN: a compact hash is returned whole with cursor 0, a table one bucket run at a time. */
+    /** HSCAN: see {@link CollectionScan}; the reply lists each field and its value. */
     static void hscan(Client c, byte[][] args) {
-        Long start = ScanOptions.cursor(c, args);
-        if (start == null) {
-            return;
-        }
-        HashValue hash = lookup(c, args[1]);
-        if (hash == WRONG_TYPE) {
-            return;
-        }
-        if (hash == null) {
-            ScanOptions.reply(c.reply(), 0, List.of());
-            return;
-        }
-        ScanOptions options = ScanOptions.parse(c, args, start);
-        if (options == null) {
-            return;
-        }
-        List<byte[]> found = new ArrayList<>();
-        long cursor = 0;
-        HashValue.EntryVisitor collect = (f, v) -> {
-            if (options.matches(f)) {
-                found.add(f);
-                found.add(v);
-            }
-        };
-        if (hash.isCompact()) {
-            hash.forEach(collect);
-        } else {
-            cursor = options.cursor();
-            long budget = options.count() * 10;
-            int[] seen = {0};
-            do {
-                cursor = hash.scanStep(cursor, (f, v) -> {
-                    seen[0]++;
-                    collect.visit(f, v);
-                });
-            } while (cursor != 0 && budget-- > 0 && seen[0] < options.count());
-        }
-        ScanOptions.reply(c.reply(), cursor, found);
+        CollectionScan.scan(c, args, key -> lookup(c, key), WRONG_TYPE, SCAN);
     }
+
+    private static final CollectionScan.Walk<HashValue> SCAN = new CollectionScan.Walk<>() {
+        @Override
+        public boolean isCompact(HashValue hash) {
+            return hash.isCompact();
+        }
+
+        @Override
+        public void forEach(HashValue hash, CollectionScan.Sink sink) {
+            hash.forEach(sink::entry);
+        }
+
+        @Override
+        public long scanStep(HashValue hash, long cursor, CollectionScan.Sink sink) {
+            return hash.scanStep(cursor, sink::entry);
+        }
+    };
 }

@@ -5,7 +5,10 @@ import io.larder.engine.hash.HashValue;
 import io.larder.engine.keyspace.Db;
 import io.larder.engine.util.LongDouble;
 import io.larder.engine.util.Numbers;
+import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.Lookups;
+import io.larder.node.commands.collection.Removals;
 import io.larder.node.config.ServerConfig;
 import io.larder.node.server.Client;
 
@@ -36,12 +39,11 @@ final class HashWrites {
             return null;
         }
         Db db = c.db();
-        Object value = db.get(args[1]);
-        if (value != null && !(value instanceof HashValue)) {
-            c.error(Errors.WRONGTYPE);
+        HashValue existing = Lookups.writeOrMissing(c, args[1], HashValue.class, HashReads.WRONG_TYPE);
+        if (existing == HashReads.WRONG_TYPE) {
             return null;
         }
-        HashValue hash = value == null ? new HashValue() : (HashValue) value;
+        HashValue hash = existing == null ? new HashValue() : existing;
         HashLimits limits = limits(c);
         int added = 0;
         for (int i = 2; i < args.length; i += 2) {
@@ -49,7 +51,7 @@ final class HashWrites {
                 added++;
             }
         }
-        if (value == null) {
+        if (existing == null) {
             db.put(args[1], hash);
         }
         db.signalModified(args[1]);
@@ -58,18 +60,17 @@ final class HashWrites {
 
     static void hsetnx(Client c, byte[][] args) {
         Db db = c.db();
-        Object value = db.get(args[1]);
-        if (value != null && !(value instanceof HashValue)) {
-            c.error(Errors.WRONGTYPE);
+        HashValue existing = Lookups.writeOrMissing(c, args[1], HashValue.class, HashReads.WRONG_TYPE);
+        if (existing == HashReads.WRONG_TYPE) {
             return;
         }
-        if (value != null && ((HashValue) value).contains(args[2])) {
+        if (existing != null && existing.contains(args[2])) {
             c.reply().integer(0);
             return;
         }
-        HashValue hash = value == null ? new HashValue() : (HashValue) value;
+        HashValue hash = existing == null ? new HashValue() : existing;
         hash.put(args[2], args[3], limits(c));
-        if (value == null) {
+        if (existing == null) {
             db.put(args[1], hash);
         }
         db.signalModified(args[1]);
@@ -77,47 +78,24 @@ final class HashWrites {
     }
 
     static void hdel(Client c, byte[][] args) {
-        Db db = c.db();
-        Object value = db.get(args[1]);
-        if (value == null) {
-            c.reply().integer(0);
+        HashValue hash = Lookups.write(c, args[1], HashValue.class, cl -> cl.reply().integer(0));
+        if (hash == null) {
             return;
         }
-        if (!(value instanceof HashValue hash)) {
-            c.error(Errors.WRONGTYPE);
-            return;
-        }
-        int deleted = 0;
-        for (int i = 2; i < args.length; i++) {
-            if (hash.remove(args[i])) {
-                deleted++;
-                if (hash.size() == 0) {
-                    db.delete(args[1]);
-                    break;
-                }
-            }
-        }
-        if (deleted > 0) {
-            db.signalModified(args[1]);
-        }
-        c.reply().integer(deleted);
+        Removals.members(c, args, hash::remove, hash::size);
     }
 
     static void hincrby(Client c, byte[][] args) {
-        long increment;
-        try {
-            increment = Numbers.parseLong(args[3]);
-        } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
+        Long increment = Args.parseLong(c, args[3]);
+        if (increment == null) {
             return;
         }
         Db db = c.db();
-        Object value = db.get(args[1]);
-        if (value != null && !(value instanceof HashValue)) {
-            c.error(Errors.WRONGTYPE);
+        HashValue existing = Lookups.writeOrMissing(c, args[1], HashValue.class, HashReads.WRONG_TYPE);
+        if (existing == HashReads.WRONG_TYPE) {
             return;
         }
-        byte[] current = value == null ? null : ((HashValue) value).get(args[2]);
+        byte[] current = existing == null ? null : existing.get(args[2]);
         long base = 0;
         if (current != null) {
             try {
@@ -132,7 +110,7 @@ final class HashWrites {
             c.error(Errors.OVERFLOW);
             return;
         }
-        store(c, db, args, value, Numbers.toBytes(sum));
+        store(c, db, args, existing, Numbers.toBytes(sum));
         c.reply().integer(sum);
     }
 
@@ -148,12 +126,11 @@ final class HashWrites {
             return;
         }
         Db db = c.db();
-        Object value = db.get(args[1]);
-        if (value != null && !(value instanceof HashValue)) {
-            c.error(Errors.WRONGTYPE);
+        HashValue existing = Lookups.writeOrMissing(c, args[1], HashValue.class, HashReads.WRONG_TYPE);
+        if (existing == HashReads.WRONG_TYPE) {
             return;
         }
-        byte[] current = value == null ? null : ((HashValue) value).get(args[2]);
+        byte[] current = existing == null ? null : existing.get(args[2]);
         String sum;
         try {
             sum = LongDouble.add(current, current == null ? 0 : current.length, args[3]);
@@ -165,13 +142,13 @@ final class HashWrites {
             return;
         }
         byte[] text = sum.getBytes(StandardCharsets.US_ASCII);
-        store(c, db, args, value, text);
+        store(c, db, args, existing, text);
         c.reply().bulk(text);
     }
 
     /** Stores {@code result} in field args[2] of the hash at args[1], creating the hash when missing. */
-    private static void store(Client c, Db db, byte[][] args, Object existing, byte[] result) {
-        HashValue hash = existing == null ? new HashValue() : (HashValue) existing;
+    private static void store(Client c, Db db, byte[][] args, HashValue existing, byte[] result) {
+        HashValue hash = existing == null ? new HashValue() : existing;
         hash.put(args[2], result, limits(c));
         if (existing == null) {
             db.put(args[1], hash);

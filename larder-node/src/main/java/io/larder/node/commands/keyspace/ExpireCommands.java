@@ -1,11 +1,10 @@
 package io.larder.node.commands.keyspace;
 
 import io.larder.engine.keyspace.Db;
-import io.larder.engine.util.Numbers;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandSpec.KeySpec;
 import io.larder.node.command.CommandTable;
-import io.larder.node.commands.Errors;
+import io.larder.node.commands.Args;
 import io.larder.node.server.Client;
 
 import java.nio.charset.StandardCharsets;
@@ -132,11 +131,8 @@ final class ExpireCommands {
         if (conditions == null) {
             return;
         }
-        long when;
-        try {
-            when = Numbers.parseLong(args[2]);
-        } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
+        Long when = Args.parseLong(c, args[2]);
+        if (when == null) {
             return;
         }
         Db db = c.db();

@@ -6,7 +6,6 @@ import io.larder.engine.keyspace.Dict;
 import io.larder.engine.keyspace.HashSlot;
 import io.larder.engine.keyspace.Keyspace;
 import io.larder.engine.util.Glob;
-import io.larder.engine.util.Numbers;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandTable;
 import io.larder.node.commands.Errors;
@@ -90,16 +89,11 @@ final class IterationCommands {
                 String option = new String(args[i], StandardCharsets.ISO_8859_1);
                 boolean hasValue = i + 1 < args.length;
                 if (option.equalsIgnoreCase("count") && hasValue) {
-                    try {
-                        count = Numbers.parseLong(args[++i]);
-                    } catch (Numbers.NotANumber e) {
-                        c.error(Errors.NOT_INTEGER);
+                    Long n = io.larder.node.commands.collection.ScanOptions.parseCount(c, args[++i]);
+                    if (n == null) {
                         return null;
                     }
-                    if (count < 1) {
-                        c.error(Errors.SYNTAX);
-                        return null;
-                    }
+                    count = n;
                 } else if (option.equalsIgnoreCase("match") && hasValue) {
                     pattern = args[++i];
                     if (Glob.matchesAll(pattern)) {

@@ -4,6 +4,7 @@ import io.larder.engine.keyspace.Db;
 import io.larder.engine.list.ListValue;
 import io.larder.engine.util.Numbers;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.Lookups;
 import io.larder.node.server.BlockedClients;
 import io.larder.node.server.Client;
 import io.larder.resp.ReplyWriter;
@@ -54,17 +55,10 @@ final class ListPops {
             }
         }
         Db db = c.db();
-        Object value = db.get(args[1]);
-        if (value == null) {
-            if (hasCount) {
-                c.reply().nullArray();
-            } else {
-                c.reply().nullBulk();
-            }
-            return;
-        }
-        if (!(value instanceof ListValue list)) {
-            c.error(Errors.WRONGTYPE);
+        ListValue list = Lookups.write(c, args[1], ListValue.class, hasCount
+                ? cl -> cl.reply().nullArray()
+                : cl -> cl.reply().nullBulk());
+        if (list == null) {
             return;
         }
         ReplyWriter out = c.reply();

@@ -2,7 +2,9 @@ package io.larder.node.commands.list;
 
 import io.larder.engine.list.ListValue;
 import io.larder.engine.util.Numbers;
+import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.IndexRange;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
 import io.larder.resp.ReplyWriter;
@@ -18,55 +20,29 @@ final class ListReads {
     }
 
     static void llen(Client c, byte[][] args) {
-        Object value = Lookups.read(c, c.db(), args[1]);
-        if (value == null) {
-            c.reply().integer(0);
-        } else if (value instanceof ListValue list) {
+        ListValue list = Lookups.read(c, args[1], ListValue.class, cl -> cl.reply().integer(0));
+        if (list != null) {
             c.reply().integer(list.size());
-        } else {
-            c.error(Errors.WRONGTYPE);
         }
     }
 
     static void lrange(Client c, byte[][] args) {
-        long start;
-        long end;
-        try {
-            start = Numbers.parseLong(args[2]);
-            end = Numbers.parseLong(args[3]);
-        } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
+        IndexRange range = IndexRange.parse(c, args);
+        if (range == null) {
             return;
         }
-        Object value = Lookups.read(c, c.db(), args[1]);
-        if (value == null) {
+        ListValue list = Lookups.read(c, args[1], ListValue.class, cl -> cl.reply().array(0));
+        if (list == null) {
+            return;
+        }
+        IndexRange r = range.clamp(list.size());
+        if (r == null) {
             c.reply().array(0);
             return;
-        }
-        if (!(value instanceof ListValue list)) {
-            c.error(Errors.WRONGTYPE);
-            return;
-        }
-        long size = list.size();
-        if (start < 0) {
-            start += size;
-        }
-        if (end < 0) {
-            end += size;
-        }
-        if (start < 0) {
-            start = 0;
-        }
-        if (start > end || start >= size) {
-            c.reply().array(0);
-            return;
-        }
-        if (end >= size) {
-            end = size - 1;
         }
         ReplyWriter out = c.reply();
-        out.array((int) (end - start + 1));
-        list.forEach(start, false, new RangeWriter(out, end - start + 1));
+        out.array((int) (r.end() - r.start() + 1));
+        list.forEach(r.start(), false, new RangeWriter(out, r.end() - r.start() + 1));
     }
 
     /** Writes the next {@code remaining} elements as bulk strings. */
@@ -87,20 +63,12 @@ final class ListReads {
     }
 
     static void lindex(Client c, byte[][] args) {
-        Object value = Lookups.read(c, c.db(), args[1]);
-        if (value == null) {
-            c.reply().nullBulk();
+        ListValue list = Lookups.read(c, args[1], ListValue.class, cl -> cl.reply().nullBulk());
+        if (list == null) {
             return;
         }
-        if (!(value instanceof ListValue list)) {
-            c.error(Errors.WRONGTYPE);
-            return;
-        }
-        long index;
-        try {
-            index = Numbers.parseLong(args[2]);
-        } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
+        Long index = Args.parseLong(c, args[2]);
+        if (index == null) {
             return;
         }
         long at = index < 0 ? list.size() + index : index;
@@ -173,17 +141,10 @@ final class ListReads {
         if (options == null) {
             return;
         }
-        Object value = Lookups.read(c, c.db(), args[1]);
-        if (value == null) {
-            if (options.count() != -1) {
-                c.reply().array(0);
-            } else {
-                c.reply().nullBulk();
-            }
-            return;
-        }
-        if (!(value instanceof ListValue list)) {
-            c.error(Errors.WRONGTYPE);
+        ListValue list = Lookups.read(c, args[1], ListValue.class, options.count() != -1
+                ? cl -> cl.reply().array(0)
+                : cl -> cl.reply().nullBulk());
+        if (list == null) {
             return;
         }
         boolean fromTail = options.rank() < 0;

@@ -2,8 +2,10 @@ package io.larder.node.commands.list;
 
 import io.larder.engine.keyspace.Db;
 import io.larder.engine.list.ListValue;
-import io.larder.engine.util.Numbers;
+import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.IndexRange;
+import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
 
 /** The list commands that add, replace or remove elements in place: pushes, LSET, LINSERT, LREM, LTRIM. */
@@ -54,20 +56,12 @@ final class ListWrites {
 
     static void lset(Client c, byte[][] args) {
         Db db = c.db();
-        Object value = db.get(args[1]);
-        if (value == null) {
-            c.error(Errors.NO_SUCH_KEY);
+        ListValue list = Lookups.write(c, args[1], ListValue.class, cl -> cl.error(Errors.NO_SUCH_KEY));
+        if (list == null) {
             return;
         }
-        if (!(value instanceof ListValue list)) {
-            c.error(Errors.WRONGTYPE);
-            return;
-        }
-        long index;
-        try {
-            index = Numbers.parseLong(args[2]);
-        } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
+        Long index = Args.parseLong(c, args[2]);
+        if (index == null) {
             return;
         }
         int fill = Lists.fill(c);
@@ -94,13 +88,8 @@ final class ListWrites {
             return;
         }
         Db db = c.db();
-        Object value = db.get(args[1]);
-        if (value == null) {
-            c.reply().integer(0);
-            return;
-        }
-        if (!(value instanceof ListValue list)) {
-            c.error(Errors.WRONGTYPE);
+        ListValue list = Lookups.write(c, args[1], ListValue.class, cl -> cl.reply().integer(0));
+        if (list == null) {
             return;
         }
         int fill = Lists.fill(c);
@@ -117,21 +106,13 @@ final class ListWrites {
     }
 
     static void lrem(Client c, byte[][] args) {
-        long count;
-        try {
-            count = Numbers.parseLong(args[2]);
-        } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
+        Long count = Args.parseLong(c, args[2]);
+        if (count == null) {
             return;
         }
         Db db = c.db();
-        Object value = db.get(args[1]);
-        if (value == null) {
-            c.reply().integer(0);
-            return;
-        }
-        if (!(value instanceof ListValue list)) {
-            c.error(Errors.WRONGTYPE);
+        ListValue list = Lookups.write(c, args[1], ListValue.class, cl -> cl.reply().integer(0));
+        if (list == null) {
             return;
         }
         long removed = list.removeMatching(args[3], count);
@@ -147,46 +128,25 @@ final class ListWrites {
     }
 
     static void ltrim(Client c, byte[][] args) {
-        long start;
-        long end;
-        try {
-            start = Numbers.parseLong(args[2]);
-            end = Numbers.parseLong(args[3]);
-        } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
+        IndexRange range = IndexRange.parse(c, args);
+        if (range == null) {
             return;
         }
         Db db = c.db();
-        Object value = db.get(args[1]);
-        if (value == null) {
-            c.reply().ok();
-            return;
-        }
-        if (!(value instanceof ListValue list)) {
-            c.error(Errors.WRONGTYPE);
+        ListValue list = Lookups.write(c, args[1], ListValue.class, cl -> cl.reply().ok());
+        if (list == null) {
             return;
         }
         long size = list.size();
-        if (start < 0) {
-            start += size;
-        }
-        if (end < 0) {
-            end += size;
-        }
-        if (start < 0) {
-            start = 0;
-        }
+        IndexRange r = range.clamp(size);
         long fromHead;
         long fromTail;
-        if (start > end || start >= size) {
+        if (r == null) {
             fromHead = size;
             fromTail = 0;
         } else {
-            if (end >= size) {
-                end = size - 1;
-            }
-            fromHead = start;
-            fromTail = size - end - 1;
+            fromHead = r.start();
+            fromTail = size - r.end() - 1;
         }
         list.removeFirst(fromHead);
         list.removeLast(fromTail);

@@ -88,15 +88,13 @@ final class SetAlgebra {
      * in the STORE forms too.
      */
     private static SetValue[] lookupAll(Client c, byte[][] args, int from, int to) {
-        Db db = c.db();
         SetValue[] sets = new SetValue[to - from];
         for (int i = from; i < to; i++) {
-            Object value = Lookups.read(c, db, args[i]);
-            if (value != null && !(value instanceof SetValue)) {
-                c.error(Errors.WRONGTYPE);
+            SetValue set = Lookups.readOrMissing(c, args[i], SetValue.class, SetReads.WRONG_TYPE);
+            if (set == SetReads.WRONG_TYPE) {
                 return null;
             }
-            sets[i - from] = (SetValue) value;
+            sets[i - from] = set;
         }
         return sets;
     }

@@ -5,12 +5,10 @@ import io.larder.engine.util.Sampling;
 import io.larder.node.commands.Errors;
 import io.larder.node.commands.Lookups;
 import io.larder.node.commands.collection.RandomCount;
-import io.larder.node.commands.collection.ScanOptions;
+import io.larder.node.commands.collection.CollectionScan;
 import io.larder.node.server.Client;
 import io.larder.resp.ReplyWriter;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The reading set commands on one key. */
@@ -19,16 +17,11 @@ final class SetReads {
     }
 
     /** What {@link #lookup} returns after replying WRONGTYPE; never stored. */
-    private static final SetValue WRONG_TYPE = SetValue.empty();
+    static final SetValue WRONG_TYPE = SetValue.empty();
 
     /** The set at {@code key}: null when missing, {@link #WRONG_TYPE} after replying WRONGTYPE. */
     private static SetValue lookup(Client c, byte[] key) {
-        Object value = Lookups.read(c, c.db(), key);
-        if (value == null || value instanceof SetValue) {
-            return (SetValue) value;
-        }
-        c.error(Errors.WRONGTYPE);
-        return WRONG_TYPE;
+        return Lookups.readOrMissing(c, key, SetValue.class, WRONG_TYPE);
     }
 
     static void sismember(Client c, byte[][] args) {
@@ -129,45 +122,31 @@ final class SetReads {
         }
     }
 
-    /** SSCAN: a compact set is returned whole with cursor 0, a table one bucket run at a time. */
+    /** SSCAN: see {@link CollectionScan}; the reply lists the members. */
     static void sscan(Client c, byte[][] args) {
-        Long start = ScanOptions.cursor(c, args);
-        if (start == null) {
-            return;
-        }
-        SetValue set = lookup(c, args[1]);
-        if (set == WRONG_TYPE) {
-            return;
-        }
-        if (set == null) {
-            ScanOptions.reply(c.reply(), 0, List.of());
-            return;
-        }
-        ScanOptions options = ScanOptions.parse(c, args, start);
-        if (options == null) {
-            return;
-        }
-        List<byte[]> found = new ArrayList<>();
-        long cursor = 0;
-        SetValue.MemberVisitor collect = m -> {
-            if (options.matches(m)) {
-                found.add(m);
-            }
-            return true;
-        };
-        if (set.isCompact()) {
-            set.forEach(collect);
-        } else {
-            cursor = options.cursor();
-            long budget = options.count() * 10;
-            int[] seen = {0};
-            do {
-                cursor = set.scanStep(cursor, m -> {
-                    seen[0]++;
-                    return collect.visit(m);
-                });
-            } while (cursor != 0 && budget-- > 0 && seen[0] < options.count());
-        }
-        ScanOptions.reply(c.reply(), cursor, found);
+        CollectionScan.scan(c, args, key -> lookup(c, key), WRONG_TYPE, SCAN);
     }
+
+    private static final CollectionScan.Walk<SetValue> SCAN = new CollectionScan.Walk<>() {
+        @Override
+        public boolean isCompact(SetValue set) {
+            return set.isCompact();
+        }
+
+        @Override
+        public void forEach(SetValue set, CollectionScan.Sink sink) {
+            set.forEach(m -> {
+                sink.entry(m, null);
+                return true;
+            });
+        }
+
+        @Override
+        public long scanStep(SetValue set, long cursor, CollectionScan.Sink sink) {
+            return set.scanStep(cursor, m -> {
+                sink.entry(m, null);
+                return true;
+            });
+        }
+    };
 }

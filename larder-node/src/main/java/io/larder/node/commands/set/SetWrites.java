@@ -3,9 +3,11 @@ package io.larder.node.commands.set;
 import io.larder.engine.keyspace.Db;
 import io.larder.engine.set.SetLimits;
 import io.larder.engine.set.SetValue;
-import io.larder.engine.util.Numbers;
 import io.larder.engine.util.Sampling;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.Lookups;
+import io.larder.node.commands.collection.PopCount;
+import io.larder.node.commands.collection.Removals;
 import io.larder.node.config.ServerConfig;
 import io.larder.node.server.Client;
 import io.larder.resp.ReplyWriter;
@@ -19,18 +21,17 @@ final class SetWrites {
 
     static void sadd(Client c, byte[][] args) {
         Db db = c.db();
-        Object value = db.get(args[1]);
-        if (value != null && !(value instanceof SetValue)) {
-            c.error(Errors.WRONGTYPE);
+        SetValue existing = Lookups.writeOrMissing(c, args[1], SetValue.class, SetReads.WRONG_TYPE);
+        if (existing == SetReads.WRONG_TYPE) {
             return;
         }
         SetLimits limits = limits(c);
         int additions = args.length - 2;
         SetValue set;
-        if (value == null) {
+        if (existing == null) {
             set = SetValue.create(args[2], additions, limits);
         } else {
-            set = (SetValue) value;
+            set = existing;
             set.reserve(additions, limits);
         }
         int added = 0;
@@ -39,7 +40,7 @@ final class SetWrites {
                 added++;
             }
         }
-        if (value == null) {
+        if (existing == null) {
             db.put(args[1], set);
         }
         if (added > 0) {
@@ -49,58 +50,26 @@ final class SetWrites {
     }
 
     static void srem(Client c, byte[][] args) {
-        Db db = c.db();
-        Object value = db.get(args[1]);
-        if (value == null) {
-            c.reply().integer(0);
+        SetValue set = Lookups.write(c, args[1], SetValue.class, cl -> cl.reply().integer(0));
+        if (set == null) {
             return;
         }
-        if (!(value instanceof SetValue set)) {
-            c.error(Errors.WRONGTYPE);
-            return;
-        }
-        int removed = 0;
-        for (int i = 2; i < args.length; i++) {
-            if (set.remove(args[i])) {
-                removed++;
-                if (set.size() == 0) {
-                    db.delete(args[1]);
-                    break;
-                }
-            }
-        }
-        if (removed > 0) {
-            db.signalModified(args[1]);
-        }
-        c.reply().integer(removed);
+        Removals.members(c, args, set::remove, set::size);
     }
 
     /** SPOP key [count]: a count of at least the size pops the whole set (in its order) and deletes the key. */
     static void spop(Client c, byte[][] args) {
-        if (args.length > 3) {
-            c.error(Errors.SYNTAX);
+        Long given = PopCount.parse(c, args, -1);
+        if (given == null) {
             return;
         }
-        long count = -1;
-        if (args.length == 3) {
-            try {
-                count = Numbers.parseLong(args[2]);
-            } catch (Numbers.NotANumber e) {
-                count = -1;
-            }
-            if (count < 0) {
-                c.error("ERR value is out of range, must be positive");
-                return;
-            }
-        }
+        long count = given;
         Db db = c.db();
-        Object value = db.get(args[1]);
+        SetValue set = Lookups.writeOrMissing(c, args[1], SetValue.class, SetReads.WRONG_TYPE);
         ReplyWriter reply = c.reply();
-        if (value != null && !(value instanceof SetValue)) {
-            c.error(Errors.WRONGTYPE);
+        if (set == SetReads.WRONG_TYPE) {
             return;
         }
-        SetValue set = (SetValue) value;
         ThreadLocalRandom random = ThreadLocalRandom.current();
         if (count < 0) {
             if (set == null) {

@@ -5,6 +5,7 @@ import io.larder.engine.string.MutableString;
 import io.larder.engine.string.StringValues;
 import io.larder.engine.util.LongDouble;
 import io.larder.engine.util.Numbers;
+import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
 import io.larder.node.server.Client;
 
@@ -32,11 +33,8 @@ final class CounterCommands {
     }
 
     static void decrby(Client c, byte[][] args) {
-        long decrement;
-        try {
-            decrement = Numbers.parseLong(args[2]);
-        } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
+        Long decrement = Args.parseLong(c, args[2]);
+        if (decrement == null) {
             return;
         }
         if (decrement == Long.MIN_VALUE) {

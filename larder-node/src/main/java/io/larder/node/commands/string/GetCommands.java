@@ -4,6 +4,8 @@ import io.larder.engine.keyspace.Db;
 import io.larder.engine.string.StringValues;
 import io.larder.engine.util.Numbers;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.IndexRange;
+import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
 import io.larder.resp.ReplyWriter;
 
@@ -20,12 +22,8 @@ final class GetCommands {
 
     static void getdel(Client c, byte[][] args) {
         Db db = c.db();
-        Object value = StringReads.lookupRead(c, db, args[1]);
-        if (value == null) {
-            c.reply().nullBulk();
-        } else if (!StringValues.isString(value)) {
-            c.error(Errors.WRONGTYPE);
-        } else {
+        Object value = Lookups.read(c, args[1], StringValues::isString, cl -> cl.reply().nullBulk());
+        if (value != null) {
             StringReads.bulk(c.reply(), value);
             db.delete(args[1]);
             db.signalModified(args[1]);
@@ -41,13 +39,8 @@ final class GetCommands {
         }
         Db db = c.db();
         byte[] key = args[1];
-        Object value = StringReads.lookupRead(c, db, key);
+        Object value = Lookups.read(c, key, StringValues::isString, cl -> cl.reply().nullBulk());
         if (value == null) {
-            c.reply().nullBulk();
-            return;
-        }
-        if (!StringValues.isString(value)) {
-            c.error(Errors.WRONGTYPE);
             return;
         }
         long now = db.keyspace().clock().millis();
@@ -93,34 +86,22 @@ final class GetCommands {
     }
 
     static void strlen(Client c, byte[][] args) {
-        Object value = StringReads.lookupRead(c, c.db(), args[1]);
-        if (value == null) {
-            c.reply().integer(0);
-        } else if (StringValues.isString(value)) {
+        Object value = Lookups.read(c, args[1], StringValues::isString, cl -> cl.reply().integer(0));
+        if (value != null) {
             c.reply().integer(StringValues.length(value));
-        } else {
-            c.error(Errors.WRONGTYPE);
         }
     }
 
     /** GETRANGE and SUBSTR: inclusive offsets, negative ones from the end, clamped to the string. */
     static void getrange(Client c, byte[][] args) {
-        long start;
-        long end;
-        try {
-            start = Numbers.parseLong(args[2]);
-            end = Numbers.parseLong(args[3]);
-        } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
+        IndexRange range = IndexRange.parse(c, args);
+        if (range == null) {
             return;
         }
-        Object value = StringReads.lookupRead(c, c.db(), args[1]);
+        long start = range.start();
+        long end = range.end();
+        Object value = Lookups.read(c, args[1], StringValues::isString, cl -> cl.reply().bulk(EMPTY));
         if (value == null) {
-            c.reply().bulk(EMPTY);
-            return;
-        }
-        if (!StringValues.isString(value)) {
-            c.error(Errors.WRONGTYPE);
             return;
         }
         long length = StringValues.length(value);

@@ -5,6 +5,7 @@ import io.larder.engine.util.Numbers;
 import io.larder.engine.zset.Scores;
 import io.larder.engine.zset.ZSetLimits;
 import io.larder.engine.zset.ZSetValue;
+import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
@@ -94,7 +95,7 @@ final class ZSetAlgebra {
 
     private static void combine(Client c, byte[][] args, int numKeysIndex, byte[] destination, Op op,
                                 boolean cardinalityOnly, String name) {
-        Long numKeys = ZSets.parseLong(c, args[numKeysIndex]);
+        Long numKeys = Args.parseLong(c, args[numKeysIndex]);
         if (numKeys == null) {
             return;
         }

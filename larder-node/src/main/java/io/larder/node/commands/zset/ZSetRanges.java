@@ -2,7 +2,9 @@ package io.larder.node.commands.zset;
 
 import io.larder.engine.zset.ZSetLimits;
 import io.larder.engine.zset.ZSetValue;
+import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.IndexRange;
 import io.larder.node.server.Client;
 import io.larder.resp.ReplyWriter;
 
@@ -34,11 +36,11 @@ final class ZSetRanges {
                 if (!store && ZSets.is(args[j], "withscores")) {
                     withScores = true;
                 } else if (ZSets.is(args[j], "limit") && left >= 2) {
-                    Long o = ZSets.parseLong(c, args[j + 1]);
+                    Long o = Args.parseLong(c, args[j + 1]);
                     if (o == null) {
                         return null;
                     }
-                    Long l = ZSets.parseLong(c, args[j + 2]);
+                    Long l = Args.parseLong(c, args[j + 2]);
                     if (l == null) {
                         return null;
                     }
@@ -75,11 +77,11 @@ final class ZSetRanges {
             }
             switch (k) {
                 case RANK -> {
-                    Long start = ZSets.parseLong(c, min);
+                    Long start = Args.parseLong(c, min);
                     if (start == null) {
                         return null;
                     }
-                    Long end = ZSets.parseLong(c, max);
+                    Long end = Args.parseLong(c, max);
                     if (end == null) {
                         return null;
                     }
@@ -111,17 +113,12 @@ final class ZSetRanges {
         int[] ranks(ZSetValue z) {
             int size = z.size();
             if (kind == Kind.RANK) {
-                long s = start < 0 ? size + start : start;
-                long e = end < 0 ? size + end : end;
-                if (s < 0) {
-                    s = 0;
-                }
-                if (s > e || s >= size) {
+                IndexRange r = new IndexRange(start, end).clamp(size);
+                if (r == null) {
                     return new int[]{0, -1};
                 }
-                if (e >= size) {
-                    e = size - 1;
-                }
+                long s = r.start();
+                long e = r.end();
                 return reverse ? new int[]{(int) (size - 1 - e), (int) (size - 1 - s)} : new int[]{(int) s, (int) e};
             }
             int lo = bounds.lo(z);

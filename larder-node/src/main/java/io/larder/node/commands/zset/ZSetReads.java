@@ -4,12 +4,10 @@ import io.larder.engine.util.Sampling;
 import io.larder.engine.zset.ZSetValue;
 import io.larder.node.commands.Errors;
 import io.larder.node.commands.collection.RandomCount;
-import io.larder.node.commands.collection.ScanOptions;
+import io.larder.node.commands.collection.CollectionScan;
 import io.larder.node.server.Client;
 import io.larder.resp.ReplyWriter;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The reading sorted set commands on one key. */
@@ -189,54 +187,31 @@ final class ZSetReads {
         }
     }
 
-    /** ZSCAN: a listpack is returned whole with cursor 0, a skiplist's member table one bucket run at a time. */
+    /** ZSCAN: see {@link CollectionScan}; the reply lists each member and its score. */
     static void zscan(Client c, byte[][] args) {
-        Long start = ScanOptions.cursor(c, args);
-        if (start == null) {
-            return;
-        }
-        ZSetValue z = ZSets.read(c, args[1]);
-        if (z == ZSets.WRONG_TYPE) {
-            return;
-        }
-        ReplyWriter reply = c.reply();
-        if (z == null) {
-            ScanOptions.reply(reply, 0, List.of());
-            return;
-        }
-        ScanOptions options = ScanOptions.parse(c, args, start);
-        if (options == null) {
-            return;
-        }
-        List<byte[]> members = new ArrayList<>();
-        List<Double> scores = new ArrayList<>();
-        ZSetValue.EntryVisitor collect = (m, s) -> {
-            if (options.matches(m)) {
-                members.add(m);
-                scores.add(s);
-            }
-            return true;
-        };
-        long cursor = 0;
-        if (z.isCompact()) {
-            z.forEach(collect);
-        } else {
-            cursor = options.cursor();
-            long budget = options.count() * 10;
-            int[] seen = {0};
-            do {
-                cursor = z.scanStep(cursor, (m, s) -> {
-                    seen[0]++;
-                    return collect.visit(m, s);
-                });
-            } while (cursor != 0 && budget-- > 0 && seen[0] < options.count());
-        }
-        reply.array(2);
-        reply.bulk(Long.toUnsignedString(cursor));
-        reply.array(members.size() * 2);
-        for (int i = 0; i < members.size(); i++) {
-            reply.bulk(members.get(i));
-            ZSets.scoreBulk(reply, scores.get(i));
-        }
+        CollectionScan.scan(c, args, key -> ZSets.read(c, key), ZSets.WRONG_TYPE, SCAN);
     }
+
+    private static final CollectionScan.Walk<ZSetValue> SCAN = new CollectionScan.Walk<>() {
+        @Override
+        public boolean isCompact(ZSetValue z) {
+            return z.isCompact();
+        }
+
+        @Override
+        public void forEach(ZSetValue z, CollectionScan.Sink sink) {
+            z.forEach((m, s) -> {
+                sink.entry(m, ZSets.scoreBytes(s));
+                return true;
+            });
+        }
+
+        @Override
+        public long scanStep(ZSetValue z, long cursor, CollectionScan.Sink sink) {
+            return z.scanStep(cursor, (m, s) -> {
+                sink.entry(m, ZSets.scoreBytes(s));
+                return true;
+            });
+        }
+    };
 }

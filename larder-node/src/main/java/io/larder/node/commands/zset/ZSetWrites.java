@@ -5,6 +5,10 @@ import io.larder.engine.zset.Scores;
 import io.larder.engine.zset.ZSetLimits;
 import io.larder.engine.zset.ZSetValue;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.IndexRange;
+import io.larder.node.commands.collection.PopCount;
+import io.larder.node.commands.collection.Removals;
+import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
 import io.larder.resp.ReplyWriter;
 
@@ -166,58 +170,28 @@ final class ZSetWrites {
     }
 
     static void zrem(Client c, byte[][] args) {
-        ZSetValue z = ZSets.write(c, args[1]);
-        if (z == ZSets.WRONG_TYPE) {
-            return;
-        }
+        ZSetValue z = Lookups.write(c, args[1], ZSetValue.class, cl -> cl.reply().integer(0));
         if (z == null) {
-            c.reply().integer(0);
             return;
         }
-        int removed = 0;
-        for (int i = 2; i < args.length; i++) {
-            if (z.remove(args[i])) {
-                removed++;
-                if (z.size() == 0) {
-                    c.db().delete(args[1]);
-                    break;
-                }
-            }
-        }
-        if (removed > 0) {
-            c.db().signalModified(args[1]);
-        }
-        c.reply().integer(removed);
+        Removals.members(c, args, z::remove, z::size);
     }
 
     static void zremrangebyrank(Client c, byte[][] args) {
-        Long start = ZSets.parseLong(c, args[2]);
-        if (start == null) {
+        IndexRange range = IndexRange.parse(c, args);
+        if (range == null) {
             return;
         }
-        Long end = ZSets.parseLong(c, args[3]);
-        if (end == null) {
-            return;
-        }
-        ZSetValue z = ZSets.write(c, args[1]);
-        if (z == ZSets.WRONG_TYPE) {
-            return;
-        }
+        ZSetValue z = Lookups.write(c, args[1], ZSetValue.class, cl -> cl.reply().integer(0));
         if (z == null) {
+            return;
+        }
+        IndexRange r = range.clamp(z.size());
+        if (r == null) {
             c.reply().integer(0);
             return;
         }
-        long size = z.size();
-        long s = start < 0 ? size + start : start;
-        long e = end < 0 ? size + end : end;
-        if (s < 0) {
-            s = 0;
-        }
-        if (s > e || s >= size) {
-            c.reply().integer(0);
-            return;
-        }
-        removeRanks(c, args[1], z, (int) s, (int) Math.min(e, size - 1));
+        removeRanks(c, args[1], z, (int) r.start(), (int) r.end());
     }
 
     static void zremrangebyscore(Client c, byte[][] args) {
@@ -239,12 +213,8 @@ final class ZSetWrites {
     }
 
     private static void removeRange(Client c, byte[][] args, RangeBounds bounds) {
-        ZSetValue z = ZSets.write(c, args[1]);
-        if (z == ZSets.WRONG_TYPE) {
-            return;
-        }
+        ZSetValue z = Lookups.write(c, args[1], ZSetValue.class, cl -> cl.reply().integer(0));
         if (z == null) {
-            c.reply().integer(0);
             return;
         }
         removeRanks(c, args[1], z, bounds.lo(z), bounds.hi(z) - 1);
@@ -258,16 +228,21 @@ final class ZSetWrites {
             doomed[n[0]++] = m;
             return true;
         });
-        for (byte[] m : doomed) {
+        removeAll(c, key, z, doomed);
+        if (count > 0) {
+            c.db().signalModified(key);
+        }
+        c.reply().integer(count);
+    }
+
+    /** Removes {@code members} from {@code z}, deleting the key when that empties it. */
+    private static void removeAll(Client c, byte[] key, ZSetValue z, byte[][] members) {
+        for (byte[] m : members) {
             z.remove(m);
         }
         if (z.size() == 0) {
             c.db().delete(key);
         }
-        if (count > 0) {
-            c.db().signalModified(key);
-        }
-        c.reply().integer(count);
     }
 
     static void zpopmin(Client c, byte[][] args) {
@@ -279,32 +254,17 @@ final class ZSetWrites {
     }
 
     private static void zpop(Client c, byte[][] args, boolean max) {
-        if (args.length > 3) {
-            c.error(Errors.SYNTAX);
+        Long given = PopCount.parse(c, args, 1);
+        if (given == null) {
             return;
         }
-        long count = 1;
-        if (args.length == 3) {
-            try {
-                count = Numbers.parseLong(args[2]);
-            } catch (Numbers.NotANumber e) {
-                count = -1;
-            }
-            if (count < 0) {
-                c.error("ERR value is out of range, must be positive");
-                return;
-            }
-            if (count == 0) {
-                c.reply().array(0);
-                return;
-            }
-        }
-        ZSetValue z = ZSets.write(c, args[1]);
-        if (z == ZSets.WRONG_TYPE) {
-            return;
-        }
-        if (z == null) {
+        long count = given;
+        if (count == 0) {
             c.reply().array(0);
+            return;
+        }
+        ZSetValue z = Lookups.write(c, args[1], ZSetValue.class, cl -> cl.reply().array(0));
+        if (z == null) {
             return;
         }
         boolean nested = c.reply().resp3() && args.length == 3;
@@ -332,12 +292,7 @@ final class ZSetWrites {
             popped[i[0]++] = m;
             return true;
         });
-        for (byte[] m : popped) {
-            z.remove(m);
-        }
-        if (z.size() == 0) {
-            c.db().delete(key);
-        }
+        removeAll(c, key, z, popped);
         c.db().signalModified(key);
     }
 

@@ -2,10 +2,8 @@ package io.larder.node.commands.zset;
 
 import io.larder.engine.keyspace.Db;
 import io.larder.engine.util.DoubleFormat;
-import io.larder.engine.util.Numbers;
 import io.larder.engine.zset.ZSetLimits;
 import io.larder.engine.zset.ZSetValue;
-import io.larder.node.commands.Errors;
 import io.larder.node.commands.Lookups;
 import io.larder.node.config.ServerConfig;
 import io.larder.node.server.Client;
@@ -23,20 +21,12 @@ final class ZSets {
 
     /** The sorted set at {@code key} for reading: null when missing, {@link #WRONG_TYPE} after replying. */
     static ZSetValue read(Client c, byte[] key) {
-        return typed(c, Lookups.read(c, c.db(), key));
+        return Lookups.readOrMissing(c, key, ZSetValue.class, WRONG_TYPE);
     }
 
     /** The sorted set at {@code key} for writing (no hit/miss count), as {@link #read}. */
     static ZSetValue write(Client c, byte[] key) {
-        return typed(c, c.db().get(key));
-    }
-
-    private static ZSetValue typed(Client c, Object value) {
-        if (value == null || value instanceof ZSetValue) {
-            return (ZSetValue) value;
-        }
-        c.error(Errors.WRONGTYPE);
-        return WRONG_TYPE;
+        return Lookups.writeOrMissing(c, key, ZSetValue.class, WRONG_TYPE);
     }
 
     static ZSetLimits limits(Client c) {
@@ -69,6 +59,14 @@ final class ZSets {
     }
 
     /** A score as a bulk string in either protocol (ZSCAN). */
+    /** The bytes {@link #scoreBulk} replies with. */
+    static byte[] scoreBytes(double score) {
+        if (DoubleFormat.isReplyInteger(score)) {
+            return Long.toString((long) score).getBytes(StandardCharsets.US_ASCII);
+        }
+        return DoubleFormat.reply(score).getBytes(StandardCharsets.US_ASCII);
+    }
+
     static void scoreBulk(ReplyWriter reply, double score) {
         if (DoubleFormat.isReplyInteger(score)) {
             reply.bulkLong((long) score);
@@ -112,15 +110,5 @@ final class ZSets {
             }
         }
         return true;
-    }
-
-    /** getLongFromObjectOrReply: the integer, or null after replying. */
-    static Long parseLong(Client c, byte[] arg) {
-        try {
-            return Numbers.parseLong(arg);
-        } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
-            return null;
-        }
     }
 }

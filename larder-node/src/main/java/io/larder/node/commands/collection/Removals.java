@@ -1,0 +1,35 @@
+package io.larder.node.commands.collection;
+
+import io.larder.engine.keyspace.Db;
+import io.larder.node.server.Client;
+
+import java.util.function.IntSupplier;
+import java.util.function.Predicate;
+
+/** HDEL, SREM and ZREM: removing the elements named from {@code args[2]} on from the value at {@code args[1]}. */
+public final class Removals {
+    private Removals() {
+    }
+
+    /**
+     * Removes each element with {@code remove} (false when it was not there), deletes the key once {@code size}
+     * reaches 0, signals the key when anything went and replies with how many did.
+     */
+    public static void members(Client c, byte[][] args, Predicate<byte[]> remove, IntSupplier size) {
+        Db db = c.db();
+        int removed = 0;
+        for (int i = 2; i < args.length; i++) {
+            if (remove.test(args[i])) {
+                removed++;
+                if (size.getAsInt() == 0) {
+                    db.delete(args[1]);
+                    break;
+                }
+            }
+        }
+        if (removed > 0) {
+            db.signalModified(args[1]);
+        }
+        c.reply().integer(removed);
+    }
+}
