@@ -23,47 +23,9 @@ for tool in redis-server redis-cli taskset "$JAVA"; do
 done
 
 WORK="$(mktemp -d -t larder-fanout.XXXXXX)"
-REDIS_PORT=""
-LARDER_PID=""
-cleanup() {
-  [[ -n "$REDIS_PORT" ]] && redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
-  if [[ -n "$LARDER_PID" ]] && kill -0 "$LARDER_PID" 2>/dev/null; then
-    kill "$LARDER_PID" 2>/dev/null || true
-    wait "$LARDER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source "$ROOT/bench/servers.sh"
 
-free_port() {
-  local p
-  for p in $(shuf -i 20000-60000 -n 200); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-  echo "bench: no free port" >&2; exit 1
-}
-
-await_ping() {
-  for _ in $(seq 1 600); do
-    [[ "$(redis-cli -p "$1" ping 2>/dev/null)" == PONG ]] && return
-    sleep 0.1
-  done
-  echo "bench: $2 did not answer PING on port $1" >&2; exit 1
-}
-
-if [[ ! -f "$ROOT/larder-cli/target/larder-cli-0.1.0-SNAPSHOT.jar" ]]; then
-  "$ROOT/larder" build
-fi
-
-REDIS_PORT=$(free_port)
-taskset -c "$SERVER_CPU" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-  --dir "$WORK" --logfile "$WORK/redis.log" --daemonize yes
-await_ping "$REDIS_PORT" redis-server
-LARDER_PORT=$(free_port)
-taskset -c "$SERVER_CPU" "$ROOT/larder" server --port "$LARDER_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-  >"$WORK/larder.log" 2>&1 &
-LARDER_PID=$!
-await_ping "$LARDER_PORT" larder
+start_servers
 
 run() { # run PORT: one fan-out run, prints its result line
   taskset -c "$CLIENT_CPU" "$JAVA" "$ROOT/bench/PubSubFanout.java" "$1" "$SUBSCRIBERS" "$MESSAGES" "$SIZE" "$WINDOW"

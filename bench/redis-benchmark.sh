@@ -24,38 +24,8 @@ done
 
 WORK="$(mktemp -d -t larder-bench.XXXXXX)"
 RESULTS="$WORK/results.csv"   # server,depth,round,test,rps,p50,p99
-REDIS_PORT=""
-LARDER_PORT=""
-LARDER_PID=""
-
-cleanup() {
-  [[ -n "$REDIS_PORT" ]] && redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
-  if [[ -n "$LARDER_PID" ]] && kill -0 "$LARDER_PID" 2>/dev/null; then
-    kill "$LARDER_PID" 2>/dev/null || true
-    wait "$LARDER_PID" 2>/dev/null || true
-  fi
-  if [[ -n "${KEEP:-}" ]]; then mkdir -p "$KEEP" && cp "$WORK"/* "$KEEP"/; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# A loopback port nobody listens on (a refused connection means free).
-free_port() {
-  local p
-  for p in $(shuf -i 20000-60000 -n 200); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-  echo "bench: no free port" >&2; exit 1
-}
-
-await_ping() {
-  local port=$1 name=$2
-  for _ in $(seq 1 600); do
-    [[ "$(redis-cli -p "$port" ping 2>/dev/null)" == PONG ]] && return
-    sleep 0.1
-  done
-  echo "bench: $name did not answer PING on port $port" >&2; exit 1
-}
+bench_on_exit() { if [[ -n "${KEEP:-}" ]]; then mkdir -p "$KEEP" && cp "$WORK"/* "$KEEP"/; fi; }
+source "$ROOT/bench/servers.sh"
 
 # bench SERVER PORT DEPTH ROUND: one redis-benchmark run per command, appended to $RESULTS (ROUND "warmup"
 # is discarded). A command the server rejects is reported and left out of the table (shown as n/a).
@@ -74,20 +44,7 @@ bench() {
   done
 }
 
-if [[ ! -f "$ROOT/larder-cli/target/larder-cli-0.1.0-SNAPSHOT.jar" ]]; then
-  "$ROOT/larder" build
-fi
-
-REDIS_PORT=$(free_port)
-taskset -c "$SERVER_CPU" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-  --dir "$WORK" --logfile "$WORK/redis.log" --daemonize yes
-await_ping "$REDIS_PORT" redis-server
-
-LARDER_PORT=$(free_port)
-taskset -c "$SERVER_CPU" "$ROOT/larder" server --port "$LARDER_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-  >"$WORK/larder.log" 2>&1 &
-LARDER_PID=$!
-await_ping "$LARDER_PORT" larder
+start_servers
 
 echo "bench: redis-server on $REDIS_PORT, larder on $LARDER_PORT (pid $LARDER_PID); N=$N, rounds=$ROUNDS" >&2
 echo "bench: warming up Larder's JIT" >&2

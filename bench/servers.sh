@@ -1,0 +1,51 @@
+# Sourced by the bench scripts: starts a redis-server and a Larder node with the same settings (no
+# persistence, loopback, free ports, pinned to $SERVER_CPU) and stops both on exit.
+# Needs ROOT, WORK and SERVER_CPU set; sets REDIS_PORT, LARDER_PORT, LARDER_PID. A caller may define
+# bench_on_exit (run before the work directory is removed).
+
+REDIS_PORT=""
+LARDER_PORT=""
+LARDER_PID=""
+
+stop_servers() {
+  [[ -n "$REDIS_PORT" ]] && redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  if [[ -n "$LARDER_PID" ]] && kill -0 "$LARDER_PID" 2>/dev/null; then
+    kill "$LARDER_PID" 2>/dev/null || true
+    wait "$LARDER_PID" 2>/dev/null || true
+  fi
+  if declare -F bench_on_exit >/dev/null; then bench_on_exit; fi
+  rm -rf "$WORK"
+}
+trap stop_servers EXIT
+
+# A loopback port nobody listens on (a refused connection means free).
+free_port() {
+  local p
+  for p in $(shuf -i 20000-60000 -n 200); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+  echo "bench: no free port" >&2; exit 1
+}
+
+await_ping() { # await_ping PORT NAME
+  for _ in $(seq 1 600); do
+    [[ "$(redis-cli -p "$1" ping 2>/dev/null)" == PONG ]] && return
+    sleep 0.1
+  done
+  echo "bench: $2 did not answer PING on port $1" >&2; exit 1
+}
+
+start_servers() {
+  if [[ ! -f "$ROOT/larder-cli/target/larder-cli-0.1.0-SNAPSHOT.jar" ]]; then
+    "$ROOT/larder" build
+  fi
+  REDIS_PORT=$(free_port)
+  taskset -c "$SERVER_CPU" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+    --dir "$WORK" --logfile "$WORK/redis.log" --daemonize yes
+  await_ping "$REDIS_PORT" redis-server
+  LARDER_PORT=$(free_port)
+  taskset -c "$SERVER_CPU" "$ROOT/larder" server --port "$LARDER_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+    >"$WORK/larder.log" 2>&1 &
+  LARDER_PID=$!
+  await_ping "$LARDER_PORT" larder
+}
