@@ -282,6 +282,11 @@ public final class CommandSpec {
             return this;
         }
 
+        /** The common shape: one key, at position 1, with these key-spec flags ("RW access update"). */
+        public Builder singleKey(String keyFlags) {
+            return keys(1, 1, 1).keySpecs(KeySpec.range(keyFlags, 1, 0, 1, 0));
+        }
+
         public Builder keys(int first, int last, int step) {
             this.firstKey = first;
             this.lastKey = last;

@@ -2,7 +2,6 @@ package io.larder.node.commands.hash;
 
 import io.larder.node.command.Command;
 import io.larder.node.command.CommandSpec;
-import io.larder.node.command.CommandSpec.KeySpec;
 import io.larder.node.command.CommandTable;
 
 /** The hash family: registration with Redis's metadata; the commands live in this package's classes. */
@@ -51,8 +50,8 @@ public final class HashCommands {
     /** A command on the single key at position 1. */
     private static CommandSpec.Builder spec(String name, int arity, String flags, String acl, String keyFlags,
                                             String since, String summary, Command handler) {
-        return CommandSpec.builder(name, arity).flags(flags).keys(1, 1, 1).acl(acl)
-                .keySpecs(KeySpec.range(keyFlags, 1, 0, 1, 0)).group("hash").since(since).summary(summary)
+        return CommandSpec.builder(name, arity).flags(flags).acl(acl)
+                .singleKey(keyFlags).group("hash").since(since).summary(summary)
                 .handler(handler);
     }
 }

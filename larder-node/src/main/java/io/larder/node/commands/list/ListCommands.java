@@ -4,6 +4,7 @@ import io.larder.node.command.Command;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandSpec.KeySpec;
 import io.larder.node.command.CommandTable;
+import io.larder.node.command.KeyFinders;
 
 /** The list family: registration with Redis's metadata; the commands live in this package's classes. */
 public final class ListCommands {
@@ -44,7 +45,7 @@ public final class ListCommands {
         table.register(two("rpoplpush", 3, "write denyoom", "write list slow", "1.2.0",
                 "Moves the last element of a list to the front of another", ListPops::rpoplpush));
         table.register(CommandSpec.builder("lmpop", -4).flags("write movablekeys").acl("write list slow")
-                .keySpecs(KeySpec.keynum("RW access delete", 1, 0, 1, 1)).keyFinder(a -> ListPops.mpopKeys(a, 1))
+                .keySpecs(KeySpec.keynum("RW access delete", 1, 0, 1, 1)).keyFinder(KeyFinders.numKeys(1))
                 .group("list").since("7.0.0").summary("Pops elements from the first non-empty list among several")
                 .handler(ListPops::lmpop).build());
         table.register(CommandSpec.builder("blpop", -3).flags("write noscript blocking").keys(1, -2, 1)
@@ -61,7 +62,7 @@ public final class ListCommands {
                 "Moves the last element of a list to the front of another, waiting for one", ListPops::brpoplpush));
         table.register(CommandSpec.builder("blmpop", -5).flags("write blocking movablekeys")
                 .acl("write list slow blocking").keySpecs(KeySpec.keynum("RW access delete", 2, 0, 1, 1))
-                .keyFinder(a -> ListPops.mpopKeys(a, 2)).group("list").since("7.0.0")
+                .keyFinder(KeyFinders.numKeys(2)).group("list").since("7.0.0")
                 .summary("Pops elements from the first non-empty list among several, waiting for one")
                 .handler(ListPops::blmpop).build());
     }
@@ -69,8 +70,8 @@ public final class ListCommands {
     /** A command on the single key at position 1. */
     private static CommandSpec one(String name, int arity, String flags, String acl, String keyFlags, String since,
                                    String summary, Command handler) {
-        return CommandSpec.builder(name, arity).flags(flags).keys(1, 1, 1).acl(acl)
-                .keySpecs(KeySpec.range(keyFlags, 1, 0, 1, 0)).group("list").since(since).summary(summary)
+        return CommandSpec.builder(name, arity).flags(flags).acl(acl)
+                .singleKey(keyFlags).group("list").since(since).summary(summary)
                 .handler(handler).build();
     }
 

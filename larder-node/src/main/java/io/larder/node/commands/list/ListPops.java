@@ -227,24 +227,6 @@ final class ListPops {
         }
     }
 
-    /** The keys of LMPOP (numkeys at 1) and BLMPOP (numkeys at 2); none when numkeys is malformed. */
-    static int[] mpopKeys(byte[][] args, int numKeysIndex) {
-        long numKeys;
-        try {
-            numKeys = Numbers.parseLong(args[numKeysIndex]);
-        } catch (Numbers.NotANumber e) {
-            return new int[0];
-        }
-        if (numKeys <= 0 || numKeys >= args.length - numKeysIndex) {
-            return new int[0];
-        }
-        int[] positions = new int[(int) numKeys];
-        for (int i = 0; i < positions.length; i++) {
-            positions[i] = numKeysIndex + 1 + i;
-        }
-        return positions;
-    }
-
     static void blpop(Client c, byte[][] args) {
         blockingPop(c, args, true);
     }

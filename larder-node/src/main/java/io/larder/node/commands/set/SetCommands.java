@@ -1,10 +1,10 @@
 package io.larder.node.commands.set;
 
-import io.larder.engine.util.Numbers;
 import io.larder.node.command.Command;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandSpec.KeySpec;
 import io.larder.node.command.CommandTable;
+import io.larder.node.command.KeyFinders;
 
 /** The set family: registration with Redis's metadata; the commands live in this package's classes. */
 public final class SetCommands {
@@ -47,33 +47,15 @@ public final class SetCommands {
         table.register(stored("sdiffstore", "OW update",
                 "Stores the members of the first source set absent from the others in a key", SetAlgebra::sdiffstore));
         table.register(CommandSpec.builder("sintercard", -3).flags("readonly movablekeys").acl("read set slow")
-                .keySpecs(KeySpec.keynum("RO access", 1, 0, 1, 1)).keyFinder(SetCommands::sintercardKeys)
+                .keySpecs(KeySpec.keynum("RO access", 1, 0, 1, 1)).keyFinder(KeyFinders.numKeys(1))
                 .group("set").since("7.0.0").summary("Returns the size of the intersection of sets, up to a limit")
                 .handler(SetAlgebra::sintercard).build());
     }
 
-    /** SINTERCARD numkeys key [key ...]: the keys that numkeys announces, none when it is malformed. */
-    static int[] sintercardKeys(byte[][] args) {
-        long numKeys;
-        try {
-            numKeys = Numbers.parseLong(args[1]);
-        } catch (Numbers.NotANumber e) {
-            return new int[0];
-        }
-        if (numKeys <= 0 || numKeys > args.length - 2) {
-            return new int[0];
-        }
-        int[] positions = new int[(int) numKeys];
-        for (int i = 0; i < positions.length; i++) {
-            positions[i] = 2 + i;
-        }
-        return positions;
-    }
-
     private static CommandSpec.Builder spec(String name, int arity, String flags, String acl, String keyFlags,
                                             String since, String summary, Command handler) {
-        return CommandSpec.builder(name, arity).flags(flags).keys(1, 1, 1).acl(acl)
-                .keySpecs(KeySpec.range(keyFlags, 1, 0, 1, 0)).group("set").since(since).summary(summary)
+        return CommandSpec.builder(name, arity).flags(flags).acl(acl)
+                .singleKey(keyFlags).group("set").since(since).summary(summary)
                 .handler(handler);
     }
 

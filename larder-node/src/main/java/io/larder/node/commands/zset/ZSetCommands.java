@@ -1,10 +1,10 @@
 package io.larder.node.commands.zset;
 
-import io.larder.engine.util.Numbers;
 import io.larder.node.command.Command;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandSpec.KeySpec;
 import io.larder.node.command.CommandTable;
+import io.larder.node.command.KeyFinders;
 
 /**
  * The sorted set family: registration with Redis's metadata. The blocking BZPOPMIN, BZPOPMAX and BZMPOP are
@@ -62,7 +62,7 @@ public final class ZSetCommands {
         table.register(spec("zpopmax", -2, "write fast", "write sortedset fast", "RW access delete", "5.0.0",
                 "Removes and returns the highest scoring members of a sorted set", ZSetWrites::zpopmax).build());
         table.register(CommandSpec.builder("zmpop", -4).flags("write movablekeys").acl("write sortedset slow")
-                .keySpecs(KeySpec.keynum("RW access delete", 1, 0, 1, 1)).keyFinder(ZSetCommands::numKeysAt1)
+                .keySpecs(KeySpec.keynum("RW access delete", 1, 0, 1, 1)).keyFinder(KeyFinders.numKeys(1))
                 .group("sorted-set").since("7.0.0")
                 .summary("Removes and returns members from the first non-empty of several sorted sets")
                 .handler(ZSetWrites::zmpop).build());
@@ -94,44 +94,16 @@ public final class ZSetCommands {
                 .tips("nondeterministic_output").build());
     }
 
-    /** numkeys key [key ...] ...: the keys numkeys announces, none when it is malformed. */
-    static int[] numKeysAt1(byte[][] args) {
-        return keysAfter(args, 1, new int[0]);
-    }
-
-    /** destination numkeys key [key ...] ...: the destination and the announced keys; none when malformed. */
-    static int[] destinationAndNumKeys(byte[][] args) {
-        return keysAfter(args, 2, new int[]{1});
-    }
-
-    private static int[] keysAfter(byte[][] args, int numKeysIndex, int[] before) {
-        long numKeys;
-        try {
-            numKeys = Numbers.parseLong(args[numKeysIndex]);
-        } catch (Numbers.NotANumber e) {
-            return new int[0];
-        }
-        if (numKeys <= 0 || numKeys > args.length - numKeysIndex - 1) {
-            return new int[0];
-        }
-        int[] positions = new int[before.length + (int) numKeys];
-        System.arraycopy(before, 0, positions, 0, before.length);
-        for (int i = 0; i < numKeys; i++) {
-            positions[before.length + i] = numKeysIndex + 1 + i;
-        }
-        return positions;
-    }
-
     private static CommandSpec.Builder spec(String name, int arity, String flags, String acl, String keyFlags,
                                             String since, String summary, Command handler) {
-        return CommandSpec.builder(name, arity).flags(flags).keys(1, 1, 1).acl(acl)
-                .keySpecs(KeySpec.range(keyFlags, 1, 0, 1, 0)).group("sorted-set").since(since).summary(summary)
+        return CommandSpec.builder(name, arity).flags(flags).acl(acl)
+                .singleKey(keyFlags).group("sorted-set").since(since).summary(summary)
                 .handler(handler);
     }
 
     private static CommandSpec combination(String name, String since, String summary, Command handler) {
         return CommandSpec.builder(name, -3).flags("readonly movablekeys").acl("read sortedset slow")
-                .keySpecs(KeySpec.keynum("RO access", 1, 0, 1, 1)).keyFinder(ZSetCommands::numKeysAt1)
+                .keySpecs(KeySpec.keynum("RO access", 1, 0, 1, 1)).keyFinder(KeyFinders.numKeys(1))
                 .group("sorted-set").since(since).summary(summary).handler(handler).build();
     }
 
@@ -139,7 +111,7 @@ public final class ZSetCommands {
         return CommandSpec.builder(name, -4).flags("write denyoom movablekeys").keys(1, 1, 1)
                 .acl("write sortedset slow")
                 .keySpecs(KeySpec.range("OW update", 1, 0, 1, 0), KeySpec.keynum("RO access", 2, 0, 1, 1))
-                .keyFinder(ZSetCommands::destinationAndNumKeys).group("sorted-set").since(since).summary(summary)
+                .keyFinder(KeyFinders.numKeys(2, 1)).group("sorted-set").since(since).summary(summary)
                 .handler(handler).build();
     }
 }

@@ -20,11 +20,11 @@ class SetKeyPositionsTest {
 
     @Test
     void sintercardKeysFollowNumkeys() {
-        assertThat(SetCommands.sintercardKeys(args("sintercard", "2", "a", "b", "LIMIT", "1"))).containsExactly(2, 3);
-        assertThat(SetCommands.sintercardKeys(args("sintercard", "1", "a", "b"))).containsExactly(2);
-        assertThat(SetCommands.sintercardKeys(args("sintercard", "3", "a", "b"))).isEmpty();
-        assertThat(SetCommands.sintercardKeys(args("sintercard", "0", "a"))).isEmpty();
-        assertThat(SetCommands.sintercardKeys(args("sintercard", "x", "a"))).isEmpty();
+        assertThat(sintercardKeys(args("sintercard", "2", "a", "b", "LIMIT", "1"))).containsExactly(2, 3);
+        assertThat(sintercardKeys(args("sintercard", "1", "a", "b"))).containsExactly(2);
+        assertThat(sintercardKeys(args("sintercard", "3", "a", "b"))).isEmpty();
+        assertThat(sintercardKeys(args("sintercard", "0", "a"))).isEmpty();
+        assertThat(sintercardKeys(args("sintercard", "x", "a"))).isEmpty();
     }
 
     @Test
@@ -38,6 +38,10 @@ class SetKeyPositionsTest {
         }
         assertThat(table.get("sintercard").keyPositions(args("sintercard", "2", "a", "b", "LIMIT", "1")))
                 .containsExactly(2, 3);
+    }
+
+    private int[] sintercardKeys(byte[][] args) {
+        return table.get("sintercard").keyPositions(args);
     }
 
     private static byte[][] args(String... words) {
