@@ -105,9 +105,6 @@ public final class Keyspace {
         locks[stripe].unlock();
     }
 
-    public boolean holdsStripe(int stripe) {
-        return locks[stripe].isHeldByCurrentThread();
-    }
 
     public void lockAll() {
         for (ReentrantLock lock : locks) {

@@ -1,9 +1,8 @@
 package io.larder.engine.util;
 
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 
-/** Number parsing and formatting with Redis's exact rules (string2ll, %.17g), without allocation where it matters. */
+/** Number parsing and formatting with Redis's exact rules (string2ll, strtod), without allocation where it matters. */
 public final class Numbers {
     private Numbers() {
     }
@@ -133,29 +132,5 @@ public final class Numbers {
 
     private static boolean isSpace(byte c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x0b || c == 0x0c;
-    }
-
-    /** C's {@code printf("%.17g", d)}, which Redis uses to reply with doubles (scores, INCRBYFLOAT on hashes). */
-    public static String formatG17(double d) {
-        if (Double.isInfinite(d)) {
-            return d > 0 ? "inf" : "-inf";
-        }
-        if (Double.isNaN(d)) {
-            return "nan";
-        }
-        if (d == 0) {
-            return (1 / d < 0) ? "-0" : "0";
-        }
-        BigDecimal exact = new BigDecimal(d);
-        BigDecimal rounded = exact.round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN));
-        int exponent = rounded.precision() - rounded.scale() - 1;
-        if (exponent < -4 || exponent >= 17) {
-            BigDecimal mantissa = rounded.movePointLeft(exponent).stripTrailingZeros();
-            String m = mantissa.toPlainString();
-            String e = (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
-            return m + "e" + e;
-        }
-        String plain = rounded.stripTrailingZeros().toPlainString();
-        return plain;
     }
 }
