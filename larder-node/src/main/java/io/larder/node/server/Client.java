@@ -70,6 +70,11 @@ public final class Client {
 
     public int dbIndex() { return dbIndex; }
 
+    /** Reports a keyspace event (a KeyspaceEvents class, Redis's event name) on a key of the selected database. */
+    public void notify(int type, String event, byte[] key) {
+        node.keyspaceEvents().notify(type, event, key, dbIndex);
+    }
+
     public void select(int index) { this.dbIndex = index; }
 
     /** Replies with an error (message starting with its code, e.g. "ERR ...") and counts it as a failed call. */

@@ -26,6 +26,7 @@ public final class Node {
     private final MonitorFeed monitors = new MonitorFeed();
     private final ClientPause pause = new ClientPause();
     private final PubSub pubsub;
+    private final KeyspaceEvents keyspaceEvents;
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final long startMillis = System.currentTimeMillis();
     private final String runId;
@@ -40,6 +41,7 @@ public final class Node {
         this.slowLog = new SlowLog(config);
         this.latencyMonitor = new LatencyMonitor(config);
         this.pubsub = new PubSub(config);
+        this.keyspaceEvents = new KeyspaceEvents(config, pubsub);
         this.keyspace = new Keyspace(config.databases.asInt(), clock);
         this.watches = new Watches(keyspace, stats);
         this.keyspace.listener(watches);
@@ -92,6 +94,9 @@ public final class Node {
 
     /** Channel and pattern subscriptions. */
     public PubSub pubsub() { return pubsub; }
+
+    /** Keyspace notifications (notify-keyspace-events). */
+    public KeyspaceEvents keyspaceEvents() { return keyspaceEvents; }
 
     /** CLIENT PAUSE state. */
     public ClientPause pause() { return pause; }
