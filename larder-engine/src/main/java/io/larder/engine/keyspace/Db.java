@@ -73,6 +73,7 @@ public final class Db {
             i = dict.insert(key, hash, value, keyspace.accessClock());
             stripeSizes[Keyspace.stripeOf(slot)]++;
             setExpiry(dict, i, slot, expireAt);
+            keyspace.listener().created(this, key);
         } else {
             dict.setValueAt(i, value);
             dict.setAccessAt(i, keyspace.accessClock());

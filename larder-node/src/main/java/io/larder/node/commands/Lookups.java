@@ -2,6 +2,7 @@ package io.larder.node.commands;
 
 import io.larder.engine.keyspace.Db;
 import io.larder.node.server.Client;
+import io.larder.node.server.KeyspaceEvents;
 
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -11,11 +12,12 @@ public final class Lookups {
     private Lookups() {
     }
 
-    /** A read lookup (Redis's lookupKeyRead): counts a keyspace hit or miss. */
+    /** A read lookup (Redis's lookupKeyRead): counts a keyspace hit or miss; a miss is a "keymiss" event. */
     public static Object read(Client c, Db db, byte[] key) {
         Object value = db.get(key);
         if (value == null) {
             c.node().stats().keyspaceMisses.increment();
+            c.node().keyspaceEvents().notify(KeyspaceEvents.KEY_MISS, "keymiss", key, db.index());
         } else {
             c.node().stats().keyspaceHits.increment();
         }

@@ -14,6 +14,7 @@ public final class ConfigParam {
     private final String defaultValue;
     private final boolean mutable;
     private final ConfigHook hook;
+    private java.util.function.UnaryOperator<String> display = java.util.function.UnaryOperator.identity();
     private final List<ConfigHook> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean protectedConfig;
     private boolean multiArg;
@@ -57,6 +58,18 @@ public final class ConfigParam {
 
     /** A config file line may give the value as several arguments (save 900 1, bind a b). */
     public boolean multiArg() { return multiArg; }
+
+    /**
+     * Shows the stored text through {@code display} (CONFIG GET, CONFIG REWRITE), for a value whose normal form
+     * keeps more than Redis prints (notify-keyspace-events: "n" beside "A").
+     */
+    ConfigParam displayedAs(java.util.function.UnaryOperator<String> display) {
+        this.display = display;
+        return this;
+    }
+
+    /** The value as CONFIG GET reports it. */
+    public String shown() { return display.apply(text); }
 
     ConfigParam multiArgs() {
         multiArg = true;

@@ -96,7 +96,7 @@ public final class ConfigRewriter {
     /** The config file lines that set the parameter's current value. */
     static List<String> lines(ConfigParam p, boolean isDefault) {
         String name = p.name();
-        String v = p.text();
+        String v = p.shown();
         return switch (name) {
             case "save" -> {
                 List<String> words = SpecialValues.words(v);

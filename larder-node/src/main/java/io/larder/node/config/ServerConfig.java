@@ -121,7 +121,7 @@ public final class ServerConfig {
         ioThreads = add("io-threads", ConfigType.integer(1, 128), "1", IMMUTABLE);
         add("io-threads-do-reads", ConfigType.BOOL, "no", IMMUTABLE);
         notifyKeyspaceEvents = add("notify-keyspace-events", ConfigType.special(SpecialValues::keyspaceEvents), "",
-                MUTABLE);
+                MUTABLE).displayedAs(SpecialValues::keyspaceEventsShown);
 
         // Slow log, latency.
         slowlogLogSlowerThan = add("slowlog-log-slower-than", ConfigType.integer(-1, LONG_MAX), "10000", MUTABLE);

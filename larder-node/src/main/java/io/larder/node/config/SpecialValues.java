@@ -121,6 +121,9 @@ final class SpecialValues {
         boolean all = ALL_CLASSES.chars().allMatch(c -> classes.indexOf(String.valueOf((char) c)) >= 0);
         if (all) {
             out.append('A');
+            if (fresh) {
+                out.append('n'); // in effect, though Redis does not print it (keyspaceEventsShown)
+            }
         } else {
             for (char c : "g$lshzxet".toCharArray()) {
                 if (classes.indexOf(String.valueOf(c)) >= 0) {
@@ -144,6 +147,11 @@ final class SpecialValues {
             out.append('m');
         }
         return out.toString();
+    }
+
+    /** The keyspace event classes as Redis prints them: "A" stands for every class, and hides an "n" beside it. */
+    static String keyspaceEventsShown(String normalized) {
+        return normalized.startsWith("An") ? "A" + normalized.substring(2) : normalized;
     }
 
     static String percentiles(String raw) throws ConfigException {

@@ -1,5 +1,7 @@
 package io.larder.node.server;
 
+import io.larder.engine.keyspace.Db;
+import io.larder.engine.keyspace.KeyspaceListener;
 import io.larder.node.config.ConfigParam;
 import io.larder.node.config.ServerConfig;
 import io.larder.node.server.PubSub.Kind;
@@ -11,8 +13,11 @@ import java.nio.charset.StandardCharsets;
  * and when the class is enabled the node publishes it on {@code __keyspace@<db>__:<key>} (message: the event)
  * and/or {@code __keyevent@<db>__:<event>} (message: the key), exactly as PUBLISH would. The class constants
  * are Redis's NOTIFY_* bits. Disabled classes cost one volatile read.
+ * <p>
+ * As a keyspace listener it also reports what no command reports itself: keys that expire (lazily or in the
+ * active cycle: "expired") and keys created by any write ("new", Redis's dbAdd).
  */
-public final class KeyspaceEvents {
+public final class KeyspaceEvents implements KeyspaceListener {
     public static final int KEYSPACE = 1;
     public static final int KEYEVENT = 1 << 1;
     public static final int GENERIC = 1 << 2;
@@ -39,6 +44,16 @@ public final class KeyspaceEvents {
                 enabled = parse(value);
             }
         });
+    }
+
+    @Override
+    public void expired(Db db, byte[] key) {
+        notify(EXPIRED, "expired", key, db.index());
+    }
+
+    @Override
+    public void created(Db db, byte[] key) {
+        notify(NEW, "new", key, db.index());
     }
 
     /** True when events of this class would be published (skip building costly arguments otherwise). */

@@ -1,6 +1,7 @@
 package io.larder.node.server;
 
 import io.larder.engine.keyspace.Keyspace;
+import io.larder.engine.keyspace.KeyspaceListener;
 import io.larder.engine.util.Clock;
 import io.larder.node.command.CommandTable;
 import io.larder.node.commands.Commands;
@@ -44,7 +45,7 @@ public final class Node {
         this.keyspaceEvents = new KeyspaceEvents(config, pubsub);
         this.keyspace = new Keyspace(config.databases.asInt(), clock);
         this.watches = new Watches(keyspace, stats);
-        this.keyspace.listener(watches);
+        this.keyspace.listener(KeyspaceListener.both(watches, keyspaceEvents));
         this.blocked = new BlockedClients(keyspace);
         byte[] id = new byte[20];
         new java.security.SecureRandom().nextBytes(id);

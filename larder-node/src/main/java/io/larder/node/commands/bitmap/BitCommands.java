@@ -8,6 +8,7 @@ import io.larder.engine.util.Numbers;
 import io.larder.node.commands.Errors;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
+import io.larder.node.server.KeyspaceEvents;
 
 /** SETBIT, GETBIT, BITCOUNT, BITPOS and BITOP over string values. */
 final class BitCommands {
@@ -40,6 +41,7 @@ final class BitCommands {
         // Redis signals only a SETBIT that created or grew the string or flipped the bit.
         if (target.grown() || old != value) {
             c.db().signalModified(args[1]);
+            c.notify(KeyspaceEvents.STRING, "setbit", args[1]);
         }
         c.reply().integer(old);
     }
@@ -204,6 +206,7 @@ final class BitCommands {
         if (maxLength == 0) {
             if (db.delete(args[2])) {
                 db.signalModified(args[2]);
+                c.notify(KeyspaceEvents.GENERIC, "del", args[2]);
             }
             c.reply().integer(0);
             return;
@@ -227,6 +230,7 @@ final class BitCommands {
         // Redis stores the result as a fresh sds object: "raw" whatever its length or content.
         db.put(args[2], MutableString.copyOf(result, maxLength, 0));
         db.signalModified(args[2]);
+        c.notify(KeyspaceEvents.STRING, "set", args[2]);
         c.reply().integer(maxLength);
     }
 

@@ -8,6 +8,7 @@ import io.larder.engine.util.Numbers;
 import io.larder.node.commands.Errors;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
+import io.larder.node.server.KeyspaceEvents;
 import io.larder.resp.ReplyWriter;
 
 import java.util.ArrayList;
@@ -100,6 +101,7 @@ final class BitfieldCommand {
         }
         if (changed) {
             c.db().signalModified(args[1]);
+            c.notify(KeyspaceEvents.STRING, "setbit", args[1]);
         }
     }
 

@@ -74,13 +74,13 @@ public final class ConfigCommand {
             if (!hasGlob(pattern)) {
                 ConfigParam p = config.find(pattern);
                 if (p != null) {
-                    found.putIfAbsent(pattern.toLowerCase(Locale.ROOT), new String[]{pattern, p.text()});
+                    found.putIfAbsent(pattern.toLowerCase(Locale.ROOT), new String[]{pattern, p.shown()});
                 }
                 continue;
             }
             for (Map.Entry<String, ConfigParam> e : config.names().entrySet()) {
                 if (Glob.matches(args[i], e.getKey().getBytes(StandardCharsets.UTF_8), true)) {
-                    found.putIfAbsent(e.getKey(), new String[]{e.getKey(), e.getValue().text()});
+                    found.putIfAbsent(e.getKey(), new String[]{e.getKey(), e.getValue().shown()});
                 }
             }
         }

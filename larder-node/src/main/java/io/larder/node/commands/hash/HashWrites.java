@@ -11,6 +11,7 @@ import io.larder.node.commands.Lookups;
 import io.larder.node.commands.collection.Removals;
 import io.larder.node.config.ServerConfig;
 import io.larder.node.server.Client;
+import io.larder.node.server.KeyspaceEvents;
 
 import java.nio.charset.StandardCharsets;
 
@@ -55,6 +56,7 @@ final class HashWrites {
             db.put(args[1], hash);
         }
         db.signalModified(args[1]);
+        c.notify(KeyspaceEvents.HASH, "hset", args[1]);
         return added;
     }
 
@@ -74,6 +76,7 @@ final class HashWrites {
             db.put(args[1], hash);
         }
         db.signalModified(args[1]);
+        c.notify(KeyspaceEvents.HASH, "hset", args[1]);
         c.reply().integer(1);
     }
 
@@ -82,7 +85,7 @@ final class HashWrites {
         if (hash == null) {
             return;
         }
-        Removals.members(c, args, hash::remove, hash::size);
+        Removals.members(c, args, KeyspaceEvents.HASH, "hdel", hash::remove, hash::size);
     }
 
     static void hincrby(Client c, byte[][] args) {
@@ -110,7 +113,7 @@ final class HashWrites {
             c.error(Errors.OVERFLOW);
             return;
         }
-        store(c, db, args, existing, Numbers.toBytes(sum));
+        store(c, db, args, existing, Numbers.toBytes(sum), "hincrby");
         c.reply().integer(sum);
     }
 
@@ -142,18 +145,22 @@ final class HashWrites {
             return;
         }
         byte[] text = sum.getBytes(StandardCharsets.US_ASCII);
-        store(c, db, args, existing, text);
+        store(c, db, args, existing, text, "hincrbyfloat");
         c.reply().bulk(text);
     }
 
-    /** Stores {@code result} in field args[2] of the hash at args[1], creating the hash when missing. */
-    private static void store(Client c, Db db, byte[][] args, HashValue existing, byte[] result) {
+    /**
+     * Stores {@code result} in field args[2] of the hash at args[1], creating the hash when missing, and reports
+     * {@code event}.
+     */
+    private static void store(Client c, Db db, byte[][] args, HashValue existing, byte[] result, String event) {
         HashValue hash = existing == null ? new HashValue() : existing;
         hash.put(args[2], result, limits(c));
         if (existing == null) {
             db.put(args[1], hash);
         }
         db.signalModified(args[1]);
+        c.notify(KeyspaceEvents.HASH, event, args[1]);
     }
 
     static HashLimits limits(Client c) {

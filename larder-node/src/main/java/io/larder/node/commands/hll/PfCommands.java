@@ -6,6 +6,7 @@ import io.larder.engine.string.MutableString;
 import io.larder.engine.string.StringValues;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
+import io.larder.node.server.KeyspaceEvents;
 
 /** PFADD, PFCOUNT and PFMERGE. */
 final class PfCommands {
@@ -41,6 +42,7 @@ final class PfCommands {
         if (updated) {
             HyperLogLog.invalidateCache(hll.array());
             db.signalModified(key);
+            c.notify(KeyspaceEvents.STRING, "pfadd", key);
         }
         c.reply().integer(updated ? 1 : 0);
     }
@@ -114,6 +116,7 @@ final class PfCommands {
         }
         HyperLogLog.invalidateCache(hll.array());
         db.signalModified(key);
+        c.notify(KeyspaceEvents.STRING, "pfadd", key);
         c.reply().ok();
     }
 

@@ -6,6 +6,7 @@ import io.larder.node.command.CommandSpec.KeySpec;
 import io.larder.node.command.CommandTable;
 import io.larder.node.commands.Args;
 import io.larder.node.server.Client;
+import io.larder.node.server.KeyspaceEvents;
 
 import java.nio.charset.StandardCharsets;
 
@@ -157,10 +158,13 @@ final class ExpireCommands {
         }
         if (when <= now) {
             db.delete(args[1]);
+            db.signalModified(args[1]);
+            c.notify(KeyspaceEvents.GENERIC, "del", args[1]);
         } else {
             db.expire(args[1], when);
+            db.signalModified(args[1]);
+            c.notify(KeyspaceEvents.GENERIC, "expire", args[1]);
         }
-        db.signalModified(args[1]);
         c.reply().integer(1);
     }
 
@@ -172,6 +176,9 @@ final class ExpireCommands {
         Db db = c.db();
         long now = db.keyspace().clock().millis();
         long at = db.expiry(args[1]);
+        if (at < 0) {
+            c.notify(KeyspaceEvents.KEY_MISS, "keymiss", args[1]);
+        }
         c.reply().integer(at < 0 ? -2 : at == 0 ? -1 : reply.of(at, now));
     }
 
@@ -181,6 +188,7 @@ final class ExpireCommands {
         if (hadExpiry) {
             db.expire(args[1], 0);
             db.signalModified(args[1]);
+            c.notify(KeyspaceEvents.GENERIC, "persist", args[1]);
         }
         c.reply().integer(hadExpiry ? 1 : 0);
     }

@@ -6,6 +6,7 @@ import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandSpec.KeySpec;
 import io.larder.node.command.CommandTable;
 import io.larder.node.server.Client;
+import io.larder.node.server.KeyspaceEvents;
 
 /**
  * The generic keyspace family: DEL, UNLINK, EXISTS, TOUCH and TYPE here, and the rest from the classes of this
@@ -47,6 +48,7 @@ public final class KeyspaceCommands {
         for (int i = 1; i < args.length; i++) {
             if (db.delete(args[i])) {
                 db.signalModified(args[i]);
+                c.notify(KeyspaceEvents.GENERIC, "del", args[i]);
                 n++;
             }
         }
@@ -60,6 +62,8 @@ public final class KeyspaceCommands {
         for (int i = 1; i < args.length; i++) {
             if (db.exists(args[i])) {
                 n++;
+            } else {
+                c.notify(KeyspaceEvents.KEY_MISS, "keymiss", args[i]);
             }
         }
         c.reply().integer(n);
@@ -71,6 +75,8 @@ public final class KeyspaceCommands {
         for (int i = 1; i < args.length; i++) {
             if (db.get(args[i], true) != null) {
                 n++;
+            } else {
+                c.notify(KeyspaceEvents.KEY_MISS, "keymiss", args[i]);
             }
         }
         c.reply().integer(n);
@@ -78,6 +84,9 @@ public final class KeyspaceCommands {
 
     private static void type(Client c, byte[][] args) {
         Object value = c.db().get(args[1], false);
+        if (value == null) {
+            c.notify(KeyspaceEvents.KEY_MISS, "keymiss", args[1]);
+        }
         c.reply().simple(value == null ? "none" : ValueTypes.typeName(value));
     }
 }

@@ -7,6 +7,7 @@ import io.larder.node.command.CommandSpec.KeySpec;
 import io.larder.node.command.CommandTable;
 import io.larder.node.commands.Errors;
 import io.larder.node.server.Client;
+import io.larder.node.server.KeyspaceEvents;
 
 import java.util.Arrays;
 
@@ -63,10 +64,13 @@ final class RenameCommands {
             c.reply().integer(0);
             return;
         }
+        db.delete(to); // so that the destination is created anew ("new" event), as Redis's dbDelete + dbAdd
         db.put(to, value, expireAt, false);
         db.delete(from);
         db.signalModified(from);
         db.signalModified(to);
+        c.notify(KeyspaceEvents.GENERIC, "rename_from", from);
+        c.notify(KeyspaceEvents.GENERIC, "rename_to", to);
         c.node().blocked().signal(c.dbIndex(), to);
         if (onlyIfFree) {
             c.reply().integer(1);
@@ -114,12 +118,17 @@ final class RenameCommands {
         Db target = c.node().keyspace().db(options.targetDb());
         long expireAt = source.expiry(from);
         Object value = expireAt < 0 ? null : source.get(from);
+        if (value == null) {
+            c.notify(KeyspaceEvents.KEY_MISS, "keymiss", from); // Redis reads the source with lookupKeyRead
+        }
         if (value == null || !options.replace() && target.exists(to)) {
             c.reply().integer(0);
             return;
         }
+        target.delete(to); // REPLACE: the destination is created anew ("new" event), as Redis's dbDelete + dbAdd
         target.put(to, ValueTypes.copy(value), expireAt, false);
         target.signalModified(to);
+        c.node().keyspaceEvents().notify(KeyspaceEvents.GENERIC, "copy_to", to, options.targetDb());
         c.node().blocked().signal(options.targetDb(), to);
         c.reply().integer(1);
     }
@@ -146,6 +155,8 @@ final class RenameCommands {
         source.delete(key);
         source.signalModified(key);
         target.signalModified(key);
+        c.node().keyspaceEvents().notify(KeyspaceEvents.GENERIC, "move_from", key, c.dbIndex());
+        c.node().keyspaceEvents().notify(KeyspaceEvents.GENERIC, "move_to", key, targetIndex);
         c.node().blocked().signal(targetIndex, key);
         c.reply().integer(1);
     }

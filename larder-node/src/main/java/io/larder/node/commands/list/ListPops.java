@@ -7,6 +7,7 @@ import io.larder.node.commands.Errors;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.BlockedClients;
 import io.larder.node.server.Client;
+import io.larder.node.server.KeyspaceEvents;
 import io.larder.resp.ReplyWriter;
 
 import java.util.Arrays;
@@ -74,16 +75,18 @@ final class ListPops {
                 out.bulk(Lists.pop(list, left));
             }
         }
-        removed(c, db, args[1], list);
+        removed(c, db, args[1], list, left);
     }
 
     /**
-     * After elements left a list: an empty list's key goes, a smaller one may become compact again, and the key
-     * is signalled modified.
+     * After elements left a list: the pop is reported, an empty list's key goes, a smaller one may become
+     * compact again, and the key is signalled modified.
      */
-    private static void removed(Client c, Db db, byte[] key, ListValue list) {
+    private static void removed(Client c, Db db, byte[] key, ListValue list, boolean left) {
+        c.notify(KeyspaceEvents.LIST, left ? "lpop" : "rpop", key);
         if (list.size() == 0) {
             db.delete(key);
+            c.notify(KeyspaceEvents.GENERIC, "del", key);
         } else {
             list.shrunk(Lists.fill(c));
         }
@@ -117,7 +120,7 @@ final class ListPops {
                     out.bulk(Lists.pop(list, left));
                 }
             }
-            removed(c, db, args[i], list);
+            removed(c, db, args[i], list, left);
             return true;
         }
         return false;
@@ -151,9 +154,10 @@ final class ListPops {
         to.growing(element, fill);
         Lists.push(to, element, toLeft, fill);
         db.signalModified(destination);
+        c.notify(KeyspaceEvents.LIST, toLeft ? "lpush" : "rpush", destination);
         c.node().blocked().signal(c.dbIndex(), destination);
         out.bulk(element);
-        removed(c, db, source, from);
+        removed(c, db, source, from, fromLeft);
         return true;
     }
 

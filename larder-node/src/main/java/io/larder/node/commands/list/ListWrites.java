@@ -7,6 +7,7 @@ import io.larder.node.commands.Errors;
 import io.larder.node.commands.IndexRange;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
+import io.larder.node.server.KeyspaceEvents;
 
 /** The list commands that add, replace or remove elements in place: pushes, LSET, LINSERT, LREM, LTRIM. */
 final class ListWrites {
@@ -50,6 +51,7 @@ final class ListWrites {
             db.put(args[1], list);
         }
         db.signalModified(args[1]);
+        c.notify(KeyspaceEvents.LIST, left ? "lpush" : "rpush", args[1]);
         c.node().blocked().signal(c.dbIndex(), args[1]);
         c.reply().integer(list.size());
     }
@@ -74,6 +76,7 @@ final class ListWrites {
         list.set(at, args[3], fill);
         list.shrunk(fill);
         db.signalModified(args[1]);
+        c.notify(KeyspaceEvents.LIST, "lset", args[1]);
         c.reply().ok();
     }
 
@@ -102,6 +105,7 @@ final class ListWrites {
         }
         list.insert(after ? pivot + 1 : pivot, args[4], fill);
         db.signalModified(args[1]);
+        c.notify(KeyspaceEvents.LIST, "linsert", args[1]);
         c.reply().integer(list.size());
     }
 
@@ -117,8 +121,10 @@ final class ListWrites {
         }
         long removed = list.removeMatching(args[3], count);
         if (removed > 0) {
+            c.notify(KeyspaceEvents.LIST, "lrem", args[1]);
             if (list.size() == 0) {
                 db.delete(args[1]);
+                c.notify(KeyspaceEvents.GENERIC, "del", args[1]);
             } else {
                 list.shrunk(Lists.fill(c));
             }
@@ -150,8 +156,10 @@ final class ListWrites {
         }
         list.removeFirst(fromHead);
         list.removeLast(fromTail);
+        c.notify(KeyspaceEvents.LIST, "ltrim", args[1]);
         if (list.size() == 0) {
             db.delete(args[1]);
+            c.notify(KeyspaceEvents.GENERIC, "del", args[1]);
         } else {
             list.shrunk(Lists.fill(c));
         }

@@ -7,6 +7,7 @@ import io.larder.engine.util.Numbers;
 import io.larder.node.commands.Errors;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
+import io.larder.node.server.KeyspaceEvents;
 import io.larder.resp.ReplyWriter;
 
 import java.nio.charset.StandardCharsets;
@@ -112,6 +113,7 @@ final class SetAlgebra {
             if (destination != null) {
                 if (db.delete(destination)) {
                     db.signalModified(destination);
+                    c.notify(KeyspaceEvents.GENERIC, "del", destination);
                 }
                 reply.integer(0);
             } else if (cardinalityOnly) {
@@ -141,7 +143,7 @@ final class SetAlgebra {
                 reply.bulk(m);
             }
         } else {
-            finish(c, destination, result);
+            finish(c, destination, result, "sinterstore");
         }
     }
 
@@ -174,14 +176,15 @@ final class SetAlgebra {
                 }
             }
         }
-        finish(c, destination, result);
+        finish(c, destination, result, diff ? "sdiffstore" : "sunionstore");
     }
 
     /**
      * Builds the result the way Redis does (an intset that converts as members arrive, which also drops the
-     * union's duplicates) and replies with it or stores it, deleting the destination when it is empty.
+     * union's duplicates) and replies with it or stores it (reporting {@code event}), deleting the destination
+     * when it is empty.
      */
-    private static void finish(Client c, byte[] destination, List<byte[]> members) {
+    private static void finish(Client c, byte[] destination, List<byte[]> members, String event) {
         SetLimits limits = SetWrites.limits(c);
         SetValue result = SetValue.empty();
         for (byte[] m : members) {
@@ -200,8 +203,10 @@ final class SetAlgebra {
         if (result.size() != 0) {
             db.put(destination, result);
             db.signalModified(destination);
+            c.notify(KeyspaceEvents.SET, event, destination);
         } else if (db.delete(destination)) {
             db.signalModified(destination);
+            c.notify(KeyspaceEvents.GENERIC, "del", destination);
         }
         reply.integer(result.size());
     }

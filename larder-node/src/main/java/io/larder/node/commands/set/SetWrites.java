@@ -10,6 +10,7 @@ import io.larder.node.commands.collection.PopCount;
 import io.larder.node.commands.collection.Removals;
 import io.larder.node.config.ServerConfig;
 import io.larder.node.server.Client;
+import io.larder.node.server.KeyspaceEvents;
 import io.larder.resp.ReplyWriter;
 
 import java.util.concurrent.ThreadLocalRandom;
@@ -45,6 +46,7 @@ final class SetWrites {
         }
         if (added > 0) {
             db.signalModified(args[1]);
+            c.notify(KeyspaceEvents.SET, "sadd", args[1]);
         }
         c.reply().integer(added);
     }
@@ -54,7 +56,7 @@ final class SetWrites {
         if (set == null) {
             return;
         }
-        Removals.members(c, args, set::remove, set::size);
+        Removals.members(c, args, KeyspaceEvents.SET, "srem", set::remove, set::size);
     }
 
     /** SPOP key [count]: a count of at least the size pops the whole set (in its order) and deletes the key. */
@@ -78,8 +80,10 @@ final class SetWrites {
             }
             byte[] member = set.memberAt(set.randomPosition(random));
             set.remove(member);
+            c.notify(KeyspaceEvents.SET, "spop", args[1]);
             if (set.size() == 0) {
                 db.delete(args[1]);
+                c.notify(KeyspaceEvents.GENERIC, "del", args[1]);
             }
             db.signalModified(args[1]);
             reply.bulk(member);
@@ -89,6 +93,7 @@ final class SetWrites {
             reply.set(0);
             return;
         }
+        c.notify(KeyspaceEvents.SET, "spop", args[1]);
         if (count >= set.size()) {
             reply.set(set.size());
             set.forEach(m -> {
@@ -97,6 +102,7 @@ final class SetWrites {
             });
             db.delete(args[1]);
             db.signalModified(args[1]);
+            c.notify(KeyspaceEvents.GENERIC, "del", args[1]);
             return;
         }
         int[] positions = Sampling.distinct(set, (int) count, random);
@@ -133,8 +139,10 @@ final class SetWrites {
             c.reply().integer(0);
             return;
         }
+        c.notify(KeyspaceEvents.SET, "srem", args[1]);
         if (from.size() == 0) {
             db.delete(args[1]);
+            c.notify(KeyspaceEvents.GENERIC, "del", args[1]);
         }
         db.signalModified(args[1]);
         SetLimits limits = limits(c);
@@ -143,8 +151,10 @@ final class SetWrites {
             to.add(member, limits);
             db.put(args[2], to);
             db.signalModified(args[2]);
+            c.notify(KeyspaceEvents.SET, "sadd", args[2]);
         } else if (((SetValue) destination).add(member, limits)) {
             db.signalModified(args[2]);
+            c.notify(KeyspaceEvents.SET, "sadd", args[2]);
         }
         c.reply().integer(1);
     }

@@ -8,6 +8,7 @@ import io.larder.engine.util.Numbers;
 import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
 import io.larder.node.server.Client;
+import io.larder.node.server.KeyspaceEvents;
 
 import java.nio.charset.StandardCharsets;
 
@@ -68,6 +69,7 @@ final class CounterCommands {
         value += increment;
         db.put(key, Numbers.toBytes(value), 0, true);
         db.signalModified(key);
+        c.notify(KeyspaceEvents.STRING, "incrby", key);
         c.reply().integer(value);
     }
 
@@ -95,6 +97,7 @@ final class CounterCommands {
         Object stored = Numbers.isLong(text) ? MutableString.of(text) : text;
         db.put(args[1], stored, 0, true);
         db.signalModified(args[1]);
+        c.notify(KeyspaceEvents.STRING, "incrbyfloat", args[1]);
         c.reply().bulk(text);
     }
 }

@@ -6,6 +6,7 @@ import io.larder.engine.string.StringValues;
 import io.larder.engine.util.Numbers;
 import io.larder.node.commands.Errors;
 import io.larder.node.server.Client;
+import io.larder.node.server.KeyspaceEvents;
 
 /** APPEND and SETRANGE, which modify a string in place (it becomes a {@link MutableString}, "raw"). */
 final class EditCommands {
@@ -24,6 +25,7 @@ final class EditCommands {
         if (current == null) {
             db.put(key, tail);
             db.signalModified(key);
+            c.notify(KeyspaceEvents.STRING, "append", key);
             c.reply().integer(tail.length);
             return;
         }
@@ -37,6 +39,7 @@ final class EditCommands {
         MutableString target = StringValues.modifiable(db, key, current, tail.length);
         target.append(tail);
         db.signalModified(key);
+        c.notify(KeyspaceEvents.STRING, "append", key);
         c.reply().integer(target.length());
     }
 
@@ -84,6 +87,7 @@ final class EditCommands {
         }
         target.write((int) offset, data);
         db.signalModified(key);
+        c.notify(KeyspaceEvents.STRING, "setrange", key);
         c.reply().integer(target.length());
     }
 

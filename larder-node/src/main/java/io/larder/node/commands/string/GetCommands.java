@@ -7,6 +7,7 @@ import io.larder.node.commands.Errors;
 import io.larder.node.commands.IndexRange;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
+import io.larder.node.server.KeyspaceEvents;
 import io.larder.resp.ReplyWriter;
 
 /** The reading string commands: GET, GETEX, GETDEL, MGET, STRLEN, GETRANGE and SUBSTR. */
@@ -27,6 +28,7 @@ final class GetCommands {
             StringReads.bulk(c.reply(), value);
             db.delete(args[1]);
             db.signalModified(args[1]);
+            c.notify(KeyspaceEvents.GENERIC, "del", args[1]);
         }
     }
 
@@ -61,12 +63,15 @@ final class GetCommands {
         if (options.absoluteExpire() && expireAt <= now) {
             db.delete(key);
             db.signalModified(key);
+            c.notify(KeyspaceEvents.GENERIC, "del", key);
         } else if (options.hasExpire()) {
             db.expire(key, expireAt);
             db.signalModified(key);
+            c.notify(KeyspaceEvents.GENERIC, "expire", key);
         } else if (options.has(ExtendedOptions.PERSIST) && db.expiry(key) > 0) {
             db.expire(key, 0);
             db.signalModified(key);
+            c.notify(KeyspaceEvents.GENERIC, "persist", key);
         }
     }
 

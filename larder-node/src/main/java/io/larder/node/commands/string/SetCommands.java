@@ -4,6 +4,7 @@ import io.larder.engine.keyspace.Db;
 import io.larder.engine.util.Numbers;
 import io.larder.node.commands.Errors;
 import io.larder.node.server.Client;
+import io.larder.node.server.KeyspaceEvents;
 
 /** SET and its older forms (SETNX, SETEX, PSETEX, GETSET), MSET and MSETNX. */
 final class SetCommands {
@@ -17,6 +18,7 @@ final class SetCommands {
             Db db = c.db();
             db.put(args[1], args[2]);
             db.signalModified(args[1]);
+            c.notify(KeyspaceEvents.STRING, "set", args[1]);
             c.reply().ok();
             return;
         }
@@ -79,6 +81,10 @@ final class SetCommands {
         }
         db.put(key, value, expireAt, options.has(ExtendedOptions.KEEPTTL));
         db.signalModified(key);
+        c.notify(KeyspaceEvents.STRING, "set", key);
+        if (options.hasExpire()) {
+            c.notify(KeyspaceEvents.GENERIC, "expire", key);
+        }
         if (!get) {
             if (counting) {
                 c.reply().integer(1);
@@ -97,6 +103,7 @@ final class SetCommands {
         if (StringReads.replyCurrent(c, db, args[1])) {
             db.put(args[1], args[2]);
             db.signalModified(args[1]);
+            c.notify(KeyspaceEvents.STRING, "set", args[1]);
         }
     }
 
@@ -109,6 +116,7 @@ final class SetCommands {
         for (int j = 1; j < args.length; j += 2) {
             db.put(args[j], args[j + 1]);
             db.signalModified(args[j]);
+            c.notify(KeyspaceEvents.STRING, "set", args[j]);
         }
         c.reply().ok();
     }
@@ -129,6 +137,7 @@ final class SetCommands {
         for (int j = 1; j < args.length; j += 2) {
             db.put(args[j], args[j + 1]);
             db.signalModified(args[j]);
+            c.notify(KeyspaceEvents.STRING, "set", args[j]);
         }
         c.reply().integer(1);
     }

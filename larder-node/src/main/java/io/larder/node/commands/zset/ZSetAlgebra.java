@@ -226,7 +226,7 @@ final class ZSetAlgebra {
         ZSetValue out = ZSetValue.create(result.size(), longest[0], limits);
         result.forEach((m, s) -> out.put(m.array(), s[0], limits));
         if (destination != null) {
-            ZSets.store(c, destination, out);
+            ZSets.store(c, destination, out, name);
             return;
         }
         boolean ws = withScores;

@@ -176,7 +176,7 @@ final class ZSetRanges {
         ZSetLimits limits = ZSets.limits(c);
         if (z == null) {
             if (destination != null) {
-                ZSets.store(c, destination, ZSetValue.create(0, 0, limits));
+                ZSets.store(c, destination, ZSetValue.create(0, 0, limits), "zrangestore");
             } else {
                 c.reply().array(0);
             }
@@ -190,7 +190,7 @@ final class ZSetRanges {
                 result.put(m, s, limits);
                 return true;
             });
-            ZSets.store(c, destination, result);
+            ZSets.store(c, destination, result, "zrangestore");
             return;
         }
         ReplyWriter reply = c.reply();

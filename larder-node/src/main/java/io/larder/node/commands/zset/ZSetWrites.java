@@ -10,6 +10,7 @@ import io.larder.node.commands.collection.PopCount;
 import io.larder.node.commands.collection.Removals;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
+import io.larder.node.server.KeyspaceEvents;
 import io.larder.resp.ReplyWriter;
 
 /** ZADD, ZINCRBY, ZREM, ZREMRANGEBY*, ZPOPMIN/ZPOPMAX and ZMPOP. */
@@ -157,6 +158,7 @@ final class ZSetWrites {
         // As Redis: only an added member or a changed score is a modification (NX/XX/GT/LT may skip them all).
         if (added > 0 || updated > 0) {
             c.db().signalModified(args[1]);
+            c.notify(KeyspaceEvents.ZSET, o.incr() ? "zincr" : "zadd", args[1]);
         }
         if (o.incr()) {
             if (processed > 0) {
@@ -174,7 +176,7 @@ final class ZSetWrites {
         if (z == null) {
             return;
         }
-        Removals.members(c, args, z::remove, z::size);
+        Removals.members(c, args, KeyspaceEvents.ZSET, "zrem", z::remove, z::size);
     }
 
     static void zremrangebyrank(Client c, byte[][] args) {
@@ -191,7 +193,7 @@ final class ZSetWrites {
             c.reply().integer(0);
             return;
         }
-        removeRanks(c, args[1], z, (int) r.start(), (int) r.end());
+        removeRanks(c, args[1], z, (int) r.start(), (int) r.end(), "zremrangebyrank");
     }
 
     static void zremrangebyscore(Client c, byte[][] args) {
@@ -200,7 +202,7 @@ final class ZSetWrites {
             c.error("ERR min or max is not a float");
             return;
         }
-        removeRange(c, args, bounds);
+        removeRange(c, args, bounds, "zremrangebyscore");
     }
 
     static void zremrangebylex(Client c, byte[][] args) {
@@ -209,18 +211,18 @@ final class ZSetWrites {
             c.error("ERR min or max not valid string range item");
             return;
         }
-        removeRange(c, args, bounds);
+        removeRange(c, args, bounds, "zremrangebylex");
     }
 
-    private static void removeRange(Client c, byte[][] args, RangeBounds bounds) {
+    private static void removeRange(Client c, byte[][] args, RangeBounds bounds, String event) {
         ZSetValue z = Lookups.write(c, args[1], ZSetValue.class, cl -> cl.reply().integer(0));
         if (z == null) {
             return;
         }
-        removeRanks(c, args[1], z, bounds.lo(z), bounds.hi(z) - 1);
+        removeRanks(c, args[1], z, bounds.lo(z), bounds.hi(z) - 1, event);
     }
 
-    private static void removeRanks(Client c, byte[] key, ZSetValue z, int from, int to) {
+    private static void removeRanks(Client c, byte[] key, ZSetValue z, int from, int to, String event) {
         int count = Math.max(0, to - from + 1);
         byte[][] doomed = new byte[count][];
         int[] n = {0};
@@ -228,21 +230,27 @@ final class ZSetWrites {
             doomed[n[0]++] = m;
             return true;
         });
-        removeAll(c, key, z, doomed);
+        boolean deleted = removeAll(c, key, z, doomed);
         if (count > 0) {
             c.db().signalModified(key);
+            c.notify(KeyspaceEvents.ZSET, event, key);
+            if (deleted) {
+                c.notify(KeyspaceEvents.GENERIC, "del", key);
+            }
         }
         c.reply().integer(count);
     }
 
-    /** Removes {@code members} from {@code z}, deleting the key when that empties it. */
-    private static void removeAll(Client c, byte[] key, ZSetValue z, byte[][] members) {
+    /** Removes {@code members} from {@code z}, deleting the key when that empties it; true when it did. */
+    private static boolean removeAll(Client c, byte[] key, ZSetValue z, byte[][] members) {
         for (byte[] m : members) {
             z.remove(m);
         }
         if (z.size() == 0) {
             c.db().delete(key);
+            return true;
         }
+        return false;
     }
 
     static void zpopmin(Client c, byte[][] args) {
@@ -292,7 +300,10 @@ final class ZSetWrites {
             popped[i[0]++] = m;
             return true;
         });
-        removeAll(c, key, z, popped);
+        c.notify(KeyspaceEvents.ZSET, max ? "zpopmax" : "zpopmin", key);
+        if (removeAll(c, key, z, popped)) {
+            c.notify(KeyspaceEvents.GENERIC, "del", key);
+        }
         c.db().signalModified(key);
     }
 

@@ -7,6 +7,7 @@ import io.larder.engine.zset.ZSetValue;
 import io.larder.node.commands.Lookups;
 import io.larder.node.config.ServerConfig;
 import io.larder.node.server.Client;
+import io.larder.node.server.KeyspaceEvents;
 import io.larder.resp.ReplyWriter;
 
 import java.nio.charset.StandardCharsets;
@@ -35,16 +36,18 @@ final class ZSets {
     }
 
     /**
-     * Stores {@code result} at {@code key}, or deletes the key when it is empty; replies with its size. Signals the
-     * key unless an empty result found nothing to delete.
+     * Stores {@code result} at {@code key} (reporting {@code event}), or deletes the key when it is empty;
+     * replies with its size. Signals the key unless an empty result found nothing to delete.
      */
-    static void store(Client c, byte[] key, ZSetValue result) {
+    static void store(Client c, byte[] key, ZSetValue result, String event) {
         Db db = c.db();
         if (result.size() > 0) {
             db.put(key, result);
             db.signalModified(key);
+            c.notify(KeyspaceEvents.ZSET, event, key);
         } else if (db.delete(key)) {
             db.signalModified(key);
+            c.notify(KeyspaceEvents.GENERIC, "del", key);
         }
         c.reply().integer(result.size());
     }
