@@ -5,6 +5,7 @@ import io.larder.node.testing.RawClient;
 import io.larder.resp.InlineSplitter;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.ByteArrayInputStream;
@@ -38,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KeyspaceNotificationsTest extends OracleTestBase {
     /** Each class on its own (K or E chosen so both prefixes get exercised), combinations, and nothing. */
     private static final List<String> CLASS_SETTINGS = List.of(
-            "KEA", "KEAnm", "K$", "Eg", "Kl", "Es", "Kh", "Ez", "Kx", "Ee", "En", "Km", "Elg", "A", "");
+            "KEA", "KEAnm", "K$", "Eg", "Kl", "Es", "Kh", "Ez", "Kx", "Ee", "En", "Km", "Em", "Elg", "A", "");
     private static final String MARKER = "notifications-test-marker";
 
     @Override
@@ -56,6 +57,17 @@ class KeyspaceNotificationsTest extends OracleTestBase {
         return files.stream().map(file -> DynamicContainer.dynamicContainer(file.getFileName().toString(),
                 CLASS_SETTINGS.stream().map(classes -> DynamicTest.dynamicTest(
                         "notify-keyspace-events \"" + classes + "\"", () -> runScript(file, classes)))));
+    }
+
+    /** The harness itself: what both servers publish for one SET is seen, and is what Redis documents. */
+    @Test
+    void theSubscriberSeesBothChannelsOfAnEvent() throws Exception {
+        for (int port : new int[]{redis.port(), larder.port()}) {
+            try (Side side = new Side(port, "KEA")) {
+                side.commands.call("SET", "k", "v");
+                assertThat(side.messagesUntilMarker(1)).containsExactly("__keyspace@0__:k set", "__keyevent@0__:set k");
+            }
+        }
     }
 
     /** One server's connections: commands, the pattern subscriber, and one for a blocking command. */
