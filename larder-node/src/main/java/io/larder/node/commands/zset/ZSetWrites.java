@@ -10,6 +10,7 @@ import io.larder.node.commands.collection.PopCount;
 import io.larder.node.commands.collection.Removals;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
+import io.larder.node.server.KeyspaceEvents;
 import io.larder.resp.ReplyWriter;
 
 /** ZADD, ZINCRBY, ZREM, ZREMRANGEBY*, ZPOPMIN/ZPOPMAX and ZMPOP. */
@@ -157,6 +158,7 @@ final class ZSetWrites {
         // As Redis: only an added member or a changed score is a modification (NX/XX/GT/LT may skip them all).
         if (added > 0 || updated > 0) {
             c.db().signalModified(args[1]);
+            c.notify(KeyspaceEvents.ZSET, o.incr() ? "zincr" : "zadd", args[1]);
         }
         if (o.incr()) {
             if (processed > 0) {
