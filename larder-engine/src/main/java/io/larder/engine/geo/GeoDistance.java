@@ -24,15 +24,15 @@ public final class GeoDistance {
     public static double between(double lon1, double lat1, double lon2, double lat2) {
         double lon1r = radians(lon1);
         double lon2r = radians(lon2);
-        double v = Math.sin((lon2r - lon1r) / 2);
+        double v = Trig.sin((lon2r - lon1r) / 2);
         if (v == 0.0) {
             return latitudeDistance(lat1, lat2);
         }
         double lat1r = radians(lat1);
         double lat2r = radians(lat2);
-        double u = Math.sin((lat2r - lat1r) / 2);
-        double a = u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v;
-        return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(a));
+        double u = Trig.sin((lat2r - lat1r) / 2);
+        double a = u * u + Trig.cos(lat1r) * Trig.cos(lat2r) * v * v;
+        return 2.0 * EARTH_RADIUS_IN_METERS * Trig.asin(Math.sqrt(a));
     }
 
     /** The distance along a meridian between two latitudes. */

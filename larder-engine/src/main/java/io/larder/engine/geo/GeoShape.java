@@ -74,9 +74,9 @@ public final class GeoShape {
         double halfWidth = toMeters * (box ? width / 2 : radius);
         double latDelta = GeoDistance.degrees(halfHeight / GeoDistance.EARTH_RADIUS_IN_METERS);
         double longDeltaTop = GeoDistance.degrees(halfWidth / GeoDistance.EARTH_RADIUS_IN_METERS
-                / Math.cos(GeoDistance.radians(latitude + latDelta)));
+                / Trig.cos(GeoDistance.radians(latitude + latDelta)));
         double longDeltaBottom = GeoDistance.degrees(halfWidth / GeoDistance.EARTH_RADIUS_IN_METERS
-                / Math.cos(GeoDistance.radians(latitude - latDelta)));
+                / Trig.cos(GeoDistance.radians(latitude - latDelta)));
         double longDelta = latitude < 0 ? longDeltaBottom : longDeltaTop;
         return new double[] {longitude - longDelta, latitude - latDelta, longitude + longDelta, latitude + latDelta};
     }
