@@ -10,7 +10,8 @@ import java.math.MathContext;
  * <p>
  * sin and cos split x = a + t, a a multiple of 1/128 whose sine and cosine come from a table of double-double
  * values, |t| &lt;= 1/256, and combine a's values with short series for t, carrying the sum in two doubles to
- * about 2^-78 before the one final rounding. asin refines {@link Math#asin} by a Newton step on that sine.
+ * about 2^-78 before the one final rounding. asin refines {@link Math#asin} by a Newton step on that sine
+ * (near 1 through the half-angle identity, where the arcsine is too steep for that).
  * Arguments beyond the table (|x| &gt; 3.25) fall back to {@link Math}.
  */
 final class Trig {
@@ -18,6 +19,9 @@ final class Trig {
     /** Covers every argument the distance needs: half a longitude difference is at most pi. */
     private static final double TABLE_LIMIT = 3.25;
     private static final int ENTRIES = (int) (TABLE_LIMIT * STEPS_PER_UNIT) + 1;
+    /** pi/2 as the sum of two doubles. */
+    private static final double PI_OVER_2_HI = 1.5707963267948966;
+    private static final double PI_OVER_2_LO = 6.123233995736766e-17;
     /** sin(k/128) and cos(k/128) as hi/lo pairs: SIN[2k] + SIN[2k+1]. */
     private static final double[] SIN = new double[2 * ENTRIES];
     private static final double[] COS = new double[2 * ENTRIES];
@@ -67,18 +71,50 @@ final class Trig {
     }
 
     static double asin(double x) {
-        double y0 = Math.asin(x);
-        if (Double.isNaN(y0) || y0 == 0) {
-            return y0;
-        }
-        double ay = Math.abs(y0);
-        double[] s = new double[2];
-        sinAbs(ay, s);
         double ax = Math.abs(x);
-        // Newton: y = y0 + (x - sin y0) / cos y0; x - hi is exact, the two are within an ulp or two.
-        double delta = ((ax - s[0]) - s[1]) / Math.cos(ay);
-        double r = ay + delta;
-        return x < 0 ? -r : r;
+        if (!(ax <= 1)) {
+            return Double.NaN;
+        }
+        double r = ax <= 0.5 ? asinNear0(ax) : asinNear1(ax);
+        return Math.copySign(r, x);
+    }
+
+    /** asin(x), 0 &lt;= x &lt;= 0.5: one Newton step from {@link Math#asin}. */
+    private static double asinNear0(double x) {
+        double y0 = Math.asin(x);
+        return y0 + newtonStep(y0, x, 0);
+    }
+
+    /**
+     * asin(x) for x above 0.5, where the arcsine's steep slope would magnify any error in a sine: pi/2 -
+     * 2 asin(sqrt((1 - x) / 2)), with 1 - x exact and the square root carried in two doubles.
+     */
+    private static double asinNear1(double x) {
+        double w = (1 - x) * 0.5;
+        if (w == 0) {
+            return PI_OVER_2_HI;
+        }
+        double rh = Math.sqrt(w);
+        double rl = Math.fma(-rh, rh, w) / (2 * rh);
+        double z0 = Math.asin(rh);
+        double delta = newtonStep(z0, rh, rl);
+        // pi/2 - 2 (z0 + delta), the leading subtraction kept exact.
+        double twiceZ0 = 2 * z0;
+        double hi = PI_OVER_2_HI - twiceZ0;
+        double bb = hi - PI_OVER_2_HI;
+        double lo = (PI_OVER_2_HI - (hi - bb)) + (-twiceZ0 - bb);
+        return hi + (lo + PI_OVER_2_LO - 2 * delta);
+    }
+
+    /**
+     * Newton's correction (x - sin y0) / cos y0 for asin(xh + xl) at y0 in [0, pi/6], an estimate off by an
+     * ulp or two: y0 plus it is the arcsine to far beyond a double's precision.
+     */
+    private static double newtonStep(double y0, double xh, double xl) {
+        double[] s = new double[2];
+        sinAbs(y0, s);
+        // xh - hi is exact: the two are within an ulp or two.
+        return ((xh - s[0]) + (xl - s[1])) / Math.cos(y0);
     }
 
     /** sin of a non-negative x within the table, unrounded, into {@code dd}. */
