@@ -4,7 +4,8 @@ package io.larder.engine.geo;
  * The two sorts Redis applies to search results, reproduced move for move because points at equal distances
  * come out in whatever order the sort leaves them: glibc's qsort (a stable merge sort) when every result is
  * returned, and Redis's pqsort (Bentley and McIlroy's quicksort from NetBSD, which skips the partitions lying
- * wholly outside the wanted ranks) when COUNT keeps only the first ones. Both permute an array of indices.
+ * wholly outside the wanted ranks; Redis dropped NetBSD's switch to insertion sort after a partition without
+ * swaps) when COUNT keeps only the first ones. Both permute an array of indices.
  */
 final class ResultOrder {
     /** Compares the elements at two indices: negative, zero or positive. */
@@ -80,12 +81,10 @@ final class ResultOrder {
             int pb = pa;
             int pc = a + n - 1;
             int pd = pc;
-            boolean swapped = false;
             while (true) {
                 int r;
                 while (pb <= pc && (r = cmp.compare(x[pb], x[a])) <= 0) {
                     if (r == 0) {
-                        swapped = true;
                         swap(x, pa, pb);
                         pa++;
                     }
@@ -93,7 +92,6 @@ final class ResultOrder {
                 }
                 while (pb <= pc && (r = cmp.compare(x[pc], x[a])) >= 0) {
                     if (r == 0) {
-                        swapped = true;
                         swap(x, pc, pd);
                         pd--;
                     }
@@ -103,13 +101,8 @@ final class ResultOrder {
                     break;
                 }
                 swap(x, pb, pc);
-                swapped = true;
                 pb++;
                 pc--;
-            }
-            if (!swapped) {
-                insertionSort(x, a, n, cmp);
-                return;
             }
             int pn = a + n;
             int r = Math.min(pa - a, pb - pa);

@@ -33,8 +33,8 @@ class GeoDistanceTest {
     @Test
     void shapes() {
         GeoShape circle = GeoShape.circle(0, 0, 100, 1000);
-        assertThat(circle.distanceIfWithin(0, 0.8)).isCloseTo(GeoDistance.EARTH_RADIUS_IN_METERS * GeoDistance.radians(0.8),
-                within(1e-6));
+        double meridianDegree = GeoDistance.EARTH_RADIUS_IN_METERS * GeoDistance.radians(1);
+        assertThat(circle.distanceIfWithin(0, 0.8)).isCloseTo(0.8 * meridianDegree, within(1e-6));
         assertThat(circle.distanceIfWithin(0, 0.9)).isNaN();
         GeoShape box = GeoShape.box(0, 0, 200, 100, 1000);
         assertThat(box.distanceIfWithin(0.8, 0.4)).isCloseTo(99_484, within(50.0));

@@ -158,6 +158,18 @@ class GeoOracleTest extends RawOracleTestBase {
         searches("large", members, random, 600);
     }
 
+    /** Many smaller seeded sets, small and large alternately: ties, partial sorts and cells vary the most. */
+    @Test
+    void searchesOfManySeededSets() throws IOException {
+        for (int seed = 100; seed < 112; seed++) {
+            oracle.call("FLUSHALL");
+            ours.call("FLUSHALL");
+            SplittableRandom random = new SplittableRandom(seed);
+            List<String> members = fill("s" + seed, seed % 2 == 0 ? 90 : 1500, random);
+            searches("s" + seed, members, random, 300);
+        }
+    }
+
     @Test
     void radiusCommandsWithUnits() throws IOException {
         SplittableRandom random = new SplittableRandom(13);
