@@ -47,6 +47,9 @@ final class Trig {
     }
 
     static double sin(double x) {
+        if (x == 0) {
+            return x; // keeps the sign of zero
+        }
         double ax = Math.abs(x);
         if (!(ax <= TABLE_LIMIT)) {
             return Math.sin(x);

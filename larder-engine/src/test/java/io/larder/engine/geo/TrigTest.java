@@ -69,6 +69,8 @@ class TrigTest {
     @Test
     void edgesAndFallbacks() {
         assertThat(Trig.sin(0)).isZero();
+        assertThat(1 / Trig.sin(-0.0)).isNegative();
+        assertThat(1 / Trig.asin(-0.0)).isNegative();
         assertThat(Trig.cos(0)).isEqualTo(1);
         assertThat(Trig.sin(-0.5)).isEqualTo(-Trig.sin(0.5));
         assertThat(Trig.cos(100)).isEqualTo(Math.cos(100));
