@@ -170,6 +170,7 @@ class GeoOracleTest extends RawOracleTestBase {
         }
     }
 
+    /** The GEORADIUS family, STORE (scores are geohashes: integers) and STOREDIST (compared by member order). */
     @Test
     void radiusCommandsWithUnits() throws IOException {
         SplittableRandom random = new SplittableRandom(13);
@@ -184,6 +185,10 @@ class GeoOracleTest extends RawOracleTestBase {
             String member = members.get(random.nextInt(members.size()));
             same("GEORADIUSBYMEMBER", "g", member, radius, unit, "WITHDIST", "WITHHASH");
             same("GEORADIUSBYMEMBER_RO", "g", member, radius, unit, "COUNT", count, "ANY", "WITHDIST");
+            same("GEORADIUS", "g", num(p[0]), num(p[1]), radius, unit, "COUNT", count, "STORE", "dst");
+            same("ZRANGE", "dst", "0", "-1", "WITHSCORES");
+            same("GEORADIUSBYMEMBER", "g", member, radius, unit, "DESC", "STOREDIST", "dst2");
+            same("ZRANGE", "dst2", "0", "-1");
         }
     }
 
