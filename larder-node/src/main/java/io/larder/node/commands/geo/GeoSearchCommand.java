@@ -13,6 +13,8 @@ import io.larder.node.server.Client;
 import io.larder.node.server.KeyspaceEvents;
 import io.larder.resp.ReplyWriter;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * GEOSEARCH, GEOSEARCHSTORE and the GEORADIUS family, one search as Redis's georadiusGeneric runs it: the source
  * key's type first, then the centre and size fixed by the command's shape, then the options left to right with
@@ -286,7 +288,7 @@ final class GeoSearchCommand {
                 return null;
             }
             // Redis names the command as the client spelled it.
-            String command = new String(args[0], java.nio.charset.StandardCharsets.ISO_8859_1);
+            String command = new String(args[0], StandardCharsets.ISO_8859_1);
             if (variant.isSearch() && !(fromMember || fromLonLat)) {
                 c.error("ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for " + command);
                 return null;
