@@ -4,6 +4,7 @@ import io.larder.node.command.CommandTable;
 import io.larder.node.commands.bitmap.BitmapCommands;
 import io.larder.node.commands.config.ConfigCommand;
 import io.larder.node.commands.connection.ConnectionCommands;
+import io.larder.node.commands.geo.GeoCommands;
 import io.larder.node.commands.hash.HashCommands;
 import io.larder.node.commands.hll.HllCommands;
 import io.larder.node.commands.keyspace.KeyspaceCommands;
@@ -33,6 +34,7 @@ public final class Commands {
         HllCommands.register(table);
         TransactionCommands.register(table);
         ZSetCommands.register(table);
+        GeoCommands.register(table);
         PubSubCommands.register(table);
     }
 }
