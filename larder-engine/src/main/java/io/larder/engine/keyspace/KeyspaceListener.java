@@ -8,6 +8,35 @@ package io.larder.engine.keyspace;
 public interface KeyspaceListener {
     KeyspaceListener NONE = new KeyspaceListener() { };
 
+    /** A listener that tells {@code first}, then {@code second}, of every change. */
+    static KeyspaceListener both(KeyspaceListener first, KeyspaceListener second) {
+        return new KeyspaceListener() {
+            @Override
+            public void expired(Db db, byte[] key) {
+                first.expired(db, key);
+                second.expired(db, key);
+            }
+
+            @Override
+            public void modified(Db db, byte[] key) {
+                first.modified(db, key);
+                second.modified(db, key);
+            }
+
+            @Override
+            public void flushing(Db db) {
+                first.flushing(db);
+                second.flushing(db);
+            }
+
+            @Override
+            public void swapping(Db db, Db replacedWith) {
+                first.swapping(db, replacedWith);
+                second.swapping(db, replacedWith);
+            }
+        };
+    }
+
     /** A key was found expired and deleted, lazily or by the active cycle. */
     default void expired(Db db, byte[] key) {
     }

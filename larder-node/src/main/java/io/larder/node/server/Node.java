@@ -1,6 +1,7 @@
 package io.larder.node.server;
 
 import io.larder.engine.keyspace.Keyspace;
+import io.larder.engine.keyspace.KeyspaceListener;
 import io.larder.engine.util.Clock;
 import io.larder.node.command.CommandTable;
 import io.larder.node.commands.Commands;
@@ -32,6 +33,7 @@ public final class Node {
     private final String runId;
     private final String replicationId;
     private final Watches watches;
+    private final Tracking tracking;
     private final Dispatcher dispatcher;
     private volatile NodeServer server;
     private final BlockedClients blocked;
@@ -44,7 +46,8 @@ public final class Node {
         this.keyspaceEvents = new KeyspaceEvents(config, pubsub);
         this.keyspace = new Keyspace(config.databases.asInt(), clock);
         this.watches = new Watches(keyspace, stats);
-        this.keyspace.listener(watches);
+        this.tracking = new Tracking(this, keyspace);
+        this.keyspace.listener(KeyspaceListener.both(watches, tracking));
         this.blocked = new BlockedClients(keyspace);
         byte[] id = new byte[20];
         new java.security.SecureRandom().nextBytes(id);
@@ -60,6 +63,9 @@ public final class Node {
 
     /** The watched keys of all connections (WATCH). */
     public Watches watches() { return watches; }
+
+    /** Client-side caching: tracked keys and invalidations (CLIENT TRACKING). */
+    public Tracking tracking() { return tracking; }
 
     public ServerConfig config() { return config; }
 
