@@ -156,8 +156,13 @@ final class TrackingCommands {
         return Arrays.equals(a, 0, n, b, 0, n);
     }
 
+    /** A prefix as Redis's %s prints it: up to its first NUL byte. */
     private static String text(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
+        int end = 0;
+        while (end < b.length && b[end] != 0) {
+            end++;
+        }
+        return new String(b, 0, end, StandardCharsets.UTF_8);
     }
 
     /** CLIENT CACHING YES|NO: tracks (OPTIN) or skips (OPTOUT) the keys of the next command or transaction. */
