@@ -18,6 +18,12 @@ public interface KeyspaceListener {
             }
 
             @Override
+            public void created(Db db, byte[] key) {
+                first.created(db, key);
+                second.created(db, key);
+            }
+
+            @Override
             public void modified(Db db, byte[] key) {
                 first.modified(db, key);
                 second.modified(db, key);
@@ -39,6 +45,10 @@ public interface KeyspaceListener {
 
     /** A key was found expired and deleted, lazily or by the active cycle. */
     default void expired(Db db, byte[] key) {
+    }
+
+    /** A key that did not exist was added (Redis's dbAdd): every creation, whatever wrote it. */
+    default void created(Db db, byte[] key) {
     }
 
     /**
