@@ -127,7 +127,7 @@ public final class Tracking implements KeyspaceListener {
     // ---- connection state and CLIENT TRACKING -------------------------------------------------------------
 
     /** The client's tracking state, created on first use; call from its event loop. */
-    public ClientTracking stateFor(Client c) {
+    private ClientTracking stateFor(Client c) {
         ClientTracking t = c.tracking();
         if (t == null) {
             t = new ClientTracking(c);
@@ -310,7 +310,7 @@ public final class Tracking implements KeyspaceListener {
      * After a handler ran, still under its locks: remembers the keys a read-only command of a tracking client
      * read (Redis's trackingRememberKeys), and sends the invalidation of a FLUSHALL/FLUSHDB.
      */
-    void afterHandler(Client c, CommandSpec spec, byte[][] args) {
+    public void afterHandler(Client c, CommandSpec spec, byte[][] args) {
         if (spec.wholeKeyspace() && flushed) {
             flushed = false;
             invalidateAll(current.get());
@@ -477,7 +477,7 @@ public final class Tracking implements KeyspaceListener {
      * Sends each prefix's modified keys to its clients (Redis's trackingBroadcastInvalidationMessages). Called
      * when a connection has run a batch of requests, and by the cron; one volatile read when there is nothing.
      */
-    public void flushBroadcasts() {
+    void flushBroadcasts() {
         if (!broadcastPending) {
             return;
         }
@@ -614,7 +614,7 @@ public final class Tracking implements KeyspaceListener {
     private static byte[] keyArray(byte[] key) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 + key.length);
         out.writeBytes(ascii("*1\r\n"));
-        bulk(out, key);
+        PubSub.bulk(out, key);
         return out.toByteArray();
     }
 
@@ -633,17 +633,10 @@ public final class Tracking implements KeyspaceListener {
         out.writeBytes(ascii("*" + count + "\r\n"));
         for (Map.Entry<byte[], ClientTracking> e : keys.entrySet()) {
             if (skip == null || e.getValue() != skip) {
-                bulk(out, e.getKey());
+                PubSub.bulk(out, e.getKey());
             }
         }
         return out.toByteArray();
-    }
-
-    private static void bulk(ByteArrayOutputStream out, byte[] value) {
-        out.writeBytes(ascii("$" + value.length + "\r\n"));
-        out.writeBytes(value);
-        out.write('\r');
-        out.write('\n');
     }
 
     private static byte[] concat(byte[] head, byte[] tail) {
