@@ -463,10 +463,18 @@ class TrackingTest extends OracleTestBase {
             Thread.sleep(200);
             s.call("n", "GET", "f");
             s.read("n");
+            // The active expiry cycle, with nobody touching the key: the cron sends both kinds.
             s.call("b", "DEBUG", "SET-ACTIVE-EXPIRE", "1");
+            s.call("b", "SET", "g", "v", "PX", "300");
+            s.read("n");
+            s.call("a", "GET", "g");
+            s.read("a");
+            s.read("n");
+            recordInfo(s);
         });
         assertThat(t).contains("a < >2\\r\\n$10\\r\\ninvalidate\\r\\n*1\\r\\n$1\\r\\ne\\r\\n");
         assertThat(t).contains("n < >2\\r\\n$10\\r\\ninvalidate\\r\\n*1\\r\\n$1\\r\\nf\\r\\n");
+        assertThat(t).contains("a < >2\\r\\n$10\\r\\ninvalidate\\r\\n*1\\r\\n$1\\r\\ng\\r\\n");
     }
 
     /** Over tracking-table-max-keys, random keys are forgotten with an invalidation until the table fits. */
