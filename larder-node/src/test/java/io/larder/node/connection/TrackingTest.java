@@ -450,10 +450,10 @@ class TrackingTest extends OracleTestBase {
             s.call("a", "CLIENT", "TRACKING", "ON");
             s.resp3("n");
             s.call("n", "CLIENT", "TRACKING", "ON", "BCAST", "NOLOOP");
-            s.call("b", "SET", "e", "v", "PX", "100");
+            s.call("b", "SET", "e", "v", "PX", "300");
             s.read("n");
             s.call("a", "GET", "e");
-            Thread.sleep(200);
+            Thread.sleep(400);
             // The lazy deletion by b's read is an expiry, not b's write.
             s.call("b", "GET", "e");
             s.read("a");
