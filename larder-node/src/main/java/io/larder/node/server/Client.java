@@ -39,6 +39,10 @@ public final class Client {
     private java.util.List<byte[]> keptPushes;
     /** Pub/sub state, created on the first subscription. */
     private volatile Subscriptions subscriptions;
+    /** CLIENT TRACKING state, created on first use; read only by this connection's event loop. */
+    private ClientTracking tracking;
+    /** Invalidations handed over by other threads, created on first use. */
+    private volatile PushMailbox pushMailbox;
 
     /** CLIENT REPLY modes. */
     public enum ReplyMode { ON, OFF, SKIP }
@@ -221,6 +225,24 @@ public final class Client {
     }
 
     void handler(ClientHandler handler) { this.handler = handler; }
+
+    /** Tracking state for this connection's own event loop; null until CLIENT TRACKING was first used. */
+    public ClientTracking tracking() { return tracking; }
+
+    void tracking(ClientTracking tracking) { this.tracking = tracking; }
+
+    PushMailbox pushMailbox() {
+        PushMailbox m = pushMailbox;
+        if (m == null) {
+            synchronized (this) {
+                m = pushMailbox;
+                if (m == null) {
+                    pushMailbox = m = new PushMailbox(this);
+                }
+            }
+        }
+        return m;
+    }
 
     public String remoteAddress() {
         return format(channel.remoteAddress());

@@ -90,6 +90,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         client.noTouch(false);
         client.transaction().discard();
         node.pubsub().unsubscribeAll(client);
+        node.tracking().clientClosed(client);
         if (client.monitor()) {
             node.monitors().remove(client);
         }
@@ -235,6 +236,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
 
     /** Writes buffered replies; closes the connection afterwards when the client asked for it. */
     void flush() {
+        node.tracking().flushBroadcasts(); // what this batch of requests modified, as Redis before it sleeps
         ByteBuf out = client.reply().take();
         if (out != null) {
             node.stats().netOutputBytes.add(out.readableBytes());

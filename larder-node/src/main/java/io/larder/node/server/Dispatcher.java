@@ -21,6 +21,7 @@ public final class Dispatcher {
     private final SlowLog slowLog;
     private final MonitorFeed monitors;
     private final ClientPause pause;
+    private final Tracking tracking;
 
     public Dispatcher(Node node) {
         this.node = node;
@@ -29,12 +30,27 @@ public final class Dispatcher {
         this.slowLog = node.slowLog();
         this.monitors = node.monitors();
         this.pause = node.pause();
+        this.tracking = node.tracking();
     }
 
     public void dispatch(Client client, byte[][] args) {
-        if (client.replyMode() == Client.ReplyMode.ON && !client.skippingNextReply()) {
-            execute(client, args);
+        if (client.tracking() == null) {
+            dispatchCommand(client, args);
             return;
+        }
+        tracking.beforeCommand(client);
+        boolean ran = false;
+        try {
+            ran = dispatchCommand(client, args);
+        } finally {
+            tracking.afterCommand(client, args, ran);
+        }
+    }
+
+    /** Runs one request; false when it was put aside to run later (CLIENT PAUSE). */
+    private boolean dispatchCommand(Client client, byte[][] args) {
+        if (client.replyMode() == Client.ReplyMode.ON && !client.skippingNextReply()) {
+            return execute(client, args);
         }
         // CLIENT REPLY OFF/SKIP: run the command, then drop whatever it replied, errors included (unless it
         // was CLIENT REPLY ON), but not the pub/sub pushes it produced.
@@ -52,12 +68,13 @@ public final class Dispatcher {
             if (skip) {
                 client.skipNextReply();
             }
-            return;
+            return false;
         }
         if (skip || off && client.replyMode() == Client.ReplyMode.OFF) {
             client.reply().resetTo(mark);
         }
         client.writeKeptPushes();
+        return true;
     }
 
     /** Runs one command; false when it was put aside to run later (CLIENT PAUSE). */
@@ -224,7 +241,7 @@ public final class Dispatcher {
         long start = System.nanoTime();
         int mark = client.reply().mark();
         try {
-            spec.handler().execute(client, args);
+            invoke(spec, client, args);
         } catch (RuntimeException e) {
             internalError(client, spec, mark, e);
         }
@@ -265,7 +282,7 @@ public final class Dispatcher {
         if (spec.wholeKeyspace()) {
             keyspace.lockAll();
             try {
-                spec.handler().execute(client, args);
+                invoke(spec, client, args);
             } finally {
                 keyspace.unlockAll();
             }
@@ -274,13 +291,13 @@ public final class Dispatcher {
         int first = spec.singleKeyPosition();
         if (first > 0) {
             if (first >= args.length) {
-                spec.handler().execute(client, args);
+                invoke(spec, client, args);
                 return;
             }
             int stripe = Keyspace.stripeOf(args[first]);
             keyspace.lockStripe(stripe);
             try {
-                spec.handler().execute(client, args);
+                invoke(spec, client, args);
             } finally {
                 keyspace.unlockStripe(stripe);
             }
@@ -288,7 +305,7 @@ public final class Dispatcher {
         }
         int[] positions = spec.keyPositions(args);
         if (positions.length == 0) {
-            spec.handler().execute(client, args);
+            invoke(spec, client, args);
             return;
         }
         int[] stripes = new int[positions.length];
@@ -309,11 +326,19 @@ public final class Dispatcher {
             keyspace.lockStripe(stripes[i]);
         }
         try {
-            spec.handler().execute(client, args);
+            invoke(spec, client, args);
         } finally {
             for (int i = distinct - 1; i >= 0; i--) {
                 keyspace.unlockStripe(stripes[i]);
             }
+        }
+    }
+
+    /** Runs the handler; then, under the same locks, lets client tracking see what it read or flushed. */
+    private void invoke(CommandSpec spec, Client client, byte[][] args) {
+        spec.handler().execute(client, args);
+        if (client.tracking() != null || spec.wholeKeyspace()) {
+            tracking.afterHandler(client, spec, args);
         }
     }
 

@@ -33,6 +33,7 @@ public final class Node {
     private final String runId;
     private final String replicationId;
     private final Watches watches;
+    private final Tracking tracking;
     private final Dispatcher dispatcher;
     private volatile NodeServer server;
     private final BlockedClients blocked;
@@ -45,7 +46,9 @@ public final class Node {
         this.keyspaceEvents = new KeyspaceEvents(config, pubsub);
         this.keyspace = new Keyspace(config.databases.asInt(), clock);
         this.watches = new Watches(keyspace, stats);
-        this.keyspace.listener(KeyspaceListener.both(watches, keyspaceEvents));
+        this.tracking = new Tracking(this, keyspace);
+        // Redis's order on expiry: the "expired" event, then the tracking invalidation.
+        this.keyspace.listener(KeyspaceListener.both(watches, KeyspaceListener.both(keyspaceEvents, tracking)));
         this.blocked = new BlockedClients(keyspace);
         byte[] id = new byte[20];
         new java.security.SecureRandom().nextBytes(id);
@@ -61,6 +64,9 @@ public final class Node {
 
     /** The watched keys of all connections (WATCH). */
     public Watches watches() { return watches; }
+
+    /** Client-side caching: tracked keys and invalidations (CLIENT TRACKING). */
+    public Tracking tracking() { return tracking; }
 
     public ServerConfig config() { return config; }
 

@@ -196,6 +196,7 @@ public final class NodeServer implements AutoCloseable {
                 activeExpiry.run(start + periodNanos / 4);
                 node.latencyMonitor().addSampleIfNeeded("expire-cycle", (System.nanoTime() - start) / 1_000_000);
             }
+            node.tracking().cron();
             closeIdleClients();
             node.stats().sampleInstantaneous(System.currentTimeMillis());
             Runtime rt = Runtime.getRuntime();

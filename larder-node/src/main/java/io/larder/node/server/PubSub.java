@@ -205,7 +205,8 @@ public final class PubSub {
         client.push(out.toByteArray());
     }
 
-    private static void bulk(ByteArrayOutputStream out, byte[] value) {
+    /** Appends a RESP bulk string (also used for tracking invalidations). */
+    static void bulk(ByteArrayOutputStream out, byte[] value) {
         out.write('$');
         out.writeBytes(Integer.toString(value.length).getBytes(StandardCharsets.US_ASCII));
         out.writeBytes(CRLF);

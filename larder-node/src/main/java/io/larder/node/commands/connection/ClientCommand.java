@@ -8,6 +8,7 @@ import io.larder.node.commands.Errors;
 import io.larder.node.server.Client;
 import io.larder.node.server.ClientHandler;
 import io.larder.node.server.ClientPause;
+import io.larder.node.server.ClientTracking;
 import io.larder.node.server.Subscriptions;
 import io.netty.channel.Channel;
 import io.netty.channel.unix.UnixChannel;
@@ -113,12 +114,15 @@ public final class ClientCommand {
                         "Exempts this connection from client eviction", ClientCommand::noEvict))
                 .subcommand(sub("no-touch", 3, plain, "slow connection", "7.2.0",
                         "Keeps this connection's reads from updating keys' access times", ClientCommand::noTouch))
+                .subcommand(sub("tracking", -3, plain, "slow connection", "6.0.0",
+                        "Turns server-assisted client-side caching on or off", TrackingCommands::tracking))
                 .subcommand(sub("getredir", 2, plain, "slow connection", "6.0.0",
-                        "Returns the id tracking notifications are redirected to", (c, a) -> c.reply().integer(-1)))
+                        "Returns the id tracking notifications are redirected to", TrackingCommands::getRedir))
                 .subcommand(sub("trackinginfo", 2, plain, "slow connection", "6.2.0",
-                        "Describes this connection's key tracking", ClientCommand::trackingInfo))
+                        "Describes this connection's key tracking", TrackingCommands::trackingInfo))
                 .subcommand(sub("caching", 3, plain, "slow connection", "6.0.0",
-                        "Tracks or skips the keys of the next command in OPTIN/OPTOUT tracking", ClientCommand::caching))
+                        "Tracks or skips the keys of the next command in OPTIN/OPTOUT tracking",
+                        TrackingCommands::caching))
                 .subcommand(sub("help", 2, "loading stale", "slow connection", "5.0.0", "Lists the CLIENT subcommands",
                         ClientCommand::help))
                 .build());
@@ -264,6 +268,7 @@ public final class ClientCommand {
             }
         }
         int obl = c.reply().pending();
+        ClientTracking tracking = c.node().tracking().stateOf(c);
         s.append("id=").append(c.id())
                 .append(" addr=").append(c.remoteAddress())
                 .append(" laddr=").append(c.localAddress())
@@ -271,7 +276,7 @@ public final class ClientCommand {
                 .append(" name=").append(c.name())
                 .append(" age=").append((now - c.createdMillis()) / 1000)
                 .append(" idle=").append(c == caller ? 0 : (now - c.lastInteractionMillis()) / 1000)
-                .append(" flags=").append(flags(c))
+                .append(" flags=").append(flags(c, tracking))
                 .append(" db=").append(c.dbIndex())
                 .append(subscriptionCounts(c))
                 .append(" multi=").append(c.transaction().queuedCount())
@@ -286,7 +291,7 @@ public final class ClientCommand {
                 .append(" events=").append(c.channel().isWritable() ? "r" : "rw")
                 .append(" cmd=").append(c.lastCommand())
                 .append(" user=").append(c.user())
-                .append(" redir=-1")
+                .append(" redir=").append(tracking == null ? -1 : tracking.reportedRedirect())
                 .append(" resp=").append(c.reply().protocol())
                 .append(" lib-name=").append(c.libName())
                 .append(" lib-ver=").append(c.libVersion())
@@ -306,7 +311,7 @@ public final class ClientCommand {
         return -1;
     }
 
-    private static String flags(Client c) {
+    private static String flags(Client c, ClientTracking tracking) {
         StringBuilder f = new StringBuilder();
         if (c.monitor()) {
             f.append('O');
@@ -320,6 +325,7 @@ public final class ClientCommand {
         if (c.handler() != null && c.handler().suspended()) {
             f.append('b');
         }
+        TrackingCommands.appendFlags(f, tracking);
         if (c.transaction().dirty()) {
             f.append('d');
         }
@@ -564,23 +570,6 @@ public final class ClientCommand {
             return true;
         }
         return v.equalsIgnoreCase("off") ? false : null;
-    }
-
-    /** Key tracking (client-side caching) is not built yet, so every connection reports it off. */
-    private static void trackingInfo(Client c, byte[][] args) {
-        c.reply().map(3);
-        c.reply().bulk("flags");
-        c.reply().set(1);
-        c.reply().bulk("off");
-        c.reply().bulk("redirect");
-        c.reply().integer(-1);
-        c.reply().bulk("prefixes");
-        c.reply().array(0);
-    }
-
-    private static void caching(Client c, byte[][] args) {
-        c.error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode "
-                + "enabled");
     }
 
     private static void help(Client c, byte[][] args) {

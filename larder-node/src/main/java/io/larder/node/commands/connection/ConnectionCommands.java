@@ -78,6 +78,7 @@ public final class ConnectionCommands {
     private static void reset(Client c, byte[][] args) {
         c.transaction().discard();
         c.node().pubsub().unsubscribeAll(c);
+        c.node().tracking().disable(c);
         c.select(0);
         c.reply().protocol(2);
         c.replyMode(Client.ReplyMode.ON);
