@@ -11,6 +11,7 @@ import io.larder.node.commands.list.ListCommands;
 import io.larder.node.commands.pubsub.PubSubCommands;
 import io.larder.node.commands.server.ServerCommands;
 import io.larder.node.commands.set.SetCommands;
+import io.larder.node.commands.stream.StreamCommands;
 import io.larder.node.commands.string.StringCommands;
 import io.larder.node.commands.transaction.TransactionCommands;
 import io.larder.node.commands.zset.ZSetCommands;
@@ -34,5 +35,6 @@ public final class Commands {
         TransactionCommands.register(table);
         ZSetCommands.register(table);
         PubSubCommands.register(table);
+        StreamCommands.register(table);
     }
 }

@@ -1,6 +1,8 @@
 package io.larder.node.server;
 
+import io.larder.engine.keyspace.Db;
 import io.larder.engine.keyspace.Keyspace;
+import io.larder.engine.keyspace.KeyspaceListener;
 import io.larder.engine.util.Clock;
 import io.larder.node.command.CommandTable;
 import io.larder.node.commands.Commands;
@@ -44,8 +46,31 @@ public final class Node {
         this.keyspaceEvents = new KeyspaceEvents(config, pubsub);
         this.keyspace = new Keyspace(config.databases.asInt(), clock);
         this.watches = new Watches(keyspace, stats);
-        this.keyspace.listener(watches);
         this.blocked = new BlockedClients(keyspace);
+        this.keyspace.listener(new KeyspaceListener() {
+            @Override
+            public void expired(Db db, byte[] key) {
+                watches.expired(db, key);
+            }
+
+            @Override
+            public void modified(Db db, byte[] key) {
+                watches.modified(db, key);
+                blocked.keyChanged(db.index(), key, db.get(key, false));
+            }
+
+            @Override
+            public void flushing(Db db) {
+                watches.flushing(db);
+                blocked.databaseChanged(db.index());
+            }
+
+            @Override
+            public void swapping(Db db, Db replacedWith) {
+                watches.swapping(db, replacedWith);
+                blocked.databaseChanged(db.index());
+            }
+        });
         byte[] id = new byte[20];
         new java.security.SecureRandom().nextBytes(id);
         this.runId = java.util.HexFormat.of().formatHex(id);
