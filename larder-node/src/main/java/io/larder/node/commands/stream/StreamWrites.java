@@ -300,7 +300,6 @@ final class StreamWrites {
         }
         s.setCounters(id, entriesAdded != -1 ? entriesAdded : s.entriesAdded(),
                 maxDeleted.isZero() ? s.maxDeletedId() : maxDeleted);
-        c.db().signalModified(args[1]);
         c.notify(KeyspaceEvents.STREAM, "xsetid", args[1]);
         c.reply().ok();
     }
