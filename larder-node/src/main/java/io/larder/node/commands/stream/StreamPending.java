@@ -162,7 +162,6 @@ final class StreamPending {
         long retryCount = -1;
         boolean force = false;
         boolean justId = false;
-        StreamId lastId = null;
         for (; j < args.length; j++) {
             int more = args.length - 1 - j;
             if (Streams.is(args[j], "force")) {
@@ -192,16 +191,13 @@ final class StreamPending {
                 if (id == null) {
                     return;
                 }
-                if (lastId == null || id.compareTo(lastId) > 0) {
-                    lastId = id;
+                if (id.compareTo(g.lastId) > 0) {
+                    g.lastId = id; // applied at once, as Redis does, even if a later option is refused
                 }
             } else {
                 c.error("ERR Unrecognized XCLAIM option '" + Streams.text(args[j]) + "'");
                 return;
             }
-        }
-        if (lastId != null && lastId.compareTo(g.lastId) > 0) {
-            g.lastId = lastId;
         }
         if (deliveryTime == -1 || deliveryTime < 0 || deliveryTime > now) {
             deliveryTime = now;
