@@ -129,7 +129,10 @@ public final class StreamValue {
         return i < 0 ? null : e.getValue().item(i);
     }
 
-    /** Deletes one entry (XDEL); false when there is none with that ID. */
+    /**
+     * Deletes one entry (XDEL); false when there is none with that ID. The maximal deleted ID and the first ID
+     * follow, as Redis's XDEL keeps them.
+     */
     public boolean delete(StreamId id) {
         Map.Entry<StreamId, StreamNode> e = nodes.floorEntry(id);
         if (e == null) {
@@ -146,19 +149,15 @@ public final class StreamValue {
             node.markDeleted(i);
         }
         length--;
-        return true;
-    }
-
-    /** XDEL's bookkeeping after deleting {@code deleted} entries, one of them the first when {@code hadFirst}. */
-    public void deleted(StreamId largest, boolean hadFirst) {
-        if (largest.compareTo(maxDeletedId) > 0) {
-            maxDeletedId = largest;
+        if (id.compareTo(maxDeletedId) > 0) {
+            maxDeletedId = id;
         }
         if (length == 0) {
             firstId = StreamId.MIN;
-        } else if (hadFirst) {
+        } else if (id.equals(firstId)) {
             firstId = firstValidId();
         }
+        return true;
     }
 
     /** The first live entry's ID (length > 0). */

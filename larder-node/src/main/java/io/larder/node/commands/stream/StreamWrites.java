@@ -230,19 +230,12 @@ final class StreamWrites {
             }
         }
         long deleted = 0;
-        boolean hadFirst = false;
-        StreamId largest = StreamId.MIN;
         for (StreamId id : ids) {
             if (s.delete(id)) {
-                hadFirst |= id.equals(s.firstId());
-                if (id.compareTo(largest) > 0) {
-                    largest = id;
-                }
                 deleted++;
             }
         }
         if (deleted > 0) {
-            s.deleted(largest, hadFirst);
             c.db().signalModified(args[1]);
             c.notify(KeyspaceEvents.STREAM, "xdel", args[1]);
         }
