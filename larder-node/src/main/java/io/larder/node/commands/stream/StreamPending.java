@@ -162,6 +162,7 @@ final class StreamPending {
         long retryCount = -1;
         boolean force = false;
         boolean justId = false;
+        StreamId lastId = StreamId.MIN;
         for (; j < args.length; j++) {
             int more = args.length - 1 - j;
             if (Streams.is(args[j], "force")) {
@@ -191,13 +192,14 @@ final class StreamPending {
                 if (id == null) {
                     return;
                 }
-                if (id.compareTo(g.lastId) > 0) {
-                    g.lastId = id; // applied at once, as Redis does, even if a later option is refused
-                }
+                lastId = id;
             } else {
                 c.error("ERR Unrecognized XCLAIM option '" + Streams.text(args[j]) + "'");
                 return;
             }
+        }
+        if (lastId.compareTo(g.lastId) > 0) {
+            g.lastId = lastId;
         }
         if (deliveryTime == -1 || deliveryTime < 0 || deliveryTime > now) {
             deliveryTime = now;

@@ -120,12 +120,17 @@ class StreamGroupsTest extends JedisOracleTestBase {
         same(0, 2000, "XINFO", "CONSUMERS", "s", "g");
     }
 
-    /** Redis 7.2: "inactive" is -1 until a consumer reads or claims something, and XCLAIM creates it even then. */
+    /**
+     * Redis 7.2: "inactive" is -1 until a consumer reads or claims something, and XREADGROUP, XCLAIM and XAUTOCLAIM
+     * create their consumer even when they get nothing (7.0 created it only with something to deliver).
+     */
     @Test
     void consumerActivityOfRedis72() {
         setUp(ours);
         call(ours, "XGROUP", "CREATECONSUMER", "s", "g", "idle-one");
         call(ours, "XCLAIM", "s", "g", "claims-nothing", "3600000", "1-0");
+        assertThat(call(ours, "XREADGROUP", "GROUP", "g", "looks", "STREAMS", "s", ">")).isNull();
+        call(ours, "XAUTOCLAIM", "s", "g", "autoclaims-nothing", "3600000", "0");
         List<?> consumers = (List<?>) call(ours, "XINFO", "CONSUMERS", "s", "g");
         List<String> rendered = new ArrayList<>();
         for (Object c : consumers) {
@@ -136,7 +141,8 @@ class StreamGroupsTest extends JedisOracleTestBase {
             long inactive = (Long) fields.get(7);
             rendered.add(name + ":" + (inactive == -1 ? "never" : inactive < 2000 ? "recent" : "old"));
         }
-        assertThat(rendered).containsExactly("alice:recent", "bob:recent", "claims-nothing:never", "idle-one:never");
+        assertThat(rendered).containsExactly("alice:recent", "autoclaims-nothing:never", "bob:recent",
+                "claims-nothing:never", "idle-one:never", "looks:never");
         List<?> full = (List<?>) call(ours, "XINFO", "STREAM", "s", "FULL");
         List<?> groups = (List<?>) full.get(full.indexOf(full.stream().filter(
                 o -> o instanceof byte[] b && new String(b, StandardCharsets.UTF_8).equals("groups")).findFirst()
