@@ -308,15 +308,18 @@ public final class BlockedClients {
         signal(db, key);
     }
 
-    /** A database is emptied or swapped (every stripe held): its waiters that must hear of it are signalled. */
+    /**
+     * A database is emptied or swapped (every stripe held): every key waited on in it is signalled, as Redis
+     * scans a swapped database for ready keys; each waiter's retry decides whether it has anything.
+     */
     void databaseChanged(int db) {
         if (blockedCount == 0) {
             return;
         }
         List<WaitKey> keys = new ArrayList<>();
         synchronized (this) {
-            byKey.forEach((k, q) -> {
-                if (k.db() == db && q.stream().anyMatch(b -> b.retryWithoutValue)) {
+            byKey.keySet().forEach(k -> {
+                if (k.db() == db) {
                     keys.add(k);
                 }
             });

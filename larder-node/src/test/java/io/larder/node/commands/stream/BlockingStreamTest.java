@@ -241,6 +241,23 @@ class BlockingStreamTest extends OracleTestBase {
     }
 
     @Test
+    void swapdbServesReadersFromTheDatabaseSwappedIn() throws Exception {
+        sideBySide(s -> {
+            s.call("XGROUP", "CREATE", "g0", "g", "$", "MKSTREAM");
+            RawClient plain = s.client();
+            RawClient grouped = s.client();
+            s.block(plain, 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "$");
+            s.block(grouped, 2, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "g0", ">");
+            s.call("SELECT", "1");
+            s.call("XADD", "s", "7", "f", "v");
+            s.call("SWAPDB", "0", "1");
+            assertThat(s.read(plain)).isEqualTo(entries("s", "7-0", "f", "v"));
+            assertThat(s.read(grouped)).isEqualTo("-UNBLOCKED the stream key no longer exists\r\n");
+            s.awaitBlocked(0);
+        });
+    }
+
+    @Test
     void aGroupReaderLearnsItsStreamChangedType() throws Exception {
         sideBySide(s -> {
             s.call("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
