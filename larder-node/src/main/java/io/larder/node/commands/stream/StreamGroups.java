@@ -4,6 +4,7 @@ import io.larder.engine.stream.Consumer;
 import io.larder.engine.stream.ConsumerGroup;
 import io.larder.engine.stream.StreamId;
 import io.larder.engine.stream.StreamValue;
+import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
@@ -48,7 +49,7 @@ final class StreamGroups {
 
     /** The ENTRIESREAD value in CREATE/SETID options, or null after an error reply. */
     private static Long entriesRead(Client c, byte[] arg) {
-        Long v = Streams.parseLong(c, arg, null);
+        Long v = Args.parseLong(c, arg);
         if (v != null && v < 0 && v != ConsumerGroup.INVALID_ENTRIES_READ) {
             c.error("ERR value for ENTRIESREAD must be positive or -1");
             return null;

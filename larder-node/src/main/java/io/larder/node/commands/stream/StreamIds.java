@@ -4,6 +4,8 @@ import io.larder.engine.stream.StreamId;
 import io.larder.engine.util.Numbers;
 import io.larder.node.server.Client;
 
+import java.util.Arrays;
+
 /** Stream ID arguments parsed as Redis's streamGenericParseIDOrReply does, with its error texts. */
 final class StreamIds {
     static final String INVALID = "ERR Invalid stream ID specified as stream command argument";
@@ -76,7 +78,7 @@ final class StreamIds {
     static StreamId intervalOrReply(Client c, byte[] arg, long missingSeq, boolean[] exclusive) {
         exclusive[0] = arg.length > 1 && arg[0] == '(';
         if (exclusive[0]) {
-            byte[] rest = java.util.Arrays.copyOfRange(arg, 1, arg.length);
+            byte[] rest = Arrays.copyOfRange(arg, 1, arg.length);
             return parseOrReply(c, rest, missingSeq, true);
         }
         return parseOrReply(c, arg, missingSeq, false);

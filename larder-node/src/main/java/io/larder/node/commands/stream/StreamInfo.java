@@ -5,6 +5,7 @@ import io.larder.engine.stream.ConsumerGroup;
 import io.larder.engine.stream.PendingEntry;
 import io.larder.engine.stream.StreamId;
 import io.larder.engine.stream.StreamValue;
+import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
@@ -123,7 +124,7 @@ final class StreamInfo {
                     c.error(syntax(args));
                     return;
                 }
-                Long v = Streams.parseLong(c, args[5], null);
+                Long v = Args.parseLong(c, args[5]);
                 if (v == null) {
                     return;
                 }

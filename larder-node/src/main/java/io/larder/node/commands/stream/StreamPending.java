@@ -5,6 +5,8 @@ import io.larder.engine.stream.ConsumerGroup;
 import io.larder.engine.stream.PendingEntry;
 import io.larder.engine.stream.StreamId;
 import io.larder.engine.stream.StreamValue;
+import io.larder.engine.util.Numbers;
+import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** XPENDING, XCLAIM and XAUTOCLAIM: the pending entries lists of consumer groups. */
 final class StreamPending {
@@ -49,7 +52,7 @@ final class StreamPending {
         if (!summary) {
             int from = 3;
             if (Streams.is(args[3], "idle")) {
-                Long v = Streams.parseLong(c, args[4], null);
+                Long v = Args.parseLong(c, args[4]);
                 if (v == null) {
                     return;
                 }
@@ -60,7 +63,7 @@ final class StreamPending {
                 }
                 from += 2;
             }
-            Long v = Streams.parseLong(c, args[from + 2], null);
+            Long v = Args.parseLong(c, args[from + 2]);
             if (v == null) {
                 return;
             }
@@ -117,7 +120,7 @@ final class StreamPending {
         List<Map.Entry<StreamId, PendingEntry>> found = new ArrayList<>();
         if (bounds[0].compareTo(bounds[1]) <= 0) {
             for (Map.Entry<StreamId, PendingEntry> e
-                    : ((java.util.TreeMap<StreamId, PendingEntry>) pel).subMap(bounds[0], true, bounds[1], true)
+                    : ((TreeMap<StreamId, PendingEntry>) pel).subMap(bounds[0], true, bounds[1], true)
                     .entrySet()) {
                 if (found.size() >= count) {
                     break;
@@ -278,8 +281,8 @@ final class StreamPending {
                 long max = Long.MAX_VALUE / 16;
                 Long v;
                 try {
-                    v = io.larder.engine.util.Numbers.parseLong(args[j + 1]);
-                } catch (io.larder.engine.util.Numbers.NotANumber e) {
+                    v = Numbers.parseLong(args[j + 1]);
+                } catch (Numbers.NotANumber e) {
                     v = null;
                 }
                 if (v == null || v < 1 || v > max) {

@@ -7,6 +7,7 @@ import io.larder.engine.stream.StreamId;
 import io.larder.engine.stream.StreamValue;
 import io.larder.engine.util.Numbers;
 import io.larder.node.command.KeyFinder;
+import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
@@ -115,7 +116,7 @@ final class StreamReaders {
                     return null;
                 }
             } else if (Streams.is(args[i], "count") && more > 0) {
-                Long v = Streams.parseLong(c, args[++i], null);
+                Long v = Args.parseLong(c, args[++i]);
                 if (v == null) {
                     return null;
                 }

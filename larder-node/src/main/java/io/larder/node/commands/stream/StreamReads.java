@@ -2,6 +2,7 @@ package io.larder.node.commands.stream;
 
 import io.larder.engine.stream.StreamId;
 import io.larder.engine.stream.StreamValue;
+import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
@@ -34,7 +35,7 @@ final class StreamReads {
         long count = -1;
         for (int j = 4; j < args.length; j++) {
             if (Streams.is(args[j], "count") && j + 1 < args.length) {
-                Long v = Streams.parseLong(c, args[++j], null);
+                Long v = Args.parseLong(c, args[++j]);
                 if (v == null) {
                     return;
                 }

@@ -4,6 +4,7 @@ import io.larder.engine.keyspace.Db;
 import io.larder.engine.stream.StreamId;
 import io.larder.engine.stream.StreamValue;
 import io.larder.engine.stream.StreamValue.TrimStrategy;
+import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
 import io.larder.node.commands.Lookups;
 import io.larder.node.server.Client;
@@ -48,7 +49,7 @@ final class StreamWrites {
                         approximate = next[0] == '~';
                         i++;
                     }
-                    Long v = Streams.parseLong(c, args[i + 1], null);
+                    Long v = Args.parseLong(c, args[i + 1]);
                     if (v == null) {
                         return null;
                     }
@@ -77,7 +78,7 @@ final class StreamWrites {
                     i++;
                     strategy = TrimStrategy.MINID;
                 } else if (Streams.is(opt, "limit") && more > 0) {
-                    Long v = Streams.parseLong(c, args[i + 1], null);
+                    Long v = Args.parseLong(c, args[i + 1]);
                     if (v == null) {
                         return null;
                     }
@@ -252,7 +253,7 @@ final class StreamWrites {
         for (int i = 3; i < args.length; i++) {
             int more = args.length - 1 - i;
             if (Streams.is(args[i], "entriesadded") && more > 0) {
-                Long v = Streams.parseLong(c, args[i + 1], null);
+                Long v = Args.parseLong(c, args[i + 1]);
                 if (v == null) {
                     return;
                 }

@@ -1,8 +1,10 @@
 package io.larder.node.commands.stream;
 
+import io.larder.engine.stream.Consumer;
 import io.larder.engine.stream.ConsumerGroup;
 import io.larder.engine.stream.StreamId;
 import io.larder.engine.stream.StreamValue;
+import io.larder.engine.util.Numbers;
 import io.larder.node.server.Client;
 import io.larder.node.server.KeyspaceEvents;
 import io.larder.resp.ReplyWriter;
@@ -73,9 +75,9 @@ final class Streams {
     }
 
     /** Creates a consumer, reporting it as Redis's streamCreateConsumer does. */
-    static io.larder.engine.stream.Consumer createConsumer(Client c, ConsumerGroup g, byte[] key, byte[] name,
+    static Consumer createConsumer(Client c, ConsumerGroup g, byte[] key, byte[] name,
                                                           long now) {
-        io.larder.engine.stream.Consumer consumer = g.createConsumer(name, now);
+        Consumer consumer = g.createConsumer(name, now);
         if (consumer != null) {
             c.notify(KeyspaceEvents.STREAM, "xgroup-createconsumer", key);
         }
@@ -83,8 +85,8 @@ final class Streams {
     }
 
     /** The consumer of that name, created when missing. */
-    static io.larder.engine.stream.Consumer consumer(Client c, ConsumerGroup g, byte[] key, byte[] name, long now) {
-        io.larder.engine.stream.Consumer consumer = g.consumer(name);
+    static Consumer consumer(Client c, ConsumerGroup g, byte[] key, byte[] name, long now) {
+        Consumer consumer = g.consumer(name);
         return consumer != null ? consumer : createConsumer(c, g, key, name, now);
     }
 
@@ -92,12 +94,12 @@ final class Streams {
         return c.node().keyspace().clock().millis();
     }
 
-    /** A positive-or-any long argument, or null after replying with Redis's integer error. */
+    /** An integer argument, or null after replying with {@code error} (Redis's getLongLongFromObjectOrReply). */
     static Long parseLong(Client c, byte[] arg, String error) {
         try {
-            return io.larder.engine.util.Numbers.parseLong(arg);
-        } catch (io.larder.engine.util.Numbers.NotANumber e) {
-            c.error(error == null ? io.larder.node.commands.Errors.NOT_INTEGER : "ERR " + error);
+            return Numbers.parseLong(arg);
+        } catch (Numbers.NotANumber e) {
+            c.error("ERR " + error);
             return null;
         }
     }
