@@ -314,7 +314,7 @@ public final class StreamValue {
 
     /**
      * The logical read counter of {@code id} (how many entries were added up to it), or -1 when it cannot be
-     * known: Redis's streamEstimateDistanceFromFirstEverEntry.
+     * known: Redis's streamEstimateDistanceFromFirstEverEntry, with the tombstone fix of Redis 7.2.7.
      */
     public long estimateEntriesRead(StreamId id) {
         if (entriesAdded == 0) {
@@ -322,6 +322,9 @@ public final class StreamValue {
         }
         if (length == 0 && id.compareTo(lastId) < 1) {
             return entriesAdded;
+        }
+        if (!id.isZero() && id.compareTo(maxDeletedId) < 0) {
+            return ConsumerGroup.INVALID_ENTRIES_READ; // a tombstone lies between id and the last ID
         }
         int cmpLast = id.compareTo(lastId);
         if (cmpLast == 0) {
@@ -340,10 +343,16 @@ public final class StreamValue {
         return ConsumerGroup.INVALID_ENTRIES_READ;
     }
 
-    /** A group's lag (entries not yet delivered to it), or null when it cannot be known. */
+    /**
+     * A group's lag (entries not yet delivered to it), or null when it cannot be known; Redis 7.2.7's
+     * streamReplyWithCGLag (an emptied stream, or a group and all tombstones behind the first entry, are exact).
+     */
     public Long lag(ConsumerGroup g) {
-        if (entriesAdded == 0) {
+        if (entriesAdded == 0 || length == 0) {
             return 0L;
+        }
+        if (g.lastId.compareTo(firstId) < 0 && maxDeletedId.compareTo(firstId) < 0) {
+            return length;
         }
         if (g.entriesRead != ConsumerGroup.INVALID_ENTRIES_READ && !rangeHasTombstones(g.lastId, null)) {
             return entriesAdded - g.entriesRead;
@@ -352,12 +361,16 @@ public final class StreamValue {
         return read == ConsumerGroup.INVALID_ENTRIES_READ ? null : entriesAdded - read;
     }
 
-    /** Moves a group's last delivered ID forward over an entry it delivers, keeping its read counter. */
+    /**
+     * Moves a group's last delivered ID forward over an entry it delivers, keeping its read counter: counted on
+     * while nothing was trimmed or deleted past the group's position, else estimated again.
+     */
     public void delivered(ConsumerGroup g, StreamId id) {
         if (id.compareTo(g.lastId) <= 0) {
             return;
         }
-        if (g.entriesRead != ConsumerGroup.INVALID_ENTRIES_READ && !rangeHasTombstones(id, null)) {
+        if (g.entriesRead != ConsumerGroup.INVALID_ENTRIES_READ && g.lastId.compareTo(firstId) >= 0
+                && !rangeHasTombstones(g.lastId, null)) {
             g.entriesRead++;
         } else if (entriesAdded != 0) {
             g.entriesRead = estimateEntriesRead(id);
