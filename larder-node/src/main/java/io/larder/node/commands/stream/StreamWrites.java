@@ -282,6 +282,10 @@ final class StreamWrites {
         if (s == null) {
             return;
         }
+        if (id.compareTo(s.maxDeletedId()) < 0) { // Redis 7.2 (redis#11444); 7.0 accepted it
+            c.error("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id");
+            return;
+        }
         if (s.length() > 0) {
             if (id.compareTo(s.lastValidId()) < 0) {
                 c.error("ERR The ID specified in XSETID is smaller than the target stream top item");

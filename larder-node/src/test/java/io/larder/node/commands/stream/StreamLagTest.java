@@ -6,7 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Protocol;
+import redis.clients.jedis.commands.ProtocolCommand;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -14,7 +14,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Consumer-group lag and entries-read as Redis 7.2.7 computes them: its fixes for tombstones after a group's
+ * Stream counters where Redis 7.2 differs from the 7.0 oracle. Consumer-group lag and entries-read as Redis 7.2.7
+ * computes them: its fixes for tombstones after a group's
  * last ID and for trimming behind a group (redis#13338, #13473, #13958) change replies of the 7.0 oracle, so the
  * expected values are worked out from Redis's rules in each comment.
  */
@@ -37,7 +38,8 @@ class StreamLagTest extends LarderTestBase {
     }
 
     private Object call(String command, String... args) {
-        return j.sendCommand(Protocol.Command.valueOf(command), args);
+        ProtocolCommand name = () -> command.getBytes(StandardCharsets.UTF_8);
+        return j.sendCommand(name, args);
     }
 
     /** A field of a group in XINFO GROUPS: a Long, or null. */
@@ -114,5 +116,26 @@ class StreamLagTest extends LarderTestBase {
         call("XDEL", "x", "1-0", "2-0");
         assertThat(group("x", "g", "lag")).isEqualTo(0L);
         assertThat(group("x", "h", "lag")).isEqualTo(0L);
+    }
+
+    /** Redis 7.2 (redis#11444) refuses a last ID below the maximal deleted ID; 7.0 accepted it. */
+    @Test
+    void xsetidCannotGoBelowTheMaximalDeletedId() {
+        add("x", "1-0", "2-0", "3-0");
+        call("XDEL", "x", "3-0");
+        assertThat(error(() -> call("XSETID", "x", "2-5")))
+                .isEqualTo("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id");
+        assertThat(error(() -> call("XSETID", "x", "2-5", "MAXDELETEDID", "2-6")))
+                .isEqualTo("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id");
+        assertThat(call("XSETID", "x", "3-0")).isEqualTo("OK".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String error(Runnable r) {
+        try {
+            r.run();
+        } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("no error");
     }
 }
