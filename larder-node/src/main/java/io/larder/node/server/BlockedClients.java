@@ -1,5 +1,6 @@
 package io.larder.node.server;
 
+import io.larder.engine.keyspace.Db;
 import io.larder.engine.keyspace.Keyspace;
 import io.larder.resp.ReplyWriter;
 import io.netty.channel.ChannelFutureListener;
@@ -294,18 +295,23 @@ public final class BlockedClients {
      * A key was modified (the keyspace listener's hook, stripe held): when it no longer holds a value a waiter
      * that must hear of that awaits, it is signalled (Redis's signalDeletedKeyAsReady).
      */
-    void keyChanged(int db, byte[] key, Object value) {
+    void keyChanged(Db db, byte[] key) {
         if (blockedCount == 0) {
             return;
         }
-        WaitKey k = WaitKey.of(db, key);
+        WaitKey k = WaitKey.of(db.index(), key);
+        Class<?> awaited;
         synchronized (this) {
             ArrayDeque<Blocked> q = byKey.get(k);
-            if (q == null || q.stream().noneMatch(b -> b.retryWithoutValue && !b.valueType.isInstance(value))) {
+            Blocked b = q == null ? null : q.stream().filter(w -> w.retryWithoutValue).findFirst().orElse(null);
+            if (b == null) {
                 return;
             }
+            awaited = b.valueType;
         }
-        signal(db, key);
+        if (!awaited.isInstance(db.get(key, false))) {
+            signal(db.index(), key);
+        }
     }
 
     /**

@@ -56,7 +56,7 @@ public final class Node {
             @Override
             public void modified(Db db, byte[] key) {
                 watches.modified(db, key);
-                blocked.keyChanged(db.index(), key, db.get(key, false));
+                blocked.keyChanged(db, key);
             }
 
             @Override
