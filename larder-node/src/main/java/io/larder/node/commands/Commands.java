@@ -12,6 +12,7 @@ import io.larder.node.commands.list.ListCommands;
 import io.larder.node.commands.pubsub.PubSubCommands;
 import io.larder.node.commands.server.ServerCommands;
 import io.larder.node.commands.set.SetCommands;
+import io.larder.node.commands.stream.StreamCommands;
 import io.larder.node.commands.string.StringCommands;
 import io.larder.node.commands.transaction.TransactionCommands;
 import io.larder.node.commands.zset.ZSetCommands;
@@ -36,5 +37,6 @@ public final class Commands {
         ZSetCommands.register(table);
         GeoCommands.register(table);
         PubSubCommands.register(table);
+        StreamCommands.register(table);
     }
 }

@@ -3,6 +3,7 @@ package io.larder.node.commands;
 import io.larder.engine.hash.HashValue;
 import io.larder.engine.list.ListValue;
 import io.larder.engine.set.SetValue;
+import io.larder.engine.stream.StreamValue;
 import io.larder.engine.string.StringValues;
 import io.larder.engine.zset.ZSetValue;
 import io.larder.engine.util.Numbers;
@@ -38,6 +39,9 @@ public final class ValueTypes {
         if (value instanceof ZSetValue) {
             return "zset";
         }
+        if (value instanceof StreamValue) {
+            return "stream";
+        }
         throw new IllegalStateException("unknown value type: " + value.getClass().getName());
     }
 
@@ -48,6 +52,7 @@ public final class ValueTypes {
             case SetValue s -> s.encoding();
             case ListValue l -> l.encoding();
             case ZSetValue z -> z.encoding();
+            case StreamValue s -> "stream";
             default -> StringValues.encoding(value);
         };
     }
@@ -77,6 +82,7 @@ public final class ValueTypes {
             case SetValue s -> s.copy();
             case ListValue l -> l.copy();
             case ZSetValue z -> z.copy();
+            case StreamValue s -> s.copy();
             default -> StringValues.copy(value);
         };
     }

@@ -1,5 +1,6 @@
 package io.larder.node.server;
 
+import io.larder.engine.keyspace.Db;
 import io.larder.engine.keyspace.Keyspace;
 import io.larder.resp.ReplyWriter;
 import io.netty.channel.ChannelFutureListener;
@@ -63,13 +64,19 @@ public final class BlockedClients {
         final Class<?> valueType;
         final Retry retry;
         final TimeoutReply timeoutReply;
+        /** Streams: a waiter that gets nothing does not stop the waiters after it (each waits for its own ID). */
+        final boolean retryEveryWaiter;
+        /** XREADGROUP: retried also when the key is deleted or changes type, to tell it so. */
+        final boolean retryWithoutValue;
         final ChannelFutureListener onClose = f -> disconnected(this);
         ScheduledFuture<?> timer;
         boolean waiting = true; // guarded by this entry's monitor
 
         Blocked(Client client, List<WaitKey> keys, int[] stripes, Class<?> valueType, Retry retry,
-                TimeoutReply timeoutReply) {
+                TimeoutReply timeoutReply, boolean retryEveryWaiter, boolean retryWithoutValue) {
             this.client = client;
+            this.retryEveryWaiter = retryEveryWaiter;
+            this.retryWithoutValue = retryWithoutValue;
             this.valueType = valueType;
             this.keys = keys;
             this.stripes = stripes;
@@ -101,6 +108,17 @@ public final class BlockedClients {
      */
     public void block(Client client, byte[][] keys, byte[][] extraKeys, Class<?> valueType, long timeoutMillis,
                       Retry retry, TimeoutReply timeoutReply) {
+        block(client, keys, extraKeys, valueType, timeoutMillis, retry, timeoutReply, false, false);
+    }
+
+    /**
+     * As {@link #block(Client, byte[][], byte[][], Class, long, Retry, TimeoutReply)}, for stream readers: with
+     * {@code retryEveryWaiter} a signal retries every waiter on the key (each reads after its own ID); with
+     * {@code retryWithoutValue} the waiter is also retried when the key is deleted or changes type (Redis's
+     * unblock_on_nokey), which the retry reports as an error.
+     */
+    public void block(Client client, byte[][] keys, byte[][] extraKeys, Class<?> valueType, long timeoutMillis,
+                      Retry retry, TimeoutReply timeoutReply, boolean retryEveryWaiter, boolean retryWithoutValue) {
         List<WaitKey> waitKeys = new ArrayList<>(keys.length);
         for (byte[] key : keys) {
             WaitKey k = WaitKey.of(client.dbIndex(), key);
@@ -116,7 +134,10 @@ public final class BlockedClients {
             stripes[keys.length + i] = Keyspace.stripeOf(extraKeys[i]);
         }
         Blocked b = new Blocked(client, waitKeys, Arrays.stream(stripes).sorted().distinct().toArray(), valueType,
-                retry, timeoutReply);
+                retry, timeoutReply, retryEveryWaiter, retryWithoutValue);
+        if (retryWithoutValue) {
+            keyspace.modificationInterest(1); // deletions and overwrites reach keyChanged
+        }
         client.handler().suspend();
         synchronized (this) {
             for (WaitKey k : waitKeys) {
@@ -165,7 +186,7 @@ public final class BlockedClients {
                 queue = q == null ? List.of() : new ArrayList<>(q);
             }
             for (Blocked b : queue) {
-                if (!serve(key, b)) {
+                if (!serve(key, b) && !b.retryEveryWaiter) {
                     break;
                 }
             }
@@ -185,7 +206,7 @@ public final class BlockedClients {
                 if (!b.waiting) {
                     return true;
                 }
-                if (!b.valueType.isInstance(keyspace.db(key.db()).get(key.key()))) {
+                if (!b.retryWithoutValue && !b.valueType.isInstance(keyspace.db(key.db()).get(key.key()))) {
                     return false;
                 }
                 ReplyWriter out = new ReplyWriter(b.client.channel().alloc());
@@ -264,6 +285,53 @@ public final class BlockedClients {
             }
             byClient.remove(b.client.id());
             blockedCount--;
+        }
+        if (b.retryWithoutValue) {
+            keyspace.modificationInterest(-1);
+        }
+    }
+
+    /**
+     * A key was modified (the keyspace listener's hook, stripe held): when it no longer holds a value a waiter
+     * that must hear of that awaits, it is signalled (Redis's signalDeletedKeyAsReady).
+     */
+    void keyChanged(Db db, byte[] key) {
+        if (blockedCount == 0) {
+            return;
+        }
+        WaitKey k = WaitKey.of(db.index(), key);
+        Class<?> awaited;
+        synchronized (this) {
+            ArrayDeque<Blocked> q = byKey.get(k);
+            Blocked b = q == null ? null : q.stream().filter(w -> w.retryWithoutValue).findFirst().orElse(null);
+            if (b == null) {
+                return;
+            }
+            awaited = b.valueType;
+        }
+        if (!awaited.isInstance(db.get(key, false))) {
+            signal(db.index(), key);
+        }
+    }
+
+    /**
+     * A database is emptied or swapped (every stripe held): every key waited on in it is signalled, as Redis
+     * scans a swapped database for ready keys; each waiter's retry decides whether it has anything.
+     */
+    void databaseChanged(int db) {
+        if (blockedCount == 0) {
+            return;
+        }
+        List<WaitKey> keys = new ArrayList<>();
+        synchronized (this) {
+            byKey.keySet().forEach(k -> {
+                if (k.db() == db) {
+                    keys.add(k);
+                }
+            });
+        }
+        for (WaitKey k : keys) {
+            signal(k.db(), k.key());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.larder.node.server;
 
+import io.larder.engine.keyspace.Db;
 import io.larder.engine.keyspace.Keyspace;
 import io.larder.engine.keyspace.KeyspaceListener;
 import io.larder.engine.util.Clock;
@@ -46,10 +47,28 @@ public final class Node {
         this.keyspaceEvents = new KeyspaceEvents(config, pubsub);
         this.keyspace = new Keyspace(config.databases.asInt(), clock);
         this.watches = new Watches(keyspace, stats);
-        this.tracking = new Tracking(this, keyspace);
-        // Redis's order on expiry: the "expired" event, then the tracking invalidation.
-        this.keyspace.listener(KeyspaceListener.both(watches, KeyspaceListener.both(keyspaceEvents, tracking)));
         this.blocked = new BlockedClients(keyspace);
+        this.tracking = new Tracking(this, keyspace);
+        // Blocked stream readers must also hear of deletions, flushes and swaps to answer with Redis's errors.
+        KeyspaceListener wakeups = new KeyspaceListener() {
+            @Override
+            public void modified(Db db, byte[] key) {
+                blocked.keyChanged(db, key);
+            }
+
+            @Override
+            public void flushing(Db db) {
+                blocked.databaseChanged(db.index());
+            }
+
+            @Override
+            public void swapping(Db db, Db replacedWith) {
+                blocked.databaseChanged(db.index());
+            }
+        };
+        // Redis's order on expiry: the "expired" event, then the tracking invalidation.
+        this.keyspace.listener(KeyspaceListener.both(KeyspaceListener.both(watches, wakeups),
+                KeyspaceListener.both(keyspaceEvents, tracking)));
         byte[] id = new byte[20];
         new java.security.SecureRandom().nextBytes(id);
         this.runId = java.util.HexFormat.of().formatHex(id);

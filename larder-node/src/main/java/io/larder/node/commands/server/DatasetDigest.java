@@ -7,6 +7,8 @@ import io.larder.engine.keyspace.Keyspace;
 import io.larder.engine.hash.HashValue;
 import io.larder.engine.list.ListValue;
 import io.larder.engine.set.SetValue;
+import io.larder.engine.stream.StreamId;
+import io.larder.engine.stream.StreamValue;
 import io.larder.engine.string.StringValues;
 import io.larder.engine.util.DoubleFormat;
 import io.larder.engine.zset.ZSetValue;
@@ -29,6 +31,7 @@ final class DatasetDigest {
     private static final int OBJ_SET = 2;
     private static final int OBJ_ZSET = 3;
     private static final int OBJ_HASH = 4;
+    private static final int OBJ_STREAM = 6;
     private static final byte[] EXPIRE_MARK = "!!expire!!".getBytes(StandardCharsets.US_ASCII);
 
     private DatasetDigest() {
@@ -102,6 +105,18 @@ final class DatasetDigest {
                     mix(entry, member);
                     mix(entry, DoubleFormat.shortest(score).getBytes(StandardCharsets.US_ASCII));
                     xor(digest, sha1(entry));
+                    return true;
+                });
+            }
+            case StreamValue stream -> {
+                // Entries in order: the ID as "ms.seq", then each field and value; groups are not part of it.
+                mix(digest, int32(OBJ_STREAM));
+                stream.range(StreamId.MIN, StreamId.MAX, false, (id, fieldValues) -> {
+                    mix(digest, (Long.toUnsignedString(id.ms()) + "." + Long.toUnsignedString(id.seq()))
+                            .getBytes(StandardCharsets.US_ASCII));
+                    for (byte[] b : fieldValues) {
+                        mix(digest, b);
+                    }
                     return true;
                 });
             }
