@@ -1,0 +1,34 @@
+package io.larder.memcached.server;
+
+import io.larder.memcached.store.McClock;
+
+import java.util.List;
+
+/** {@code larder memcached [memcached flags]}: runs a node until the process is stopped. */
+public final class McMain {
+    private McMain() {
+    }
+
+    public static int run(List<String> args) throws Exception {
+        McSettings settings;
+        try {
+            settings = McSettings.parse(args);
+        } catch (McSettings.UsageException e) {
+            System.err.println("larder memcached: " + e.getMessage());
+            return 64;
+        }
+        McServer server = new McServer(settings, McClock.system());
+        try {
+            server.start();
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage());
+            return 71;
+        }
+        if (settings.verbose > 0) {
+            System.err.println("larder memcached " + McSettings.VERSION + " listening on " + server.boundAddresses());
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "larder-mc-shutdown"));
+        Thread.currentThread().join();
+        return 0;
+    }
+}
