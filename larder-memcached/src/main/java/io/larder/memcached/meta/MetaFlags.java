@@ -9,7 +9,8 @@ import io.larder.memcached.text.Tokens;
  * at most once, some with a value glued on ({@code T30}, {@code Oabc}). {@code b} decodes a base64 key.
  */
 final class MetaFlags {
-    String error;
+    /** The error line; memcached's default when a flag fails without a message of its own. */
+    String error = "CLIENT_ERROR bad command line format";
     boolean hasError;
     boolean noUpdate;
     boolean locked;

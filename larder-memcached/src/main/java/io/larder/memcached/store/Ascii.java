@@ -60,7 +60,7 @@ public final class Ascii {
         return v == INVALID ? INVALID : v & 0xffffffffL;
     }
 
-    /** safe_strtol: a signed value up to INT_MAX (no lower bound check, as memcached), as an int, or INVALID. */
+    /** safe_strtol: a signed 64-bit parse truncated to 32 bits as memcached does, or INVALID. */
     public static long strtol(byte[] s, int from, int to) {
         int i = from;
         while (i < to && isSpace(s[i])) {
@@ -87,11 +87,8 @@ public final class Ascii {
         if (i < to && !isSpace(s[i])) {
             return INVALID;
         }
-        value = negative ? -value : value;
-        if (value > Integer.MAX_VALUE) {
-            return INVALID;
-        }
-        return (int) value;
+        // memcached stores strtol's long into an int32_t unchecked: larger values wrap.
+        return (int) (negative ? -value : value);
     }
 
     /** incr/decr read an item's data as safe_strtoull would (the stored CRLF ends the number). */
