@@ -1,6 +1,7 @@
 package io.larder.memcached.binary;
 
 import io.larder.memcached.discovery.ClusterConfig;
+import io.larder.memcached.sasl.CramMd5;
 import io.larder.memcached.sasl.SaslPlain;
 import io.larder.memcached.server.McConnection;
 import io.larder.memcached.server.McServer;
@@ -31,12 +32,16 @@ public final class BinaryProtocol implements Protocol {
     private static final int SMALL_BODY_MAX = 64 * 1024;
     private static final byte[] LEGACY_CONFIG_KEY = ClusterConfig.LEGACY_KEY.getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NO_BYTES = new byte[0];
+    private static final byte[] MECHANISMS = "CRAM-MD5 PLAIN".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] AUTHENTICATED = "Authenticated".getBytes(StandardCharsets.US_ASCII);
 
     private final McConnection conn;
     private final McServer server;
     private final Store store;
     private final ServerStats stats;
     private long swallow;
+    /** The CRAM-MD5 challenge this connection was sent, until it answers. */
+    private byte[] challenge;
 
     public BinaryProtocol(McConnection conn) {
         this.conn = conn;
@@ -393,27 +398,34 @@ public final class BinaryProtocol implements Protocol {
             error(r.opcode(), Status.UNKNOWN_COMMAND, r.opaque());
             return;
         }
-        switch (r.cmd()) {
-            case SASL_LIST_MECHS -> respond(r, Status.SUCCESS, 0, NO_BYTES, NO_BYTES,
-                    SaslPlain.MECHANISMS.getBytes(StandardCharsets.US_ASCII));
-            case SASL_AUTH -> {
-                stats.authCmds.increment();
-                String mechanism = new String(r.key(), StandardCharsets.US_ASCII);
-                if (mechanism.equals("PLAIN") && SaslPlain.authenticate(server.saslUsers(), r.value())) {
-                    conn.authenticated(true);
-                    respond(r, Status.SUCCESS, 0, NO_BYTES, NO_BYTES,
-                            "Authenticated".getBytes(StandardCharsets.US_ASCII));
-                } else {
-                    stats.authErrors.increment();
-                    error(r.opcode(), Status.AUTH_ERROR, r.opaque());
-                }
-            }
-            default -> {
-                // PLAIN completes in one step; there is nothing to continue.
-                stats.authCmds.increment();
-                stats.authErrors.increment();
-                error(r.opcode(), Status.AUTH_ERROR, r.opaque());
-            }
+        if (r.cmd() == SASL_LIST_MECHS) {
+            respond(r, Status.SUCCESS, 0, NO_BYTES, NO_BYTES, MECHANISMS);
+            return;
+        }
+        stats.authCmds.increment();
+        String mechanism = new String(r.key(), StandardCharsets.US_ASCII);
+        if (r.cmd() == SASL_AUTH && mechanism.equals("CRAM-MD5")) {
+            challenge = CramMd5.challenge();
+            respond(r, Status.AUTH_CONTINUE, 0, NO_BYTES, NO_BYTES, challenge);
+            return;
+        }
+        boolean ok;
+        if (r.cmd() == SASL_AUTH) {
+            ok = mechanism.equals("PLAIN") && SaslPlain.authenticate(server.saslUsers(), r.value());
+        } else {
+            ok = mechanism.equals("CRAM-MD5") && challenge != null
+                    && CramMd5.verify(server.saslUsers(), challenge, r.value());
+        }
+        challenge = null;
+        if (server.verbosity() > 0) {
+            System.err.println("<" + conn.id() + " SASL " + mechanism + (ok ? " authenticated" : " failed"));
+        }
+        if (ok) {
+            conn.authenticated(true);
+            respond(r, Status.SUCCESS, 0, NO_BYTES, NO_BYTES, AUTHENTICATED);
+        } else {
+            stats.authErrors.increment();
+            error(r.opcode(), Status.AUTH_ERROR, r.opaque());
         }
     }
 

@@ -41,6 +41,11 @@ public final class Credentials {
         return new Credentials(map);
     }
 
+    /** The user's password, or null for an unknown user (CRAM-MD5 needs it as the HMAC key). */
+    byte[] password(String user) {
+        return passwords.get(user);
+    }
+
     /** Constant-time comparison of the password, so the answer time tells nothing. */
     public boolean check(String user, byte[] password) {
         byte[] expected = passwords.get(user);

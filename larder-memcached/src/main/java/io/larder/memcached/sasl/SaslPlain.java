@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 
 /** The SASL PLAIN mechanism (RFC 4616): {@code [authzid] NUL authcid NUL passwd}. */
 public final class SaslPlain {
-    public static final String MECHANISMS = "PLAIN";
 
     private SaslPlain() {
     }
