@@ -106,7 +106,7 @@ public final class BinaryProtocol implements Protocol {
                 swallow = bodylen;
                 continue;
             }
-            if (shape == Shape.STORAGE && !store.fits(keylen, 0, (int) Math.min(valueLength, Integer.MAX_VALUE))) {
+            if (shape == Shape.STORAGE && !store.fits(keylen, 0, valueLength)) {
                 if (in.readableBytes() < HEADER + extlen + keylen) {
                     return;
                 }

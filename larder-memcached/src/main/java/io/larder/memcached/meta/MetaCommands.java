@@ -286,7 +286,7 @@ public final class MetaCommands {
             mode = Store.Mode.CAS;
         }
         byte[] key = of.key;
-        if (!store.fits(key.length, of.clientFlags, (int) vlen)) {
+        if (!store.fits(key.length, of.clientFlags, vlen)) {
             stats.storeTooLarge.increment();
             store.delete(key, 0);
             failSet("SERVER_ERROR object too large for cache", vlen);

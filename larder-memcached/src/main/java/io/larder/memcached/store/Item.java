@@ -90,10 +90,10 @@ public final class Item {
 
     /** Bytes memcached accounts for this item (ITEM_ntotal): header, key + NUL, data + CRLF, CAS, flags. */
     public int totalSize(boolean useCas) {
-        return totalSize(key.length, value.length, flags, useCas);
+        return (int) totalSize(key.length, value.length, flags, useCas);
     }
 
-    static int totalSize(int keyLength, int valueLength, int flags, boolean useCas) {
+    static long totalSize(long keyLength, long valueLength, int flags, boolean useCas) {
         return HEADER_BYTES + keyLength + 1 + valueLength + 2 + (useCas ? 8 : 0) + (flags != 0 ? 4 : 0);
     }
 }

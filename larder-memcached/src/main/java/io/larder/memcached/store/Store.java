@@ -59,8 +59,8 @@ public final class Store {
     }
 
     /** memcached's item_size_ok: whether an item of these sizes can be stored at all. */
-    public boolean fits(int keyLength, int flags, int valueLength) {
-        return (long) Item.totalSize(keyLength, valueLength, flags, useCas) <= itemSizeMax;
+    public boolean fits(int keyLength, int flags, long valueLength) {
+        return Item.totalSize(keyLength, valueLength, flags, useCas) <= itemSizeMax;
     }
 
     /** The work of one command on one key, run while holding the key's stripe. */

@@ -342,7 +342,7 @@ public final class TextProtocol implements Protocol {
         byte[] key = t.bytes(1);
         int intFlags = (int) flags;
         int expiry = server.clock().expiry(exptime);
-        if (!store.fits(key.length, intFlags, (int) vlen)) {
+        if (!store.fits(key.length, intFlags, vlen)) {
             stats.storeTooLarge.increment();
             reply(Replies.TOO_LARGE);
             swallow = vlen + 2;
