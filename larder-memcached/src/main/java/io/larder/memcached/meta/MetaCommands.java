@@ -313,7 +313,8 @@ public final class MetaCommands {
                     return;
                 }
                 long casIn = of.hasCas ? of.reqCas : 0;
-                Store.Stored r = store.store(storeMode, key, of.clientFlags, of.exptime, data, casIn, of.keyBinary);
+                Store.Stored r = store.store(storeMode, key, of.clientFlags, of.exptime, data, casIn, of.keyBinary,
+                        of.setStale && storeMode == Store.Mode.CAS);
                 if (storeMode == Store.Mode.CAS) {
                     switch (r.status()) {
                         case STORED -> stats.casHits.increment();

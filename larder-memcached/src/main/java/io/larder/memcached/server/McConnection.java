@@ -188,10 +188,6 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
         try {
             if (protocol == null) {
                 protocol = choose(in.getUnsignedByte(in.readerIndex()));
-                if (protocol == null) {
-                    abort();
-                    return;
-                }
             }
             protocol.process(in);
         } catch (RuntimeException e) {
@@ -212,12 +208,13 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
     }
 
     private Protocol choose(int firstByte) {
-        if (firstByte == BinaryProtocol.REQUEST_MAGIC) {
+        String binding = server.settings().protocol;
+        // With SASL only the binary protocol can authenticate, so memcached serves nothing else.
+        if (binding.equals("binary") || server.settings().sasl) {
             return new BinaryProtocol(this);
         }
-        // With SASL only the binary protocol can authenticate, so memcached serves nothing else.
-        if (server.settings().sasl) {
-            return null;
+        if (binding.equals("auto") && firstByte == BinaryProtocol.REQUEST_MAGIC) {
+            return new BinaryProtocol(this);
         }
         return new TextProtocol(this);
     }

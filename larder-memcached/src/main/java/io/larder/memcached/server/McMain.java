@@ -10,6 +10,14 @@ public final class McMain {
     }
 
     public static int run(List<String> args) throws Exception {
+        if (args.contains("-h") || args.contains("--help")) {
+            System.out.print(McSettings.USAGE);
+            return 0;
+        }
+        if (args.contains("-V") || args.contains("--version")) {
+            System.out.println("memcached " + McSettings.VERSION + " (larder)");
+            return 0;
+        }
         McSettings settings;
         try {
             settings = McSettings.parse(args);
@@ -18,6 +26,7 @@ public final class McMain {
             return 64;
         }
         McServer server = new McServer(settings, McClock.system());
+        server.onShutdown(() -> System.exit(0));
         try {
             server.start();
         } catch (IllegalStateException e) {

@@ -54,6 +54,7 @@ public final class McServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final long startedMillis = System.currentTimeMillis();
     private volatile int verbosity;
+    private volatile Runnable onShutdown = () -> { };
 
     public McServer(McSettings settings, McClock clock) throws IOException {
         this.settings = settings;
@@ -111,6 +112,20 @@ public final class McServer implements AutoCloseable {
 
     public void verbosity(int level) {
         verbosity = level;
+    }
+
+    /** What the text "shutdown" command (-A) does once the node is closed; McMain exits the process. */
+    public void onShutdown(Runnable action) {
+        onShutdown = action;
+    }
+
+    /** Closes the node from a thread of its own (the caller is an event loop the close waits for). */
+    public void shutdown() {
+        Thread t = new Thread(() -> {
+            close();
+            onShutdown.run();
+        }, "larder-mc-shutdown");
+        t.start();
     }
 
     public long startedMillis() {

@@ -32,6 +32,10 @@ public final class McSettings {
     public int reqsPerEvent = 20;
     public boolean flushEnabled = true;
     public boolean maxconnsFast = true;
+    /** -B: "auto" (first byte decides), "ascii" or "binary". */
+    public String protocol = "auto";
+    /** -A: the text "shutdown" command stops the node. */
+    public boolean shutdownCommand = false;
     public int idleTimeout = 0;
     public boolean lruCrawler = true;
     public boolean lruMaintainer = true;
@@ -84,6 +88,7 @@ public final class McSettings {
                     case "C" -> s.useCas = false;
                     case "S" -> s.sasl = true;
                     case "F" -> s.flushEnabled = false;
+                    case "A" -> s.shutdownCommand = true;
                     default -> { }
                 }
                 continue;
@@ -138,6 +143,16 @@ public final class McSettings {
                 case "b" -> s.backlog = intValue(name, value);
                 case "R" -> s.reqsPerEvent = intValue(name, value);
                 case "o" -> s.extended(value);
+                case "B" -> {
+                    if (!List.of("auto", "ascii", "binary").contains(value)) {
+                        throw new UsageException("Invalid value for binding protocol: " + value
+                                + " -- should be one of auto, binary, or ascii");
+                    }
+                    s.protocol = value;
+                }
+                case "u" -> {
+                    // Larder never runs as a different user; the flag is accepted so memcached command lines work.
+                }
                 default -> throw new UsageException("invalid option -- '" + name + "'");
             }
         }
@@ -148,6 +163,9 @@ public final class McSettings {
             throw new UsageException("Cannot set item size limit higher than 1/2 of memory max.");
         }
         s.slabChunkMax = Math.min(s.slabChunkMax, s.itemSizeMax / 2);
+        if (s.sasl && s.protocol.equals("ascii")) {
+            throw new UsageException("You cannot allow the ASCII protocol while using SASL.");
+        }
         if (s.sasl && s.saslPwdb == null) {
             throw new UsageException("SASL (-S) needs a password file: -o sasl_pwdb=FILE or MEMCACHED_SASL_PWDB");
         }
@@ -229,7 +247,7 @@ public final class McSettings {
         }
     }
 
-    private static final java.util.Set<String> FLAGS_WITHOUT_VALUE = java.util.Set.of("M", "C", "S", "F");
+    private static final java.util.Set<String> FLAGS_WITHOUT_VALUE = java.util.Set.of("M", "C", "S", "F", "A");
 
     private static final java.util.Map<String, String> LONG_NAMES = java.util.Map.ofEntries(
             java.util.Map.entry("port", "p"), java.util.Map.entry("udp-port", "U"),
@@ -240,5 +258,35 @@ public final class McSettings {
             java.util.Map.entry("enable-sasl", "S"), java.util.Map.entry("auth-file", "Y"),
             java.util.Map.entry("slab-growth-factor", "f"), java.util.Map.entry("slab-min-size", "n"),
             java.util.Map.entry("extended", "o"), java.util.Map.entry("listen-backlog", "b"),
-            java.util.Map.entry("max-reqs-per-event", "R"), java.util.Map.entry("disable-flush-all", "F"));
+            java.util.Map.entry("max-reqs-per-event", "R"), java.util.Map.entry("disable-flush-all", "F"),
+            java.util.Map.entry("protocol", "B"), java.util.Map.entry("enable-shutdown", "A"),
+            java.util.Map.entry("user", "u"));
+
+    /** The -h text. */
+    public static final String USAGE = """
+            larder memcached %s (memcached-compatible)
+            -p, --port=<num>          TCP port to listen on (default: 11211)
+            -U, --udp-port=<num>      UDP port: only 0 (off) is supported
+            -l, --listen=<addr>       interfaces to listen on, comma separated (default: all)
+            -A, --enable-shutdown     enable the ascii "shutdown" command
+            -m, --memory-limit=<num>  item memory in megabytes (default: 64)
+            -M, --disable-evictions   return error on memory exhausted instead of evicting
+            -c, --conn-limit=<num>    max simultaneous connections (default: 1024)
+            -v, --verbose             verbose (print errors/warnings); -vv also prints commands
+            -f, --slab-growth-factor=<num> chunk size growth factor (default: 1.25)
+            -n, --slab-min-size=<bytes> min space used for key+value+flags (default: 48)
+            -t, --threads=<num>       number of threads to use (default: 4)
+            -C, --disable-cas         disable use of CAS
+            -b, --listen-backlog=<num> set the backlog queue limit (default: 1024)
+            -B, --protocol=<name>     protocol - one of ascii, binary, or auto (default: auto)
+            -I, --max-item-size=<num> adjusts max item size (default: 1m, min: 1k, max: 1024m)
+            -S, --enable-sasl         turn on SASL authentication (binary protocol; PLAIN and CRAM-MD5)
+            -F, --disable-flush-all   disable flush_all command
+            -Y, --auth-file=<file>    enable ASCII protocol authentication (user:pass lines)
+            -o, --extended            comma separated list of extended options:
+               idle_timeout=<s>, no_lru_crawler, maxconns_fast, modern (and memcached's tuning options)
+               sasl_pwdb=<file>       users for -S, user:password lines (or MEMCACHED_SASL_PWDB)
+               discovery_token=<s>    enables "config set cluster <token> <bytes>" (auto discovery)
+               discovery_hostname=<h> this node's name in "config get cluster"
+            """.formatted(VERSION);
 }

@@ -139,7 +139,7 @@ public final class StatsReport {
                 .add("evictions", s.evictions ? "on" : "off")
                 .add("domain_socket", "NULL")
                 .add("umask", 700)
-                .add("shutdown_command", "no")
+                .add("shutdown_command", s.shutdownCommand ? "yes" : "no")
                 .add("growth_factor", String.format(Locale.ROOT, "%.2f", s.growthFactor))
                 .add("chunk_size", s.chunkSize)
                 .add("num_threads", s.threads)
@@ -149,7 +149,8 @@ public final class StatsReport {
                 .add("reqs_per_event", s.reqsPerEvent)
                 .add("cas_enabled", s.useCas ? "yes" : "no")
                 .add("tcp_backlog", s.backlog)
-                .add("binding_protocol", s.sasl ? "binary" : "auto-negotiate")
+                .add("binding_protocol", s.sasl || s.protocol.equals("binary") ? "binary"
+                        : s.protocol.equals("ascii") ? "ascii" : "auto-negotiate")
                 .add("auth_enabled_sasl", s.sasl ? "yes" : "no")
                 .add("auth_enabled_ascii", s.authFile != null ? s.authFile.toString() : "no")
                 .add("item_size_max", s.itemSizeMax)

@@ -133,6 +133,15 @@ public final class Store {
      * and replace conditional as in the binary and meta protocols. {@code keyBinary} marks meta base64 keys.
      */
     public Stored store(Mode mode, byte[] key, int flags, int exptime, byte[] value, long casIn, boolean keyBinary) {
+        return store(mode, key, flags, exptime, value, casIn, keyBinary, false);
+    }
+
+    /**
+     * As above; with {@code staleIfOlder} (meta ms I) a CAS mode store whose CAS is older than the item's still
+     * replaces the value, keeping the expiry, and marks the item stale (memcached's set_stale).
+     */
+    public Stored store(Mode mode, byte[] key, int flags, int exptime, byte[] value, long casIn, boolean keyBinary,
+                        boolean staleIfOlder) {
         if (!fits(key.length, flags, value.length)) {
             return Stored.TOO_LARGE;
         }
@@ -151,10 +160,15 @@ public final class Store {
                     if (old == null) {
                         return Stored.NOT_FOUND;
                     }
-                    if (old.cas != casIn) {
+                    if (old.cas == casIn) {
+                        fresh = a.newItem(value, flags, exptime);
+                    } else if (staleIfOlder && Long.compareUnsigned(casIn, old.cas) < 0) {
+                        fresh = a.newItem(value, flags, old.exptime);
+                        fresh.stale = true;
+                        fresh.tokenSent = old.tokenSent;
+                    } else {
                         return Stored.EXISTS;
                     }
-                    fresh = a.newItem(value, flags, exptime);
                 }
                 case REPLACE, APPEND, PREPEND -> {
                     if (old == null) {

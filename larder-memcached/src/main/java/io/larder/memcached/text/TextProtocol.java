@@ -222,7 +222,7 @@ public final class TextProtocol implements Protocol {
             case "version" -> reply("VERSION " + McSettings.VERSION);
             case "quit" -> conn.closeAfterWrite();
             case "verbosity" -> verbosity(ntokens);
-            case "shutdown" -> reply("ERROR: shutdown not enabled");
+            case "shutdown" -> shutdown(ntokens);
             case "cache_memlimit" -> cacheMemlimit(ntokens);
             case "config" -> config(ntokens);
             default -> reply(Replies.ERROR);
@@ -512,6 +512,17 @@ public final class TextProtocol implements Protocol {
         }
         server.verbosity((int) Math.min(level, 2));
         reply(Replies.OK);
+    }
+
+    private void shutdown(int ntokens) {
+        if (!server.settings().shutdownCommand) {
+            reply("ERROR: shutdown not enabled");
+        } else if (ntokens == 2 || (ntokens == 3 && t.is(1, "graceful"))) {
+            conn.closeAfterWrite();
+            server.shutdown();
+        } else {
+            reply("CLIENT_ERROR invalid shutdown mode");
+        }
     }
 
     private void cacheMemlimit(int ntokens) {
