@@ -62,12 +62,16 @@ public final class BinaryProtocol implements Protocol {
                 }
                 continue;
             }
-            if (in.readableBytes() < HEADER) {
+            if (!in.isReadable()) {
                 return;
             }
             int base = in.readerIndex();
+            // Not a request: drop the connection at once instead of waiting for a whole header of garbage.
             if (in.getUnsignedByte(base) != REQUEST_MAGIC) {
                 conn.abort();
+                return;
+            }
+            if (in.readableBytes() < HEADER) {
                 return;
             }
             int opcode = in.getUnsignedByte(base + 1);
