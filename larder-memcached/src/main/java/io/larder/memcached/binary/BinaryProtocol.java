@@ -229,7 +229,8 @@ public final class BinaryProtocol implements Protocol {
         stats.cmdGet.increment();
         (it != null ? stats.getHits : stats.getMisses).increment();
         if (it != null) {
-            respond(r, Status.SUCCESS, it.cas(), flagsExtras(it.flags()), withKey ? r.key() : NO_BYTES, it.value());
+            respond(r, Status.SUCCESS, it.cas(), flagsExtras(it.flags()), withKey ? r.key() : NO_BYTES, it.data(),
+                    it.valueOffset(), it.valueLength());
         } else {
             miss(r, withKey);
         }
@@ -256,8 +257,9 @@ public final class BinaryProtocol implements Protocol {
             miss(r, withKey);
             return;
         }
-        byte[] value = r.cmd() == TOUCH ? NO_BYTES : it.value();
-        respond(r, Status.SUCCESS, it.cas(), flagsExtras(it.flags()), withKey ? r.key() : NO_BYTES, value);
+        int length = r.cmd() == TOUCH ? 0 : it.valueLength();
+        respond(r, Status.SUCCESS, it.cas(), flagsExtras(it.flags()), withKey ? r.key() : NO_BYTES, it.data(),
+                it.valueOffset(), length);
     }
 
     private void update(Request r) {
@@ -445,12 +447,17 @@ public final class BinaryProtocol implements Protocol {
     // ---- responses ----------------------------------------------------------------------------------------
 
     private void respond(Request r, Status status, long cas, byte[] extras, byte[] key, byte[] value) {
+        respond(r, status, cas, extras, key, value, 0, value.length);
+    }
+
+    private void respond(Request r, Status status, long cas, byte[] extras, byte[] key, byte[] data, int offset,
+                         int length) {
         ByteBuf out = conn.out();
-        header(out, r.opcode(), status, key.length, extras.length, extras.length + key.length + value.length,
+        header(out, r.opcode(), status, key.length, extras.length, extras.length + key.length + length,
                 r.opaque(), cas);
         out.writeBytes(extras);
         out.writeBytes(key);
-        conn.writeValue(value);
+        conn.writeValue(data, offset, length);
     }
 
     /** An error response: memcached's message as the body, no CAS. */

@@ -147,7 +147,7 @@ public final class MetaCommands {
             boolean ttlSet = false;
             if (of.value) {
                 out.writeBytes(new byte[]{'V', 'A', ' '});
-                Numbers.writeUnsigned(out, it.value().length);
+                Numbers.writeUnsigned(out, it.valueLength());
             } else {
                 out.writeBytes(new byte[]{'H', 'D'});
             }
@@ -170,7 +170,7 @@ public final class MetaCommands {
                     }
                     case 's' -> {
                         out.writeBytes(new byte[]{' ', 's'});
-                        Numbers.writeUnsigned(out, it.value().length);
+                        Numbers.writeUnsigned(out, it.valueLength());
                     }
                     case 't' -> writeTtl(out, it.exptime(), now);
                     case 'c' -> {
@@ -209,7 +209,7 @@ public final class MetaCommands {
             }
             out.writeBytes(Replies.CRLF);
             if (of.value) {
-                out.writeBytes(it.value());
+                out.writeBytes(it.data(), it.valueOffset(), it.valueLength());
                 out.writeBytes(Replies.CRLF);
             }
             if (!of.noUpdate) {

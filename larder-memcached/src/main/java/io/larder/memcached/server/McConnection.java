@@ -87,8 +87,13 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
 
     /** Appends a value to the reply; large ones are passed on without copying. */
     public void writeValue(byte[] value) {
-        if (value.length < WRAP_THRESHOLD) {
-            out().writeBytes(value);
+        writeValue(value, 0, value.length);
+    }
+
+    /** Appends {@code length} bytes of {@code data} from {@code offset} (an item's value inside its array). */
+    public void writeValue(byte[] data, int offset, int length) {
+        if (length < WRAP_THRESHOLD) {
+            out().writeBytes(data, offset, length);
             return;
         }
         if (out != null && out.isReadable()) {
@@ -99,8 +104,8 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
             out.release();
             out = null;
         }
-        server.stats().bytesWritten.add(value.length);
-        ctx.write(Unpooled.wrappedBuffer(value));
+        server.stats().bytesWritten.add(length);
+        ctx.write(Unpooled.wrappedBuffer(data, offset, length));
     }
 
     /** quit: close once the replies so far are written. */

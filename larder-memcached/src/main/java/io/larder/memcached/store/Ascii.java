@@ -91,11 +91,6 @@ public final class Ascii {
         return (int) (negative ? -value : value);
     }
 
-    /** incr/decr read an item's data as safe_strtoull would (the stored CRLF ends the number). */
-    public static long parseUnsignedData(byte[] data) {
-        return strtoull(data, 0, data.length);
-    }
-
     public static byte[] unsignedBytes(long v) {
         return Long.toUnsignedString(v).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }

@@ -164,8 +164,8 @@ public final class Store {
                         fresh = a.newItem(value, flags, exptime);
                     } else if (staleIfOlder && Long.compareUnsigned(casIn, old.cas) < 0) {
                         fresh = a.newItem(value, flags, old.exptime);
-                        fresh.stale = true;
-                        fresh.tokenSent = old.tokenSent;
+                        fresh.stale(true);
+                        fresh.tokenSent(old.tokenSent());
                     } else {
                         return Stored.EXISTS;
                     }
@@ -180,11 +180,11 @@ public final class Store {
                     if (mode == Mode.REPLACE) {
                         fresh = a.newItem(value, flags, exptime);
                     } else {
-                        byte[] joined = new byte[old.value.length + value.length];
-                        byte[] first = mode == Mode.APPEND ? old.value : value;
-                        byte[] second = mode == Mode.APPEND ? value : old.value;
-                        System.arraycopy(first, 0, joined, 0, first.length);
-                        System.arraycopy(second, 0, joined, first.length, second.length);
+                        int oldLength = old.valueLength();
+                        byte[] joined = new byte[oldLength + value.length];
+                        int oldAt = mode == Mode.APPEND ? 0 : value.length;
+                        System.arraycopy(old.data, old.valueOffset(), joined, oldAt, oldLength);
+                        System.arraycopy(value, 0, joined, mode == Mode.APPEND ? oldLength : 0, value.length);
                         if (!fits(key.length, old.flags, joined.length)) {
                             return Stored.TOO_LARGE;
                         }
@@ -201,7 +201,7 @@ public final class Store {
                     fresh = a.newItem(value, flags, exptime);
                 }
             }
-            fresh.keyBinary = keyBinary;
+            fresh.keyBinary(keyBinary);
             if (!a.link(fresh)) {
                 if (mode == Mode.SET && old != null) {
                     // As memcached: a failed set must not leave the old value readable.
@@ -262,15 +262,15 @@ public final class Store {
             if (casIn != 0 && it.cas != casIn) {
                 return Delta.EXISTS;
             }
-            long current = Ascii.parseUnsignedData(it.value);
-            if (current == Ascii.INVALID || it.value.length == 0) {
+            long current = Ascii.strtoull(it.data, it.valueOffset(), it.data.length);
+            if (current == Ascii.INVALID || it.valueLength() == 0) {
                 return Delta.NON_NUMERIC;
             }
             long result = incr ? current + delta : (Long.compareUnsigned(delta, current) > 0 ? 0 : current - delta);
             byte[] digits = Ascii.unsignedBytes(result);
             Item target;
-            if (digits.length <= it.value.length) {
-                byte[] padded = new byte[it.value.length];
+            if (digits.length <= it.valueLength()) {
+                byte[] padded = new byte[it.valueLength()];
                 System.arraycopy(digits, 0, padded, 0, digits.length);
                 java.util.Arrays.fill(padded, digits.length, padded.length, (byte) ' ');
                 a.replaceValueInPlace(it, padded);
@@ -412,7 +412,14 @@ public final class Store {
     }
 
     static int hash(byte[] key) {
-        int h = java.util.Arrays.hashCode(key);
+        return hash(key, key.length);
+    }
+
+    static int hash(byte[] data, int length) {
+        int h = 1;
+        for (int i = 0; i < length; i++) {
+            h = 31 * h + data[i];
+        }
         h ^= h >>> 16;
         h *= 0x85ebca6b;
         h ^= h >>> 13;
@@ -444,7 +451,7 @@ public final class Store {
             int now = clock.now();
             if (it.exptime != 0 && it.exptime <= now) {
                 getExpired.increment();
-                if (!it.fetched) {
+                if (!it.fetched()) {
                     expiredUnfetched.increment();
                 }
                 stripe.remove(it);
@@ -461,7 +468,7 @@ public final class Store {
         }
 
         public Item newItem(byte[] value, int flags, int exptime) {
-            return new Item(key, hash, value, flags, exptime);
+            return new Item(key, value, flags, exptime);
         }
 
         /** Links a new item in place of the key's current one, evicting for room; false when out of memory. */
@@ -477,14 +484,14 @@ public final class Store {
             }
             fresh.cas = useCas ? casIds.incrementAndGet() : 0;
             fresh.time = clock.now();
-            stripe.insert(fresh);
+            stripe.insert(fresh, hash);
             totalItems.increment();
             return true;
         }
 
         /** Replaces an item's value with one of the same length (in-place incr/decr), with a new CAS. */
         public void replaceValueInPlace(Item it, byte[] value) {
-            it.value = value;
+            it.value(value);
             it.cas = useCas ? casIds.incrementAndGet() : 0;
             it.time = clock.now();
         }
@@ -500,7 +507,7 @@ public final class Store {
 
         /** A fetch: most recently used, and marked fetched. */
         public void bump(Item it) {
-            it.fetched = true;
+            it.fetched(true);
             bumpQuietly(it);
         }
 
@@ -556,18 +563,18 @@ public final class Store {
 
         Item find(byte[] key, int hash) {
             for (Item it = table[hash & (table.length - 1)]; it != null; it = it.hashNext) {
-                if (it.hash == hash && java.util.Arrays.equals(it.key, key)) {
+                if (it.keyEquals(key)) {
                     return it;
                 }
             }
             return null;
         }
 
-        void insert(Item it) {
+        void insert(Item it, int hash) {
             if (size >= table.length + (table.length >> 1)) {
                 grow();
             }
-            int b = it.hash & (table.length - 1);
+            int b = hash & (table.length - 1);
             it.hashNext = table[b];
             table[b] = it;
             size++;
@@ -577,7 +584,7 @@ public final class Store {
         }
 
         void remove(Item it) {
-            int b = it.hash & (table.length - 1);
+            int b = hash(it.data, it.keyLength()) & (table.length - 1);
             Item prev = null;
             for (Item cur = table[b]; cur != null; prev = cur, cur = cur.hashNext) {
                 if (cur == it) {
@@ -616,7 +623,7 @@ public final class Store {
             }
             remove(victim);
             evictions.increment();
-            if (!victim.fetched) {
+            if (!victim.fetched()) {
                 evictedUnfetched.increment();
             }
             return true;
@@ -662,7 +669,7 @@ public final class Store {
             for (Item head : old) {
                 for (Item it = head; it != null; ) {
                     Item next = it.hashNext;
-                    int b = it.hash & (bigger.length - 1);
+                    int b = hash(it.data, it.keyLength()) & (bigger.length - 1);
                     it.hashNext = bigger[b];
                     bigger[b] = it;
                     it = next;

@@ -271,7 +271,8 @@ public final class TextProtocol implements Protocol {
             byte[] key = t.bytes(i);
             if (!touch && java.util.Arrays.equals(key, LEGACY_CONFIG_KEY)) {
                 stats.cmdConfigGet.increment();
-                writeValue(out, key, 0, server.cluster().body(), withCas, 0);
+                byte[] body = server.cluster().body();
+                writeValue(out, key, 0, body, 0, body.length, withCas, 0);
                 out = conn.out();
                 continue;
             }
@@ -284,26 +285,27 @@ public final class TextProtocol implements Protocol {
                 (it != null ? stats.getHits : stats.getMisses).increment();
             }
             if (it != null) {
-                writeValue(out, key, it.flags(), it.value(), withCas, it.cas());
+                writeValue(out, key, it.flags(), it.data(), it.valueOffset(), it.valueLength(), withCas, it.cas());
                 out = conn.out();
             }
         }
         conn.out().writeBytes(Replies.END);
     }
 
-    private void writeValue(ByteBuf out, byte[] key, int flags, byte[] value, boolean withCas, long cas) {
+    private void writeValue(ByteBuf out, byte[] key, int flags, byte[] data, int offset, int length,
+                            boolean withCas, long cas) {
         out.writeBytes(Replies.VALUE);
         out.writeBytes(key);
         out.writeByte(' ');
         Numbers.writeUnsigned(out, flags & 0xffffffffL);
         out.writeByte(' ');
-        Numbers.writeUnsigned(out, value.length);
+        Numbers.writeUnsigned(out, length);
         if (withCas) {
             out.writeByte(' ');
             Numbers.writeUnsigned(out, cas);
         }
         out.writeBytes(Replies.CRLF);
-        conn.writeValue(value);
+        conn.writeValue(data, offset, length);
         conn.out().writeBytes(Replies.CRLF);
     }
 
