@@ -13,15 +13,19 @@ public final class Numbers {
             out.writeByte('0' + (int) v);
             return;
         }
-        byte[] digits = new byte[20];
-        int i = digits.length;
-        long rest = v;
-        while (rest != 0) {
+        int digits = 0;
+        for (long rest = v; rest != 0; rest = Long.divideUnsigned(rest, 10)) {
+            digits++;
+        }
+        out.ensureWritable(digits);
+        int end = out.writerIndex() + digits;
+        int at = end;
+        for (long rest = v; rest != 0; ) {
             long q = Long.divideUnsigned(rest, 10);
-            digits[--i] = (byte) ('0' + (rest - q * 10));
+            out.setByte(--at, (int) ('0' + (rest - q * 10)));
             rest = q;
         }
-        out.writeBytes(digits, i, digits.length - i);
+        out.writerIndex(end);
     }
 
     /** Writes a signed decimal. */

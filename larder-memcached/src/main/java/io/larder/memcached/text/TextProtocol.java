@@ -196,6 +196,19 @@ public final class TextProtocol implements Protocol {
             meta.execute(t, ntokens);
             return;
         }
+        // The common commands first, without making a String of the name.
+        if (t.is(0, "get")) {
+            if (ntokens < 3) {
+                reply(Replies.ERROR);
+            } else {
+                get(false, false);
+            }
+            return;
+        }
+        if (t.is(0, "set")) {
+            update(ntokens, Store.Mode.SET);
+            return;
+        }
         switch (t.string(0)) {
             case "get", "bget" -> {
                 if (ntokens < 3) {
