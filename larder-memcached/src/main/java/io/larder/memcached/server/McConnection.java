@@ -23,6 +23,8 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
     private static final AtomicInteger IDS = new AtomicInteger(100);
     /** Values at least this large are written as their own buffer instead of being copied into the reply. */
     private static final int WRAP_THRESHOLD = 16 * 1024;
+    /** Replies beyond this many bytes are sent before the next request runs. */
+    private static final int PILE_UP = 256 * 1024;
     private static final byte[] TOO_MANY = "ERROR Too many open connections\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final McServer server;
@@ -35,6 +37,7 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
     private boolean closed;
     private boolean rejected;
     private boolean authenticated;
+    private boolean waitingForWrites;
     private volatile long lastCommandMillis = System.currentTimeMillis();
 
     public McConnection(McServer server) {
@@ -190,6 +193,14 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
         server.stats().bytesRead.add(data.readableBytes());
         in = in == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), in, data);
         lastCommandMillis = System.currentTimeMillis();
+        processInput();
+    }
+
+    /** Runs the requests buffered so far, until they run out or the client stops reading its replies. */
+    private void processInput() {
+        if (in == null) {
+            return;
+        }
         try {
             if (protocol == null) {
                 protocol = choose(in.getUnsignedByte(in.readerIndex()));
@@ -231,10 +242,34 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Asked before each request: sends what has piled up past a threshold, and when the socket is full (the
+     * client does not read) stops running requests and reading until it drains, so replies never pile up
+     * without bound. The requests left in the input run when the socket becomes writable again.
+     */
+    public boolean paused() {
+        if (out != null && out.readableBytes() >= PILE_UP) {
+            server.stats().bytesWritten.add(out.readableBytes());
+            ctx.writeAndFlush(out);
+            out = null;
+        }
+        if (!ctx.channel().isWritable()) {
+            waitingForWrites = true;
+            ctx.channel().config().setAutoRead(false);
+            return true;
+        }
+        return false;
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
         if (ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(true);
+            if (waitingForWrites && !closed) {
+                waitingForWrites = false;
+                processInput();
+                flush();
+            }
         }
         super.channelWritabilityChanged(ctx);
     }

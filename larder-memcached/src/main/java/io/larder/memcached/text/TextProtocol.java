@@ -59,7 +59,7 @@ public final class TextProtocol implements Protocol {
 
     @Override
     public void process(ByteBuf in) {
-        while (!conn.closing()) {
+        while (!conn.closing() && !conn.paused()) {
             if (swallow > 0) {
                 int n = (int) Math.min(swallow, in.readableBytes());
                 in.skipBytes(n);

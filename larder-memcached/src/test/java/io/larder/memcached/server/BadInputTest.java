@@ -166,4 +166,35 @@ class BadInputTest {
             assertServes(larder.port());
         }
     }
+
+    /** A client that pipelines far more replies than it reads gets them all, in order, once it reads. */
+    @Test
+    void aClientThatStopsReadingGetsEveryReplyLater() throws Exception {
+        try (LarderMemcached larder = LarderMemcached.start();
+             RawConnection c = new RawConnection(larder.port())) {
+            String value = "z".repeat(200_000);
+            c.send("set big 0 0 " + value.length() + "\r\n" + value + "\r\n");
+            assertThat(c.readUntil(CRLF)).asString().isEqualTo("STORED\r\n");
+            StringBuilder gets = new StringBuilder();
+            for (int i = 0; i < 300; i++) {
+                gets.append("get big\r\n");
+            }
+            gets.append("set last 0 0 1\r\nx\r\nget last\r\n");
+            Thread writer = Thread.ofPlatform().start(() -> {
+                try {
+                    c.send(gets.toString());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(500);
+            byte[] one = ("VALUE big 0 200000\r\n" + value + "\r\nEND\r\n").getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 300; i++) {
+                assertThat(c.read(one.length)).isEqualTo(one);
+            }
+            assertThat(c.readUntil("END\r\n".getBytes())).asString()
+                    .isEqualTo("STORED\r\nVALUE last 0 1\r\nx\r\nEND\r\n");
+            writer.join();
+        }
+    }
 }
