@@ -43,6 +43,7 @@ public final class TextProtocol implements Protocol {
     private final Store store;
     private final ServerStats stats;
     private final MetaCommands meta;
+    private final AdminCommands admin;
     private final Tokens t = new Tokens();
     private byte[] line = new byte[1024];
     private boolean noreply;
@@ -55,6 +56,7 @@ public final class TextProtocol implements Protocol {
         this.store = server.store();
         this.stats = server.stats();
         this.meta = new MetaCommands(this, conn);
+        this.admin = new AdminCommands(this, server);
     }
 
     @Override
@@ -238,6 +240,15 @@ public final class TextProtocol implements Protocol {
             case "shutdown" -> shutdown(ntokens);
             case "cache_memlimit" -> cacheMemlimit(ntokens);
             case "config" -> config(ntokens);
+            case "slabs" -> admin.slabs(t, ntokens);
+            case "lru_crawler" -> admin.lruCrawler(t, ntokens);
+            case "lru" -> {
+                if (ntokens < 3) {
+                    reply(Replies.ERROR);
+                } else {
+                    admin.lru(t, ntokens);
+                }
+            }
             default -> reply(Replies.ERROR);
         }
     }
@@ -248,6 +259,10 @@ public final class TextProtocol implements Protocol {
             return;
         }
         get(withCas, touch);
+    }
+
+    void noreplyFromLastToken(int ntokens) {
+        noreplyMaybe(ntokens);
     }
 
     /** memcached's set_noreply_maybe: a last token "noreply" silences the command. */
