@@ -4,9 +4,10 @@
 #   - memcaslap pinned to CLIENT_CPU, 100-byte values, 32-byte keys, CONCURRENCY connections, SECONDS per run;
 #   - workloads: set-only and 90/10 get/set, over the text and the binary protocol;
 #   - Larder's JIT warmed up first (runs not counted); then ROUNDS rounds alternating which server goes first;
-#   - median ops/s per workload and the Larder/memcached ratio as a markdown table;
+#   - median ops/s per workload and the Larder/memcached ratio as a markdown table, and ops per CPU second of
+#     each server (ops / its user+system time during the run), which a busy machine disturbs much less;
 #   - then memory: resident size growth per item after 1,000,000 sets of 100-byte values (ITEMS to change).
-# Environment: SECONDS_PER_RUN (default 10), ROUNDS (default 3), CONCURRENCY (default 32),
+# Environment: SECONDS_PER_RUN (default 10), ROUNDS (default 3; 0 = memory figure only), CONCURRENCY (default 32),
 #              SERVER_CPU (default 0), CLIENT_CPU (default 1), ITEMS (default 1000000; 0 skips the memory figure),
 #              KEEP (directory to keep raw outputs and server logs in).
 set -euo pipefail
@@ -23,7 +24,7 @@ for tool in memcached memcaslap taskset python3; do
 done
 
 WORK="$(mktemp -d -t larder-mcbench.XXXXXX)"
-RESULTS="$WORK/results.csv"   # server,workload,round,ops
+RESULTS="$WORK/results.csv"   # server,workload,round,ops,ops per server CPU second
 MC_PID=""
 LARDER_PID=""
 
@@ -93,24 +94,33 @@ workload_file set 1.0 0.0
 workload_file getset 0.1 0.9
 WORKLOADS=("set text" "getset text" "set binary" "getset binary")
 
+# CPU time a process has used, in clock ticks (user + system, all threads).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
 bench() { # bench SERVER PORT ROUND
-  local server=$1 port=$2 round=$3 w name proto flags out ops
+  local server=$1 port=$2 round=$3 w name proto flags out ops pid t0 t1 per_cpu
+  pid=$MC_PID; [[ $server == larder ]] && pid=$LARDER_PID
   for w in "${WORKLOADS[@]}"; do
     read -r name proto <<<"$w"
     flags=(); [[ $proto == binary ]] && flags=(-B)
+    t0=$(cpu_ticks "$pid")
     out=$(taskset -c "$CLIENT_CPU" memcaslap -s "127.0.0.1:$port" -T 1 -c "$CONCURRENCY" -t "${SECONDS_PER_RUN}s" \
           -F "$WORK/$name.cfg" "${flags[@]}" 2>&1) || true
+    t1=$(cpu_ticks "$pid")
     echo "$out" > "$WORK/$server-$name-$proto-$round.txt"
     ops=$(echo "$out" | awk '/^Run time:/ { for (i = 1; i <= NF; i++) if ($i == "TPS:") print $(i + 1) }' | tail -1)
     [[ -z "$ops" ]] && { echo "bench: $server $name/$proto: no TPS in memcaslap output" >&2; continue; }
     [[ "$round" == warmup ]] && continue
-    echo "$server,$name-$proto,$round,$ops" >> "$RESULTS"
+    per_cpu=$(awk -v o="$ops" -v s="$SECONDS_PER_RUN" -v d="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" \
+      'BEGIN { if (d > 0) printf "%d", o * s / (d / hz); else print 0 }')
+    echo "$server,$name-$proto,$round,$ops,$per_cpu" >> "$RESULTS"
   done
 }
 
 start_memcached
 start_larder
 echo "bench: memcached on $MC_PORT (pid $MC_PID), larder on $LARDER_PORT (pid $LARDER_PID); ${SECONDS_PER_RUN}s runs, rounds=$ROUNDS" >&2
+if (( ROUNDS > 0 )); then
 echo "bench: warming up Larder's JIT" >&2
 bench larder "$LARDER_PORT" warmup
 for round in $(seq 1 "$ROUNDS"); do
@@ -122,17 +132,18 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 echo
-echo "| workload | memcached ops/s | Larder ops/s | Larder/memcached |"
-echo "|---|---:|---:|---:|"
+echo "| workload | memcached ops/s | Larder ops/s | Larder/memcached | memcached ops/CPU-s | Larder ops/CPU-s | ratio |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 for w in "${WORKLOADS[@]}"; do
   read -r name proto <<<"$w"
   key="$name-$proto"
-  med() { grep ",$key," "$RESULTS" | grep "^$1," | cut -d, -f4 | sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print 0 }'; }
-  m=$(med memcached); l=$(med larder)
-  ratio=$(awk -v l="$l" -v m="$m" 'BEGIN { if (m > 0) printf "%.2f", l / m; else print "n/a" }')
+  med() { grep ",$key," "$RESULTS" | grep "^$1," | cut -d, -f"$2" | sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print 0 }'; }
+  div() { awk -v l="$1" -v m="$2" 'BEGIN { if (m > 0) printf "%.2f", l / m; else print "n/a" }'; }
+  m=$(med memcached 4); l=$(med larder 4); mc=$(med memcached 5); lc=$(med larder 5)
   label="set-only"; [[ $name == getset ]] && label="90% get / 10% set"
-  echo "| $label, $proto | $m | $l | $ratio |"
+  echo "| $label, $proto | $m | $l | $(div "$l" "$m") | $mc | $lc | $(div "$lc" "$mc") |"
 done
+fi
 
 (( ITEMS > 0 )) || exit 0
 # Memory: resident size growth while loading ITEMS distinct 100-byte values (pipelined noreply sets).

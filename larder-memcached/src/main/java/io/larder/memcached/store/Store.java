@@ -38,6 +38,8 @@ public final class Store {
     private final LongAdder getFlushed = new LongAdder();
     /** memcached's settings.oldest_live for a delayed flush_all: items last touched at or before it are gone. */
     private volatile int oldestLive;
+    /** The next stripe the crawler visits; only the crawler thread uses it. */
+    private int crawlCursor;
 
     public Store(McClock clock, long maxBytes, int itemSizeMax, boolean useCas, boolean evict) {
         this.clock = clock;
@@ -381,10 +383,22 @@ public final class Store {
         }
     }
 
-    /** Drops expired items from every stripe, as memcached's LRU crawler does in the background. */
+    /** Drops expired items from every stripe at once (lru_crawler crawl). */
     public void reclaimExpired() {
+        crawl(Long.MAX_VALUE);
+    }
+
+    /**
+     * memcached's LRU crawler in small steps: walks whole stripes, round robin from where the last call
+     * stopped, dropping expired and flushed items, until {@code budgetNanos} have passed. A stripe busy with
+     * requests is skipped this time.
+     */
+    public void crawl(long budgetNanos) {
+        long start = System.nanoTime();
         int now = clock.now();
-        for (Stripe s : stripes) {
+        for (int n = 0; n < STRIPES && System.nanoTime() - start < budgetNanos; n++) {
+            Stripe s = stripes[crawlCursor];
+            crawlCursor = (crawlCursor + 1) & (STRIPES - 1);
             if (!s.lock.tryLock()) {
                 continue;
             }
