@@ -44,14 +44,6 @@ public final class ClusterConfig {
         return snapshot.body();
     }
 
-    public long version() {
-        return snapshot.version();
-    }
-
-    public String nodes() {
-        return snapshot.nodes();
-    }
-
     /** Replaces the node list and bumps the version; returns an error message for a malformed list, else null. */
     public synchronized String set(String nodes) {
         String normalised = nodes.strip().replaceAll("\\s+", " ");

@@ -35,12 +35,6 @@ public final class Credentials {
         return new Credentials(map);
     }
 
-    public static Credentials of(Map<String, String> users) {
-        Map<String, byte[]> map = new HashMap<>();
-        users.forEach((u, p) -> map.put(u, p.getBytes(StandardCharsets.UTF_8)));
-        return new Credentials(map);
-    }
-
     /** The user's password, or null for an unknown user (CRAM-MD5 needs it as the HMAC key). */
     byte[] password(String user) {
         return passwords.get(user);

@@ -315,10 +315,6 @@ public final class Store {
         return maxBytes;
     }
 
-    public int itemSizeMax() {
-        return itemSizeMax;
-    }
-
     public long usedBytes() {
         return usedBytes.get();
     }

@@ -27,14 +27,4 @@ public final class Numbers {
         }
         out.writerIndex(end);
     }
-
-    /** Writes a signed decimal. */
-    public static void writeSigned(ByteBuf out, long v) {
-        if (v < 0) {
-            out.writeByte('-');
-            writeUnsigned(out, -v);
-        } else {
-            writeUnsigned(out, v);
-        }
-    }
 }

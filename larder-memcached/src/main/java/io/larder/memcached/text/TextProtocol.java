@@ -168,14 +168,6 @@ public final class TextProtocol implements Protocol {
         reply(text);
     }
 
-    public void noreply(boolean value) {
-        noreply = value;
-    }
-
-    public boolean noreply() {
-        return noreply;
-    }
-
     public void expectData(DataBlock block) {
         pending = block;
     }
