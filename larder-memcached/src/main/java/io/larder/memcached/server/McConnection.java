@@ -204,6 +204,10 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
         try {
             if (protocol == null) {
                 protocol = choose(in.getUnsignedByte(in.readerIndex()));
+                if (protocol == null) {
+                    abort();
+                    return;
+                }
             }
             protocol.process(in);
         } catch (RuntimeException e) {
@@ -230,7 +234,8 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
             return new BinaryProtocol(this);
         }
         if (binding.equals("auto") && firstByte == BinaryProtocol.REQUEST_MAGIC) {
-            return new BinaryProtocol(this);
+            // ASCII authentication (-Y) has no binary form: a binary client could never log in.
+            return server.asciiUsers() != null ? null : new BinaryProtocol(this);
         }
         return new TextProtocol(this);
     }

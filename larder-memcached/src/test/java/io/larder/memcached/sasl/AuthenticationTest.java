@@ -107,6 +107,10 @@ class AuthenticationTest {
             c.send("set k 0 0 1\r\nv\r\nget k\r\n");
             assertThat(c.readUntil("END\r\n".getBytes())).asString()
                     .isEqualTo("STORED\r\nVALUE k 0 1\r\nv\r\nEND\r\n");
+            try (RawConnection binary = new RawConnection(larder.port())) {
+                binary.send(BinaryFrames.request(GET, "k"));
+                assertThat(binary.readToEnd(1000)).asString().isEqualTo("<closed>");
+            }
         }
     }
 }
