@@ -1,5 +1,6 @@
 package io.larder.cli;
 
+import io.larder.memcached.server.McMain;
 import io.larder.node.server.NodeMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import java.util.concurrent.Callable;
 /** The {@code larder} command. Node sub-commands take their server's own flags unchanged. */
 @Command(name = "larder", mixinStandardHelpOptions = true, version = "larder 0.1.0",
         description = "Self-hosted managed in-memory caches that speak Redis and Memcached.",
-        subcommands = {Larder.Server.class})
+        subcommands = {Larder.Server.class, Larder.Memcached.class})
 public final class Larder implements Runnable {
     public static void main(String[] args) {
         int status = new CommandLine(new Larder()).setUnmatchedOptionsArePositionalParams(true).execute(args);
@@ -39,6 +40,23 @@ public final class Larder implements Runnable {
             List<String> all = new ArrayList<>(args);
             all.addAll(unmatched);
             return NodeMain.run(all);
+        }
+    }
+
+    @Command(name = "memcached", description = "Run a memcached-compatible node: same flags as memcached 1.6 "
+            + "(-p -U -l -m -c -t -I -v -vv -M -C -S -Y -f -n -o ...).")
+    static final class Memcached implements Callable<Integer> {
+        @Parameters(arity = "0..*", paramLabel = "ARG", description = "memcached's flags")
+        List<String> args = new ArrayList<>();
+
+        @Unmatched
+        List<String> unmatched = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> all = new ArrayList<>(args);
+            all.addAll(unmatched);
+            return McMain.run(all);
         }
     }
 }
