@@ -29,6 +29,7 @@ public final class Keyspace {
     private final java.util.concurrent.atomic.AtomicInteger noTouchClients = new java.util.concurrent.atomic.AtomicInteger();
     private static final ThreadLocal<boolean[]> TOUCH_SUPPRESSED = ThreadLocal.withInitial(() -> new boolean[1]);
     private volatile KeyspaceListener listener = KeyspaceListener.NONE;
+    private volatile StripeWatcher stripeWatcher;
     /** How many parties want {@link KeyspaceListener#modified} calls (watched keys, later tracking ...). */
     private final AtomicInteger modificationInterest = new AtomicInteger();
 
@@ -99,6 +100,29 @@ public final class Keyspace {
 
     public void lockStripe(int stripe) {
         locks[stripe].lock();
+        StripeWatcher w = stripeWatcher;
+        if (w != null && locks[stripe].getHoldCount() == 1) {
+            w.locked(stripe);
+        }
+    }
+
+    /**
+     * Told of every stripe lock taken, right after it is taken and before its holder reads or writes: how a
+     * background save copies a stripe before the first command after the snapshot point changes it. Only the
+     * outermost acquisition counts (a reentrant one may come in the middle of a command). {@link #locked} must
+     * not throw.
+     */
+    public interface StripeWatcher {
+        void locked(int stripe);
+    }
+
+    /** Installs (or with null removes) the one stripe watcher; false when another one is installed. */
+    public synchronized boolean stripeWatcher(StripeWatcher watcher, StripeWatcher expected) {
+        if (stripeWatcher != expected) {
+            return false;
+        }
+        stripeWatcher = watcher;
+        return true;
     }
 
     public void unlockStripe(int stripe) {
@@ -109,6 +133,14 @@ public final class Keyspace {
     public void lockAll() {
         for (ReentrantLock lock : locks) {
             lock.lock();
+        }
+        StripeWatcher w = stripeWatcher;
+        if (w != null) {
+            for (int i = 0; i < STRIPES; i++) {
+                if (locks[i].getHoldCount() == 1) {
+                    w.locked(i);
+                }
+            }
         }
     }
 
