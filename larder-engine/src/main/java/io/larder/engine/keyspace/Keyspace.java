@@ -30,6 +30,8 @@ public final class Keyspace {
     private static final ThreadLocal<boolean[]> TOUCH_SUPPRESSED = ThreadLocal.withInitial(() -> new boolean[1]);
     private volatile KeyspaceListener listener = KeyspaceListener.NONE;
     private volatile StripeWatcher stripeWatcher;
+    /** Key modifications signalled so far: the "changes" that save points and rdb_changes_since_last_save count. */
+    private final java.util.concurrent.atomic.LongAdder changes = new java.util.concurrent.atomic.LongAdder();
     /** How many parties want {@link KeyspaceListener#modified} calls (watched keys, later tracking ...). */
     private final AtomicInteger modificationInterest = new AtomicInteger();
 
@@ -71,6 +73,15 @@ public final class Keyspace {
      */
     public void modificationInterest(int delta) {
         modificationInterest.addAndGet(delta);
+    }
+
+    void countChange() {
+        changes.increment();
+    }
+
+    /** Key modifications so far (each {@link Db#signalModified} counts one). */
+    public long changes() {
+        return changes.sum();
     }
 
     /** One volatile read: false while nobody follows modifications, which keeps signals free on the hot path. */

@@ -8,6 +8,7 @@ import io.larder.node.commands.hash.HashCommands;
 import io.larder.node.commands.hll.HllCommands;
 import io.larder.node.commands.keyspace.KeyspaceCommands;
 import io.larder.node.commands.list.ListCommands;
+import io.larder.node.commands.persistence.PersistenceCommands;
 import io.larder.node.commands.pubsub.PubSubCommands;
 import io.larder.node.commands.server.ServerCommands;
 import io.larder.node.commands.set.SetCommands;
@@ -34,5 +35,6 @@ public final class Commands {
         TransactionCommands.register(table);
         ZSetCommands.register(table);
         PubSubCommands.register(table);
+        PersistenceCommands.register(table);
     }
 }

@@ -1,5 +1,7 @@
 package io.larder.node.server;
 
+import io.larder.node.persistence.Persistence;
+
 import io.larder.engine.keyspace.Keyspace;
 import io.larder.engine.keyspace.KeyspaceListener;
 import io.larder.engine.util.Clock;
@@ -36,6 +38,7 @@ public final class Node {
     private final Dispatcher dispatcher;
     private volatile NodeServer server;
     private final BlockedClients blocked;
+    private final Persistence persistence;
 
     public Node(ServerConfig config, Clock clock) {
         this.config = config;
@@ -47,6 +50,7 @@ public final class Node {
         this.watches = new Watches(keyspace, stats);
         this.keyspace.listener(KeyspaceListener.both(watches, keyspaceEvents));
         this.blocked = new BlockedClients(keyspace);
+        this.persistence = new Persistence(config, keyspace, startMillis);
         byte[] id = new byte[20];
         new java.security.SecureRandom().nextBytes(id);
         this.runId = java.util.HexFormat.of().formatHex(id);
@@ -76,8 +80,11 @@ public final class Node {
 
     public LatencyMonitor latencyMonitor() { return latencyMonitor; }
 
-    /** Unix seconds of the last successful save (LASTSAVE, rdb_last_save_time); the start time until persistence exists. */
-    public long lastSaveSeconds() { return startMillis / 1000; }
+    /** Unix seconds of the last successful save (LASTSAVE, rdb_last_save_time); the start time before any. */
+    public long lastSaveSeconds() { return persistence.lastSaveSeconds(); }
+
+    /** RDB saving and loading. */
+    public Persistence persistence() { return persistence; }
 
     /** 40 hex characters, new at every start, as Redis's run_id. */
     public String runId() { return runId; }
