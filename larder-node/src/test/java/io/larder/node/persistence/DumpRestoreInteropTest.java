@@ -50,7 +50,7 @@ class DumpRestoreInteropTest extends JedisOracleTestBase {
         }
         j.zadd("zsetlp", 1.5, "a");
         j.zadd("zsetlp", -2, "b");
-        j.zadd("zsetlp", 1e9, "c");
+        j.zadd("zsetlp", 1e6, "c"); // (1e9 would differ: 7.0 digests "%.17g", 7.2 the shortest form)
         for (int i = 0; i < 300; i++) {
             j.zadd("zsetskip", i * 0.25, "m" + i);
         }
@@ -65,6 +65,10 @@ class DumpRestoreInteropTest extends JedisOracleTestBase {
         return new String((byte[]) ((List<?>) reply).get(0), StandardCharsets.US_ASCII);
     }
 
+    /**
+     * DUMPs every key of {@code from}, RESTOREs it in {@code to}, and also in both servers under "mirror:" + key,
+     * so the encodings Larder and Redis give the same payload can be compared.
+     */
     private void moveEveryKey(Jedis from, Jedis to, Consumer<String> check) {
         dataset(from);
         for (String key : KEYS) {
@@ -73,6 +77,10 @@ class DumpRestoreInteropTest extends JedisOracleTestBase {
             assertThat(payload).as(key).isNotNull();
             long ttl = Math.max(0, from.pttl(name));
             assertThat(to.restore(name, ttl, payload)).as(key).isEqualTo("OK");
+            byte[] mirror = ("mirror:" + key).getBytes(StandardCharsets.UTF_8);
+            both(j -> assertThat(j.restore(mirror, ttl, payload)).isEqualTo("OK"));
+            assertThat(new String(ours.objectEncoding(mirror), StandardCharsets.US_ASCII)).as(key)
+                    .isEqualTo(encodingIn72(new String(oracle.objectEncoding(mirror), StandardCharsets.US_ASCII), key));
             check.accept(key);
         }
     }
@@ -81,7 +89,6 @@ class DumpRestoreInteropTest extends JedisOracleTestBase {
     void larderRestoresRedisPayloads() {
         moveEveryKey(oracle, ours, key -> {
             assertThat(digest(ours, key)).as(key).isEqualTo(digest(oracle, key));
-            assertThat(ours.objectEncoding(key)).as(key).isEqualTo(encodingIn72(oracle.objectEncoding(key), key));
             assertThat(Math.abs(ours.pttl(key) - oracle.pttl(key))).as(key).isLessThan(2000);
         });
     }
@@ -90,7 +97,6 @@ class DumpRestoreInteropTest extends JedisOracleTestBase {
     void redisRestoresLarderPayloads() {
         moveEveryKey(ours, oracle, key -> {
             assertThat(digest(oracle, key)).as(key).isEqualTo(digest(ours, key));
-            assertThat(encodingIn72(oracle.objectEncoding(key), key)).as(key).isEqualTo(ours.objectEncoding(key));
             assertThat(Math.abs(ours.pttl(key) - oracle.pttl(key))).as(key).isLessThan(2000);
         });
     }
