@@ -42,6 +42,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * snapshot runs at a time.
  */
 public final class Persistence {
+    /**
+     * The RDB version files are written in: 11 as Redis 7.2, or 10 with {@code -Dlarder.rdb.version=10} for files
+     * that Redis 7.0 must load (it refuses 11; the only difference is that listpack sets become plain sets).
+     */
+    static final int WRITE_VERSION = Integer.getInteger("larder.rdb.version", RdbTypes.VERSION) == RdbTypes.VERSION_7_0
+            ? RdbTypes.VERSION_7_0 : RdbTypes.VERSION;
     /** Redis retries a failed automatic BGSAVE after this long (CONFIG_BGSAVE_RETRY_DELAY). */
     private static final long BGSAVE_RETRY_MILLIS = 5000;
 
@@ -191,7 +197,7 @@ public final class Persistence {
         Path target = file();
         Path dir = target.toAbsolutePath().getParent();
         Path temp = dir.resolve("temp-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().threadId() + ".rdb");
-        RdbSnapshot snapshot = new RdbSnapshot(keyspace, RdbTypes.VERSION, config.find("rdbcompression").asBool());
+        RdbSnapshot snapshot = new RdbSnapshot(keyspace, WRITE_VERSION, config.find("rdbcompression").asBool());
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -327,7 +333,6 @@ public final class Persistence {
                         + " seconds (" + keys + " keys)");
             } catch (IOException | RuntimeException e) {
                 shutdownSaveDone.set(true); // the exit that follows must not overwrite the file with a partial load
-                loading = false;
                 onFailure.accept(e.getMessage());
             } finally {
                 loading = false;

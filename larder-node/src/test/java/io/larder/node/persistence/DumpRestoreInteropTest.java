@@ -28,7 +28,7 @@ class DumpRestoreInteropTest extends JedisOracleTestBase {
             "quicklist", "intset", "setlp", "sethash", "hashlp", "hashtable", "zsetlp", "zsetskip", "hll", "volatile");
 
     /** The same dataset on both servers: every type in each of its encodings (scores safe for 7.0's digest). */
-    private static void dataset(Jedis j) {
+    static void dataset(Jedis j) {
         j.set("int", "-12345");
         j.set("small", "hello");
         j.set("raw", "x".repeat(100) + "y");
