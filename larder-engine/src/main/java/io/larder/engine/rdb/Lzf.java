@@ -13,6 +13,8 @@ public final class Lzf {
     private static final int MAX_OFFSET = 1 << 13;
     private static final int MAX_MATCH = (1 << 8) + (1 << 3);
 
+    private static final ThreadLocal<int[]> TABLE = ThreadLocal.withInitial(() -> new int[1 << HASH_LOG]);
+
     private Lzf() {
     }
 
@@ -25,7 +27,9 @@ public final class Lzf {
         if (length < 3 || outEnd < 2) {
             return 0;
         }
-        int[] table = new int[1 << HASH_LOG]; // position + 1 of the last 3-byte sequence with that hash, 0 = none
+        // position + 1 of the last 3-byte sequence with each hash; reused without clearing, because a stale entry
+        // is only a candidate: it is bounds-checked and its bytes compared like any other
+        int[] table = TABLE.get();
         int ip = 0;
         int op = 1; // out[op - literal - 1] is the control byte of the current literal run
         int literal = 0;
@@ -34,7 +38,7 @@ public final class Lzf {
             int ref = table[h] - 1;
             table[h] = ip + 1;
             int offset = ip - ref - 1;
-            if (ref >= 0 && offset < MAX_OFFSET
+            if (ref >= 0 && ref < ip && offset < MAX_OFFSET
                     && in[ref] == in[ip] && in[ref + 1] == in[ip + 1] && in[ref + 2] == in[ip + 2]) {
                 int maxMatch = Math.min(MAX_MATCH, length - ip);
                 int len = 3;

@@ -367,11 +367,12 @@ public final class Persistence {
                         int stripe = Keyspace.stripeOf(key);
                         keyspace.lockStripe(stripe);
                         try {
-                            if (!merge && db.stored(key)) {
+                            if (merge) {
+                                db.delete(key);
+                            } else if (db.stored(key)) {
                                 throw new RdbFormatException("RDB has duplicated key '"
                                         + new String(key, StandardCharsets.UTF_8) + "' in DB " + dbIndex);
                             }
-                            db.delete(key);
                             db.put(key, value, expireAt, false);
                         } finally {
                             keyspace.unlockStripe(stripe);
