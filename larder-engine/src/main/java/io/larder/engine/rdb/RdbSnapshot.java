@@ -36,6 +36,7 @@ public final class RdbSnapshot implements Keyspace.StripeWatcher {
     private final Keyspace keyspace;
     private final int version;
     private final boolean compress;
+    private final boolean writeIdle;
     private final AtomicIntegerArray captured = new AtomicIntegerArray(Keyspace.STRIPES);
     private final AtomicReferenceArray<Segment[]> pending = new AtomicReferenceArray<>(Keyspace.STRIPES);
     private final AtomicLong bytesAhead = new AtomicLong();
@@ -43,10 +44,18 @@ public final class RdbSnapshot implements Keyspace.StripeWatcher {
     private volatile RuntimeException failure;
 
     public RdbSnapshot(Keyspace keyspace, int version, boolean compress) {
+        this(keyspace, version, compress, false);
+    }
+
+    /** With {@code writeIdle} each key carries its idle time (IDLE opcode), as Redis writes under an LRU policy. */
+    public RdbSnapshot(Keyspace keyspace, int version, boolean compress, boolean writeIdle) {
         this.keyspace = keyspace;
         this.version = version;
         this.compress = compress;
+        this.writeIdle = writeIdle;
     }
+
+    private static final int LRU_CLOCK_MAX = (1 << 24) - 1;
 
     /** Most bytes of stripes captured ahead of the writer at any one time (the copy-on-write figure). */
     public long peakBytesAhead() {
@@ -77,6 +86,7 @@ public final class RdbSnapshot implements Keyspace.StripeWatcher {
         List<Segment> segments = new ArrayList<>(1);
         RdbOutput out = new RdbOutput(1024, compress);
         int[] keys = {0};
+        int lruNow = keyspace.lruClock();
         for (int d = 0; d < keyspace.databaseCount(); d++) {
             Db db = keyspace.db(d);
             out.reset();
@@ -91,6 +101,11 @@ public final class RdbSnapshot implements Keyspace.StripeWatcher {
                     if (at != 0) {
                         out.writeByte(RdbTypes.OPCODE_EXPIRETIME_MS);
                         out.writeMillis(at);
+                    }
+                    if (writeIdle) {
+                        int accessed = t.accessAt(i);
+                        out.writeByte(RdbTypes.OPCODE_IDLE);
+                        out.writeLength(lruNow >= accessed ? lruNow - accessed : lruNow + (LRU_CLOCK_MAX - accessed));
                     }
                     RdbValues.write(out, t.keyAt(i), t.valueAt(i), version);
                     keys[0]++;

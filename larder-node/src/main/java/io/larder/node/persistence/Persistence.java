@@ -48,6 +48,7 @@ public final class Persistence {
      */
     static final int WRITE_VERSION = Integer.getInteger("larder.rdb.version", RdbTypes.VERSION) == RdbTypes.VERSION_7_0
             ? RdbTypes.VERSION_7_0 : RdbTypes.VERSION;
+    private static final int LRU_CLOCK_MAX = (1 << 24) - 1;
     /** Redis retries a failed automatic BGSAVE after this long (CONFIG_BGSAVE_RETRY_DELAY). */
     private static final long BGSAVE_RETRY_MILLIS = 5000;
 
@@ -197,7 +198,8 @@ public final class Persistence {
         Path target = file();
         Path dir = target.toAbsolutePath().getParent();
         Path temp = dir.resolve("temp-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().threadId() + ".rdb");
-        RdbSnapshot snapshot = new RdbSnapshot(keyspace, WRITE_VERSION, config.find("rdbcompression").asBool());
+        RdbSnapshot snapshot = new RdbSnapshot(keyspace, WRITE_VERSION, config.find("rdbcompression").asBool(),
+                lruPolicy());
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -215,6 +217,11 @@ public final class Persistence {
             throw e;
         }
         lastCowBytes = snapshot.peakBytesAhead();
+    }
+
+    /** Idle times are saved and loaded, as in Redis, only under an LRU eviction policy. */
+    private boolean lruPolicy() {
+        return config.find("maxmemory-policy").text().endsWith("-lru");
     }
 
     private static Map<String, byte[]> auxFields() {
@@ -315,16 +322,27 @@ public final class Persistence {
     }
 
     /**
-     * Loads the RDB file, if there is one, into the (empty) keyspace while the node already answers with
-     * LOADING; {@code onFailure} runs with the reason when the file cannot be loaded (Redis exits then).
+     * Before the node listens: when there is an RDB file to load, enters the loading state (commands get
+     * LOADING) and returns true; {@link #loadAtStartup} then loads it.
+     */
+    public boolean prepareLoad() {
+        if (!Files.exists(file())) {
+            return false;
+        }
+        loadingStartMillis = System.currentTimeMillis();
+        loading = true;
+        return true;
+    }
+
+    /**
+     * Loads the RDB file, if {@link #prepareLoad} found one, into the (empty) keyspace while the node already
+     * answers with LOADING; {@code onFailure} runs with the reason when the file cannot be loaded (Redis exits then).
      */
     public void loadAtStartup(java.util.function.Consumer<String> onFailure) {
-        Path file = file();
-        if (!Files.exists(file)) {
+        if (!loading) {
             return;
         }
-        loading = true;
-        loadingStartMillis = System.currentTimeMillis();
+        Path file = file();
         Thread t = new Thread(() -> {
             try {
                 long start = System.nanoTime();
@@ -354,6 +372,8 @@ public final class Persistence {
     /** {@link #load(Path)}; with {@code merge} a key already present is replaced instead of being an error. */
     public long load(Path file, boolean merge) throws IOException {
         long now = keyspace.clock().millis();
+        boolean lru = lruPolicy();
+        int lruNow = keyspace.lruClock();
         long[] loaded = {0};
         long[] expired = {0};
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -374,6 +394,10 @@ public final class Persistence {
                                         + new String(key, StandardCharsets.UTF_8) + "' in DB " + dbIndex);
                             }
                             db.put(key, value, expireAt, false);
+                            if (idle >= 0 && lru) {
+                                long clock = lruNow - idle;
+                                db.setAccessClock(key, (int) (clock >= 0 ? clock : (lruNow + LRU_CLOCK_MAX / 2) % LRU_CLOCK_MAX));
+                            }
                         } finally {
                             keyspace.unlockStripe(stripe);
                         }

@@ -88,11 +88,8 @@ public final class NodeServer implements AutoCloseable {
                         ch.pipeline().addLast(new ClientHandler(node, dispatcher));
                     }
                 });
-        // before listening, so that no client sees the empty keyspace
-        node.persistence().loadAtStartup(reason -> {
-            System.err.println("Fatal error loading the DB: " + reason + ". Exiting.");
-            loadFailureAction.run();
-        });
+        // before listening, so that no client sees the empty keyspace; the load itself starts once started
+        boolean load = node.persistence().prepareLoad();
         List<InetSocketAddress> bound;
         try {
             bound = listen(config.bind.text(), config.port.asInt());
@@ -119,6 +116,12 @@ public final class NodeServer implements AutoCloseable {
                 scheduleCron(Integer.parseInt(value));
             }
         });
+        if (load) {
+            node.persistence().loadAtStartup(reason -> {
+                System.err.println("Fatal error loading the DB: " + reason + ". Exiting.");
+                loadFailureAction.run();
+            });
+        }
         return bound;
     }
 

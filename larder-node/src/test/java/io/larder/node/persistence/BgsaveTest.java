@@ -124,7 +124,7 @@ class BgsaveTest {
                 Thread.sleep(random.nextInt(150));
                 node.destroyForcibly().waitFor();
                 try (LarderServer reloaded = RdbFileInteropTest.startLoaded(dir);
-                     Jedis r = new Jedis("127.0.0.1", reloaded.port())) {
+                     Jedis r = new Jedis("127.0.0.1", reloaded.port(), 60_000)) {
                     String digest = RdbFileInteropTest.digest(r);
                     // the BGSAVE may have finished before the kill: then its image is the one on disk
                     if (!digest.equals(saved)) {
@@ -143,7 +143,7 @@ class BgsaveTest {
         long deadline = System.currentTimeMillis() + 20_000;
         while (true) {
             try {
-                Jedis j = new Jedis("127.0.0.1", port);
+                Jedis j = new Jedis("127.0.0.1", port, 60_000); // DEBUG DIGEST of 200,000 keys on a busy machine
                 j.ping();
                 return j;
             } catch (RuntimeException e) {

@@ -153,4 +153,21 @@ class PersistenceCommandsTest {
             assertThat(Files.exists(dir.resolve("dump.rdb"))).as(c.toString()).isEqualTo(c.get(2).equals("yes"));
         }
     }
+
+    @Test
+    void idleTimesSurviveARestartUnderAnLruPolicy() throws Exception {
+        Path dir = Files.createTempDirectory("larder-idle-");
+        String[] options = {"--dir", dir.toString(), "--maxmemory-policy", "allkeys-lru"};
+        try (LarderServer server = LarderServer.start(options); Jedis j = new Jedis("127.0.0.1", server.port())) {
+            j.set("k", "v");
+            j.restore("old".getBytes(), 0, j.dump("k".getBytes()), redis.clients.jedis.params.RestoreParams
+                    .restoreParams().idleTime(5000));
+            assertThat(j.save()).isEqualTo("OK");
+        }
+        try (LarderServer server = RdbFileInteropTest.startLoaded(dir, "--maxmemory-policy", "allkeys-lru");
+             Jedis j = new Jedis("127.0.0.1", server.port())) {
+            assertThat(j.objectIdletime("old")).isBetween(5000L, 5003L);
+            assertThat(j.objectIdletime("k")).isLessThan(5L);
+        }
+    }
 }
