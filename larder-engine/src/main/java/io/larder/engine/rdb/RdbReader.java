@@ -22,11 +22,18 @@ public final class RdbReader {
 
         default void resize(int db, long keys, long expires) {
         }
+
+        /** Bytes of the file read so far, reported every {@link #PROGRESS_KEYS} keys. */
+        default void progress(long bytes) {
+        }
     }
 
     /** What a load found, for the log and INFO. */
     public record Summary(int version, long keys, long emptyKeysSkipped, boolean checksumVerified) {
     }
+
+    /** How often (in keys) {@link Sink#progress} is called. */
+    public static final int PROGRESS_KEYS = 1024;
 
     private RdbReader() {
     }
@@ -125,7 +132,9 @@ public final class RdbReader {
                 empty++;
             } else {
                 sink.key(db, key, value, expireAt, idle);
-                keys++;
+                if (++keys % PROGRESS_KEYS == 0) {
+                    sink.progress(in.position());
+                }
             }
             expireAt = 0;
             idle = -1;

@@ -23,7 +23,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -72,6 +71,8 @@ public final class Persistence {
     private volatile long lastCowBytes;
     private volatile long lastLoadKeysLoaded;
     private volatile long lastLoadKeysExpired;
+    private volatile long loadingTotalBytes;
+    private volatile long loadingLoadedBytes;
 
     public Persistence(ServerConfig config, Keyspace keyspace, long startMillis) {
         this.config = config;
@@ -88,6 +89,10 @@ public final class Persistence {
     public boolean loading() { return loading; }
 
     public long loadingStartMillis() { return loadingStartMillis; }
+
+    public long loadingTotalBytes() { return loadingTotalBytes; }
+
+    public long loadingLoadedBytes() { return loadingLoadedBytes; }
 
     public long lastSaveSeconds() { return lastSaveMillis / 1000; }
 
@@ -371,48 +376,65 @@ public final class Persistence {
 
     /** {@link #load(Path)}; with {@code merge} a key already present is replaced instead of being an error. */
     public long load(Path file, boolean merge) throws IOException {
-        long now = keyspace.clock().millis();
-        boolean lru = lruPolicy();
-        int lruNow = keyspace.lruClock();
-        long[] loaded = {0};
-        long[] expired = {0};
+        Loader loader = new Loader(merge);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            RdbReader.read(in, limits(), keyspace.databaseCount(), config.find("rdbchecksum").asBool(),
-                    (dbIndex, key, value, expireAt, idle) -> {
-                        if (expireAt != 0 && expireAt < now) {
-                            expired[0]++;
-                            return;
-                        }
-                        Db db = keyspace.db(dbIndex);
-                        int stripe = Keyspace.stripeOf(key);
-                        keyspace.lockStripe(stripe);
-                        try {
-                            if (merge) {
-                                db.delete(key);
-                            } else if (db.stored(key)) {
-                                throw new RdbFormatException("RDB has duplicated key '"
-                                        + new String(key, StandardCharsets.UTF_8) + "' in DB " + dbIndex);
-                            }
-                            db.put(key, value, expireAt, false);
-                            if (idle >= 0 && lru) {
-                                long clock = lruNow - idle;
-                                db.setAccessClock(key, (int) (clock >= 0 ? clock : (lruNow + LRU_CLOCK_MAX / 2) % LRU_CLOCK_MAX));
-                            }
-                        } finally {
-                            keyspace.unlockStripe(stripe);
-                        }
-                        loaded[0]++;
-                    });
-        } catch (NoSuchFileException e) {
-            throw e;
+            loadingTotalBytes = Files.size(file);
+            loadingLoadedBytes = 0;
+            RdbReader.read(in, limits(), keyspace.databaseCount(), config.find("rdbchecksum").asBool(), loader);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        lastLoadKeysLoaded = loaded[0];
-        lastLoadKeysExpired = expired[0];
+        lastLoadKeysLoaded = loader.loaded;
+        lastLoadKeysExpired = loader.expired;
         changesAtLastSave = keyspace.changes();
         lastSaveMillis = System.currentTimeMillis();
-        return loaded[0];
+        return loader.loaded;
+    }
+
+    /** Stores each key of a file being loaded, under its stripe's lock. */
+    private final class Loader implements RdbReader.Sink {
+        private final boolean merge;
+        private final long now = keyspace.clock().millis();
+        private final boolean lru = lruPolicy();
+        private final int lruNow = keyspace.lruClock();
+        long loaded;
+        long expired;
+
+        Loader(boolean merge) {
+            this.merge = merge;
+        }
+
+        @Override
+        public void progress(long bytes) {
+            loadingLoadedBytes = bytes;
+        }
+
+        @Override
+        public void key(int dbIndex, byte[] key, Object value, long expireAt, long idle) {
+            if (expireAt != 0 && expireAt < now) {
+                expired++;
+                return;
+            }
+            Db db = keyspace.db(dbIndex);
+            int stripe = Keyspace.stripeOf(key);
+            keyspace.lockStripe(stripe);
+            try {
+                if (merge) {
+                    db.delete(key);
+                } else if (db.stored(key)) {
+                    throw new RdbFormatException("RDB has duplicated key '"
+                            + new String(key, StandardCharsets.UTF_8) + "' in DB " + dbIndex);
+                }
+                db.put(key, value, expireAt, false);
+                if (idle >= 0 && lru) {
+                    long clock = lruNow - idle;
+                    db.setAccessClock(key, (int) (clock >= 0 ? clock : (lruNow + LRU_CLOCK_MAX / 2) % LRU_CLOCK_MAX));
+                }
+            } finally {
+                keyspace.unlockStripe(stripe);
+            }
+            loaded++;
+        }
     }
 
     private static void log(String message) {

@@ -125,7 +125,8 @@ class PersistenceCommandsTest {
              RawClient c = new RawClient(server.port())) {
             assertThat(server.node().persistence().loading()).as("the load is still running").isTrue();
             assertThat(c.callText("GET", "key:1")).isEqualTo("-LOADING Redis is loading the dataset in memory\r\n");
-            assertThat(c.callText("INFO", "persistence")).contains("loading:1", "loading_start_time:");
+            assertThat(c.callText("INFO", "persistence")).contains("loading:1", "loading_start_time:", "loading_total_bytes:",
+                    "loading_loaded_perc:");
             while (server.node().persistence().loading()) {
                 Thread.sleep(20);
             }

@@ -273,7 +273,17 @@ final class InfoCommand {
                 .add("module_fork_in_progress", 0)
                 .add("module_fork_last_cow_size", 0);
         if (p.loading()) {
-            s.add("loading_start_time", p.loadingStartMillis() / 1000);
+            long total = p.loadingTotalBytes();
+            long done = p.loadingLoadedBytes();
+            double elapsed = Math.max(1, System.currentTimeMillis() - p.loadingStartMillis()) / 1000.0;
+            long eta = done == 0 ? 1 : (long) ((total - done) / (done / elapsed));
+            s.add("loading_start_time", p.loadingStartMillis() / 1000)
+                    .add("loading_total_bytes", total)
+                    .add("loading_rdb_used_mem", 0)
+                    .add("loading_loaded_bytes", done)
+                    .add("loading_loaded_perc", String.format(java.util.Locale.ROOT, "%.2f",
+                            total == 0 ? 0 : 100.0 * done / total))
+                    .add("loading_eta_seconds", eta);
         }
     }
 
