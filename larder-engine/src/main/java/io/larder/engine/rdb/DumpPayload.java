@@ -50,7 +50,8 @@ public final class DumpPayload {
      */
     public static Object restore(byte[] payload, RdbValues.Limits limits) {
         try {
-            RdbInput in = RdbInput.of(payload, payload.length - FOOTER);
+            // Like Redis, the value may run into the footer: only the checksum guards the body's length.
+            RdbInput in = RdbInput.of(payload, payload.length);
             int type = in.readByte();
             if (!RdbTypes.isValueType(type)) {
                 return null;
