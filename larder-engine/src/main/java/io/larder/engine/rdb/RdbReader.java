@@ -23,6 +23,10 @@ public final class RdbReader {
         default void resize(int db, long keys, long expires) {
         }
 
+        /** A function library (FUNCTION2 opcode): Larder has no functions, so the loader only reports it. */
+        default void function(byte[] code) {
+        }
+
         /** Bytes of the file read so far, reported every {@link #PROGRESS_KEYS} keys. */
         default void progress(long bytes) {
         }
@@ -101,7 +105,7 @@ public final class RdbReader {
                     continue;
                 }
                 case RdbTypes.OPCODE_FUNCTION2 -> {
-                    in.readString();
+                    sink.function(in.readString());
                     continue;
                 }
                 case RdbTypes.OPCODE_MODULE_AUX, RdbTypes.OPCODE_FUNCTION_PRE_GA ->

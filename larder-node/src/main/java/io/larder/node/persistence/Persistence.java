@@ -410,6 +410,11 @@ public final class Persistence {
         }
 
         @Override
+        public void function(byte[] code) {
+            log("The RDB file holds a function library; Larder has no functions yet, so it is skipped.");
+        }
+
+        @Override
         public void key(int dbIndex, byte[] key, Object value, long expireAt, long idle) {
             if (expireAt != 0 && expireAt < now) {
                 expired++;
