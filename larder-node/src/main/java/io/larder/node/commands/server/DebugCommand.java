@@ -7,10 +7,12 @@ import io.larder.engine.util.Numbers;
 import io.larder.node.commands.ValueTypes;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.config.ConfigParam;
+import io.larder.node.persistence.Persistence;
 import io.larder.node.server.Client;
 import io.larder.node.server.NodeServer;
 import io.larder.resp.ReplyWriter;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -326,19 +328,19 @@ final class DebugCommand {
                 }
             }
         }
-        io.larder.node.persistence.Persistence persistence = c.node().persistence();
-        if (!noSave && persistence.save() != io.larder.node.persistence.Persistence.Outcome.DONE) {
+        Persistence persistence = c.node().persistence();
+        if (!noSave && persistence.save() != Persistence.Outcome.DONE) {
             c.error("ERR Error trying to save the DB");
             return;
         }
-        io.larder.engine.keyspace.Keyspace keyspace = c.node().keyspace();
+        Keyspace keyspace = c.node().keyspace();
         keyspace.lockAll();
         try {
             if (!noFlush) {
                 keyspace.flushAll();
             }
             persistence.load(persistence.file(), merge);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             System.err.println("DEBUG RELOAD: " + e.getMessage());
             c.error("ERR Error trying to load the RDB dump, check server logs.");
             return;
