@@ -139,6 +139,28 @@ class BgsaveTest {
         }
     }
 
+    /** SIGTERM saves when save points are configured, as Redis does. */
+    @Test
+    void sigtermSavesWithSavePoints() throws Exception {
+        Path dir = Files.createTempDirectory("larder-term-");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        int port = RedisServerProcess.freePort();
+        Process node = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "io.larder.node.server.NodeMain", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--dir", dir.toString(), "--save", "3600 1")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("node.log").toFile()).start();
+        try (Jedis j = awaitNode(port)) {
+            j.set("k", "v");
+        }
+        node.destroy(); // SIGTERM
+        node.waitFor(); // 143 from the JVM's signal exit (Redis exits 0 there)
+        assertThat(Files.readString(dir.resolve("node.log"))).contains("DB saved on disk");
+        try (LarderServer reloaded = RdbFileInteropTest.startLoaded(dir);
+             Jedis r = new Jedis("127.0.0.1", reloaded.port())) {
+            assertThat(r.get("k")).isEqualTo("v");
+        }
+    }
+
     private static Jedis awaitNode(int port) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 20_000;
         while (true) {
