@@ -121,6 +121,7 @@ public final class Db {
      * Costs one volatile read while nobody follows modifications.
      */
     public void signalModified(byte[] key) {
+        keyspace.countChange();
         if (keyspace.wantsModifications()) {
             keyspace.listener().modified(this, key);
         }
@@ -148,6 +149,18 @@ public final class Db {
         Dict dict = slots[slot];
         int i = liveCell(dict, slot, key);
         return i < 0 ? -1 : dict.accessAt(i);
+    }
+
+    /** Sets the access clock of a live key (RESTORE IDLETIME); false when the key does not exist. */
+    public boolean setAccessClock(byte[] key, int clock) {
+        int slot = HashSlot.of(key);
+        Dict dict = slots[slot];
+        int i = liveCell(dict, slot, key);
+        if (i < 0) {
+            return false;
+        }
+        dict.setAccessAt(i, clock);
+        return true;
     }
 
     /** Cell of {@code key} in its slot's table if the key is live; an expired key is deleted on the way. */

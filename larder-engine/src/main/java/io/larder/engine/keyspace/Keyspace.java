@@ -29,6 +29,9 @@ public final class Keyspace {
     private final java.util.concurrent.atomic.AtomicInteger noTouchClients = new java.util.concurrent.atomic.AtomicInteger();
     private static final ThreadLocal<boolean[]> TOUCH_SUPPRESSED = ThreadLocal.withInitial(() -> new boolean[1]);
     private volatile KeyspaceListener listener = KeyspaceListener.NONE;
+    private volatile StripeWatcher stripeWatcher;
+    /** Key modifications signalled so far: the "changes" that save points and rdb_changes_since_last_save count. */
+    private final java.util.concurrent.atomic.LongAdder changes = new java.util.concurrent.atomic.LongAdder();
     /** How many parties want {@link KeyspaceListener#modified} calls (watched keys, later tracking ...). */
     private final AtomicInteger modificationInterest = new AtomicInteger();
 
@@ -72,6 +75,15 @@ public final class Keyspace {
         modificationInterest.addAndGet(delta);
     }
 
+    void countChange() {
+        changes.increment();
+    }
+
+    /** Key modifications so far (each {@link Db#signalModified} counts one). */
+    public long changes() {
+        return changes.sum();
+    }
+
     /** One volatile read: false while nobody follows modifications, which keeps signals free on the hot path. */
     public boolean wantsModifications() {
         return modificationInterest.get() != 0;
@@ -99,6 +111,29 @@ public final class Keyspace {
 
     public void lockStripe(int stripe) {
         locks[stripe].lock();
+        StripeWatcher w = stripeWatcher;
+        if (w != null && locks[stripe].getHoldCount() == 1) {
+            w.locked(stripe);
+        }
+    }
+
+    /**
+     * Told of every stripe lock taken, right after it is taken and before its holder reads or writes: how a
+     * background save copies a stripe before the first command after the snapshot point changes it. Only the
+     * outermost acquisition counts (a reentrant one may come in the middle of a command). {@link #locked} must
+     * not throw.
+     */
+    public interface StripeWatcher {
+        void locked(int stripe);
+    }
+
+    /** Installs (or with null removes) the one stripe watcher; false when another one is installed. */
+    public synchronized boolean stripeWatcher(StripeWatcher watcher, StripeWatcher expected) {
+        if (stripeWatcher != expected) {
+            return false;
+        }
+        stripeWatcher = watcher;
+        return true;
     }
 
     public void unlockStripe(int stripe) {
@@ -109,6 +144,14 @@ public final class Keyspace {
     public void lockAll() {
         for (ReentrantLock lock : locks) {
             lock.lock();
+        }
+        StripeWatcher w = stripeWatcher;
+        if (w != null) {
+            for (int i = 0; i < STRIPES; i++) {
+                if (locks[i].getHoldCount() == 1) {
+                    w.locked(i);
+                }
+            }
         }
     }
 

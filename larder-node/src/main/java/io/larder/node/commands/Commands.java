@@ -9,6 +9,7 @@ import io.larder.node.commands.hash.HashCommands;
 import io.larder.node.commands.hll.HllCommands;
 import io.larder.node.commands.keyspace.KeyspaceCommands;
 import io.larder.node.commands.list.ListCommands;
+import io.larder.node.commands.persistence.PersistenceCommands;
 import io.larder.node.commands.pubsub.PubSubCommands;
 import io.larder.node.commands.server.ServerCommands;
 import io.larder.node.commands.set.SetCommands;
@@ -38,5 +39,6 @@ public final class Commands {
         GeoCommands.register(table);
         PubSubCommands.register(table);
         StreamCommands.register(table);
+        PersistenceCommands.register(table);
     }
 }

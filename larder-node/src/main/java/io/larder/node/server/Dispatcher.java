@@ -114,6 +114,16 @@ public final class Dispatcher {
             refuse(client, "ERR Replica can't interact with the keyspace");
             return true;
         }
+        if (node.persistence().writesDenied() && deniedOnDiskError(client, spec)) {
+            spec.recordRejected();
+            refuse(client, MISCONF);
+            return true;
+        }
+        if (node.persistence().loading() && !spec.hasFlag("loading")) {
+            spec.recordRejected();
+            refuse(client, "LOADING Redis is loading the dataset in memory");
+            return true;
+        }
         if (pause.mustWait(client, spec) && pause.park(client.handler())) {
             client.handler().defer(args);
             return false;
@@ -144,6 +154,26 @@ public final class Dispatcher {
         node.blocked().handleReady(); // keys the command made non-empty, now that its locks are released
         finish(client, spec, args, start);
         return true;
+    }
+
+    private static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently"
+            + " unable to persist to disk. Commands that may modify the data set are disabled, because this instance"
+            + " is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error"
+            + " option). Please check the Redis logs for details about the RDB error.";
+
+    /** Redis refuses writes, PING, and EXEC of a transaction with writes after a failed background save. */
+    private static boolean deniedOnDiskError(Client client, CommandSpec spec) {
+        if (spec.hasFlag("write") || spec.name().equals("ping")) {
+            return true;
+        }
+        if (spec.name().equals("exec") && client.transaction().open()) {
+            for (Transaction.Queued q : client.transaction().queued()) {
+                if (q.spec().hasFlag("write")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** A command refused before running; inside MULTI it also dooms the transaction (Redis's flagTransaction). */

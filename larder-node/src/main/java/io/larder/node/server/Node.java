@@ -7,6 +7,7 @@ import io.larder.engine.util.Clock;
 import io.larder.node.command.CommandTable;
 import io.larder.node.commands.Commands;
 import io.larder.node.config.ServerConfig;
+import io.larder.node.persistence.Persistence;
 
 import java.util.Collection;
 import java.util.Map;
@@ -38,6 +39,7 @@ public final class Node {
     private final Dispatcher dispatcher;
     private volatile NodeServer server;
     private final BlockedClients blocked;
+    private final Persistence persistence;
 
     public Node(ServerConfig config, Clock clock) {
         this.config = config;
@@ -69,6 +71,7 @@ public final class Node {
         // Redis's order on expiry: the "expired" event, then the tracking invalidation.
         this.keyspace.listener(KeyspaceListener.both(KeyspaceListener.both(watches, wakeups),
                 KeyspaceListener.both(keyspaceEvents, tracking)));
+        this.persistence = new Persistence(config, keyspace, startMillis);
         byte[] id = new byte[20];
         new java.security.SecureRandom().nextBytes(id);
         this.runId = java.util.HexFormat.of().formatHex(id);
@@ -101,8 +104,11 @@ public final class Node {
 
     public LatencyMonitor latencyMonitor() { return latencyMonitor; }
 
-    /** Unix seconds of the last successful save (LASTSAVE, rdb_last_save_time); the start time until persistence exists. */
-    public long lastSaveSeconds() { return startMillis / 1000; }
+    /** Unix seconds of the last successful save (LASTSAVE, rdb_last_save_time); the start time before any. */
+    public long lastSaveSeconds() { return persistence.lastSaveSeconds(); }
+
+    /** RDB saving and loading. */
+    public Persistence persistence() { return persistence; }
 
     /** 40 hex characters, new at every start, as Redis's run_id. */
     public String runId() { return runId; }

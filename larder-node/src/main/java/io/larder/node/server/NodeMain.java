@@ -51,6 +51,7 @@ public final class NodeMain {
         Node node = new Node(config, Clock.SYSTEM);
         NodeServer server = new NodeServer(node);
         server.exitAction(() -> System.exit(0));
+        server.loadFailureAction(() -> System.exit(1));
         List<InetSocketAddress> bound;
         try {
             bound = server.start();
@@ -61,7 +62,11 @@ public final class NodeMain {
         System.out.println("Larder " + Version.LARDER + " (Redis " + Version.REDIS + " compatible), pid "
                 + ProcessHandle.current().pid() + ", listening on " + bound);
         System.out.println("Ready to accept connections tcp");
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "larder-shutdown"));
+        // SIGTERM: save when save points exist, as Redis does (once: SHUTDOWN has saved already)
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.persistence().saveForShutdown(null);
+            server.close();
+        }, "larder-shutdown"));
         Thread.currentThread().join();
         return 0;
     }

@@ -40,6 +40,8 @@ public final class NodeServer implements AutoCloseable {
     private final ActiveExpiry activeExpiry;
     private volatile boolean activeExpireEnabled = true;
     private volatile Runnable exitAction = () -> { };
+    /** What a start-up load failure does: NodeMain exits with status 1 (as Redis); embedded servers close. */
+    private volatile Runnable loadFailureAction = this::close;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     /** Accepts connections; separate from the worker loops so CONFIG SET port/bind can wait for a bind. */
     private final EventLoopGroup acceptor;
@@ -86,6 +88,8 @@ public final class NodeServer implements AutoCloseable {
                         ch.pipeline().addLast(new ClientHandler(node, dispatcher));
                     }
                 });
+        // before listening, so that no client sees the empty keyspace; the load itself starts once started
+        boolean load = node.persistence().prepareLoad();
         List<InetSocketAddress> bound;
         try {
             bound = listen(config.bind.text(), config.port.asInt());
@@ -112,6 +116,12 @@ public final class NodeServer implements AutoCloseable {
                 scheduleCron(Integer.parseInt(value));
             }
         });
+        if (load) {
+            node.persistence().loadAtStartup(reason -> {
+                System.err.println("Fatal error loading the DB: " + reason + ". Exiting.");
+                loadFailureAction.run();
+            });
+        }
         return bound;
     }
 
@@ -202,6 +212,7 @@ public final class NodeServer implements AutoCloseable {
             Runtime rt = Runtime.getRuntime();
             node.stats().notePeakMemory(rt.totalMemory() - rt.freeMemory());
             node.pause().expireIfDue(System.currentTimeMillis());
+            node.persistence().cron(System.currentTimeMillis());
         } catch (RuntimeException e) {
             // The cron must keep running; a failure here is logged and the next tick tries again.
             System.err.println("cron: " + e);
@@ -236,6 +247,10 @@ public final class NodeServer implements AutoCloseable {
     /** What SHUTDOWN does after the server closed: NodeMain exits the process; embedded servers need not. */
     public void exitAction(Runnable action) {
         this.exitAction = action;
+    }
+
+    public void loadFailureAction(Runnable action) {
+        this.loadFailureAction = action;
     }
 
     /**

@@ -23,7 +23,18 @@ public final class LarderServer implements AutoCloseable {
     public static LarderServer start(String... options) throws Exception {
         int port = RedisServerProcess.freePort();
         List<String> args = new ArrayList<>(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1"));
-        args.addAll(List.of(options));
+        // No automatic saves, and a directory of its own: a test's SAVE must not leave a dump.rdb that the next
+        // test's node would load at start-up.
+        List<String> given = List.of(options);
+        if (!given.contains("--save")) {
+            args.addAll(List.of("--save", ""));
+        }
+        if (!given.contains("--dir")) {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("larder-test-");
+            dir.toFile().deleteOnExit();
+            args.addAll(List.of("--dir", dir.toString()));
+        }
+        args.addAll(given);
         ServerConfig config = new ServerConfig();
         ConfigLoader.apply(config, ConfigLoader.commandLineToConfig(args));
         NodeServer server = new NodeServer(new Node(config, Clock.SYSTEM));

@@ -17,8 +17,8 @@ import java.util.Locale;
 final class CommandMetadata {
     private static final List<String> COMMAND_FLAG_ORDER = List.of("write", "readonly", "denyoom", "module", "admin",
             "pubsub", "noscript", "blocking", "loading", "stale", "skip_monitor", "skip_slowlog", "asking", "fast",
-            "no_auth", "may_replicate", "no_mandatory_keys", "no_multi", "movablekeys", "allow_busy",
-            "no_async_loading");
+            "no_auth", "may_replicate", "no_mandatory_keys", "no_async_loading", "no_multi", "movablekeys",
+            "allow_busy");
     private static final List<String> KEY_FLAG_ORDER = List.of("RO", "RW", "OW", "RM", "access", "update", "insert",
             "delete", "not_key", "incomplete", "variable_flags");
     static final List<String> ACL_CATEGORY_ORDER = List.of("keyspace", "read", "write", "set", "sortedset", "list",

@@ -7,10 +7,12 @@ import io.larder.engine.util.Numbers;
 import io.larder.node.commands.ValueTypes;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.config.ConfigParam;
+import io.larder.node.persistence.Persistence;
 import io.larder.node.server.Client;
 import io.larder.node.server.NodeServer;
 import io.larder.resp.ReplyWriter;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -18,8 +20,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * DEBUG: SLEEP, SET-ACTIVE-EXPIRE, OBJECT, DIGEST, DIGEST-VALUE, PROTOCOL and HELP. Other subcommands
- * (RELOAD among them, until persistence exists) get Redis's reply for an unknown DEBUG subcommand.
+ * DEBUG: SLEEP, SET-ACTIVE-EXPIRE, OBJECT, DIGEST, DIGEST-VALUE, PROTOCOL, RELOAD and HELP. Other
+ * subcommands get Redis's reply for an unknown DEBUG subcommand.
  */
 final class DebugCommand {
     private static final String NOT_ALLOWED = "ERR DEBUG command not allowed. If the enable-debug-command option is"
@@ -70,6 +72,10 @@ final class DebugCommand {
                     object(c, args[2]);
                     return;
                 }
+            }
+            case "reload" -> {
+                reload(c, args);
+                return;
             }
             case "digest" -> {
                 if (args.length == 2) {
@@ -303,5 +309,44 @@ final class DebugCommand {
         } catch (NumberFormatException e) {
             return 1; // overflowed: certainly not zero
         }
+    }
+
+    /**
+     * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: saves the RDB file, empties the keyspace and loads the file back,
+     * holding every stripe meanwhile so no command sees the keyspace half loaded.
+     */
+    private static void reload(Client c, byte[][] args) {
+        boolean merge = false, noFlush = false, noSave = false;
+        for (int i = 2; i < args.length; i++) {
+            switch (CommandCommand.text(args[i]).toLowerCase(Locale.ROOT)) {
+                case "merge" -> merge = true;
+                case "noflush" -> noFlush = true;
+                case "nosave" -> noSave = true;
+                default -> {
+                    c.error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+                    return;
+                }
+            }
+        }
+        Persistence persistence = c.node().persistence();
+        if (!noSave && persistence.save() != Persistence.Outcome.DONE) {
+            c.error("ERR Error trying to save the DB");
+            return;
+        }
+        Keyspace keyspace = c.node().keyspace();
+        keyspace.lockAll();
+        try {
+            if (!noFlush) {
+                keyspace.flushAll();
+            }
+            persistence.load(persistence.file(), merge);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("DEBUG RELOAD: " + e.getMessage());
+            c.error("ERR Error trying to load the RDB dump, check server logs.");
+            return;
+        } finally {
+            keyspace.unlockAll();
+        }
+        c.reply().ok();
     }
 }

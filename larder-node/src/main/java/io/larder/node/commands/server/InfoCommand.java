@@ -8,6 +8,7 @@ import io.larder.node.command.CommandSpec;
 import io.larder.node.config.ConfigParam;
 import io.larder.node.config.ServerConfig;
 import io.larder.node.server.Client;
+import io.larder.node.persistence.Persistence;
 import io.larder.node.server.Node;
 import io.larder.node.server.PubSub;
 import io.larder.node.server.ServerStats;
@@ -240,7 +241,8 @@ final class InfoCommand {
     }
 
     private static void persistence(Node node, Info s) {
-        s.add("loading", 0)
+        Persistence p = node.persistence();
+        s.add("loading", p.loading() ? 1 : 0)
                 .add("async_loading", 0)
                 .add("current_cow_peak", 0)
                 .add("current_cow_size", 0)
@@ -248,16 +250,16 @@ final class InfoCommand {
                 .add("current_fork_perc", "0.00")
                 .add("current_save_keys_processed", 0)
                 .add("current_save_keys_total", 0)
-                .add("rdb_changes_since_last_save", 0)
-                .add("rdb_bgsave_in_progress", 0)
+                .add("rdb_changes_since_last_save", p.changesSinceLastSave())
+                .add("rdb_bgsave_in_progress", p.bgsaveInProgress() ? 1 : 0)
                 .add("rdb_last_save_time", node.lastSaveSeconds())
-                .add("rdb_last_bgsave_status", "ok")
-                .add("rdb_last_bgsave_time_sec", -1)
-                .add("rdb_current_bgsave_time_sec", -1)
-                .add("rdb_saves", 0)
-                .add("rdb_last_cow_size", 0)
-                .add("rdb_last_load_keys_expired", 0)
-                .add("rdb_last_load_keys_loaded", 0)
+                .add("rdb_last_bgsave_status", p.lastBgsaveOk() ? "ok" : "err")
+                .add("rdb_last_bgsave_time_sec", p.lastBgsaveSeconds())
+                .add("rdb_current_bgsave_time_sec", p.currentBgsaveSeconds())
+                .add("rdb_saves", p.saves())
+                .add("rdb_last_cow_size", p.lastCowBytes())
+                .add("rdb_last_load_keys_expired", p.lastLoadKeysExpired())
+                .add("rdb_last_load_keys_loaded", p.lastLoadKeysLoaded())
                 .add("aof_enabled", 0)
                 .add("aof_rewrite_in_progress", 0)
                 .add("aof_rewrite_scheduled", 0)
@@ -270,6 +272,19 @@ final class InfoCommand {
                 .add("aof_last_cow_size", 0)
                 .add("module_fork_in_progress", 0)
                 .add("module_fork_last_cow_size", 0);
+        if (p.loading()) {
+            long total = p.loadingTotalBytes();
+            long done = p.loadingLoadedBytes();
+            double elapsed = Math.max(1, System.currentTimeMillis() - p.loadingStartMillis()) / 1000.0;
+            long eta = done == 0 ? 1 : (long) ((total - done) / (done / elapsed));
+            s.add("loading_start_time", p.loadingStartMillis() / 1000)
+                    .add("loading_total_bytes", total)
+                    .add("loading_rdb_used_mem", 0)
+                    .add("loading_loaded_bytes", done)
+                    .add("loading_loaded_perc", String.format(java.util.Locale.ROOT, "%.2f",
+                            total == 0 ? 0 : 100.0 * done / total))
+                    .add("loading_eta_seconds", eta);
+        }
     }
 
     private static void stats(Node node, Info s) {

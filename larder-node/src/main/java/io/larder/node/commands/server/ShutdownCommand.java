@@ -9,8 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. There is no persistence yet, so nothing is saved and there
- * is never a shutdown in progress to abort: the node closes its connections and listeners and exits.
+ * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: saves the RDB file when asked to or when save points exist
+ * (a failed save keeps the node running unless FORCE), then closes its connections and listeners and exits.
+ * There are no replicas to wait for, so there is never a shutdown in progress to abort.
  */
 final class ShutdownCommand {
     private ShutdownCommand() {
@@ -57,7 +58,8 @@ final class ShutdownCommand {
             return;
         }
         NodeServer server = c.node().server();
-        if (server == null) {
+        Boolean save = options.save() ? Boolean.TRUE : options.noSave() ? Boolean.FALSE : null;
+        if (server == null || !c.node().persistence().saveForShutdown(save) && !options.force()) {
             c.error("ERR Errors trying to SHUTDOWN. Check logs.");
             return;
         }

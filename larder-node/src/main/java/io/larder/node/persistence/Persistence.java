@@ -1,0 +1,448 @@
+package io.larder.node.persistence;
+
+import io.larder.engine.hash.HashLimits;
+import io.larder.engine.keyspace.Db;
+import io.larder.engine.keyspace.Keyspace;
+import io.larder.engine.rdb.RdbFormatException;
+import io.larder.engine.rdb.RdbReader;
+import io.larder.engine.rdb.RdbSnapshot;
+import io.larder.engine.rdb.RdbTypes;
+import io.larder.engine.rdb.RdbValues;
+import io.larder.engine.set.SetLimits;
+import io.larder.engine.zset.ZSetLimits;
+import io.larder.node.config.ServerConfig;
+import io.larder.node.server.Version;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * RDB persistence of one node: SAVE, BGSAVE, save points, loading at start-up, and the figures INFO reports.
+ * <p>
+ * Both kinds of save write an {@link RdbSnapshot} (point-in-time, fork-less) to a temporary file in {@code dir},
+ * fsync it, rename it over {@code dbfilename} and fsync the directory, so a crash at any moment leaves either
+ * the previous file or the new one. SAVE runs on the caller's thread, BGSAVE on a thread of its own; one
+ * snapshot runs at a time.
+ */
+public final class Persistence {
+    /**
+     * The RDB version files are written in: 11 as Redis 7.2, or 10 with {@code -Dlarder.rdb.version=10} for files
+     * that Redis 7.0 must load (it refuses 11; the only difference is that listpack sets become plain sets).
+     */
+    static final int WRITE_VERSION = Integer.getInteger("larder.rdb.version", RdbTypes.VERSION) == RdbTypes.VERSION_7_0
+            ? RdbTypes.VERSION_7_0 : RdbTypes.VERSION;
+    private static final int LRU_CLOCK_MAX = (1 << 24) - 1;
+    /** Redis retries a failed automatic BGSAVE after this long (CONFIG_BGSAVE_RETRY_DELAY). */
+    private static final long BGSAVE_RETRY_MILLIS = 5000;
+
+    /** What a SAVE or BGSAVE request came to. */
+    public enum Outcome { STARTED, SCHEDULED, DONE, IN_PROGRESS, FAILED }
+
+    private final ServerConfig config;
+    private final Keyspace keyspace;
+    private final AtomicBoolean snapshotRunning = new AtomicBoolean();
+    private volatile boolean bgsaveRunning;
+    private volatile boolean bgsaveScheduled;
+    private volatile boolean loading;
+    private volatile long loadingStartMillis;
+    private volatile long lastSaveMillis;
+    private volatile boolean lastBgsaveOk = true;
+    private volatile long lastBgsaveTryMillis;
+    private volatile long lastBgsaveSeconds = -1;
+    private volatile long bgsaveStartMillis = -1;
+    private volatile long changesAtLastSave;
+    private volatile long saves;
+    private volatile long lastCowBytes;
+    private volatile long lastLoadKeysLoaded;
+    private volatile long lastLoadKeysExpired;
+    private volatile long loadingTotalBytes;
+    private volatile long loadingLoadedBytes;
+
+    public Persistence(ServerConfig config, Keyspace keyspace, long startMillis) {
+        this.config = config;
+        this.keyspace = keyspace;
+        this.lastSaveMillis = startMillis;
+    }
+
+    public Path file() {
+        return Path.of(config.find("dir").text()).resolve(config.find("dbfilename").text());
+    }
+
+    // ---- figures
+
+    public boolean loading() { return loading; }
+
+    public long loadingStartMillis() { return loadingStartMillis; }
+
+    public long loadingTotalBytes() { return loadingTotalBytes; }
+
+    public long loadingLoadedBytes() { return loadingLoadedBytes; }
+
+    public long lastSaveSeconds() { return lastSaveMillis / 1000; }
+
+    public boolean bgsaveInProgress() { return bgsaveRunning; }
+
+    public boolean lastBgsaveOk() { return lastBgsaveOk; }
+
+    public long lastBgsaveSeconds() { return lastBgsaveSeconds; }
+
+    /** Seconds the running BGSAVE has taken so far, -1 when none runs. */
+    public long currentBgsaveSeconds() {
+        long start = bgsaveStartMillis;
+        return bgsaveRunning && start > 0 ? (System.currentTimeMillis() - start) / 1000 : -1;
+    }
+
+    public long changesSinceLastSave() { return keyspace.changes() - changesAtLastSave; }
+
+    public long saves() { return saves; }
+
+    public long lastCowBytes() { return lastCowBytes; }
+
+    public long lastLoadKeysLoaded() { return lastLoadKeysLoaded; }
+
+    public long lastLoadKeysExpired() { return lastLoadKeysExpired; }
+
+    /** stop-writes-on-bgsave-error: writes are refused while the last background save failed and save points exist. */
+    public boolean writesDenied() {
+        return !lastBgsaveOk && config.find("stop-writes-on-bgsave-error").asBool() && !savePoints().isEmpty();
+    }
+
+    // ---- saving
+
+    /** SAVE: writes the snapshot on this thread. */
+    public Outcome save() {
+        if (!snapshotRunning.compareAndSet(false, true)) {
+            return Outcome.IN_PROGRESS;
+        }
+        try {
+            long changes = keyspace.changes();
+            writeFile();
+            saved(changes);
+            lastBgsaveOk = true;
+            return Outcome.DONE;
+        } catch (IOException | RuntimeException e) {
+            log("Error saving DB on disk: " + e.getMessage());
+            return Outcome.FAILED;
+        } finally {
+            snapshotRunning.set(false);
+        }
+    }
+
+    /** BGSAVE [SCHEDULE]: starts a background save, or schedules one when asked to while it cannot start. */
+    public Outcome bgsave(boolean scheduleIfBusy) {
+        if (bgsaveRunning) {
+            return Outcome.IN_PROGRESS;
+        }
+        if (!snapshotRunning.compareAndSet(false, true)) {
+            if (scheduleIfBusy) {
+                bgsaveScheduled = true;
+                return Outcome.SCHEDULED;
+            }
+            return Outcome.IN_PROGRESS;
+        }
+        bgsaveScheduled = false;
+        bgsaveRunning = true;
+        lastBgsaveTryMillis = System.currentTimeMillis();
+        bgsaveStartMillis = lastBgsaveTryMillis;
+        log("Background saving started");
+        Thread t = new Thread(this::runBgsave, "larder-bgsave");
+        t.setDaemon(true);
+        t.start();
+        return Outcome.STARTED;
+    }
+
+    /** Asks for a BGSAVE at the next cron tick (BGSAVE inside MULTI/EXEC, as Redis does). */
+    public void scheduleBgsave() {
+        bgsaveScheduled = true;
+    }
+
+    private void runBgsave() {
+        long start = System.currentTimeMillis();
+        boolean ok = false;
+        try {
+            long changes = keyspace.changes();
+            writeFile();
+            saved(changes);
+            ok = true;
+            log("Background saving terminated with success");
+        } catch (IOException | RuntimeException e) {
+            log("Background saving error: " + e.getMessage());
+        } finally {
+            lastBgsaveOk = ok;
+            lastBgsaveSeconds = (System.currentTimeMillis() - start) / 1000;
+            bgsaveStartMillis = -1;
+            bgsaveRunning = false;
+            snapshotRunning.set(false);
+        }
+    }
+
+    private void saved(long changesAtStart) {
+        changesAtLastSave = changesAtStart;
+        lastSaveMillis = System.currentTimeMillis();
+        saves++;
+    }
+
+    /** Writes a temp file, fsyncs it, renames it over the RDB file and fsyncs the directory. */
+    private void writeFile() throws IOException {
+        Path target = file();
+        Path dir = target.toAbsolutePath().getParent();
+        Path temp = dir.resolve("temp-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().threadId() + ".rdb");
+        RdbSnapshot snapshot = new RdbSnapshot(keyspace, WRITE_VERSION, config.find("rdbcompression").asBool(),
+                lruPolicy());
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+                snapshot.writeTo(out, auxFields(), config.find("rdbchecksum").asBool());
+                out.flush();
+                channel.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        lastCowBytes = snapshot.peakBytesAhead();
+    }
+
+    /** Idle times are saved and loaded, as in Redis, only under an LRU eviction policy. */
+    private boolean lruPolicy() {
+        return config.find("maxmemory-policy").text().endsWith("-lru");
+    }
+
+    private static Map<String, byte[]> auxFields() {
+        Map<String, byte[]> aux = new LinkedHashMap<>();
+        aux.put("redis-ver", ascii(Version.REDIS));
+        aux.put("redis-bits", ascii("64"));
+        aux.put("ctime", ascii(Long.toString(System.currentTimeMillis() / 1000)));
+        Runtime rt = Runtime.getRuntime();
+        aux.put("used-mem", ascii(Long.toString(rt.totalMemory() - rt.freeMemory())));
+        aux.put("aof-base", ascii("0"));
+        return aux;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    // ---- shutdown
+
+    private final AtomicBoolean shutdownSaveDone = new AtomicBoolean();
+
+    /**
+     * The save of a shutdown (SHUTDOWN, or SIGTERM): with {@code force} null the save happens when save points
+     * are configured, else when {@code force} is true. Waits for a running save first, as Redis's shutdown
+     * waits for its child. Returns false when a save was due and failed. Runs at most once.
+     */
+    public boolean saveForShutdown(Boolean force) {
+        if (!shutdownSaveDone.compareAndSet(false, true)) {
+            return true;
+        }
+        boolean due = !loading && (force != null ? force : !savePoints().isEmpty()); // never save a partial load
+        if (!due) {
+            return true;
+        }
+        log("Saving the final RDB snapshot before exiting.");
+        while (true) {
+            Outcome outcome = save();
+            if (outcome == Outcome.DONE) {
+                log("DB saved on disk");
+                return true;
+            }
+            if (outcome == Outcome.FAILED) {
+                shutdownSaveDone.set(false);
+                log("Error trying to save the DB, can't exit.");
+                return false;
+            }
+            try {
+                Thread.sleep(10); // a background save is finishing
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    // ---- save points
+
+    /** The {@code save} parameter as (seconds, changes) pairs. */
+    public List<long[]> savePoints() {
+        String[] words = config.find("save").text().trim().split("\\s+");
+        List<long[]> points = new ArrayList<>();
+        for (int i = 0; i + 1 < words.length; i += 2) {
+            points.add(new long[]{Long.parseLong(words[i]), Long.parseLong(words[i + 1])});
+        }
+        return points;
+    }
+
+    /** Called by the node's cron: runs a scheduled BGSAVE, or one a save point calls for. */
+    public void cron(long now) {
+        if (loading || snapshotRunning.get()) {
+            return;
+        }
+        if (bgsaveScheduled) {
+            bgsave(false);
+            return;
+        }
+        long changes = changesSinceLastSave();
+        for (long[] point : savePoints()) {
+            if (changes >= point[1] && now - lastSaveMillis > point[0] * 1000
+                    && (now - lastBgsaveTryMillis > BGSAVE_RETRY_MILLIS || lastBgsaveOk)) {
+                log(point[1] + " changes in " + point[0] + " seconds. Saving...");
+                bgsave(false);
+                return;
+            }
+        }
+    }
+
+    // ---- loading
+
+    /** The node's encoding limits, which decide how loaded values are represented. */
+    public RdbValues.Limits limits() {
+        return new RdbValues.Limits(
+                new HashLimits(config.hashMaxListpackEntries.asLong(), config.hashMaxListpackValue.asLong()),
+                new SetLimits(config.setMaxIntsetEntries.asLong(), config.setMaxListpackEntries.asLong(),
+                        config.setMaxListpackValue.asLong()),
+                new ZSetLimits(config.zsetMaxListpackEntries.asLong(), config.zsetMaxListpackValue.asLong()),
+                config.listMaxListpackSize.asInt());
+    }
+
+    /**
+     * Before the node listens: when there is an RDB file to load, enters the loading state (commands get
+     * LOADING) and returns true; {@link #loadAtStartup} then loads it.
+     */
+    public boolean prepareLoad() {
+        if (!Files.exists(file())) {
+            return false;
+        }
+        loadingStartMillis = System.currentTimeMillis();
+        loading = true;
+        return true;
+    }
+
+    /**
+     * Loads the RDB file, if {@link #prepareLoad} found one, into the (empty) keyspace while the node already
+     * answers with LOADING; {@code onFailure} runs with the reason when the file cannot be loaded (Redis exits then).
+     */
+    public void loadAtStartup(java.util.function.Consumer<String> onFailure) {
+        if (!loading) {
+            return;
+        }
+        Path file = file();
+        Thread t = new Thread(() -> {
+            try {
+                long start = System.nanoTime();
+                long keys = load(file);
+                log("DB loaded from disk: " + String.format("%.3f", (System.nanoTime() - start) / 1e9)
+                        + " seconds (" + keys + " keys)");
+            } catch (IOException | RuntimeException e) {
+                shutdownSaveDone.set(true); // the exit that follows must not overwrite the file with a partial load
+                onFailure.accept(e.getMessage());
+            } finally {
+                loading = false;
+            }
+        }, "larder-rdb-load");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * Loads {@code file} into the keyspace (which the caller emptied), keys that already expired left out as a
+     * Redis master leaves them; returns the number of keys loaded. Safe while the node runs: each key is
+     * stored under its stripe's lock.
+     */
+    public long load(Path file) throws IOException {
+        return load(file, false);
+    }
+
+    /** {@link #load(Path)}; with {@code merge} a key already present is replaced instead of being an error. */
+    public long load(Path file, boolean merge) throws IOException {
+        Loader loader = new Loader(merge);
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            loadingTotalBytes = Files.size(file);
+            loadingLoadedBytes = 0;
+            RdbReader.read(in, limits(), keyspace.databaseCount(), config.find("rdbchecksum").asBool(), loader);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        lastLoadKeysLoaded = loader.loaded;
+        lastLoadKeysExpired = loader.expired;
+        changesAtLastSave = keyspace.changes();
+        lastSaveMillis = System.currentTimeMillis();
+        return loader.loaded;
+    }
+
+    /** Stores each key of a file being loaded, under its stripe's lock. */
+    private final class Loader implements RdbReader.Sink {
+        private final boolean merge;
+        private final long now = keyspace.clock().millis();
+        private final boolean lru = lruPolicy();
+        private final int lruNow = keyspace.lruClock();
+        long loaded;
+        long expired;
+
+        Loader(boolean merge) {
+            this.merge = merge;
+        }
+
+        @Override
+        public void progress(long bytes) {
+            loadingLoadedBytes = bytes;
+        }
+
+        @Override
+        public void function(byte[] code) {
+            log("The RDB file holds a function library; Larder has no functions yet, so it is skipped.");
+        }
+
+        @Override
+        public void key(int dbIndex, byte[] key, Object value, long expireAt, long idle) {
+            if (expireAt != 0 && expireAt < now) {
+                expired++;
+                return;
+            }
+            Db db = keyspace.db(dbIndex);
+            int stripe = Keyspace.stripeOf(key);
+            keyspace.lockStripe(stripe);
+            try {
+                if (merge) {
+                    db.delete(key);
+                } else if (db.stored(key)) {
+                    throw new RdbFormatException("RDB has duplicated key '"
+                            + new String(key, StandardCharsets.UTF_8) + "' in DB " + dbIndex);
+                }
+                db.put(key, value, expireAt, false);
+                if (idle >= 0 && lru) {
+                    long clock = lruNow - idle;
+                    db.setAccessClock(key, (int) (clock >= 0 ? clock : (lruNow + LRU_CLOCK_MAX / 2) % LRU_CLOCK_MAX));
+                }
+            } finally {
+                keyspace.unlockStripe(stripe);
+            }
+            loaded++;
+        }
+    }
+
+    private static void log(String message) {
+        System.out.println(message);
+    }
+}
