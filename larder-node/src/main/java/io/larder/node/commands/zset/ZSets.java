@@ -36,13 +36,14 @@ final class ZSets {
 
     /**
      * Stores {@code result} at {@code key}, or deletes the key when it is empty; replies with its size. Signals the
-     * key unless an empty result found nothing to delete.
+     * key unless an empty result found nothing to delete, and wakes clients blocked on it when it holds members.
      */
     static void store(Client c, byte[] key, ZSetValue result) {
         Db db = c.db();
         if (result.size() > 0) {
             db.put(key, result);
             db.signalModified(key);
+            c.node().blocked().signal(c.dbIndex(), key);
         } else if (db.delete(key)) {
             db.signalModified(key);
         }
