@@ -17,4 +17,21 @@ public final class Args {
             return null;
         }
     }
+
+    /** Whether {@code arg} is the lower-case ASCII {@code word} in any case, without allocating. */
+    public static boolean is(byte[] arg, String word) {
+        if (arg.length != word.length()) {
+            return false;
+        }
+        for (int i = 0; i < arg.length; i++) {
+            int b = arg[i];
+            if (b >= 'A' && b <= 'Z') {
+                b += 'a' - 'A';
+            }
+            if (b != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

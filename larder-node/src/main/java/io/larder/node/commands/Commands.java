@@ -11,6 +11,7 @@ import io.larder.node.commands.list.ListCommands;
 import io.larder.node.commands.pubsub.PubSubCommands;
 import io.larder.node.commands.server.ServerCommands;
 import io.larder.node.commands.set.SetCommands;
+import io.larder.node.commands.sort.SortCommands;
 import io.larder.node.commands.string.StringCommands;
 import io.larder.node.commands.transaction.TransactionCommands;
 import io.larder.node.commands.zset.ZSetCommands;
@@ -33,6 +34,7 @@ public final class Commands {
         HllCommands.register(table);
         TransactionCommands.register(table);
         ZSetCommands.register(table);
+        SortCommands.register(table);
         PubSubCommands.register(table);
     }
 }
