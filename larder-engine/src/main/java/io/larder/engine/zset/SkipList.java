@@ -12,8 +12,11 @@ final class SkipList {
     static final int MAX_LEVEL = 32;
     private static final int LEVEL_UP_PERCENT = 25;
 
-    /** Levels whose link and span are fields of the node itself; only taller nodes (1 in 256) have arrays. */
-    private static final int INLINE_LEVELS = 4;
+    /**
+     * Levels whose link and span are fields of the node itself; only taller nodes (1 in 64) have arrays. Three
+     * keep a node at 64 bytes with compact object headers, less than the node and two arrays it replaces.
+     */
+    private static final int INLINE_LEVELS = 3;
 
     /**
      * An element and its links. The links of the first {@link #INLINE_LEVELS} levels live in the node's own
@@ -28,11 +31,9 @@ final class SkipList {
         private Node next0;
         private Node next1;
         private Node next2;
-        private Node next3;
         private int span0;
         private int span1;
         private int span2;
-        private int span3;
         private final Node[] upperNext;
         private final int[] upperSpan;
 
@@ -54,7 +55,6 @@ final class SkipList {
                 case 0 -> next0;
                 case 1 -> next1;
                 case 2 -> next2;
-                case 3 -> next3;
                 default -> upperNext[i - INLINE_LEVELS];
             };
         }
@@ -64,7 +64,6 @@ final class SkipList {
                 case 0 -> span0;
                 case 1 -> span1;
                 case 2 -> span2;
-                case 3 -> span3;
                 default -> upperSpan[i - INLINE_LEVELS];
             };
         }
@@ -74,7 +73,6 @@ final class SkipList {
                 case 0 -> next0 = n;
                 case 1 -> next1 = n;
                 case 2 -> next2 = n;
-                case 3 -> next3 = n;
                 default -> upperNext[i - INLINE_LEVELS] = n;
             }
         }
@@ -84,7 +82,6 @@ final class SkipList {
                 case 0 -> span0 = s;
                 case 1 -> span1 = s;
                 case 2 -> span2 = s;
-                case 3 -> span3 = s;
                 default -> upperSpan[i - INLINE_LEVELS] = s;
             }
         }
