@@ -324,7 +324,7 @@ final class ZSetWrites {
                 c.error("ERR numkeys should be greater than 0");
                 return null;
             }
-            long whereIndex = numKeysIndex + numKeys + 1;
+            long whereIndex = numKeysIndex + 1 + Math.min(numKeys, args.length); // no overflow
             if (whereIndex >= args.length) {
                 c.error(Errors.SYNTAX);
                 return null;
