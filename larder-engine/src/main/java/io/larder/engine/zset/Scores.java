@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
  * Score parsing as C's strtod reads it for Redis: optional leading white space, a sign, then a decimal number
  * with optional exponent, "inf"/"infinity", "nan" or a hexadecimal float. Redis applies two policies on top:
  * {@link #parseStrict} (getDoubleFromObject: scores, increments, weights) and {@link #parseLenient}
- * (zslParseRange: range bounds).
+ * (zslParseRange: range bounds); SORT has a third ({@link #parseSortValue}).
  */
 public final class Scores {
     /** Thrown (without a stack trace) when text is not a score under the policy used. */
@@ -40,6 +40,18 @@ public final class Scores {
     public static double parseLenient(byte[] s, int from) throws NotAScore {
         Parse p = strtod(s, from);
         if (p.end != s.length || Double.isNaN(p.value)) {
+            throw NotAScore.INSTANCE;
+        }
+        return p.value;
+    }
+
+    /**
+     * SORT's numeric value of an element: strtod consuming the whole text; leading space and empty text (0) are
+     * accepted, NaN and overflow or underflow are not.
+     */
+    public static double parseSortValue(byte[] s) throws NotAScore {
+        Parse p = strtod(s, 0);
+        if (p.end != s.length || Double.isNaN(p.value) || p.outOfRange) {
             throw NotAScore.INSTANCE;
         }
         return p.value;

@@ -12,18 +12,85 @@ final class SkipList {
     static final int MAX_LEVEL = 32;
     private static final int LEVEL_UP_PERCENT = 25;
 
+    /**
+     * Levels whose link and span are fields of the node itself; only taller nodes (1 in 64) have arrays. Three
+     * keep a node at 64 bytes with compact object headers, less than the node and two arrays it replaces.
+     */
+    private static final int INLINE_LEVELS = 3;
+
+    /**
+     * An element and its links. The links of the first {@link #INLINE_LEVELS} levels live in the node's own
+     * fields, so a hop reads one object (the node, whose score is on the same cache line) instead of the node, a
+     * forward array and a span array; the few taller nodes keep their upper levels in two small arrays.
+     */
     static final class Node {
         final byte[] member;
         double score;
         Node backward;
-        final Node[] forward;
-        final int[] span;
+        final int level;
+        private Node next0;
+        private Node next1;
+        private Node next2;
+        private int span0;
+        private int span1;
+        private int span2;
+        private final Node[] upperNext;
+        private final int[] upperSpan;
 
         Node(int level, double score, byte[] member) {
             this.member = member;
             this.score = score;
-            this.forward = new Node[level];
-            this.span = new int[level];
+            this.level = level;
+            this.upperNext = level > INLINE_LEVELS ? new Node[level - INLINE_LEVELS] : null;
+            this.upperSpan = level > INLINE_LEVELS ? new int[level - INLINE_LEVELS] : null;
+        }
+
+        /** The next element in order (level 0), or null. */
+        Node next() {
+            return next0;
+        }
+
+        Node next(int i) {
+            return switch (i) {
+                case 0 -> next0;
+                case 1 -> next1;
+                case 2 -> next2;
+                default -> upperNext[i - INLINE_LEVELS];
+            };
+        }
+
+        int span(int i) {
+            return switch (i) {
+                case 0 -> span0;
+                case 1 -> span1;
+                case 2 -> span2;
+                default -> upperSpan[i - INLINE_LEVELS];
+            };
+        }
+
+        void next(int i, Node n) {
+            switch (i) {
+                case 0 -> next0 = n;
+                case 1 -> next1 = n;
+                case 2 -> next2 = n;
+                default -> upperNext[i - INLINE_LEVELS] = n;
+            }
+        }
+
+        void span(int i, int s) {
+            switch (i) {
+                case 0 -> span0 = s;
+                case 1 -> span1 = s;
+                case 2 -> span2 = s;
+                default -> upperSpan[i - INLINE_LEVELS] = s;
+            }
+        }
+
+        /** Forgets the links, before the node is linked again elsewhere. */
+        void clearLinks() {
+            for (int i = 0; i < level; i++) {
+                next(i, null);
+            }
         }
     }
 
@@ -39,7 +106,7 @@ final class SkipList {
     }
 
     Node first() {
-        return header.forward[0];
+        return header.next0;
     }
 
     static int compare(double s1, byte[] m1, double s2, byte[] m2) {
@@ -70,33 +137,34 @@ final class SkipList {
         Node p = header;
         for (int i = level - 1; i >= 0; i--) {
             rank[i] = i == level - 1 ? 0 : rank[i + 1];
-            while (p.forward[i] != null && compare(p.forward[i].score, p.forward[i].member, score, member) < 0) {
-                rank[i] += p.span[i];
-                p = p.forward[i];
+            for (Node q = p.next(i); q != null && compare(q.score, q.member, score, member) < 0; q = p.next(i)) {
+                rank[i] += p.span(i);
+                p = q;
             }
             update[i] = p;
         }
-        int newLevel = x.forward.length;
+        int newLevel = x.level;
         if (newLevel > level) {
             for (int i = level; i < newLevel; i++) {
                 rank[i] = 0;
                 update[i] = header;
-                update[i].span[i] = length;
+                header.span(i, length);
             }
             level = newLevel;
         }
         for (int i = 0; i < newLevel; i++) {
-            x.forward[i] = update[i].forward[i];
-            update[i].forward[i] = x;
-            x.span[i] = update[i].span[i] - (rank[0] - rank[i]);
-            update[i].span[i] = (rank[0] - rank[i]) + 1;
+            Node u = update[i];
+            x.next(i, u.next(i));
+            u.next(i, x);
+            x.span(i, u.span(i) - (rank[0] - rank[i]));
+            u.span(i, (rank[0] - rank[i]) + 1);
         }
         for (int i = newLevel; i < level; i++) {
-            update[i].span[i]++;
+            update[i].span(i, update[i].span(i) + 1);
         }
         x.backward = update[0] == header ? null : update[0];
-        if (x.forward[0] != null) {
-            x.forward[0].backward = x;
+        if (x.next0 != null) {
+            x.next0.backward = x;
         }
         length++;
         Arrays.fill(update, null);
@@ -107,9 +175,9 @@ final class SkipList {
     void delete(Node node) {
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null
-                    && compare(x.forward[i].score, x.forward[i].member, node.score, node.member) < 0) {
-                x = x.forward[i];
+            for (Node q = x.next(i); q != null && compare(q.score, q.member, node.score, node.member) < 0;
+                 q = x.next(i)) {
+                x = q;
             }
             update[i] = x;
         }
@@ -119,17 +187,18 @@ final class SkipList {
 
     private void unlink(Node x) {
         for (int i = 0; i < level; i++) {
-            if (update[i].forward[i] == x) {
-                update[i].span[i] += x.span[i] - 1;
-                update[i].forward[i] = x.forward[i];
+            Node u = update[i];
+            if (u.next(i) == x) {
+                u.span(i, u.span(i) + x.span(i) - 1);
+                u.next(i, x.next(i));
             } else {
-                update[i].span[i]--;
+                u.span(i, u.span(i) - 1);
             }
         }
-        if (x.forward[0] != null) {
-            x.forward[0].backward = x.backward;
+        if (x.next0 != null) {
+            x.next0.backward = x.backward;
         }
-        while (level > 1 && header.forward[level - 1] == null) {
+        while (level > 1 && header.next(level - 1) == null) {
             level--;
         }
         length--;
@@ -141,7 +210,7 @@ final class SkipList {
      */
     void updateScore(Node node, double newScore) {
         Node prev = node.backward;
-        Node next = node.forward[0];
+        Node next = node.next0;
         if ((prev == null || compare(prev.score, prev.member, newScore, node.member) < 0)
                 && (next == null || compare(next.score, next.member, newScore, node.member) > 0)) {
             node.score = newScore;
@@ -149,7 +218,7 @@ final class SkipList {
         }
         delete(node);
         node.score = newScore;
-        Arrays.fill(node.forward, null);
+        node.clearLinks();
         link(node);
     }
 
@@ -158,9 +227,9 @@ final class SkipList {
         Node x = header;
         int r = 0;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && compare(x.forward[i].score, x.forward[i].member, score, member) <= 0) {
-                r += x.span[i];
-                x = x.forward[i];
+            for (Node q = x.next(i); q != null && compare(q.score, q.member, score, member) <= 0; q = x.next(i)) {
+                r += x.span(i);
+                x = q;
             }
             if (x.member != null && x.score == score && Arrays.equals(x.member, member)) {
                 return r;
@@ -174,9 +243,9 @@ final class SkipList {
         Node x = header;
         int traversed = 0;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && traversed + x.span[i] <= target) {
-                traversed += x.span[i];
-                x = x.forward[i];
+            for (Node q = x.next(i); q != null && traversed + x.span(i) <= target; q = x.next(i)) {
+                traversed += x.span(i);
+                x = q;
             }
             if (traversed == target) {
                 return x == header ? null : x;
@@ -190,10 +259,9 @@ final class SkipList {
         Node x = header;
         int r = 0;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null
-                    && (orEqual ? x.forward[i].score <= score : x.forward[i].score < score)) {
-                r += x.span[i];
-                x = x.forward[i];
+            for (Node q = x.next(i); q != null && (orEqual ? q.score <= score : q.score < score); q = x.next(i)) {
+                r += x.span(i);
+                x = q;
             }
         }
         return r;
@@ -204,9 +272,9 @@ final class SkipList {
         Node x = header;
         int r = 0;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && belowMember(x.forward[i].member, member, orEqual)) {
-                r += x.span[i];
-                x = x.forward[i];
+            for (Node q = x.next(i); q != null && belowMember(q.member, member, orEqual); q = x.next(i)) {
+                r += x.span(i);
+                x = q;
             }
         }
         return r;

@@ -75,7 +75,7 @@ public final class ZSetValue implements Sampling.Positioned {
         } else {
             c.list = new SkipList();
             c.dict = new Dict();
-            for (SkipList.Node n = list.first(); n != null; n = n.forward[0]) {
+            for (SkipList.Node n = list.first(); n != null; n = n.next()) {
                 c.dict.insert(n.member, hash(n.member), c.list.insert(n.score, n.member), 0);
             }
         }
@@ -231,7 +231,7 @@ public final class ZSetValue implements Sampling.Positioned {
             if (!visitor.visit(n.member, n.score)) {
                 return;
             }
-            n = reverse ? n.backward : n.forward[0];
+            n = reverse ? n.backward : n.next();
         }
     }
 

@@ -47,4 +47,19 @@ class ScoresTest {
         assertThatThrownBy(() -> lenient("3 ")).isInstanceOf(Scores.NotAScore.class);
         assertThatThrownBy(() -> lenient(" ")).isInstanceOf(Scores.NotAScore.class);
     }
+
+    private static double sortValue(String s) throws Scores.NotAScore {
+        return Scores.parseSortValue(s.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void sortValueAcceptsSpaceAndEmptyButNotOverflowOrNan() throws Exception {
+        assertThat(sortValue("")).isEqualTo(0);
+        assertThat(sortValue(" 7")).isEqualTo(7);
+        assertThat(sortValue("0x10")).isEqualTo(16);
+        assertThat(sortValue("-inf")).isEqualTo(Double.NEGATIVE_INFINITY);
+        for (String bad : new String[]{" ", "7 ", "abc", "nan", "1e400", "-1e400", "1e-400", "1x"}) {
+            assertThatThrownBy(() -> sortValue(bad)).as(bad).isInstanceOf(Scores.NotAScore.class);
+        }
+    }
 }

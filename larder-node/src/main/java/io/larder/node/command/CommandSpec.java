@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 /**
  * One entry of the command table: the metadata COMMAND INFO/DOCS report and that the dispatcher, ACLs and
@@ -39,6 +40,7 @@ public final class CommandSpec {
     private final KeyFlags keyFlags;
     private final Command handler;
     private final boolean wholeKeyspace;
+    private final Predicate<byte[][]> wholeKeyspaceWhen;
     private final Map<String, CommandSpec> subcommands = new TreeMap<>();
     private final CommandSpec parent;
 
@@ -73,6 +75,7 @@ public final class CommandSpec {
         this.keyFlags = b.keyFlags;
         this.handler = b.handler;
         this.wholeKeyspace = b.wholeKeyspace;
+        this.wholeKeyspaceWhen = b.wholeKeyspaceWhen;
         for (Builder sub : b.subcommands) {
             CommandSpec s = new CommandSpec(sub, this);
             subcommands.put(s.name, s);
@@ -133,6 +136,11 @@ public final class CommandSpec {
 
     /** The dispatcher takes every stripe for this command (FLUSHALL, KEYS, SWAPDB ...). */
     public boolean wholeKeyspace() { return wholeKeyspace; }
+
+    /** Whether this command line needs every stripe: always, or when its arguments say so (SORT ... BY/GET). */
+    public boolean wholeKeyspace(byte[][] args) {
+        return wholeKeyspace || wholeKeyspaceWhen != null && wholeKeyspaceWhen.test(args);
+    }
 
     public boolean arityMatches(int argc) {
         return arity >= 0 ? argc == arity : argc >= -arity;
@@ -269,6 +277,7 @@ public final class CommandSpec {
         private KeyFlags keyFlags;
         private Command handler;
         private boolean wholeKeyspace;
+        private Predicate<byte[][]> wholeKeyspaceWhen;
         private final java.util.ArrayList<Builder> subcommands = new java.util.ArrayList<>();
 
         Builder(String name, int arity) {
@@ -349,6 +358,12 @@ public final class CommandSpec {
 
         public Builder wholeKeyspace() {
             this.wholeKeyspace = true;
+            return this;
+        }
+
+        /** Every stripe for the command lines {@code when} accepts (keys named by the data, as SORT's patterns). */
+        public Builder wholeKeyspaceWhen(Predicate<byte[][]> when) {
+            this.wholeKeyspaceWhen = when;
             return this;
         }
 

@@ -13,6 +13,7 @@ import io.larder.node.commands.persistence.PersistenceCommands;
 import io.larder.node.commands.pubsub.PubSubCommands;
 import io.larder.node.commands.server.ServerCommands;
 import io.larder.node.commands.set.SetCommands;
+import io.larder.node.commands.sort.SortCommands;
 import io.larder.node.commands.stream.StreamCommands;
 import io.larder.node.commands.string.StringCommands;
 import io.larder.node.commands.transaction.TransactionCommands;
@@ -37,6 +38,7 @@ public final class Commands {
         TransactionCommands.register(table);
         ZSetCommands.register(table);
         GeoCommands.register(table);
+        SortCommands.register(table);
         PubSubCommands.register(table);
         StreamCommands.register(table);
         PersistenceCommands.register(table);

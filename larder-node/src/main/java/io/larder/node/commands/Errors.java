@@ -1,5 +1,8 @@
 package io.larder.node.commands;
 
+import io.larder.node.server.Client;
+import io.larder.resp.ReplyWriter;
+
 /** Redis's shared error replies, word for word. */
 public final class Errors {
     public static final String SYNTAX = "ERR syntax error";
@@ -11,5 +14,18 @@ public final class Errors {
     public static final String OVERFLOW = "ERR increment or decrement would overflow";
 
     private Errors() {
+    }
+
+    /**
+     * An error reply: through {@link Client#error} on the client's own writer, or to {@code out} with the same
+     * statistics when a blocked client is served from another connection's thread.
+     */
+    public static void reply(Client c, ReplyWriter out, String message) {
+        if (out == c.reply()) {
+            c.error(message);
+        } else {
+            out.error(message);
+            c.node().stats().recordError(message);
+        }
     }
 }

@@ -296,7 +296,7 @@ public final class Dispatcher {
             int[] positions = spec.keyPositions(args);
             // Slow commands without key positions (SCAN, INFO, DEBUG ...) may lock stripes themselves; that is
             // only deadlock-free inside EXEC when EXEC already holds every stripe.
-            if (spec.wholeKeyspace() || positions.length == 0 && !spec.isFast()) {
+            if (spec.wholeKeyspace(args) || positions.length == 0 && !spec.isFast()) {
                 return null;
             }
             for (int p : positions) {
@@ -309,7 +309,7 @@ public final class Dispatcher {
     }
 
     private void runLocked(CommandSpec spec, Client client, byte[][] args) {
-        if (spec.wholeKeyspace()) {
+        if (spec.wholeKeyspace(args)) {
             keyspace.lockAll();
             try {
                 invoke(spec, client, args);

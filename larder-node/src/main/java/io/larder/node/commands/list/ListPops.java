@@ -5,6 +5,7 @@ import io.larder.engine.list.ListValue;
 import io.larder.engine.util.Numbers;
 import io.larder.node.commands.Errors;
 import io.larder.node.commands.Lookups;
+import io.larder.node.commands.collection.BlockingTimeout;
 import io.larder.node.server.BlockedClients;
 import io.larder.node.server.Client;
 import io.larder.node.server.KeyspaceEvents;
@@ -22,9 +23,6 @@ import java.util.Arrays;
  * the pops, a null bulk for the moves, as Redis does).
  */
 final class ListPops {
-    /** Past this a timeout is forever in practice; Netty's timer would overflow. */
-    private static final long MAX_TIMER_MILLIS = 1L << 40;
-
     private ListPops() {
     }
 
@@ -106,7 +104,7 @@ final class ListPops {
                 continue;
             }
             if (!(value instanceof ListValue list)) {
-                Lists.fail(c, out, Errors.WRONGTYPE);
+                Errors.reply(c, out, Errors.WRONGTYPE);
                 return true;
             }
             out.array(2);
@@ -137,12 +135,12 @@ final class ListPops {
             return false;
         }
         if (!(sourceValue instanceof ListValue from)) {
-            Lists.fail(c, out, Errors.WRONGTYPE);
+            Errors.reply(c, out, Errors.WRONGTYPE);
             return true;
         }
         Object destinationValue = db.get(destination);
         if (destinationValue != null && !(destinationValue instanceof ListValue)) {
-            Lists.fail(c, out, Errors.WRONGTYPE);
+            Errors.reply(c, out, Errors.WRONGTYPE);
             return true;
         }
         byte[] element = Lists.pop(from, fromLeft);
@@ -240,7 +238,7 @@ final class ListPops {
     }
 
     private static void blockingPop(Client c, byte[][] args, boolean left) {
-        long timeout = parseTimeout(c, args[args.length - 1]);
+        long timeout = BlockingTimeout.parse(c, args[args.length - 1]);
         if (timeout < 0) {
             return;
         }
@@ -256,7 +254,7 @@ final class ListPops {
         if (o == null) {
             return;
         }
-        long timeout = parseTimeout(c, args[1]);
+        long timeout = BlockingTimeout.parse(c, args[1]);
         if (timeout < 0) {
             return;
         }
@@ -282,7 +280,7 @@ final class ListPops {
     }
 
     private static void blockingMove(Client c, byte[][] args, boolean fromLeft, boolean toLeft, byte[] timeoutArg) {
-        long timeout = parseTimeout(c, timeoutArg);
+        long timeout = BlockingTimeout.parse(c, timeoutArg);
         if (timeout < 0) {
             return;
         }
@@ -300,34 +298,5 @@ final class ListPops {
         }
         byte[][] keys = Arrays.copyOfRange(args, from, to);
         c.node().blocked().block(c, keys, extraKeys, ListValue.class, timeout, retry, ReplyWriter::nullArray);
-    }
-
-    /**
-     * A blocking timeout in seconds, with decimals, as milliseconds rounded up (0 waits forever), or -1 after an
-     * error reply.
-     */
-    static long parseTimeout(Client c, byte[] arg) {
-        double seconds;
-        try {
-            seconds = Numbers.parseDouble(arg);
-        } catch (Numbers.NotANumber e) {
-            c.error("ERR timeout is not a float or out of range");
-            return -1;
-        }
-        double millis = seconds * 1000;
-        if (millis > Long.MAX_VALUE) {
-            c.error("ERR timeout is out of range");
-            return -1;
-        }
-        long t = (long) Math.ceil(millis);
-        if (t < 0) {
-            c.error("ERR timeout is negative");
-            return -1;
-        }
-        if (t > Long.MAX_VALUE - System.currentTimeMillis()) {
-            c.error("ERR timeout is out of range");
-            return -1;
-        }
-        return t > MAX_TIMER_MILLIS ? 0 : t;
     }
 }

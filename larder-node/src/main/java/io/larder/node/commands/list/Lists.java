@@ -2,7 +2,6 @@ package io.larder.node.commands.list;
 
 import io.larder.engine.list.ListValue;
 import io.larder.node.server.Client;
-import io.larder.resp.ReplyWriter;
 
 import java.nio.charset.StandardCharsets;
 
@@ -32,19 +31,6 @@ final class Lists {
 
     static boolean is(byte[] arg, String word) {
         return new String(arg, StandardCharsets.ISO_8859_1).equalsIgnoreCase(word);
-    }
-
-    /**
-     * An error reply: through {@link Client#error} on the client's own writer, or to {@code out} with the same
-     * statistics when a blocked client is served from another connection's thread.
-     */
-    static void fail(Client c, ReplyWriter out, String message) {
-        if (out == c.reply()) {
-            c.error(message);
-        } else {
-            out.error(message);
-            c.node().stats().recordError(message);
-        }
     }
 
     static byte[] pop(ListValue list, boolean left) {

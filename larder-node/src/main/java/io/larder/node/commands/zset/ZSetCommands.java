@@ -6,10 +6,7 @@ import io.larder.node.command.CommandSpec.KeySpec;
 import io.larder.node.command.CommandTable;
 import io.larder.node.command.KeyFinders;
 
-/**
- * The sorted set family: registration with Redis's metadata. The blocking BZPOPMIN, BZPOPMAX and BZMPOP are
- * not here yet: they wait for the blocking infrastructure.
- */
+/** The sorted set family: registration with Redis's metadata; the commands live in this package's classes. */
 public final class ZSetCommands {
     private ZSetCommands() {
     }
@@ -66,6 +63,21 @@ public final class ZSetCommands {
                 .group("sorted-set").since("7.0.0")
                 .summary("Removes and returns members from the first non-empty of several sorted sets")
                 .handler(ZSetWrites::zmpop).build());
+        table.register(CommandSpec.builder("bzpopmin", -3).flags("write noscript blocking fast").keys(1, -2, 1)
+                .acl("write sortedset fast blocking").keySpecs(KeySpec.range("RW access delete", 1, -2, 1, 0))
+                .group("sorted-set").since("5.0.0")
+                .summary("Removes and returns the lowest scoring member of the first non-empty sorted set, waiting "
+                        + "for one").handler(ZSetBlockingPops::bzpopmin).build());
+        table.register(CommandSpec.builder("bzpopmax", -3).flags("write noscript blocking fast").keys(1, -2, 1)
+                .acl("write sortedset fast blocking").keySpecs(KeySpec.range("RW access delete", 1, -2, 1, 0))
+                .group("sorted-set").since("5.0.0")
+                .summary("Removes and returns the highest scoring member of the first non-empty sorted set, waiting "
+                        + "for one").handler(ZSetBlockingPops::bzpopmax).build());
+        table.register(CommandSpec.builder("bzmpop", -5).flags("write blocking movablekeys")
+                .acl("write sortedset slow blocking").keySpecs(KeySpec.keynum("RW access delete", 2, 0, 1, 1))
+                .keyFinder(KeyFinders.numKeys(2)).group("sorted-set").since("7.0.0")
+                .summary("Removes and returns members from the first non-empty of several sorted sets, waiting for one")
+                .handler(ZSetBlockingPops::bzmpop).build());
         table.register(spec("zrandmember", -2, "readonly", "read sortedset slow", "RO access", "6.2.0",
                 "Returns random members of a sorted set", ZSetReads::zrandmember)
                 .tips("nondeterministic_output").build());

@@ -160,6 +160,9 @@ final class ZSetWrites {
             c.db().signalModified(args[1]);
             c.notify(KeyspaceEvents.ZSET, o.incr() ? "zincr" : "zadd", args[1]);
         }
+        if (added > 0) {
+            c.node().blocked().signal(c.dbIndex(), args[1]); // wakes BZPOPMIN and friends
+        }
         if (o.incr()) {
             if (processed > 0) {
                 ZSets.score(reply, result);
@@ -276,27 +279,30 @@ final class ZSetWrites {
             return;
         }
         boolean nested = c.reply().resp3() && args.length == 3;
-        pop(c, args[1], z, max, count, nested);
+        pop(c, c.reply(), args[1], z, max, count, nested, true);
     }
 
     /**
-     * Pops up to {@code count} elements from one end: a flat member/score array, or [member, score] pairs when
-     * {@code nested}.
+     * Pops up to {@code count} elements from one end, written to {@code out}: a flat member/score array, or
+     * [member, score] pairs when {@code nested}; without {@code header} the array's length is the caller's.
+     * Reports the pop (and the key's deletion) as Redis does.
      */
-    private static void pop(Client c, byte[] key, ZSetValue z, boolean max, long count, boolean nested) {
-        ReplyWriter reply = c.reply();
+    private static void pop(Client c, ReplyWriter out, byte[] key, ZSetValue z, boolean max, long count,
+                            boolean nested, boolean header) {
         int size = z.size();
         int n = (int) Math.min(count, size);
-        reply.array(nested ? n : n * 2);
+        if (header) {
+            out.array(nested ? n : n * 2);
+        }
         int from = max ? size - n : 0;
         byte[][] popped = new byte[n][];
         int[] i = {0};
         z.visit(from, from + n - 1, max, (m, s) -> {
             if (nested) {
-                reply.array(2);
+                out.array(2);
             }
-            reply.bulk(m);
-            ZSets.score(reply, s);
+            out.bulk(m);
+            ZSets.score(out, s);
             popped[i[0]++] = m;
             return true;
         });
@@ -307,65 +313,90 @@ final class ZSetWrites {
         c.db().signalModified(key);
     }
 
-    /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops from the first non-empty set. */
-    static void zmpop(Client c, byte[][] args) {
-        long numKeys;
-        try {
-            numKeys = Numbers.parseLong(args[1]);
-        } catch (Numbers.NotANumber e) {
-            numKeys = 0;
-        }
-        if (numKeys < 1) {
-            c.error("ERR numkeys should be greater than 0");
-            return;
-        }
-        long whereIndex = 1 + numKeys + 1;
-        if (whereIndex >= args.length) {
-            c.error(Errors.SYNTAX);
-            return;
-        }
-        boolean max;
-        if (ZSets.is(args[(int) whereIndex], "min")) {
-            max = false;
-        } else if (ZSets.is(args[(int) whereIndex], "max")) {
-            max = true;
-        } else {
-            c.error(Errors.SYNTAX);
-            return;
-        }
-        long count = -1;
-        for (int j = (int) whereIndex + 1; j < args.length; j++) {
-            if (count == -1 && ZSets.is(args[j], "count") && j + 1 < args.length) {
-                j++;
-                try {
-                    count = Numbers.parseLong(args[j]);
-                } catch (Numbers.NotANumber e) {
-                    count = 0;
-                }
-                if (count < 1) {
-                    c.error("ERR count should be greater than 0");
-                    return;
-                }
+    /** ZMPOP/BZMPOP's arguments from the numkeys at {@code numKeysIndex}: keys in [firstKey, endKey). */
+    record MpopOptions(int firstKey, int endKey, boolean max, long count) {
+        /** The options, or null after Redis's error reply. */
+        static MpopOptions parse(Client c, byte[][] args, int numKeysIndex) {
+            long numKeys;
+            try {
+                numKeys = Numbers.parseLong(args[numKeysIndex]);
+            } catch (Numbers.NotANumber e) {
+                numKeys = 0;
+            }
+            if (numKeys < 1) {
+                c.error("ERR numkeys should be greater than 0");
+                return null;
+            }
+            long whereIndex = numKeysIndex + 1 + Math.min(numKeys, args.length); // no overflow
+            if (whereIndex >= args.length) {
+                c.error(Errors.SYNTAX);
+                return null;
+            }
+            boolean max;
+            if (ZSets.is(args[(int) whereIndex], "min")) {
+                max = false;
+            } else if (ZSets.is(args[(int) whereIndex], "max")) {
+                max = true;
             } else {
                 c.error(Errors.SYNTAX);
-                return;
+                return null;
             }
-        }
-        if (count == -1) {
-            count = 1;
-        }
-        for (int k = 2; k < whereIndex; k++) {
-            ZSetValue z = ZSets.write(c, args[k]);
-            if (z == ZSets.WRONG_TYPE) {
-                return;
+            long count = -1;
+            for (int j = (int) whereIndex + 1; j < args.length; j++) {
+                if (count == -1 && ZSets.is(args[j], "count") && j + 1 < args.length) {
+                    j++;
+                    try {
+                        count = Numbers.parseLong(args[j]);
+                    } catch (Numbers.NotANumber e) {
+                        count = 0;
+                    }
+                    if (count < 1) {
+                        c.error("ERR count should be greater than 0");
+                        return null;
+                    }
+                } else {
+                    c.error(Errors.SYNTAX);
+                    return null;
+                }
             }
-            if (z != null) {
-                c.reply().array(2);
-                c.reply().bulk(args[k]);
-                pop(c, args[k], z, max, count, true);
-                return;
-            }
+            return new MpopOptions(numKeysIndex + 1, (int) whereIndex, max, count == -1 ? 1 : count);
         }
-        c.reply().nullArray();
+    }
+
+    /**
+     * Pops from the first sorted set among {@code args[from..to)} that has members, written to {@code out}:
+     * [key, member, score] when {@code count} is negative (BZPOPMIN/BZPOPMAX), else [key, [[member, score] ...]]
+     * (ZMPOP). False, with nothing written, when no key exists; a key of another type on the way is WRONGTYPE.
+     */
+    static boolean popFromFirst(Client c, ReplyWriter out, byte[][] args, int from, int to, boolean max, long count) {
+        for (int k = from; k < to; k++) {
+            Object value = c.db().get(args[k]);
+            if (value == null) {
+                continue;
+            }
+            if (!(value instanceof ZSetValue z)) {
+                Errors.reply(c, out, Errors.WRONGTYPE);
+                return true;
+            }
+            if (count < 0) {
+                out.array(3);
+                out.bulk(args[k]);
+                pop(c, out, args[k], z, max, 1, false, false);
+            } else {
+                out.array(2);
+                out.bulk(args[k]);
+                pop(c, out, args[k], z, max, count, true, true);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops from the first non-empty set. */
+    static void zmpop(Client c, byte[][] args) {
+        MpopOptions o = MpopOptions.parse(c, args, 1);
+        if (o != null && !popFromFirst(c, c.reply(), args, o.firstKey(), o.endKey(), o.max(), o.count())) {
+            c.reply().nullArray();
+        }
     }
 }

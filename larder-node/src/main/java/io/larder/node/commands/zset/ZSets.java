@@ -37,7 +37,8 @@ final class ZSets {
 
     /**
      * Stores {@code result} at {@code key} (reporting {@code event}), or deletes the key when it is empty;
-     * replies with its size. Signals the key unless an empty result found nothing to delete.
+     * replies with its size. Signals the key unless an empty result found nothing to delete, and wakes clients
+     * blocked on it when it holds members.
      */
     static void store(Client c, byte[] key, ZSetValue result, String event) {
         Db db = c.db();
@@ -45,6 +46,7 @@ final class ZSets {
             db.put(key, result);
             db.signalModified(key);
             c.notify(KeyspaceEvents.ZSET, event, key);
+            c.node().blocked().signal(c.dbIndex(), key);
         } else if (db.delete(key)) {
             db.signalModified(key);
             c.notify(KeyspaceEvents.GENERIC, "del", key);
