@@ -34,5 +34,7 @@ public final class Commands {
         TransactionCommands.register(table);
         ZSetCommands.register(table);
         PubSubCommands.register(table);
+        io.larder.node.commands.scripting.ScriptingCommands.register(table);
+        io.larder.node.commands.scripting.FunctionCommand.register(table);
     }
 }

@@ -97,6 +97,16 @@ public final class Dispatcher {
             refuse(client, "ERR Replica can't interact with the keyspace");
             return true;
         }
+        if (node.scripting().running() && !spec.hasFlag("allow_busy")) {
+            // A script holds every stripe: past busy-reply-threshold answer BUSY instead of waiting for it.
+            String busy = spec.group().equals("scripting") && !spec.fullName().contains("|")
+                    ? node.scripting().busyError() : node.scripting().awaitIdle();
+            if (busy != null) {
+                spec.recordRejected();
+                refuse(client, busy);
+                return true;
+            }
+        }
         if (pause.mustWait(client, spec) && pause.park(client.handler())) {
             client.handler().defer(args);
             return false;

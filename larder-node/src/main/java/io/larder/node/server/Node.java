@@ -35,6 +35,7 @@ public final class Node {
     private final Dispatcher dispatcher;
     private volatile NodeServer server;
     private final BlockedClients blocked;
+    private final io.larder.node.scripting.Scripting scripting = new io.larder.node.scripting.Scripting(this);
 
     public Node(ServerConfig config, Clock clock) {
         this.config = config;
@@ -91,6 +92,9 @@ public final class Node {
 
     /** Clients parked by blocking commands. */
     public BlockedClients blocked() { return blocked; }
+
+    /** Scripts, functions and the thread that runs them. */
+    public io.larder.node.scripting.Scripting scripting() { return scripting; }
 
     /** Channel and pattern subscriptions. */
     public PubSub pubsub() { return pubsub; }

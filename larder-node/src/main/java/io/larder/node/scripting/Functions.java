@@ -1,0 +1,122 @@
+package io.larder.node.scripting;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** FUNCTION libraries: each library's code and the functions it registered, by name across all libraries. */
+public final class Functions {
+    static final Set<String> FUNCTION_FLAGS = Set.of("no-writes", "allow-oom", "allow-stale", "no-cluster",
+            "allow-cross-slot-keys");
+
+    /** One registered function. */
+    public record Function(String name, String library, List<String> flags) {
+    }
+
+    /** One library: its name, code and functions in registration order. */
+    public record Library(String name, byte[] code, List<Function> functions) {
+    }
+
+    private final Scripting scripting;
+    private final Map<String, Library> libraries = new TreeMap<>();
+    private final Map<String, Function> functions = new ConcurrentHashMap<>();
+
+    Functions(Scripting scripting) {
+        this.scripting = scripting;
+    }
+
+    public synchronized List<Library> libraries() {
+        return new ArrayList<>(libraries.values());
+    }
+
+    public Function function(String name) {
+        return functions.get(name);
+    }
+
+    boolean readOnly(String engineName) {
+        Function f = functions.get(engineName.substring(engineName.indexOf('.') + 1));
+        return f != null && f.flags().contains("no-writes");
+    }
+
+    /** FUNCTION LOAD [REPLACE]: returns the library name, or throws with Redis's error. */
+    public synchronized String load(byte[] code, boolean replace) throws Shebang.Invalid {
+        Shebang shebang = Shebang.parse(code, true);
+        String name = shebang.name();
+        if (!name.matches("[A-Za-z0-9_]+")) {
+            throw new Shebang.Invalid("ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long");
+        }
+        Library old = libraries.get(name);
+        if (old != null && !replace) {
+            throw new Shebang.Invalid("ERR Library '" + name + "' already exists");
+        }
+        List<Function> registered = new ArrayList<>();
+        String error = scripting.withEngine(() -> {
+            LuaEngine engine = scripting.engine();
+            return engine.loadLibrary(name, shebang.code(), (fname, flags) -> {
+                if (!fname.matches("[A-Za-z0-9_]+")) {
+                    return "ERR Function names can only contain letters, numbers, or underscores(_) and must be at least one character long";
+                }
+                for (Function f : registered) {
+                    if (f.name().equals(fname)) {
+                        return "ERR Function already exists in the library";
+                    }
+                }
+                Function existing = functions.get(fname);
+                if (existing != null && !existing.library().equals(name)) {
+                    return "ERR Function " + fname + " already exists";
+                }
+                for (String flag : flags) {
+                    if (!FUNCTION_FLAGS.contains(flag)) {
+                        return "ERR Unknown flag given";
+                    }
+                }
+                registered.add(new Function(fname, name, List.copyOf(flags)));
+                return null;
+            });
+        });
+        if (error != null) {
+            throw new Shebang.Invalid(error);
+        }
+        if (registered.isEmpty()) {
+            throw new Shebang.Invalid("ERR No functions registered");
+        }
+        if (old != null) {
+            for (Function f : old.functions()) {
+                if (registered.stream().noneMatch(r -> r.name().equals(f.name()))) {
+                    functions.remove(f.name());
+                }
+            }
+        }
+        libraries.put(name, new Library(name, code, registered));
+        for (Function f : registered) {
+            functions.put(f.name(), f);
+        }
+        return name;
+    }
+
+    /** FUNCTION DELETE: false when there is no such library. */
+    public synchronized boolean delete(String name) {
+        Library lib = libraries.remove(name);
+        if (lib == null) {
+            return false;
+        }
+        scripting.withEngine(() -> {
+            for (Function f : lib.functions()) {
+                functions.remove(f.name());
+                scripting.engine().forget(name + "." + f.name());
+            }
+            return null;
+        });
+        return true;
+    }
+
+    /** FUNCTION FLUSH. */
+    public synchronized void flush() {
+        for (String name : new ArrayList<>(libraries.keySet())) {
+            delete(name);
+        }
+    }
+}

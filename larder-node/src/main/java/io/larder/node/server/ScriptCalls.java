@@ -1,0 +1,83 @@
+package io.larder.node.server;
+
+import io.larder.node.command.CommandSpec;
+import io.larder.node.command.CommandTable;
+import io.larder.resp.ReplyWriter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The fake client scripts' redis.call runs commands as, with Redis's checks for calls from scripts. The
+ * caller of {@link #call} holds every stripe (a script runs atomically), so commands run without locking.
+ * Blocking commands answer at once, as inside EXEC.
+ */
+public final class ScriptCalls {
+    private final Node node;
+    private final CommandTable table;
+    private final Client fake;
+    private boolean wrote;
+
+    public ScriptCalls(Node node) {
+        this.node = node;
+        this.table = node.commands();
+        this.fake = new Client(0, node, null, new ReplyWriter(UnpooledByteBufAllocator.DEFAULT));
+        fake.authenticated(true);
+        fake.transaction().executing(true);
+    }
+
+    /** Starts a script run for a caller: its database, nothing written yet. */
+    public void begin(Client caller) {
+        fake.select(caller.dbIndex());
+        wrote = false;
+    }
+
+    /** Whether the current script has run a write command (SCRIPT KILL then refuses). */
+    public boolean wrote() { return wrote; }
+
+    /** Runs one command for the script and returns its RESP reply. */
+    public byte[] call(byte[][] args, int protocol, boolean readOnly) {
+        CommandSpec spec = table.lookup(args[0]);
+        if (spec != null && !spec.subcommands().isEmpty() && args.length >= 2) {
+            spec = CommandTable.subcommand(spec, args[1]);
+        }
+        if (spec == null) {
+            return error("ERR Unknown Redis command called from script");
+        }
+        if (!spec.arityMatches(args.length)) {
+            return error("ERR Wrong number of args calling Redis command from script");
+        }
+        if (spec.hasFlag("noscript")) {
+            return error("ERR This Redis command is not allowed from script");
+        }
+        boolean write = spec.hasFlag("write");
+        if (write && readOnly) {
+            return error("ERR Write commands are not allowed from read-only scripts.");
+        }
+        ReplyWriter reply = fake.reply();
+        reply.protocol(protocol);
+        long start = System.nanoTime();
+        try {
+            spec.handler().execute(fake, args);
+        } catch (RuntimeException e) {
+            reply.discard();
+            fake.error("ERR internal error while running '" + spec.fullName() + "': " + e.getClass().getSimpleName());
+        }
+        wrote |= write;
+        spec.recordCall((System.nanoTime() - start) / 1000);
+        node.stats().commandsProcessed.increment();
+        if (fake.takeCommandFailed()) {
+            spec.recordFailed();
+        }
+        ByteBuf out = reply.take();
+        byte[] bytes = new byte[out.readableBytes()];
+        out.readBytes(bytes);
+        out.release();
+        return bytes;
+    }
+
+    private static byte[] error(String message) {
+        return ("-" + message + "\r\n").getBytes(StandardCharsets.UTF_8);
+    }
+}
