@@ -122,7 +122,14 @@ public final class LuaEngine implements ScriptEngine {
             internal("lookup");
             s.push(name);
             check(s.pcall(1, 1, 0));
-            if (s.pcall(0, 1, 1) != 0) {
+            // Functions (named library.function) get KEYS and ARGV as their two arguments.
+            int args = 0;
+            if (name.indexOf('.') > 0) {
+                s.pushArray(keys);
+                s.pushArray(argv);
+                args = 2;
+            }
+            if (s.pcall(args, 1, 1) != 0) {
                 String message = errorMessage(displayName);
                 out.error(message);
                 return message;

@@ -1,0 +1,125 @@
+package io.larder.node.clients;
+
+import io.larder.node.testing.LarderTestBase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.redisson.Redisson;
+import org.redisson.api.RLock;
+import org.redisson.api.RMap;
+import org.redisson.api.RRateLimiter;
+import org.redisson.api.RSemaphore;
+import org.redisson.api.RateType;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Redisson 4.7 against Larder: its objects are Lua scripts run with EVALSHA (and EVAL on NOSCRIPT). */
+class RedissonTest extends LarderTestBase {
+    private RedissonClient redisson;
+
+    @BeforeAll
+    void connect() {
+        Config config = new Config();
+        config.useSingleServer().setAddress("redis://127.0.0.1:" + larder.port()).setConnectionMinimumIdleSize(2)
+                .setConnectionPoolSize(4).setSubscriptionConnectionPoolSize(2).setSubscriptionConnectionMinimumIdleSize(1)
+                .setTimeout(5000);
+        config.setLockWatchdogTimeout(2000);
+        redisson = Redisson.create(config);
+    }
+
+    @AfterAll
+    void disconnect() {
+        if (redisson != null) {
+            redisson.shutdown();
+        }
+    }
+
+    @Test
+    void lockWithLeaseTimeExpires() throws Exception {
+        RLock lock = redisson.getLock("lease-lock");
+        assertThat(lock.tryLock(1, 1, TimeUnit.SECONDS)).isTrue();
+        assertThat(lock.isLocked()).isTrue();
+        assertThat(lock.isHeldByCurrentThread()).isTrue();
+        long ttl = lock.remainTimeToLive();
+        assertThat(ttl).isBetween(1L, 1000L);
+        // Another thread cannot take it until the lease ends.
+        Thread other = new Thread(() -> {
+            RLock same = redisson.getLock("lease-lock");
+            try {
+                assertThat(same.tryLock(0, TimeUnit.SECONDS)).isFalse();
+                assertThat(same.tryLock(3, 1, TimeUnit.SECONDS)).isTrue();
+                same.unlock();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        other.start();
+        other.join(10_000);
+        assertThat(lock.isLocked()).isFalse();
+    }
+
+    @Test
+    void watchdogKeepsLockAlive() throws Exception {
+        RLock lock = redisson.getLock("watched-lock");
+        lock.lock(); // no lease time: the watchdog renews it every watchdogTimeout / 3
+        try {
+            Thread.sleep(3000); // longer than the 2 s watchdog timeout
+            assertThat(lock.isLocked()).isTrue();
+            assertThat(lock.remainTimeToLive()).isPositive();
+            // Reentrant.
+            lock.lock();
+            assertThat(lock.getHoldCount()).isEqualTo(2);
+            lock.unlock();
+        } finally {
+            lock.unlock();
+        }
+        assertThat(lock.isLocked()).isFalse();
+    }
+
+    @Test
+    void semaphore() throws Exception {
+        RSemaphore semaphore = redisson.getSemaphore("sem");
+        semaphore.delete();
+        assertThat(semaphore.trySetPermits(2)).isTrue();
+        assertThat(semaphore.tryAcquire()).isTrue();
+        assertThat(semaphore.tryAcquire()).isTrue();
+        assertThat(semaphore.tryAcquire()).isFalse();
+        assertThat(semaphore.availablePermits()).isZero();
+        semaphore.release();
+        assertThat(semaphore.tryAcquire(Duration.ofSeconds(1))).isTrue();
+        semaphore.release(2);
+        assertThat(semaphore.availablePermits()).isEqualTo(2);
+    }
+
+    @Test
+    void map() {
+        RMap<String, Integer> map = redisson.getMap("rmap");
+        map.delete();
+        assertThat(map.put("a", 1)).isNull();
+        assertThat(map.put("a", 2)).isEqualTo(1);
+        assertThat(map.putIfAbsent("b", 3)).isNull();
+        assertThat(map.putIfAbsent("b", 4)).isEqualTo(3);
+        assertThat(map.fastPut("c", 5)).isTrue();
+        assertThat(map.get("c")).isEqualTo(5);
+        assertThat(map.replace("a", 9)).isEqualTo(2);
+        assertThat(map.remove("b")).isEqualTo(3);
+        assertThat(map.readAllMap()).containsOnlyKeys("a", "c");
+        assertThat(map.size()).isEqualTo(2);
+    }
+
+    @Test
+    void rateLimiter() {
+        RRateLimiter limiter = redisson.getRateLimiter("limiter");
+        limiter.delete();
+        assertThat(limiter.trySetRate(RateType.OVERALL, 3, Duration.ofSeconds(10))).isTrue();
+        assertThat(limiter.tryAcquire()).isTrue();
+        assertThat(limiter.tryAcquire(2)).isTrue();
+        assertThat(limiter.tryAcquire()).isFalse();
+        assertThat(limiter.availablePermits()).isZero();
+    }
+}
