@@ -16,7 +16,8 @@ import java.util.Locale;
 
 /** EVAL, EVALSHA, EVAL_RO, EVALSHA_RO, FCALL, FCALL_RO, and the SCRIPT container. FUNCTION is in {@link FunctionCommand}. */
 public final class ScriptingCommands {
-    private static final String NOTES = "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE";
+    private static final String RW_NOTES = "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE";
+    private static final String RO_NOTES = "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS";
     private static final String[] SCRIPT_HELP = {
         "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
         "DEBUG (YES|SYNC|NO)",
@@ -77,9 +78,10 @@ public final class ScriptingCommands {
 
     private static CommandSpec.Builder eval(String name, String flags, String since, String summary,
                                             io.larder.node.command.Command handler) {
+        boolean readOnly = name.endsWith("_ro");
         return CommandSpec.builder(name, -3).flags(flags).acl("slow scripting").group("scripting").since(since)
-                .summary(summary).keySpecs(KeySpec.keynum(name.endsWith("_ro") ? "RO access" : "RW access update", 2, 0, 1, 1)
-                        .withNotes(name.endsWith("_ro") ? null : NOTES))
+                .summary(summary).keySpecs(KeySpec.keynum(readOnly ? "RO access" : "RW access update", 2, 0, 1, 1)
+                        .withNotes(name.startsWith("evalsha") ? null : readOnly ? RO_NOTES : RW_NOTES))
                 .keyFinder(KeyFinders.numKeys(2)).handler(handler);
     }
 
