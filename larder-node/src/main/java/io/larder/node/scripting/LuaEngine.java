@@ -27,6 +27,8 @@ public final class LuaEngine implements ScriptEngine {
     private FunctionSink sink;
     private final List<String> pendingFunctions = new ArrayList<>();
     private final String redisVersion;
+    /** A kill switched the instruction-count hook to a kill-every-line hook; the next run restores it. */
+    private boolean hookReplaced;
     /** The library FUNCTION LOAD is running. */
     private String library;
 
@@ -39,7 +41,9 @@ public final class LuaEngine implements ScriptEngine {
         s.global("larder_setresp", st -> setResp());
         s.global("larder_set_repl", st -> setRepl());
         s.global("larder_tick", st -> {
-            s.push(host != null && host.killRequested());
+            boolean kill = host != null && host.killRequested();
+            hookReplaced |= kill;
+            s.push(kill);
             return 1;
         });
         s.global("larder_register_function", st -> registerFunction());
@@ -139,6 +143,11 @@ public final class LuaEngine implements ScriptEngine {
         } finally {
             s.top(0);
             this.host = null;
+            if (hookReplaced) {
+                internal("arm");
+                check(s.pcall(0, 0, 0));
+                hookReplaced = false;
+            }
         }
     }
 

@@ -126,7 +126,7 @@ public final class Scripting {
 
     /** What one EVAL/EVALSHA/FCALL asks for; body null for EVALSHA of a cached script. */
     public record Invocation(String name, String displayName, byte[] body, byte[][] keys, byte[][] argv,
-                             boolean readOnlyCommand, boolean function) {
+                             boolean readOnlyCommand, boolean function, byte[][] command) {
     }
 
     /**
@@ -147,8 +147,17 @@ public final class Scripting {
         client.handler().suspend();
         int protocol = client.reply().protocol();
         queue.add(() -> {
-            byte[] reply = runOne(client, inv, protocol);
-            client.channel().eventLoop().execute(() -> client.reply().raw(reply));
+            byte[] reply;
+            try {
+                reply = runOne(client, inv, protocol);
+            } catch (RuntimeException e) {
+                // The client must get an answer and its connection back whatever went wrong.
+                System.err.println("larder: internal error while running a script");
+                e.printStackTrace();
+                reply = "-ERR internal error while running a script\r\n".getBytes(StandardCharsets.US_ASCII);
+            }
+            byte[] answer = reply;
+            client.channel().eventLoop().execute(() -> client.reply().raw(answer));
             client.handler().resume();
         });
         startRunner();
@@ -233,6 +242,7 @@ public final class Scripting {
         calls.begin(client);
         killRequested = false;
         runningFunction = inv.function();
+        runningCommand = inv.command();
         scriptStartNanos = System.nanoTime();
         boolean ro = readOnly;
         String error = engine.run(inv.name(), inv.displayName(), inv.keys(), inv.argv(), new ScriptHost() {
@@ -254,6 +264,7 @@ public final class Scripting {
             }
         }, out);
         scriptStartNanos = 0;
+        runningCommand = null;
         if (error != null) {
             node.stats().recordError(error);
         }
@@ -269,6 +280,26 @@ public final class Scripting {
     }
 
     // ---- busy state, SCRIPT KILL ----
+
+    /** The function running now and for how long, for FUNCTION STATS: null when none (or a script runs). */
+    public record RunningFunction(String name, byte[][] command, long millis) {
+    }
+
+    private volatile byte[][] runningCommand;
+
+    public RunningFunction runningFunction() {
+        long start = scriptStartNanos;
+        byte[][] command = runningCommand;
+        if (!running || start == 0 || !runningFunction || command == null) {
+            return null;
+        }
+        return new RunningFunction(Scripting.text(command[1]), command, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** A script that is not a function is running (FUNCTION STATS answers BUSY then). */
+    public boolean runningScript() {
+        return running && scriptStartNanos != 0 && !runningFunction;
+    }
 
     /** A script is running (or a batch of them). */
     public boolean running() { return running; }
@@ -300,12 +331,16 @@ public final class Scripting {
 
     /** SCRIPT KILL (function false) or FUNCTION KILL (true): null when the kill was requested, else the error. */
     public String kill(boolean function) {
-        if (!running || scriptStartNanos == 0 || runningFunction != function) {
+        if (!running || scriptStartNanos == 0) {
             return "NOTBUSY No scripts in execution right now.";
         }
         if (calls.wrote()) {
             return "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either"
                     + " wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.";
+        }
+        if (runningFunction != function) {
+            // SCRIPT KILL does not stop a function, nor FUNCTION KILL a script: Redis answers with the other's BUSY.
+            return runningFunction ? BUSY_FUNCTION : BUSY_SCRIPT;
         }
         killRequested = true;
         return null;

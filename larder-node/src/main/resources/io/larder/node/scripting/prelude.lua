@@ -108,8 +108,10 @@ local function on_error(err)
 end
 
 -- SCRIPT KILL / FUNCTION KILL and the busy state: Java is asked every 100000 instructions.
+-- Once killed, every line raises again, so the script's own pcall cannot swallow the kill; Java answers false
+-- again once the run is over, and the count hook is restored.
 local function kill_on_every_line()
-  error({ err = 'ERR Script killed by user with SCRIPT KILL...' })
+  if java.tick() then error({ err = 'ERR Script killed by user with SCRIPT KILL...' }) end
 end
 local function count_hook()
   local killed = java.tick()

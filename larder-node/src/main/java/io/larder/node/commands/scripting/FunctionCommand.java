@@ -4,6 +4,7 @@ import io.larder.engine.util.Glob;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandTable;
 import io.larder.node.scripting.Functions;
+import io.larder.node.scripting.Scripting;
 import io.larder.node.server.Client;
 
 import java.nio.charset.StandardCharsets;
@@ -186,9 +187,28 @@ public final class FunctionCommand {
     }
 
     private static void stats(Client c, byte[][] a) {
+        Scripting scripting = c.node().scripting();
+        if (scripting.runningScript()) {
+            c.error("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
+            return;
+        }
+        Scripting.RunningFunction running = scripting.runningFunction();
         c.reply().map(2);
         c.reply().bulk("running_script");
-        c.reply().nullBulk();
+        if (running == null) {
+            c.reply().nullBulk();
+        } else {
+            c.reply().map(3);
+            c.reply().bulk("name");
+            c.reply().bulk(running.name());
+            c.reply().bulk("command");
+            c.reply().array(running.command().length);
+            for (byte[] arg : running.command()) {
+                c.reply().bulk(arg);
+            }
+            c.reply().bulk("duration_ms");
+            c.reply().integer(running.millis());
+        }
         c.reply().bulk("engines");
         c.reply().map(1);
         c.reply().bulk("LUA");

@@ -140,7 +140,7 @@ public final class ScriptingCommands {
             body = a[1];
             sha = Scripting.sha1(body);
         }
-        s.submit(c, new Scripting.Invocation("f_" + sha, sha, body, ka[0], ka[1], readOnly, false));
+        s.submit(c, new Scripting.Invocation("f_" + sha, sha, body, ka[0], ka[1], readOnly, false, a));
     }
 
     private static void fcall(Client c, byte[][] a, boolean readOnly) {
@@ -158,7 +158,7 @@ public final class ScriptingCommands {
             c.error("ERR Can not execute a script with write flag using *_ro command.");
             return;
         }
-        scripting(c).submit(c, new Scripting.Invocation(f.library() + "." + name, name, null, ka[0], ka[1], readOnly, true));
+        scripting(c).submit(c, new Scripting.Invocation(f.library() + "." + name, name, null, ka[0], ka[1], readOnly, true, a));
     }
 
     private static void exists(Client c, byte[][] a) {
