@@ -12,8 +12,11 @@ public final class Functions {
     static final Set<String> FUNCTION_FLAGS = Set.of("no-writes", "allow-oom", "allow-stale", "no-cluster",
             "allow-cross-slot-keys");
 
+    private static final String NAME_RULE =
+            "ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long";
+
     /** One registered function. */
-    public record Function(String name, String library, List<String> flags) {
+    public record Function(String name, String library, List<String> flags, String description) {
     }
 
     /** One library: its name, code and functions in registration order. */
@@ -46,7 +49,7 @@ public final class Functions {
         Shebang shebang = Shebang.parse(code, true);
         String name = shebang.name();
         if (!name.matches("[A-Za-z0-9_]+")) {
-            throw new Shebang.Invalid("ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long");
+            throw new Shebang.Invalid(NAME_RULE);
         }
         Library old = libraries.get(name);
         if (old != null && !replace) {
@@ -55,25 +58,22 @@ public final class Functions {
         List<Function> registered = new ArrayList<>();
         String error = scripting.withEngine(() -> {
             LuaEngine engine = scripting.engine();
-            return engine.loadLibrary(name, shebang.code(), (fname, flags) -> {
+            return engine.loadLibrary(name, shebang.code(), (fname, flags, description) -> {
+                for (String flag : flags) {
+                    if (!FUNCTION_FLAGS.contains(flag)) {
+                        return "ERR unknown flag given";
+                    }
+                }
                 if (!fname.matches("[A-Za-z0-9_]+")) {
-                    return "ERR Function names can only contain letters, numbers, or underscores(_) and must be at least one character long";
+                    // Redis 7 reports a bad function name with its library-name message.
+                    return NAME_RULE;
                 }
                 for (Function f : registered) {
                     if (f.name().equals(fname)) {
                         return "ERR Function already exists in the library";
                     }
                 }
-                Function existing = functions.get(fname);
-                if (existing != null && !existing.library().equals(name)) {
-                    return "ERR Function " + fname + " already exists";
-                }
-                for (String flag : flags) {
-                    if (!FUNCTION_FLAGS.contains(flag)) {
-                        return "ERR Unknown flag given";
-                    }
-                }
-                registered.add(new Function(fname, name, List.copyOf(flags)));
+                registered.add(new Function(fname, name, List.copyOf(flags), description));
                 return null;
             });
         });
@@ -82,6 +82,18 @@ public final class Functions {
         }
         if (registered.isEmpty()) {
             throw new Shebang.Invalid("ERR No functions registered");
+        }
+        for (Function f : registered) {
+            Function existing = functions.get(f.name());
+            if (existing != null && !existing.library().equals(name)) {
+                if (old == null) {
+                    scripting.withEngine(() -> {
+                        registered.forEach(r -> scripting.engine().forget(name + "." + r.name()));
+                        return null;
+                    });
+                }
+                throw new Shebang.Invalid("ERR Function " + f.name() + " already exists");
+            }
         }
         if (old != null) {
             for (Function f : old.functions()) {

@@ -197,7 +197,7 @@ public final class LuaEngine implements ScriptEngine {
             s.insert(-4); // fn, setfenv, fn, env
             check(s.pcall(2, 0, 0));
             if (s.pcall(0, 0, 0) != 0) {
-                String message = s.type(-1) == LuaState.TTABLE ? tableErr(-1) : s.string(-1);
+                String message = s.type(-1) == LuaState.TTABLE ? tableErr(-1) : "ERR " + s.string(-1);
                 s.top(0);
                 for (String f : pendingFunctions) {
                     forget(f);
@@ -218,36 +218,70 @@ public final class LuaEngine implements ScriptEngine {
         return err;
     }
 
-    /** redis.register_function(name, fn) or redis.register_function{function_name=, callback=, flags=}. */
+    /** redis.register_function(name, fn) or redis.register_function{function_name=, callback=, flags=, description=}. */
     private int registerFunction() {
-        String name;
+        String name = null;
+        String description = null;
         List<String> flags = new ArrayList<>();
-        if (s.top() == 1 && s.type(1) == LuaState.TTABLE) {
-            s.rawGetField(1, "function_name");
-            name = s.type(-1) == LuaState.TSTRING ? s.string(-1) : null;
-            s.rawGetField(1, "callback");
-            s.rawGetField(1, "flags");
-            if (s.type(-1) == LuaState.TTABLE) {
-                for (int i = 1; ; i++) {
-                    s.rawGetIndex(-1, i);
-                    if (s.type(-1) == LuaState.TNIL) {
-                        s.pop(1);
-                        break;
+        int callback;
+        if (s.top() == 1) {
+            if (s.type(1) != LuaState.TTABLE) {
+                return raise("ERR calling redis.register_function with a single argument is only applicable to Lua"
+                        + " table (representing named arguments).");
+            }
+            callback = 0;
+            s.pushNil();
+            while (s.next(1)) {
+                String key = s.type(-2) == LuaState.TSTRING ? s.string(-2) : "";
+                switch (key) {
+                    case "function_name" -> {
+                        if (s.type(-1) == LuaState.TSTRING || s.type(-1) == LuaState.TNUMBER) {
+                            name = s.string(-1);
+                        }
                     }
-                    flags.add(s.string(-1));
-                    s.pop(1);
+                    case "description" -> {
+                        if (s.type(-1) == LuaState.TSTRING || s.type(-1) == LuaState.TNUMBER) {
+                            description = s.string(-1);
+                        }
+                    }
+                    case "callback" -> {
+                        if (s.type(-1) == LuaState.TFUNCTION) {
+                            s.pushValue(-1);
+                            callback = s.ref();
+                        }
+                    }
+                    case "flags" -> {
+                        if (s.type(-1) != LuaState.TTABLE || !readFlags(flags)) {
+                            return raise("ERR flags argument to redis.register_function must be a table representing"
+                                    + " function flags");
+                        }
+                    }
+                    default -> {
+                        return raise("ERR unknown argument given to redis.register_function");
+                    }
                 }
+                s.pop(1);
             }
-            s.pop(1);
-            if (name == null || s.type(-1) != LuaState.TFUNCTION) {
-                return raise("ERR function_name and callback are required");
+            if (name == null) {
+                return raise("ERR redis.register_function must get a function name argument");
             }
-        } else if (s.top() == 2 && s.type(1) == LuaState.TSTRING && s.type(2) == LuaState.TFUNCTION) {
+            if (callback == 0) {
+                return raise("ERR redis.register_function must get a callback argument");
+            }
+            s.pushRef(callback);
+            s.unref(callback);
+        } else if (s.top() == 2) {
+            if (s.type(1) != LuaState.TSTRING && s.type(1) != LuaState.TNUMBER) {
+                return raise("ERR first argument to redis.register_function must be a string");
+            }
+            if (s.type(2) != LuaState.TFUNCTION) {
+                return raise("ERR second argument to redis.register_function must be a function");
+            }
             name = s.string(1);
         } else {
             return raise("ERR wrong number of arguments to redis.register_function");
         }
-        String refusal = sink.register(name, flags);
+        String refusal = sink.register(name, flags, description);
         if (refusal != null) {
             return raise(refusal);
         }
@@ -259,6 +293,24 @@ public final class LuaEngine implements ScriptEngine {
         check(s.pcall(2, 0, 0));
         pendingFunctions.add(library + "." + name);
         return 0;
+    }
+
+    /** The flags table on top of the stack: strings only. */
+    private boolean readFlags(List<String> flags) {
+        for (int i = 1; ; i++) {
+            s.rawGetIndex(-1, i);
+            int t = s.type(-1);
+            if (t == LuaState.TNIL) {
+                s.pop(1);
+                return true;
+            }
+            if (t != LuaState.TSTRING) {
+                s.pop(1);
+                return false;
+            }
+            flags.add(s.string(-1));
+            s.pop(1);
+        }
     }
 
     private int raise(String message) {
@@ -359,7 +411,11 @@ public final class LuaEngine implements ScriptEngine {
             text.append(s.string(i));
         }
         s.top(0);
-        host.log(level, text.toString());
+        if (host != null) {
+            host.log(level, text.toString());
+        } else if (level >= 2) { // FUNCTION LOAD runs library code outside any script run
+            System.err.println("larder function load: " + text);
+        }
         return 0;
     }
 

@@ -31,6 +31,6 @@ public interface ScriptEngine extends AutoCloseable {
     /** Receives the functions a library registers. */
     interface FunctionSink {
         /** Returns null, or the error to raise in the library code (bad name, duplicate ...). */
-        String register(String name, java.util.List<String> flags);
+        String register(String name, java.util.List<String> flags, String description);
     }
 }

@@ -32,18 +32,19 @@ record Shebang(byte[] code, List<String> flags, String name) {
         }
         String[] parts = new String(body, 2, end - 2, StandardCharsets.UTF_8).trim().split(" +");
         if (!parts[0].equals("lua")) {
-            throw new Invalid("ERR Could not find engine '" + parts[0] + "'");
+            throw new Invalid(library ? "ERR Engine '" + parts[0] + "' not found"
+                    : "ERR Unexpected engine in script shebang: #!" + parts[0]);
         }
-        List<String> flags = List.of();
+        List<String> flags = new java.util.ArrayList<>();
         String name = null;
         for (int i = 1; i < parts.length; i++) {
             String p = parts[i];
             if (p.startsWith("flags=") && !library) {
-                flags = p.length() == 6 ? List.of() : Arrays.asList(p.substring(6).split(","));
-                for (String f : flags) {
+                for (String f : p.length() == 6 ? new String[0] : p.substring(6).split(",")) {
                     if (!SCRIPT_FLAGS.contains(f)) {
                         throw new Invalid("ERR Unexpected flag in script shebang: " + f);
                     }
+                    flags.add(f);
                 }
             } else if (p.startsWith("name=") && library) {
                 name = p.substring(5);

@@ -11,6 +11,10 @@ local dbg = debug
 local setfenv, setmetatable, error, type, tostring, rawget, rawset, pairs, next, select =
       setfenv, setmetatable, error, type, tostring, rawget, rawset, pairs, next, select
 
+local function nonexistent(_, k)
+  error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+end
+
 -- Tables scripts may read but not change ("Attempt to modify a readonly table", as Redis 7's patched Lua).
 local readonly = setmetatable({}, { __mode = 'k' })
 local function refuse() error('Attempt to modify a readonly table', 2) end
@@ -36,7 +40,20 @@ local function status_reply(s)
   return { ok = s }
 end
 
-local function redis_api(version, version_num, with_register)
+-- FUNCTION LOAD runs a library's body with nothing but redis.register_function, redis.log and constants.
+local function build_load_env(version, version_num)
+  local r = {
+    register_function = java.register_function, log = java.log,
+    LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3,
+    REDIS_VERSION = version, REDIS_VERSION_NUM = version_num,
+  }
+  setmetatable(r, { __index = nonexistent, __metatable = false })
+  local public = { redis = protect(r) }
+  setmetatable(public, { __index = nonexistent, __metatable = false })
+  return protect(public)
+end
+
+local function redis_api(version, version_num)
   local r = {
     call = java.call, pcall = java.pcall, sha1hex = java.sha1hex,
     error_reply = error_reply, status_reply = status_reply,
@@ -48,7 +65,6 @@ local function redis_api(version, version_num, with_register)
     debug = function() end,
     REDIS_VERSION = version, REDIS_VERSION_NUM = version_num,
   }
-  if with_register then r.register_function = java.register_function end
   return r
 end
 
@@ -59,11 +75,8 @@ local allowed = {
   'unpack', 'xpcall', '_VERSION',
 }
 
-local function nonexistent(_, k)
-  error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
-end
 
-local function build_env(version, version_num, with_register)
+local function build_env(version, version_num)
   local public = {}
   for _, name in pairs(allowed) do public[name] = G[name] end
   public.rawset = function(t, k, v)
@@ -87,7 +100,7 @@ local function build_env(version, version_num, with_register)
   end
   public.bit = protect(bitlib)
   public.struct = protect(structlib)
-  public.redis = protect(redis_api(version, version_num, with_register))
+  public.redis = protect(redis_api(version, version_num))
   setmetatable(public, { __index = nonexistent, __metatable = false })
   local env = protect(public)
   public._G = env
@@ -126,7 +139,7 @@ local scripts = {}
 
 larder = {
   init = function(version, version_num)
-    script_env, script_globals = build_env(version, version_num, false)
+    script_env, script_globals = build_env(version, version_num)
   end,
   -- Compiled script or function body: runs with the read-only environment.
   define = function(name, fn) setfenv(fn, script_env); scripts[name] = fn end,
@@ -137,10 +150,7 @@ larder = {
   arm = function() dbg.sethook(count_hook, '', 100000) end,
   on_error = on_error,
   -- FUNCTION LOAD: the library body runs once in an environment that has redis.register_function.
-  load_env = function(version, version_num)
-    local env = build_env(version, version_num, true)
-    return env
-  end,
+  load_env = build_load_env,
   setfenv = setfenv,
 }
 

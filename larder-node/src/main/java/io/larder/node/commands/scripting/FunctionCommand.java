@@ -172,11 +172,15 @@ public final class FunctionCommand {
                 c.reply().bulk("name");
                 c.reply().bulk(f.name());
                 c.reply().bulk("description");
-                c.reply().nullBulk();
+                if (f.description() == null) {
+                    c.reply().nullBulk();
+                } else {
+                    c.reply().bulk(f.description());
+                }
                 c.reply().bulk("flags");
                 c.reply().set(f.flags().size());
                 for (String flag : f.flags()) {
-                    c.reply().bulk(flag);
+                    c.reply().simple(flag);
                 }
             }
             if (withCode) {

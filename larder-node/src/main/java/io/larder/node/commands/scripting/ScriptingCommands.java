@@ -102,12 +102,12 @@ public final class ScriptingCommands {
     }
 
     /** numkeys, KEYS and ARGV, or null after replying with Redis's error. */
-    private static byte[][][] keysAndArgs(Client c, byte[][] a) {
+    private static byte[][][] keysAndArgs(Client c, byte[][] a, boolean function) {
         long numKeys;
         try {
             numKeys = Numbers.parseLong(a[2]);
         } catch (Numbers.NotANumber e) {
-            c.error(Errors.NOT_INTEGER);
+            c.error(function ? "ERR Bad number of keys provided" : Errors.NOT_INTEGER);
             return null;
         }
         if (numKeys > a.length - 3) {
@@ -123,7 +123,7 @@ public final class ScriptingCommands {
     }
 
     private static void eval(Client c, byte[][] a, boolean bySha, boolean readOnly) {
-        byte[][][] ka = keysAndArgs(c, a);
+        byte[][][] ka = keysAndArgs(c, a, false);
         if (ka == null) {
             return;
         }
@@ -144,7 +144,7 @@ public final class ScriptingCommands {
     }
 
     private static void fcall(Client c, byte[][] a, boolean readOnly) {
-        byte[][][] ka = keysAndArgs(c, a);
+        byte[][][] ka = keysAndArgs(c, a, true);
         if (ka == null) {
             return;
         }
@@ -171,7 +171,7 @@ public final class ScriptingCommands {
 
     static boolean flushMode(Client c, byte[][] a, String command) {
         if (a.length > 3 || a.length == 3 && !ascii(a[2]).equals("SYNC") && !ascii(a[2]).equals("ASYNC")) {
-            c.error("ERR " + command + " only support SYNC|ASYNC option");
+            c.error("ERR " + command + (command.startsWith("SCRIPT") ? " only support" : " only supports") + " SYNC|ASYNC option");
             return false;
         }
         return true;
