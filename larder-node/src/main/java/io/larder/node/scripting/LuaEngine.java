@@ -452,8 +452,9 @@ public final class LuaEngine implements ScriptEngine {
         switch (s.type(abs)) {
             case LuaState.TSTRING -> out.bulk(s.bytes(abs));
             case LuaState.TBOOLEAN -> {
+                // Booleans follow the script's redis.setresp, not the client's protocol (as Redis).
                 boolean b = s.bool(abs);
-                if (out.resp3()) {
+                if (protocol == 3) {
                     out.bool(b);
                 } else if (b) {
                     out.integer(1);
