@@ -49,6 +49,7 @@ public final class LuaEngine implements ScriptEngine {
         s.global("larder_register_function", st -> registerFunction());
         LuaLibraries.install(s);
         s.run(resource("cjson.lua"), "=larder");
+        s.run(resource("cmsgpack.lua"), "=larder");
         s.run(resource("prelude.lua"), "=larder");
         s.getField(LuaState.GLOBALS, "larder");
         s.getField(-1, "init");

@@ -35,8 +35,22 @@ final class LuaLibraries {
         s.setField(LuaState.GLOBALS, "larder_struct");
     }
 
+    /** A library function; its LuaError becomes a Lua error positioned at the caller, as luaL_error does. */
     private static void fn(LuaState s, String name, JFunction f) {
-        s.pushFunction(f);
+        s.pushFunction(l -> {
+            try {
+                return f.__call(l);
+            } catch (LuaError e) {
+                s.top(0);
+                s.getField(LuaState.GLOBALS, "larder");
+                s.getField(-1, "where");
+                s.pcall(0, 1, 0);
+                String where = s.string(-1);
+                s.top(0);
+                s.push(where + e.getMessage());
+                return -1;
+            }
+        });
         s.setField(-2, name);
     }
 
@@ -121,6 +135,9 @@ final class LuaLibraries {
                     case 'c', 's' -> {
                         byte[] b = s.bytes(arg++);
                         int n = o == 'c' && size[0] > 0 ? size[0] : b.length;
+                        if (b.length < n) {
+                            throw new LuaError("bad argument #" + arg + " to 'pack' (string too short)"); // the C library reports one past the argument
+                        }
                         out.write(b, 0, Math.min(n, b.length));
                         for (int k = b.length; k < n; k++) {
                             out.write(0);
@@ -240,7 +257,7 @@ final class LuaLibraries {
 
         private static void check(byte[] data, int pos, int n) {
             if (pos + n > data.length || pos < 0) {
-                throw new LuaError("data string too short");
+                throw new LuaError("bad argument #2 to 'unpack' (data string too short)");
             }
         }
 

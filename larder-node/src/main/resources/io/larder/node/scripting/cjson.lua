@@ -15,7 +15,8 @@ local function array_length(t)
     if k > max then max = k end
     n = n + 1
   end
-  if max > n * 2 and max > 10 then error('Cannot serialise table: excessively sparse array') end
+  if max > n * 2 and max > 10 then error('Cannot serialise table: excessively sparse array', 0) end
+  if max == 0 then return nil end -- an empty table is an object
   return max
 end
 
@@ -23,14 +24,14 @@ function encode_value(v, depth)
   local t = type(v)
   if t == 'string' then return '"' .. v:gsub('[%c"\\/]', escape_char) .. '"' end
   if t == 'number' then
-    if v ~= v or v == huge or v == -huge then error('Cannot serialise number: must not be NaN or Inf') end
+    if v ~= v or v == huge or v == -huge then error('Cannot serialise number: must not be NaN or Inf', 0) end
     return format('%.14g', v)
   end
   if t == 'boolean' then return tostring(v) end
   if t == 'nil' then return 'null' end
   if t == 'table' then
     if v == cjson.null then return 'null' end
-    if depth > 1000 then error('Cannot serialise, excessive nesting (1001)') end
+    if depth > 1000 then error('Cannot serialise, excessive nesting (1001)', 0) end
     local n = array_length(v)
     local parts = {}
     if n then
@@ -40,13 +41,13 @@ function encode_value(v, depth)
     for k, val in pairs(v) do
       local key
       if type(k) == 'string' then key = k elseif type(k) == 'number' then key = format('%.14g', k)
-      else error('Cannot serialise ' .. type(k) .. ': table key must be a number or string') end
+      else error('Cannot serialise ' .. type(k) .. ': table key must be a number or string', 0) end
       parts[#parts + 1] = encode_value(key, depth + 1) .. ':' .. encode_value(val, depth + 1)
     end
     return '{' .. concat(parts, ',') .. '}'
   end
   if t == 'userdata' and v == nil then return 'null' end
-  error('Cannot serialise ' .. t .. ': type not supported')
+  error('Cannot serialise ' .. t .. ': type not supported', 0)
 end
 
 local decode_value
@@ -54,7 +55,21 @@ local function skip(s, i)
   local _, e = s:find('^[ \n\r\t]*', i)
   return e + 1
 end
-local function fail(s, i, what) error(format('Expected %s but found invalid token at character %d', what, i)) end
+-- The token found where another was expected, named as lua-cjson names them.
+local function token_at(s, i)
+  local c = sub(s, i, i)
+  if c == '' then return 'T_END' end
+  local names = { ['{'] = 'T_OBJ_BEGIN', ['}'] = 'T_OBJ_END', ['['] = 'T_ARR_BEGIN', [']'] = 'T_ARR_END',
+                  [':'] = 'T_COLON', [','] = 'T_COMMA', ['"'] = 'T_STRING' }
+  if names[c] then return names[c] end
+  if c:match('[%d%-]') then return 'T_NUMBER' end
+  if s:find('^true', i) or s:find('^false', i) then return 'T_BOOLEAN' end
+  if s:find('^null', i) then return 'T_NULL' end
+  return 'invalid token'
+end
+local function fail(s, i, what)
+  error(format('Expected %s but found %s at character %d', what, token_at(s, i), i), 0)
+end
 
 local function utf8(code)
   if code < 0x80 then return char(code) end
@@ -105,7 +120,7 @@ function decode_value(s, i, depth)
   i = skip(s, i)
   local c = sub(s, i, i)
   if c == '{' then
-    if depth > 1000 then error('Found too many nested data structures (1001) at character ' .. i) end
+    if depth > 1000 then error('Found too many nested data structures (1001) at character ' .. i, 0) end
     local t = {}
     i = skip(s, i + 1)
     if sub(s, i, i) == '}' then return t, i + 1 end
@@ -124,7 +139,7 @@ function decode_value(s, i, depth)
       i = i + 1
     end
   elseif c == '[' then
-    if depth > 1000 then error('Found too many nested data structures (1001) at character ' .. i) end
+    if depth > 1000 then error('Found too many nested data structures (1001) at character ' .. i, 0) end
     local t, n = {}, 0
     i = skip(s, i + 1)
     if sub(s, i, i) == ']' then return t, i + 1 end
@@ -151,14 +166,20 @@ end
 
 cjson = {
   encode = function(...)
-    if select('#', ...) ~= 1 then error('bad argument #1 to \'encode\' (expected 1 argument)') end
-    return encode_value((...), 0)
+    if select('#', ...) ~= 1 then error('bad argument #1 to \'encode\' (expected 1 argument)', 2) end
+    local ok, text = pcall(encode_value, (...), 0)
+    if not ok then error(text, 2) end
+    return text
   end,
   decode = function(s)
-    if type(s) ~= 'string' then error("bad argument #1 to 'decode' (string expected, got " .. type(s) .. ')') end
-    local v, i = decode_value(s, 1, 0)
-    i = skip(s, i)
-    if i <= #s then fail(s, i, 'the end') end
+    if type(s) == 'number' then s = tostring(s) end
+    if type(s) ~= 'string' then error("bad argument #1 to 'decode' (string expected, got " .. type(s) .. ')', 2) end
+    local ok, v, i = pcall(decode_value, s, 1, 0)
+    if ok then
+      i = skip(s, i)
+      if i <= #s then ok, v = pcall(fail, s, i, 'the end') end
+    end
+    if not ok then error(v, 2) end
     return v
   end,
   encode_keep_buffer = function() end,

@@ -137,7 +137,16 @@ end
 local script_env, script_globals
 local scripts = {}
 
+-- The position a Java library function was called from ("user_script:1: "), as luaL_error reports it:
+-- level 1 is this function, 2 the Java function, 3 its caller.
+local function where()
+  local info = dbg.getinfo(3, 'Sl')
+  if info and info.currentline > 0 then return info.short_src .. ':' .. info.currentline .. ': ' end
+  return ''
+end
+
 larder = {
+  where = where,
   init = function(version, version_num)
     script_env, script_globals = build_env(version, version_num)
   end,
