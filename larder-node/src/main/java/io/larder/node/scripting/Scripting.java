@@ -6,7 +6,7 @@ import io.larder.node.server.ScriptCalls;
 import io.larder.node.server.Version;
 import io.larder.resp.ReplyWriter;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -39,10 +39,12 @@ public final class Scripting {
     private final Node node;
     private final Map<String, byte[]> scripts = new ConcurrentHashMap<>();
     private final Functions functions = new Functions(this);
-    private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     /** Held by whoever uses the interpreter; taken only while holding every stripe, so it cannot deadlock. */
     private final ReentrantLock engineLock = new ReentrantLock();
     private LuaEngine engine;
+    /** Where a script's reply is assembled; used under engineLock only. */
+    private final ReplyWriter replies = new ReplyWriter(PooledByteBufAllocator.DEFAULT);
     private ScriptCalls calls;
     private volatile Thread runner;
     private volatile boolean running;
@@ -144,23 +146,13 @@ public final class Scripting {
             }
             return;
         }
-        client.handler().suspend();
-        int protocol = client.reply().protocol();
-        queue.add(() -> {
-            byte[] reply;
-            try {
-                reply = runOne(client, inv, protocol);
-            } catch (RuntimeException e) {
-                // The client must get an answer and its connection back whatever went wrong.
-                System.err.println("larder: internal error while running a script");
-                e.printStackTrace();
-                reply = "-ERR internal error while running a script\r\n".getBytes(StandardCharsets.US_ASCII);
-            }
-            byte[] answer = reply;
-            client.channel().eventLoop().execute(() -> client.reply().raw(answer));
-            client.handler().resume();
-        });
+        client.handler().scriptQueued();
+        queue.add(new Job(client, inv, client.reply().protocol()));
         startRunner();
+    }
+
+    /** A script waiting for the script thread. */
+    private record Job(Client client, Invocation inv, int protocol) {
     }
 
     private void startRunner() {
@@ -176,10 +168,13 @@ public final class Scripting {
     }
 
     private void runLoop() {
-        List<Runnable> batch = new ArrayList<>(BATCH);
+        List<Job> batch = new ArrayList<>(BATCH);
+        // Replies per connection, handed back once per batch: one wake-up of its event loop, not one per script.
+        Map<Client, java.io.ByteArrayOutputStream> replies = new java.util.LinkedHashMap<>();
+        Map<Client, Integer> counts = new java.util.HashMap<>();
         while (true) {
             try {
-                Runnable first = queue.poll(1, TimeUnit.SECONDS);
+                Job first = queue.poll(1, TimeUnit.SECONDS);
                 if (first == null) {
                     continue;
                 }
@@ -190,8 +185,10 @@ public final class Scripting {
                 engineLock.lock();
                 try {
                     ensureEngine();
-                    for (Runnable job : batch) {
-                        job.run();
+                    for (Job job : batch) {
+                        replies.computeIfAbsent(job.client(), c -> new java.io.ByteArrayOutputStream())
+                                .writeBytes(runSafely(job));
+                        counts.merge(job.client(), 1, Integer::sum);
                     }
                 } finally {
                     engineLock.unlock();
@@ -199,6 +196,9 @@ public final class Scripting {
                     running = false;
                     batch.clear();
                 }
+                replies.forEach((c, bytes) -> c.handler().scriptsReplied(bytes.toByteArray(), counts.get(c)));
+                replies.clear();
+                counts.clear();
                 node.blocked().handleReady();
             } catch (InterruptedException e) {
                 return;
@@ -209,9 +209,20 @@ public final class Scripting {
         }
     }
 
+    /** The client must get an answer (and its connection back) whatever went wrong. */
+    private byte[] runSafely(Job job) {
+        try {
+            return runOne(job.client(), job.inv(), job.protocol());
+        } catch (RuntimeException e) {
+            System.err.println("larder: internal error while running a script");
+            e.printStackTrace();
+            return "-ERR internal error while running a script\r\n".getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
     /** Compiles if needed and runs one invocation; returns the reply bytes in the caller's protocol. */
     private byte[] runOne(Client client, Invocation inv, int protocol) {
-        ReplyWriter out = new ReplyWriter(UnpooledByteBufAllocator.DEFAULT);
+        ReplyWriter out = replies;
         out.protocol(protocol);
         boolean readOnly = inv.readOnlyCommand();
         if (!inv.function()) {
@@ -299,6 +310,17 @@ public final class Scripting {
     /** A script that is not a function is running (FUNCTION STATS answers BUSY then). */
     public boolean runningScript() {
         return running && scriptStartNanos != 0 && !runningFunction;
+    }
+
+    /**
+     * EVAL, EVALSHA, FCALL and their _RO forms: they go to the script queue without waiting, even behind other
+     * scripts of the same client (everything else waits for that client's pending scripts).
+     */
+    public static boolean queuesBehindScripts(io.larder.node.command.CommandSpec spec) {
+        return switch (spec.fullName()) {
+            case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> true;
+            default -> false;
+        };
     }
 
     /** A script is running (or a batch of them). */

@@ -3,6 +3,7 @@ package io.larder.node.server;
 import io.larder.engine.keyspace.Keyspace;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandTable;
+import io.larder.node.scripting.Scripting;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -63,6 +64,11 @@ public final class Dispatcher {
     /** Runs one command; false when it was put aside to run later (CLIENT PAUSE). */
     private boolean execute(Client client, byte[][] args) {
         CommandSpec spec = table.lookup(args[0]);
+        if (client.handler() != null && client.handler().scriptsPending()
+                && (spec == null || !Scripting.queuesBehindScripts(spec))) {
+            client.handler().deferForScripts(args); // replies stay in order: scripts queued before it answer first
+            return false;
+        }
         if (spec == null) {
             refuse(client, unknownCommand(args));
             return true;
@@ -99,8 +105,7 @@ public final class Dispatcher {
         }
         if (node.scripting().running() && !spec.hasFlag("allow_busy")) {
             // A script holds every stripe: past busy-reply-threshold answer BUSY instead of waiting for it.
-            String busy = spec.group().equals("scripting") && !spec.fullName().contains("|")
-                    ? node.scripting().busyError() : node.scripting().awaitIdle();
+            String busy = Scripting.queuesBehindScripts(spec) ? node.scripting().busyError() : node.scripting().awaitIdle();
             if (busy != null) {
                 spec.recordRejected();
                 refuse(client, busy);

@@ -4,9 +4,11 @@ import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandTable;
 import io.larder.resp.ReplyWriter;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 
 import java.nio.charset.StandardCharsets;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * The fake client scripts' redis.call runs commands as, with Redis's checks for calls from scripts. The
@@ -22,9 +24,23 @@ public final class ScriptCalls {
     public ScriptCalls(Node node) {
         this.node = node;
         this.table = node.commands();
-        this.fake = new Client(0, node, null, new ReplyWriter(UnpooledByteBufAllocator.DEFAULT));
+        this.fake = new Client(0, node, null, new ReplyWriter(PooledByteBufAllocator.DEFAULT));
         fake.authenticated(true);
         fake.transaction().executing(true);
+    }
+
+    private static final int NOSCRIPT = 1;
+    private static final int WRITE = 2;
+    /** The flags checked on every call, per command, resolved once (CommandSpec keeps them as strings). */
+    private final Map<CommandSpec, Integer> flagCache = new IdentityHashMap<>();
+
+    private int flags(CommandSpec spec) {
+        Integer f = flagCache.get(spec);
+        if (f == null) {
+            f = (spec.hasFlag("noscript") ? NOSCRIPT : 0) | (spec.hasFlag("write") ? WRITE : 0);
+            flagCache.put(spec, f);
+        }
+        return f;
     }
 
     /** Starts a script run for a caller: its database, nothing written yet. */
@@ -48,10 +64,11 @@ public final class ScriptCalls {
         if (!spec.arityMatches(args.length)) {
             return error("ERR Wrong number of args calling Redis command from script");
         }
-        if (spec.hasFlag("noscript")) {
+        int flags = flags(spec);
+        if ((flags & NOSCRIPT) != 0) {
             return error("ERR This Redis command is not allowed from script");
         }
-        boolean write = spec.hasFlag("write");
+        boolean write = (flags & WRITE) != 0;
         if (write && readOnly) {
             return error("ERR Write commands are not allowed from read-only scripts.");
         }
