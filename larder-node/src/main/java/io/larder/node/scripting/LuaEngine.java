@@ -21,6 +21,9 @@ import java.util.List;
 public final class LuaEngine implements ScriptEngine {
     private final LuaState s = new LuaState();
     private final int onErrorRef;
+    /** The compiled scripts and functions by name, and the scripts' public globals (KEYS, ARGV go there). */
+    private final int scriptsRef;
+    private final int globalsRef;
     private ScriptHost host;
     /** redis.setresp: the protocol redis.call replies are converted from during the current run. */
     private int protocol = 2;
@@ -58,6 +61,11 @@ public final class LuaEngine implements ScriptEngine {
         check(s.pcall(2, 0, 0));
         s.getField(-1, "on_error");
         onErrorRef = s.ref();
+        s.getField(-1, "scripts");
+        scriptsRef = s.ref();
+        s.getField(-1, "globals");
+        check(s.pcall(0, 1, 0));
+        globalsRef = s.ref();
         s.getField(-1, "arm");
         check(s.pcall(0, 0, 0));
         s.top(0);
@@ -119,14 +127,20 @@ public final class LuaEngine implements ScriptEngine {
         this.host = host;
         this.protocol = 2;
         try {
-            internal("set_args");
+            // KEYS and ARGV go to the public globals directly, as Redis sets them past its read-only protection.
+            s.pushRef(globalsRef);
+            s.push("KEYS");
             s.pushArray(keys);
+            s.rawSet(-3);
+            s.push("ARGV");
             s.pushArray(argv);
-            check(s.pcall(2, 0, 0));
+            s.rawSet(-3);
+            s.pop(1);
             s.pushRef(onErrorRef);
-            internal("lookup");
-            s.push(name);
-            check(s.pcall(1, 1, 0));
+            s.pushRef(scriptsRef);
+            s.rawGetField(-1, name);
+            s.insert(-2);
+            s.pop(1);
             // Functions (named library.function) get KEYS and ARGV as their two arguments.
             int args = 0;
             if (name.indexOf('.') > 0) {

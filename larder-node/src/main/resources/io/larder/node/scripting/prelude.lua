@@ -153,9 +153,8 @@ larder = {
   -- Compiled script or function body: runs with the read-only environment.
   define = function(name, fn) setfenv(fn, script_env); scripts[name] = fn end,
   undefine = function(name) scripts[name] = nil end,
-  lookup = function(name) return scripts[name] end,
-  -- KEYS and ARGV go to the public globals directly, as Redis sets them past its read-only protection.
-  set_args = function(keys, argv) rawset(script_globals, 'KEYS', keys); rawset(script_globals, 'ARGV', argv) end,
+  scripts = scripts,
+  globals = function() return script_globals end,
   arm = function() dbg.sethook(count_hook, '', 100000) end,
   on_error = on_error,
   -- FUNCTION LOAD: the library body runs once in an environment that has redis.register_function.
