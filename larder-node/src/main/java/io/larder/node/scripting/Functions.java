@@ -109,6 +109,46 @@ public final class Functions {
         return name;
     }
 
+    /** FUNCTION DUMP. */
+    public synchronized byte[] dump() {
+        List<byte[]> codes = new ArrayList<>();
+        for (Library lib : libraries.values()) {
+            codes.add(lib.code());
+        }
+        return FunctionDump.dump(codes);
+    }
+
+    /** FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]; throws with Redis's error. */
+    public synchronized void restore(byte[] payload, String policy) throws Exception {
+        List<byte[]> codes;
+        try {
+            codes = FunctionDump.restore(payload);
+        } catch (FunctionDump.Invalid e) {
+            throw new Shebang.Invalid(e.getMessage());
+        }
+        if (policy.equals("FLUSH")) {
+            flush();
+        } else if (policy.equals("APPEND")) {
+            for (byte[] code : codes) {
+                String name = Shebang.parse(code, true).name();
+                if (libraries.containsKey(name)) {
+                    throw new Shebang.Invalid("ERR Library " + name + " already exists");
+                }
+            }
+        }
+        List<String> added = new ArrayList<>();
+        try {
+            for (byte[] code : codes) {
+                added.add(load(code, policy.equals("REPLACE")));
+            }
+        } catch (Shebang.Invalid e) {
+            if (!policy.equals("REPLACE")) {
+                added.forEach(this::delete); // APPEND and FLUSH restore all libraries or none
+            }
+            throw e;
+        }
+    }
+
     /** FUNCTION DELETE: false when there is no such library. */
     public synchronized boolean delete(String name) {
         Library lib = libraries.remove(name);

@@ -85,11 +85,11 @@ public final class FunctionCommand {
                         .tips("nondeterministic_output", "request_policy:all_shards", "response_policy:special")
                         .handler(FunctionCommand::stats))
                 .subcommand(sub("dump", 2, "noscript", "7.0.0", "Dumps all libraries into a serialized binary payload")
-                        .handler((c, a) -> c.error("ERR FUNCTION DUMP is not supported by Larder yet")))
+                        .handler((c, a) -> c.reply().bulk(functions(c).dump())))
                 .subcommand(sub("restore", -3, "write denyoom noscript", "7.0.0", "Restores all libraries from a payload")
                         .acl("write slow scripting")
                         .tips("request_policy:all_shards", "response_policy:all_succeeded")
-                        .handler((c, a) -> c.error("ERR FUNCTION RESTORE is not supported by Larder yet")))
+                        .handler(FunctionCommand::restore))
                 .subcommand(CommandSpec.builder("help", 2).flags("loading stale").acl("slow scripting").group("scripting")
                         .since("7.0.0").summary("Returns helpful text about the different subcommands")
                         .handler((c, a) -> ScriptingCommands.help(c, HELP)))
@@ -117,6 +117,26 @@ public final class FunctionCommand {
         }
         try {
             c.reply().bulk(functions(c).load(a[a.length - 1], replace));
+        } catch (Exception e) {
+            c.error(e.getMessage());
+        }
+    }
+
+    private static void restore(Client c, byte[][] a) {
+        if (a.length > 4) {
+            // Redis's subcommand syntax error: the subcommand as typed.
+            c.error("ERR unknown subcommand or wrong number of arguments for '"
+                    + new String(a[1], StandardCharsets.UTF_8) + "'. Try FUNCTION HELP.");
+            return;
+        }
+        String policy = a.length == 4 ? upper(a[3]) : "APPEND";
+        if (!policy.equals("FLUSH") && !policy.equals("APPEND") && !policy.equals("REPLACE")) {
+            c.error("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+            return;
+        }
+        try {
+            functions(c).restore(a[2], policy);
+            c.reply().ok();
         } catch (Exception e) {
             c.error(e.getMessage());
         }
