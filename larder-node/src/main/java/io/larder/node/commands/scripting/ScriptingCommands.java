@@ -57,7 +57,7 @@ public final class ScriptingCommands {
         table.register(CommandSpec.builder("script", -2).flags("").acl("slow").group("scripting").since("2.6.0")
                 .summary("A container for Lua scripts management commands")
                 .subcommand(sub("debug", 3, "noscript", "3.2.0", "Sets the debug mode of server-side Lua scripts")
-                        .handler((c, a) -> c.error("ERR SCRIPT DEBUG is not supported by Larder")))
+                        .handler(ScriptingCommands::debug))
                 .subcommand(sub("exists", -3, "noscript", "2.6.0", "Determines whether server-side Lua scripts exist in the script cache")
                         .tips("request_policy:all_shards", "response_policy:agg_logical_and")
                         .handler(ScriptingCommands::exists))
@@ -159,6 +159,15 @@ public final class ScriptingCommands {
             return;
         }
         scripting(c).submit(c, new Scripting.Invocation(f.library() + "." + name, name, null, ka[0], ka[1], readOnly, true, a));
+    }
+
+    /** SCRIPT DEBUG: NO is accepted; the Lua debugger (YES, SYNC) is not implemented. */
+    private static void debug(Client c, byte[][] a) {
+        switch (ascii(a[2])) {
+            case "NO" -> c.reply().ok();
+            case "YES", "SYNC" -> c.error("ERR SCRIPT DEBUG (the Lua debugger) is not supported by Larder");
+            default -> c.error("ERR Use SCRIPT DEBUG YES/SYNC/NO");
+        }
     }
 
     private static void exists(Client c, byte[][] a) {
