@@ -5,8 +5,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.redisson.Redisson;
+import org.redisson.api.RAtomicLong;
+import org.redisson.api.RCountDownLatch;
 import org.redisson.api.RLock;
 import org.redisson.api.RMap;
+import org.redisson.api.RMapCache;
+import org.redisson.api.RReadWriteLock;
 import org.redisson.api.RRateLimiter;
 import org.redisson.api.RSemaphore;
 import org.redisson.api.RateType;
@@ -110,6 +114,46 @@ class RedissonTest extends LarderTestBase {
         assertThat(map.remove("b")).isEqualTo(3);
         assertThat(map.readAllMap()).containsOnlyKeys("a", "c");
         assertThat(map.size()).isEqualTo(2);
+    }
+
+    @Test
+    void mapCacheWithTtl() throws Exception {
+        RMapCache<String, String> cache = redisson.getMapCache("rmapcache");
+        cache.delete();
+        cache.put("short", "1", 300, TimeUnit.MILLISECONDS);
+        cache.put("long", "2", 1, TimeUnit.MINUTES);
+        assertThat(cache.get("short")).isEqualTo("1");
+        assertThat(cache.putIfAbsent("long", "3")).isEqualTo("2");
+        Thread.sleep(600);
+        assertThat(cache.get("short")).isNull();
+        assertThat(cache.get("long")).isEqualTo("2");
+        assertThat(cache.remainTimeToLive("long")).isPositive();
+    }
+
+    @Test
+    void readWriteLockAndLatch() throws Exception {
+        RReadWriteLock rw = redisson.getReadWriteLock("rw");
+        rw.readLock().lock(5, TimeUnit.SECONDS);
+        assertThat(rw.writeLock().tryLock(0, TimeUnit.SECONDS)).isFalse();
+        rw.readLock().unlock();
+        assertThat(rw.writeLock().tryLock(1, 5, TimeUnit.SECONDS)).isTrue();
+        rw.writeLock().unlock();
+
+        RCountDownLatch latch = redisson.getCountDownLatch("latch");
+        latch.trySetCount(2);
+        Thread counter = new Thread(() -> {
+            latch.countDown();
+            latch.countDown();
+        });
+        counter.start();
+        assertThat(latch.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(latch.getCount()).isZero();
+
+        RAtomicLong counterValue = redisson.getAtomicLong("atomic");
+        counterValue.set(5);
+        assertThat(counterValue.compareAndSet(5, 7)).isTrue();
+        assertThat(counterValue.compareAndSet(5, 9)).isFalse();
+        assertThat(counterValue.getAndDelete()).isEqualTo(7);
     }
 
     @Test
