@@ -35,6 +35,14 @@ public final class Functions {
         return new ArrayList<>(libraries.values());
     }
 
+    public int functionCount() {
+        return functions.size();
+    }
+
+    public synchronized long codeBytes() {
+        return libraries.values().stream().mapToLong(l -> l.code().length).sum();
+    }
+
     public Function function(String name) {
         return functions.get(name);
     }

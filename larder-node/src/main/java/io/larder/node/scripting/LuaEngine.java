@@ -597,6 +597,11 @@ public final class LuaEngine implements ScriptEngine {
         return n;
     }
 
+    /** Memory used by the interpreter, in bytes. */
+    public long memory() {
+        return s.memory();
+    }
+
     @Override
     public void close() {
         s.close();

@@ -209,6 +209,9 @@ final class LuaState implements AutoCloseable {
 
     boolean checkStack(int extra) { return c.lua_checkstack(l, extra) != 0; }
 
+    /** Bytes the interpreter has allocated (LUA_GCCOUNT in KiB plus LUA_GCCOUNTB). */
+    long memory() { return c.lua_gc(l, 3, 0) * 1024L + c.lua_gc(l, 4, 0); }
+
     @Override
     public void close() {
         lua.close();

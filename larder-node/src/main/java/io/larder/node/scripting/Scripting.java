@@ -120,6 +120,7 @@ public final class Scripting {
             engine = new LuaEngine(Version.REDIS);
             calls = new ScriptCalls(node);
         }
+        luaMemory = engine.memory();
     }
 
     LuaEngine engine() { return engine; }
@@ -190,6 +191,7 @@ public final class Scripting {
                                 .writeBytes(runSafely(job));
                         counts.merge(job.client(), 1, Integer::sum);
                     }
+                    luaMemory = engine.memory();
                 } finally {
                     engineLock.unlock();
                     node.keyspace().unlockAll();
@@ -321,6 +323,17 @@ public final class Scripting {
             case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> true;
             default -> false;
         };
+    }
+
+    /** INFO memory figures: the interpreter's memory as last seen after a script, scripts' bodies, counts. */
+    private volatile long luaMemory;
+
+    public long luaMemory() { return luaMemory; }
+
+    public int cachedScripts() { return scripts.size(); }
+
+    public long cachedScriptBytes() {
+        return scripts.values().stream().mapToLong(b -> b.length).sum();
     }
 
     /** A script is running (or a batch of them). */
