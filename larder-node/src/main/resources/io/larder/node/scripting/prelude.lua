@@ -98,6 +98,16 @@ local function build_env(version, version_num)
     if f then setfenv(f, env_of_loaded) end
     return f, e
   end
+  -- Redis's pcall hands back the text of an error table ({err=...}, as redis.call raises), not the table.
+  local function unwrap(ok, ...)
+    if not ok then
+      local e = ...
+      if type(e) == 'table' and rawget(e, 'err') ~= nil then return false, rawget(e, 'err') end
+    end
+    return ok, ...
+  end
+  local lua_pcall = G.pcall
+  public.pcall = function(...) return unwrap(lua_pcall(...)) end
   public.bit = protect(bitlib)
   public.struct = protect(structlib)
   public.redis = protect(redis_api(version, version_num))
