@@ -375,7 +375,7 @@ public final class LuaEngine implements ScriptEngine {
     /** Numbers become arguments as Redis prints them, with %.17g (so 0.1 is "0.10000000000000001"). */
     private byte[] numberArgument(int index) {
         double d = s.number(index);
-        if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+        if (d == Math.rint(d) && Math.abs(d) < 1e15 && (d != 0 || 1 / d > 0)) { // -0.0 prints as "-0"
             return Long.toString((long) d).getBytes(StandardCharsets.US_ASCII);
         }
         s.getField(LuaState.GLOBALS, "string");
