@@ -276,6 +276,7 @@ public final class Scripting {
                 return killRequested;
             }
         }, out);
+        calls.finished(client, inv.command(), (System.nanoTime() - scriptStartNanos) / 1000);
         scriptStartNanos = 0;
         runningCommand = null;
         if (error != null) {

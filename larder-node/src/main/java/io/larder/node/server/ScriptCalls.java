@@ -52,6 +52,15 @@ public final class ScriptCalls {
     /** Whether the current script has run a write command (SCRIPT KILL then refuses). */
     public boolean wrote() { return wrote; }
 
+    /**
+     * A script has finished: the slow log and latency monitor see its whole run (the dispatcher only saw the
+     * EVAL being handed to the script thread).
+     */
+    public void finished(Client caller, byte[][] command, long micros) {
+        node.slowLog().offer(caller, command, micros);
+        node.latencyMonitor().commandFinished(false, micros);
+    }
+
     /** Runs one command for the script and returns its RESP reply. */
     public byte[] call(byte[][] args, int protocol, boolean readOnly) {
         CommandSpec spec = table.lookup(args[0]);
