@@ -3,15 +3,11 @@ package io.larder.node.scripting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** FUNCTION libraries: each library's code and the functions it registered, by name across all libraries. */
 public final class Functions {
-    static final Set<String> FUNCTION_FLAGS = Set.of("no-writes", "allow-oom", "allow-stale", "no-cluster",
-            "allow-cross-slot-keys");
-
     private static final String NAME_RULE =
             "ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long";
 
@@ -68,7 +64,7 @@ public final class Functions {
             LuaEngine engine = scripting.engine();
             return engine.loadLibrary(name, shebang.code(), (fname, flags, description) -> {
                 for (String flag : flags) {
-                    if (!FUNCTION_FLAGS.contains(flag)) {
+                    if (!Shebang.SCRIPT_FLAGS.contains(flag)) { // functions take the flags scripts do
                         return "ERR unknown flag given";
                     }
                 }

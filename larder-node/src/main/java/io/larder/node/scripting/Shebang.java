@@ -10,6 +10,7 @@ import java.util.Set;
  * error positions keep their line numbers.
  */
 record Shebang(byte[] code, List<String> flags, String name) {
+    /** The flags of a script's shebang and of redis.register_function. */
     static final Set<String> SCRIPT_FLAGS = Set.of("no-writes", "allow-oom", "allow-stale", "no-cluster",
             "allow-cross-slot-keys");
 
