@@ -464,6 +464,11 @@ public final class LuaEngine implements ScriptEngine {
     /** Writes the Lua value at {@code index} (negative: from the top) as Redis converts a script's result. */
     private void writeValue(int index, ReplyWriter out) {
         int abs = index < 0 ? s.top() + index + 1 : index;
+        // Redis's check, before any value: a self-referencing table nests until Lua's stack (8,000 slots) is full.
+        if (!s.checkStack(4)) {
+            out.error("ERR reached lua stack limit");
+            return;
+        }
         switch (s.type(abs)) {
             case LuaState.TSTRING -> out.bulk(s.bytes(abs));
             case LuaState.TBOOLEAN -> {
@@ -492,10 +497,6 @@ public final class LuaEngine implements ScriptEngine {
     }
 
     private void writeTable(int t, ReplyWriter out) {
-        if (!s.checkStack(8)) {
-            out.error("ERR reached lua stack limit");
-            return;
-        }
         s.rawGetField(t, "err");
         if (s.type(-1) == LuaState.TSTRING) {
             out.error(oneLine(s.string(-1)));
@@ -535,7 +536,9 @@ public final class LuaEngine implements ScriptEngine {
             out.map(countPairs(m));
             s.pushNil();
             while (s.next(m)) {
-                writeValue(-2, out);
+                s.pushValue(-2); // converted from a copy of the key, as Redis does (same stack depth)
+                writeValue(-1, out);
+                s.pop(1);
                 writeValue(-1, out);
                 s.pop(1);
             }

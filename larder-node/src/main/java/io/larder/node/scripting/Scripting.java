@@ -160,7 +160,10 @@ public final class Scripting {
         if (runner == null) {
             synchronized (this) {
                 if (runner == null) {
-                    Thread t = Thread.ofPlatform().daemon().name("larder-scripts").unstarted(this::runLoop);
+                    // A deep stack: converting a script's nested (even self-referencing) tables recurses up to
+                    // Lua's own stack limit of 8,000 levels.
+                    Thread t = Thread.ofPlatform().daemon().name("larder-scripts").stackSize(64L << 20)
+                            .unstarted(this::runLoop);
                     runner = t;
                     t.start();
                 }
@@ -215,7 +218,7 @@ public final class Scripting {
     private byte[] runSafely(Job job) {
         try {
             return runOne(job.client(), job.inv(), job.protocol());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             System.err.println("larder: internal error while running a script");
             e.printStackTrace();
             return "-ERR internal error while running a script\r\n".getBytes(StandardCharsets.US_ASCII);
