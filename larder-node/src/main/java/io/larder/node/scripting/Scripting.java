@@ -255,7 +255,7 @@ public final class Scripting {
         } else {
             readOnly |= functions.readOnly(inv.name());
         }
-        calls.begin(client);
+        calls.begin(client, inv.command());
         killRequested = false;
         runningFunction = inv.function();
         runningCommand = inv.command();

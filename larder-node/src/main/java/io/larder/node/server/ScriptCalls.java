@@ -43,10 +43,16 @@ public final class ScriptCalls {
         return f;
     }
 
-    /** Starts a script run for a caller: its database, nothing written yet. */
-    public void begin(Client caller) {
+    /**
+     * Starts a script run for a caller: its database, nothing written yet. MONITOR sees the EVAL or FCALL here,
+     * before the script's own commands, as in Redis (the dispatcher skips them: flag skip_monitor).
+     */
+    public void begin(Client caller, byte[][] command) {
         fake.select(caller.dbIndex());
         wrote = false;
+        if (node.monitors().active() && caller.channel() != null) {
+            node.monitors().feed(caller, caller.remoteAddress(), command);
+        }
     }
 
     /** Whether the current script has run a write command (SCRIPT KILL then refuses). */
@@ -80,6 +86,9 @@ public final class ScriptCalls {
         boolean write = (flags & WRITE) != 0;
         if (write && readOnly) {
             return error("ERR Write commands are not allowed from read-only scripts.");
+        }
+        if (node.monitors().active() && !spec.hasFlag("admin")) {
+            node.monitors().feed(fake, "lua", args);
         }
         ReplyWriter reply = fake.reply();
         reply.protocol(protocol);

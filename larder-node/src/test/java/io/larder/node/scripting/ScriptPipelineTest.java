@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Scripts run on the script thread; pipelined replies must still come back in request order. */
+/** Scripts run on the script thread: pipelined replies still come back in request order; MONITOR sees them. */
 class ScriptPipelineTest extends LarderTestBase {
     private static byte[] cmd(String... args) {
         byte[][] bytes = new byte[args.length][];
@@ -40,6 +40,18 @@ class ScriptPipelineTest extends LarderTestBase {
                 assertThat(new String(c.readReply(), StandardCharsets.UTF_8)).startsWith("-ERR unknown command");
                 assertThat(new String(c.readReply(), StandardCharsets.UTF_8)).isEqualTo(":" + (2 * i + 2) + "\r\n");
             }
+        }
+    }
+
+    @Test
+    void monitorShowsTheScriptThenItsCommands() throws Exception {
+        try (RawClient monitor = new RawClient(larder.port()); RawClient c = new RawClient(larder.port())) {
+            assertThat(monitor.callText("MONITOR")).isEqualTo("+OK\r\n");
+            c.callText("EVAL", "redis.call('set', KEYS[1], 'v') return redis.call('get', KEYS[1])", "1", "mk");
+            assertThat(new String(monitor.readReply(), StandardCharsets.UTF_8))
+                    .endsWith("] \"EVAL\" \"redis.call('set', KEYS[1], 'v') return redis.call('get', KEYS[1])\" \"1\" \"mk\"\r\n");
+            assertThat(new String(monitor.readReply(), StandardCharsets.UTF_8)).endsWith(" [0 lua] \"set\" \"mk\" \"v\"\r\n");
+            assertThat(new String(monitor.readReply(), StandardCharsets.UTF_8)).endsWith(" [0 lua] \"get\" \"mk\"\r\n");
         }
     }
 
