@@ -206,6 +206,7 @@ public final class Scripting {
                 counts.clear();
                 node.blocked().handleReady();
             } catch (InterruptedException e) {
+                runner = null; // node shutdown
                 return;
             } catch (RuntimeException e) {
                 System.err.println("larder: script runner error");
@@ -383,6 +384,29 @@ public final class Scripting {
         }
         killRequested = true;
         return null;
+    }
+
+    /** Node shutdown: stops the script thread and frees the interpreter, unless a script still runs. */
+    public void close() {
+        Thread t = runner;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (engineLock.tryLock()) {
+            try {
+                if (engine != null) {
+                    engine.close();
+                    engine = null;
+                }
+            } finally {
+                engineLock.unlock();
+            }
+        }
     }
 
     static String text(byte[] b) {
