@@ -86,6 +86,7 @@ class BusyScriptTest extends LarderTestBase {
             CompletableFuture<String> result = evalAsync(runner, script);
             awaitBusy(other);
             assertThat(other.callText("SCRIPT", "KILL")).startsWith("-UNKILLABLE Sorry the script already executed write");
+            assertThat(other.callText("SHUTDOWN")).isEqualTo(BUSY); // only SHUTDOWN NOSAVE may stop it
             assertThat(result.get(5, TimeUnit.SECONDS)).isEqualTo("$4\r\ndone\r\n");
             assertThat(other.callText("GET", "written")).isEqualTo("$1\r\n1\r\n");
         }
