@@ -103,8 +103,9 @@ public final class Dispatcher {
             refuse(client, "ERR Replica can't interact with the keyspace");
             return true;
         }
-        if (node.scripting().running() && !spec.hasFlag("allow_busy")) {
+        if (node.scripting().running() && (!spec.hasFlag("allow_busy") || spec.keyPositions(args).length > 0)) {
             // A script holds every stripe: past busy-reply-threshold answer BUSY instead of waiting for it.
+            // (WATCH may run during a busy script in Redis, but here it needs a stripe the script holds.)
             String busy = Scripting.queuesBehindScripts(spec) ? node.scripting().busyError() : node.scripting().awaitIdle();
             if (busy != null) {
                 spec.recordRejected();
