@@ -11,6 +11,8 @@ import io.larder.node.commands.keyspace.KeyspaceCommands;
 import io.larder.node.commands.list.ListCommands;
 import io.larder.node.commands.persistence.PersistenceCommands;
 import io.larder.node.commands.pubsub.PubSubCommands;
+import io.larder.node.commands.scripting.FunctionCommand;
+import io.larder.node.commands.scripting.ScriptingCommands;
 import io.larder.node.commands.server.ServerCommands;
 import io.larder.node.commands.set.SetCommands;
 import io.larder.node.commands.sort.SortCommands;
@@ -42,5 +44,7 @@ public final class Commands {
         PubSubCommands.register(table);
         StreamCommands.register(table);
         PersistenceCommands.register(table);
+        ScriptingCommands.register(table);
+        FunctionCommand.register(table);
     }
 }

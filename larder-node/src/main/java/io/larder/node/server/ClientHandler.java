@@ -167,6 +167,44 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         return c == null ? 0 : c.readableBytes();
     }
 
+    /** Scripts of this client queued on the script thread whose replies are not written yet. */
+    private int pendingScripts;
+    private boolean waitingForScripts;
+
+    /**
+     * A script command was handed to the script thread. Further script commands may queue behind it (the thread
+     * runs them in order); any other command waits until every pending script has replied. Event loop only.
+     */
+    public void scriptQueued() {
+        pendingScripts++;
+    }
+
+    /** Scripts are pending: a non-script command must wait for them (see {@link #deferForScripts}). */
+    public boolean scriptsPending() {
+        return pendingScripts > 0;
+    }
+
+    /** Keeps a non-script command until the pending scripts have replied. Event loop only. */
+    public void deferForScripts(byte[][] args) {
+        waitingForScripts = true;
+        defer(args);
+    }
+
+    /** Replies of {@code count} queued scripts, from the script thread: written in order, then waiting commands resume. */
+    public void scriptsReplied(byte[] replies, int count) {
+        ctx.executor().execute(() -> {
+            client.reply().raw(replies);
+            pendingScripts -= count;
+            if (pendingScripts == 0 && waitingForScripts) {
+                waitingForScripts = false;
+                suspensions--;
+                updateAutoRead();
+                process();
+            }
+            flush();
+        });
+    }
+
     /** Keeps a command that must wait (CLIENT PAUSE) and suspends the connection until it may run. */
     void defer(byte[][] args) {
         deferred = args;

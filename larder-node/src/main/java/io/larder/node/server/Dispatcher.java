@@ -3,6 +3,7 @@ package io.larder.node.server;
 import io.larder.engine.keyspace.Keyspace;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandTable;
+import io.larder.node.scripting.Scripting;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -80,6 +81,11 @@ public final class Dispatcher {
     /** Runs one command; false when it was put aside to run later (CLIENT PAUSE). */
     private boolean execute(Client client, byte[][] args) {
         CommandSpec spec = table.lookup(args[0]);
+        if (client.handler() != null && client.handler().scriptsPending()
+                && (spec == null || !Scripting.queuesBehindScripts(spec))) {
+            client.handler().deferForScripts(args); // replies stay in order: scripts queued before it answer first
+            return false;
+        }
         if (spec == null) {
             refuse(client, unknownCommand(args));
             return true;
@@ -123,6 +129,16 @@ public final class Dispatcher {
             spec.recordRejected();
             refuse(client, "LOADING Redis is loading the dataset in memory");
             return true;
+        }
+        if (node.scripting().running() && (!spec.hasFlag("allow_busy") || spec.keyPositions(args).length > 0)) {
+            // A script holds every stripe: past busy-reply-threshold answer BUSY instead of waiting for it.
+            // (WATCH may run during a busy script in Redis, but here it needs a stripe the script holds.)
+            String busy = Scripting.queuesBehindScripts(spec) ? node.scripting().busyError() : node.scripting().awaitIdle();
+            if (busy != null) {
+                spec.recordRejected();
+                refuse(client, busy);
+                return true;
+            }
         }
         if (pause.mustWait(client, spec) && pause.park(client.handler())) {
             client.handler().defer(args);

@@ -35,7 +35,12 @@ public final class MonitorFeed {
         if (spec.hasFlag("admin") || spec.hasFlag("skip_monitor")) {
             return;
         }
-        byte[] line = format(Instant.now(), client.dbIndex(), client.remoteAddress(), args);
+        feed(client, client.remoteAddress(), args);
+    }
+
+    /** Sends a command to every monitor as run by {@code client}, shown with {@code address} ("lua" in scripts). */
+    void feed(Client client, String address, byte[][] args) {
+        byte[] line = format(Instant.now(), client.dbIndex(), address, args);
         for (Client m : monitors) {
             if (m == client) {
                 // A monitor's own command is shown after its reply, which is still in its writer.

@@ -8,6 +8,7 @@ import io.larder.node.command.CommandTable;
 import io.larder.node.commands.Commands;
 import io.larder.node.config.ServerConfig;
 import io.larder.node.persistence.Persistence;
+import io.larder.node.scripting.Scripting;
 
 import java.util.Collection;
 import java.util.Map;
@@ -40,6 +41,7 @@ public final class Node {
     private volatile NodeServer server;
     private final BlockedClients blocked;
     private final Persistence persistence;
+    private final Scripting scripting = new Scripting(this);
 
     public Node(ServerConfig config, Clock clock) {
         this.config = config;
@@ -123,6 +125,9 @@ public final class Node {
 
     /** Clients parked by blocking commands. */
     public BlockedClients blocked() { return blocked; }
+
+    /** Scripts, functions and the thread that runs them. */
+    public Scripting scripting() { return scripting; }
 
     /** Channel and pattern subscriptions. */
     public PubSub pubsub() { return pubsub; }

@@ -276,5 +276,6 @@ public final class NodeServer implements AutoCloseable {
         }
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        node.scripting().close();
     }
 }

@@ -187,6 +187,10 @@ final class InfoCommand {
         long rss = residentBytes();
         long systemMemory = systemMemory();
         long maxmemory = longParam(node, "maxmemory", 0);
+        io.larder.node.scripting.Scripting scripting = node.scripting();
+        long lua = scripting.luaMemory();
+        long scriptBytes = scripting.cachedScriptBytes();
+        long functionBytes = scripting.functions().codeBytes();
         s.add("used_memory", used)
                 .add("used_memory_human", human(used))
                 .add("used_memory_rss", rss)
@@ -203,19 +207,20 @@ final class InfoCommand {
                 .add("allocator_resident", rss)
                 .add("total_system_memory", systemMemory)
                 .add("total_system_memory_human", human(systemMemory))
-                .add("used_memory_lua", 0)
-                .add("used_memory_vm_eval", 0)
-                .add("used_memory_lua_human", human(0))
-                .add("used_memory_scripts_eval", 0)
-                .add("number_of_cached_scripts", 0)
-                .add("number_of_functions", 0)
-                .add("number_of_libraries", 0)
+                // One Lua interpreter serves scripts and functions: its memory is reported as the scripts' VM.
+                .add("used_memory_lua", lua)
+                .add("used_memory_vm_eval", lua)
+                .add("used_memory_lua_human", human(lua))
+                .add("used_memory_scripts_eval", scriptBytes)
+                .add("number_of_cached_scripts", scripting.cachedScripts())
+                .add("number_of_functions", scripting.functions().functionCount())
+                .add("number_of_libraries", scripting.functions().libraries().size())
                 .add("used_memory_vm_functions", 0)
-                .add("used_memory_vm_total", 0)
-                .add("used_memory_vm_total_human", human(0))
-                .add("used_memory_functions", 0)
-                .add("used_memory_scripts", 0)
-                .add("used_memory_scripts_human", human(0))
+                .add("used_memory_vm_total", lua)
+                .add("used_memory_vm_total_human", human(lua))
+                .add("used_memory_functions", functionBytes)
+                .add("used_memory_scripts", scriptBytes + functionBytes)
+                .add("used_memory_scripts_human", human(scriptBytes + functionBytes))
                 .add("maxmemory", maxmemory)
                 .add("maxmemory_human", human(maxmemory))
                 .add("maxmemory_policy", textParam(node, "maxmemory-policy", "noeviction"))

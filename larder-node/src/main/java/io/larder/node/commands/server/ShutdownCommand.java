@@ -41,7 +41,7 @@ final class ShutdownCommand {
     }
 
     static CommandSpec build() {
-        return CommandSpec.builder("shutdown", -1).flags("admin noscript loading stale no-multi allow-busy")
+        return CommandSpec.builder("shutdown", -1).flags("admin noscript loading stale no_multi allow_busy")
                 .acl("admin slow dangerous").group("server").since("1.0.0")
                 .complexity("O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)")
                 .summary("Stops the server").handler(ShutdownCommand::shutdown).build();
@@ -55,6 +55,12 @@ final class ShutdownCommand {
         }
         if (options.abort()) {
             c.error("ERR No shutdown in progress.");
+            return;
+        }
+        // During a busy script only SHUTDOWN NOSAVE may stop the server, as in Redis.
+        String busy = c.node().scripting().busyError();
+        if (busy != null && !options.noSave()) {
+            c.error(busy);
             return;
         }
         NodeServer server = c.node().server();
