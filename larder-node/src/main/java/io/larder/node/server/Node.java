@@ -38,6 +38,7 @@ public final class Node {
     private final Dispatcher dispatcher;
     private volatile NodeServer server;
     private final BlockedClients blocked;
+    private final io.larder.node.acl.Acl acl;
 
     public Node(ServerConfig config, Clock clock) {
         this.config = config;
@@ -75,8 +76,25 @@ public final class Node {
         new java.security.SecureRandom().nextBytes(id);
         this.replicationId = java.util.HexFormat.of().formatHex(id);
         Commands.registerAll(commands);
+        this.acl = new io.larder.node.acl.Acl(config, commands);
+        acl.onDisconnect((user, caller) -> clients.values().forEach(c -> {
+            if (c.aclUser() == user) {
+                if (c == caller) {
+                    c.closeAfterReply();
+                } else {
+                    c.kill();
+                }
+            }
+        }));
+        String aclError = acl.loadAtStartup(config.aclUserLines());
+        if (aclError != null) {
+            throw new IllegalStateException(aclError);
+        }
         this.dispatcher = new Dispatcher(this);
     }
+
+    /** Users and permissions (ACL). */
+    public io.larder.node.acl.Acl acl() { return acl; }
 
     /** Runs every connection's requests, and EXEC's queued commands. */
     public Dispatcher dispatcher() { return dispatcher; }
