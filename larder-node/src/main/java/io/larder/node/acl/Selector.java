@@ -68,7 +68,7 @@ final class Selector {
     boolean apply(String op) throws AclException {
         String lower = op.toLowerCase(Locale.ROOT);
         switch (lower) {
-            case "allkeys" -> {
+            case "allkeys", "~*" -> {
                 allKeys = true;
                 keys.clear();
                 return true;
@@ -78,7 +78,7 @@ final class Selector {
                 keys.clear();
                 return true;
             }
-            case "allchannels" -> {
+            case "allchannels", "&*" -> {
                 allChannels = true;
                 channels.clear();
                 return true;
@@ -236,11 +236,6 @@ final class Selector {
         if (hasSpaces(pattern)) {
             throw new AclException(AclException.SYNTAX);
         }
-        if (op.equals("~*")) {
-            allKeys = true;
-            keys.clear();
-            return;
-        }
         for (int i = 0; i < keys.size(); i++) {
             KeyPattern k = keys.get(i);
             if (k.pattern().equals(pattern)) {
@@ -267,10 +262,7 @@ final class Selector {
         if (hasSpaces(pattern)) {
             throw new AclException(AclException.SYNTAX);
         }
-        if (pattern.equals("*")) {
-            allChannels = true;
-            channels.clear();
-        } else if (!channels.contains(pattern)) {
+        if (!channels.contains(pattern)) {
             channels.add(pattern);
         }
     }
