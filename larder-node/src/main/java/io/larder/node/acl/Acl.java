@@ -15,7 +15,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import io.larder.node.server.PubSub;
+import io.larder.node.server.Subscriptions;
 
 /**
  * The node's users and their permissions (Redis 7.2's ACL): rule parsing, authentication, the permission check
@@ -32,12 +34,9 @@ public final class Acl {
     private final NavigableMap<String, User> users = new ConcurrentSkipListMap<>();
     private final AclLog log = new AclLog(System::currentTimeMillis);
     private final User defaultUser;
-    /**
-     * Closes the connections of a user that was deleted or disabled (wired by the node); the client whose
-     * command did it (or null) is closed only after its reply.
-     */
-    private BiConsumer<User, Client> disconnect = (u, caller) -> { };
-    /** The client running SETUSER/DELUSER/LOAD, under this object's lock. */
+    /** The node's connections (wired by the node), to close those of deleted or disabled users. */
+    private Supplier<Collection<Client>> clients = List::of;
+    /** The client running SETUSER/DELUSER/LOAD, under this object's lock: it is closed only after its reply. */
     private Client caller;
 
     public Acl(ServerConfig config, CommandTable table) {
@@ -93,8 +92,55 @@ public final class Acl {
         return null;
     }
 
-    public void onDisconnect(BiConsumer<User, Client> disconnect) {
-        this.disconnect = disconnect;
+    public void clients(Supplier<Collection<Client>> clients) {
+        this.clients = clients;
+    }
+
+    /** Closes the connections running as {@code u} (the caller's after its reply). */
+    private void disconnect(User u) {
+        for (Client c : clients.get()) {
+            if (c.aclUser() == u) {
+                if (c == caller) {
+                    c.closeAfterReply();
+                } else {
+                    c.kill();
+                }
+            }
+        }
+    }
+
+    /**
+     * As Redis does when a user loses channel permissions: its clients subscribed to a channel or pattern the
+     * new rules refuse are closed. Each connection checks its own subscriptions on its event loop.
+     */
+    private void killUnpermittedSubscribers(User u) {
+        for (Client c : clients.get()) {
+            if (c.aclUser() != u || c.subscriptionsIfAny() == null) {
+                continue;
+            }
+            c.channel().eventLoop().execute(() -> {
+                Subscriptions s = c.subscriptionsIfAny();
+                User.Rules r = u.rules();
+                if (s != null && (!allSubscribed(r, s.names(PubSub.Kind.CHANNEL), false)
+                        || !allSubscribed(r, s.names(PubSub.Kind.SHARD), false)
+                        || !allSubscribed(r, s.names(PubSub.Kind.PATTERN), true))) {
+                    c.kill();
+                }
+            });
+        }
+    }
+
+    private static boolean allSubscribed(User.Rules r, List<byte[]> names, boolean patterns) {
+        for (byte[] name : names) {
+            boolean allowed = r.root.channelAllowed(name, patterns);
+            for (int i = 0; !allowed && i < r.selectors.size(); i++) {
+                allowed = r.selectors.get(i).channelAllowed(name, patterns);
+            }
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 
     Selector newSelector() {
@@ -183,7 +229,9 @@ public final class Acl {
         boolean wasEnabled = existing.rules().enabled;
         existing.publish(rules);
         if (wasEnabled && !rules.enabled) {
-            disconnect.accept(existing, caller);
+            disconnect(existing);
+        } else {
+            killUnpermittedSubscribers(existing);
         }
         return existing;
     }
@@ -225,7 +273,7 @@ public final class Acl {
             User u = users.remove(name);
             if (u != null) {
                 deleted++;
-                disconnect.accept(u, caller);
+                disconnect(u);
             }
         }
         caller = null;
@@ -436,7 +484,7 @@ public final class Acl {
             } else if (replacement == null) {
                 users.remove(u.name());
                 if (disconnectChanged) {
-                    disconnect.accept(u, caller);
+                    disconnect(u);
                 }
             } else {
                 publishLoaded(u, replacement, disconnectChanged);
@@ -452,7 +500,7 @@ public final class Acl {
         boolean changed = !replacement.rules().describe().equals(u.rules().describe());
         u.publish(replacement.rules());
         if (changed && disconnectChanged) {
-            disconnect.accept(u, caller);
+            disconnect(u);
         }
     }
 

@@ -77,15 +77,7 @@ public final class Node {
         this.replicationId = java.util.HexFormat.of().formatHex(id);
         Commands.registerAll(commands);
         this.acl = new io.larder.node.acl.Acl(config, commands);
-        acl.onDisconnect((user, caller) -> clients.values().forEach(c -> {
-            if (c.aclUser() == user) {
-                if (c == caller) {
-                    c.closeAfterReply();
-                } else {
-                    c.kill();
-                }
-            }
-        }));
+        acl.clients(clients::values);
         String aclError = acl.loadAtStartup(config.aclUserLines());
         if (aclError != null) {
             throw new IllegalStateException(aclError);

@@ -210,6 +210,29 @@ class AclOracleTest extends OracleTestBase {
     }
 
     @Test
+    void subscribersLosingTheirChannelsAreDisconnected() throws Exception {
+        for (RawClient admin : List.of(adminOracle, adminOurs)) {
+            int port = admin == adminOracle ? redis.port() : larder.port();
+            try (RawClient keeps = new RawClient(port); RawClient loses = new RawClient(port)) {
+                keeps.call("AUTH", SETUP_USER, "apppass");
+                loses.call("AUTH", SETUP_USER, "apppass");
+                assertThat(keeps.callText("SUBSCRIBE", "news.a")).startsWith("*3\r\n");
+                assertThat(loses.callText("PSUBSCRIBE", "news.*")).startsWith("*3\r\n");
+                // news.a still matches news.a*, but the pattern news.* is no longer granted literally
+                assertThat(admin.callText("ACL", "SETUSER", SETUP_USER, "resetchannels", "&news.a*"))
+                        .isEqualTo("+OK\r\n");
+                long deadline = System.currentTimeMillis() + 5000;
+                while (!loses.closedByServer() && System.currentTimeMillis() < deadline) {
+                    loses.send(RawClient.encode("PING".getBytes()));
+                    Thread.sleep(20);
+                }
+                assertThat(loses.closedByServer()).as("port " + port).isTrue();
+                assertThat(keeps.callText("PING")).startsWith("*2\r\n$4\r\npong\r\n");
+            }
+        }
+    }
+
+    @Test
     void jedisAndLettuceAuthenticateAsAclUsers() {
         for (int port : new int[]{redis.port(), larder.port()}) {
             try (Jedis jedis = new Jedis("127.0.0.1", port)) {
