@@ -71,6 +71,17 @@ class AclTest {
                     .isEqualTo("$" + "No permissions to access the 'sport' channel".length()
                             + "\r\nNo permissions to access the 'sport' channel\r\n");
             assertThat(c.callText("ACL", "DRYRUN", "u", "get", "app:1")).isEqualTo("+OK\r\n");
+            c.call("ACL", "SETUSER", "u4", "on", "nopass", "+@all", "%R~r*", "%W~w*");
+            for (String[] denied : new String[][]{{"set", "w1", "v", "GET"}, {"set", "r1", "v"},
+                    {"bitfield", "r1", "GET", "u8", "0", "SET", "u8", "0", "1"}, {"bitfield", "w1", "INCRBY", "u8", "0", "1"}}) {
+                String[] command = new String[denied.length + 3];
+                command[0] = "ACL";
+                command[1] = "DRYRUN";
+                command[2] = "u4";
+                System.arraycopy(denied, 0, command, 3, denied.length);
+                String text = "No permissions to access the '" + denied[1] + "' key";
+                assertThat(c.callText(command)).isEqualTo("$" + text.length() + "\r\n" + text + "\r\n");
+            }
         }
     }
 
