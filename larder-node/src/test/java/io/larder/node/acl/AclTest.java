@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -121,6 +122,40 @@ class AclTest {
             try (RawClient fresh = new RawClient(larder.port())) {
                 assertThat(fresh.callText("GET", "x")).startsWith("-NOAUTH");
                 assertThat(fresh.callText("AUTH", "pw2")).isEqualTo("+OK\r\n");
+            }
+        }
+    }
+
+    /**
+     * ElastiCache's AUTH token rotation, driven by the control plane over an authenticated connection: ROTATE adds
+     * the new token while the old one stays valid, SET then keeps only the new one. Connections opened with the
+     * old token keep working.
+     */
+    @Test
+    void authTokenRotation() throws Exception {
+        try (LarderServer larder = LarderServer.start("--requirepass", "old-token");
+             RawClient control = new RawClient(larder.port());
+             RawClient app = new RawClient(larder.port())) {
+            assertThat(control.callText("AUTH", "old-token")).isEqualTo("+OK\r\n");
+            assertThat(app.callText("AUTH", "old-token")).isEqualTo("+OK\r\n");
+            // ROTATE
+            assertThat(control.callText("ACL", "SETUSER", "default", ">new-token")).isEqualTo("+OK\r\n");
+            for (String token : List.of("old-token", "new-token")) {
+                try (RawClient fresh = new RawClient(larder.port())) {
+                    assertThat(fresh.callText("AUTH", token)).as(token).isEqualTo("+OK\r\n");
+                }
+            }
+            // SET
+            assertThat(control.callText("ACL", "SETUSER", "default", "resetpass", ">new-token")).isEqualTo("+OK\r\n");
+            try (RawClient fresh = new RawClient(larder.port())) {
+                assertThat(fresh.callText("AUTH", "old-token")).startsWith("-WRONGPASS");
+                assertThat(fresh.callText("GET", "k")).startsWith("-NOAUTH");
+                assertThat(fresh.callText("AUTH", "new-token")).isEqualTo("+OK\r\n");
+            }
+            assertThat(app.callText("PING")).isEqualTo("+PONG\r\n");
+            // an unauthenticated connection cannot rotate
+            try (RawClient intruder = new RawClient(larder.port())) {
+                assertThat(intruder.callText("ACL", "SETUSER", "default", ">mine")).startsWith("-NOAUTH");
             }
         }
     }
