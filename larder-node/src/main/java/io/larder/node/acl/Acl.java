@@ -280,6 +280,11 @@ public final class Acl {
         return deleted;
     }
 
+    /** CONFIG REWRITE's "user" lines: every user, unless users live in an aclfile. */
+    public List<String> configUserLines() {
+        return config.find("aclfile").text().isEmpty() ? describeAll() : List.of();
+    }
+
     /** ACL LIST's lines, users in name order. */
     public List<String> describeAll() {
         List<String> out = new ArrayList<>();

@@ -170,6 +170,23 @@ class AclTest {
             assertThat(c.callText("AUTH", "alice", "wonder")).isEqualTo("+OK\r\n");
             assertThat(c.callText("SET", "b", "1")).isEqualTo("-NOPERM No permissions to access a key\r\n");
         }
+        // CONFIG REWRITE writes the users back as "user" lines, and a node started from that file has them
+        Path conf = dir.resolve("node.conf");
+        Files.writeString(conf, "user old on nopass\nport 0\n");
+        io.larder.node.config.ServerConfig config = new io.larder.node.config.ServerConfig();
+        io.larder.node.config.ConfigLoader.apply(config, Files.readString(conf));
+        io.larder.node.server.Node node = new io.larder.node.server.Node(config, io.larder.engine.util.Clock.SYSTEM);
+        node.acl().setUser(null, "zed", List.of("on", ">z", "~z:*", "+get"));
+        io.larder.node.config.ConfigRewriter.rewrite(config, conf, node.acl().configUserLines());
+        List<String> rewritten = Files.readAllLines(conf);
+        assertThat(rewritten.get(0)).isEqualTo("user default on nopass sanitize-payload ~* &* +@all");
+        assertThat(rewritten).contains("user old on nopass sanitize-payload resetchannels -@all",
+                "user zed on sanitize-payload #" + User.sha256("z") + " ~z:* resetchannels -@all +get");
+        io.larder.node.config.ServerConfig again = new io.larder.node.config.ServerConfig();
+        io.larder.node.config.ConfigLoader.apply(again, Files.readString(conf));
+        io.larder.node.server.Node reloaded = new io.larder.node.server.Node(again, io.larder.engine.util.Clock.SYSTEM);
+        assertThat(reloaded.acl().describeAll()).isEqualTo(node.acl().describeAll());
+
         assertThatThrownBy(() -> LarderServer.start("--user", "bob", "+nosuch"))
                 .hasMessageContaining("Unknown command or category name in ACL");
         Path file = dir.resolve("users.acl");
