@@ -296,28 +296,54 @@ public final class Acl {
 
     /**
      * The permission check for a restricted user ({@link User#unrestricted()} false): true when {@code args} may
-     * run as {@code spec}; otherwise replies with Redis's NOPERM error, logs and counts the denial. The Lua
-     * scripting code calls this for a script's inner commands with the calling client and context "lua".
+     * run as {@code spec}; otherwise replies with Redis's NOPERM error, logs and counts the denial.
      */
     public boolean permits(Client c, CommandSpec spec, byte[][] args, String context) {
-        return permits(c, spec, args, context, false);
+        String denial = denial(c, spec, args, context);
+        if (denial == null) {
+            return true;
+        }
+        c.error("NOPERM " + denial);
+        return false;
+    }
+
+    /**
+     * For scripts (and anything else that reports a denial its own way): null when {@code c}'s user may run
+     * {@code args} as {@code spec}, else Redis's short denial text ("No permissions to access a key", ...), the
+     * denial already logged (ACL LOG, with {@code context} such as "lua") and counted. Redis's scripts answer
+     * "ERR ACL failure in script: " + that text. Callers skip it when {@code c.aclUser().unrestricted()}.
+     */
+    public String denial(Client c, CommandSpec spec, byte[][] args, String context) {
+        int[] position = new int[1];
+        int denial = check(c.aclUser(), spec, args, position);
+        if (denial == Selector.OK) {
+            return null;
+        }
+        String object = record(c, spec, args, denial, position[0], context);
+        return denialMessage(denial, c.aclUser(), spec, object, false);
     }
 
     /** EXEC's re-check of a queued command, with Redis's "ACLs rules changed" error. */
     public boolean permitsAtExec(Client c, CommandSpec spec, byte[][] args) {
-        return permits(c, spec, args, "multi", true);
-    }
-
-    private boolean permits(Client c, CommandSpec spec, byte[][] args, String context, boolean atExec) {
         int[] position = new int[1];
         int denial = check(c.aclUser(), spec, args, position);
         if (denial == Selector.OK) {
             return true;
         }
-        String object = switch (denial) {
-            case Selector.DENIED_COMMAND -> spec.fullName();
-            default -> new String(args[position[0]], StandardCharsets.UTF_8);
-        };
+        record(c, spec, args, denial, position[0], "multi");
+        c.error("NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. "
+                + "This command is no longer allowed for the following reason: " + switch (denial) {
+                    case Selector.DENIED_COMMAND -> "no permission to execute the command or subcommand";
+                    case Selector.DENIED_KEY -> "no permission to touch the specified keys";
+                    default -> "no permission to access one of the channels used as arguments";
+                });
+        return false;
+    }
+
+    /** Counts and logs a denial; returns its object (the command's name, or the refused key or channel). */
+    private String record(Client c, CommandSpec spec, byte[][] args, int denial, int position, String context) {
+        String object = denial == Selector.DENIED_COMMAND ? spec.fullName()
+                : new String(args[position], StandardCharsets.UTF_8);
         String reason = switch (denial) {
             case Selector.DENIED_COMMAND -> {
                 c.node().stats().aclDeniedCommand.increment();
@@ -332,18 +358,9 @@ public final class Acl {
                 yield "channel";
             }
         };
-        log.add(reason, context == null ? context(c) : context, object, c.aclUser().name(), clientInfo(c), maxLogLength());
-        if (atExec) {
-            c.error("NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. "
-                    + "This command is no longer allowed for the following reason: " + switch (denial) {
-                        case Selector.DENIED_COMMAND -> "no permission to execute the command or subcommand";
-                        case Selector.DENIED_KEY -> "no permission to touch the specified keys";
-                        default -> "no permission to access one of the channels used as arguments";
-                    });
-        } else {
-            c.error("NOPERM " + denialMessage(denial, c.aclUser(), spec, object, false));
-        }
-        return false;
+        log.add(reason, context == null ? context(c) : context, object, c.aclUser().name(), clientInfo(c),
+                maxLogLength());
+        return object;
     }
 
     /** The dispatcher's check: "toplevel", or "multi" for a command queued in a transaction. */

@@ -263,6 +263,32 @@ class AclTest {
         }
     }
 
+    /** The check scripts use for their inner commands: the caller's user, Redis's short texts, context "lua". */
+    @Test
+    void denialForScriptsIsLoggedWithTheLuaContext() throws Exception {
+        try (LarderServer larder = LarderServer.start(); RawClient admin = new RawClient(larder.port());
+             RawClient caller = new RawClient(larder.port())) {
+            admin.call("ACL", "SETUSER", "scripter", "on", ">s", "~app:*", "+@all", "-flushall");
+            caller.call("AUTH", "scripter", "s");
+            io.larder.node.server.Client client = larder.node().clients().stream()
+                    .filter(c -> c.user().equals("scripter")).findFirst().orElseThrow();
+            Acl acl = larder.node().acl();
+            io.larder.node.command.CommandTable table = larder.node().commands();
+            byte[][] getOther = {"get".getBytes(), "other".getBytes()};
+            byte[][] getApp = {"get".getBytes(), "app:1".getBytes()};
+            byte[][] flushall = {"flushall".getBytes()};
+            assertThat(acl.denial(client, table.get("get"), getApp, "lua")).isNull();
+            assertThat(acl.denial(client, table.get("get"), getOther, "lua")).isEqualTo("No permissions to access a key");
+            assertThat(acl.denial(client, table.get("flushall"), flushall, "lua"))
+                    .isEqualTo("User scripter has no permissions to run the 'flushall' command");
+            assertThat(admin.callText("ACL", "LOG")).startsWith("*2\r\n")
+                    .contains("$7\r\ncontext\r\n$3\r\nlua\r\n$6\r\nobject\r\n$5\r\nother\r\n")
+                    .contains("$7\r\ncontext\r\n$3\r\nlua\r\n$6\r\nobject\r\n$8\r\nflushall\r\n");
+            assertThat(admin.callText("INFO", "stats")).contains("acl_access_denied_key:1\r\n",
+                    "acl_access_denied_cmd:1\r\n");
+        }
+    }
+
     private static String line(RawClient c, String user) throws Exception {
         String list = c.callText("ACL", "LIST");
         for (String l : list.split("\r\n")) {
