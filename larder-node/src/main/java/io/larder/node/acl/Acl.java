@@ -40,18 +40,7 @@ public final class Acl {
     private Client caller;
 
     public Acl(ServerConfig config, CommandTable table) {
-        this.config = config;
-        this.index = new CommandIndex(table);
-        User.Rules rules = new User.Rules(newSelector());
-        try {
-            for (String op : List.of("+@all", "~*", "&*", "on", "nopass")) {
-                rules.apply(op, this);
-            }
-        } catch (AclException e) {
-            throw new IllegalStateException(e);
-        }
-        this.defaultUser = new User(DEFAULT, rules);
-        users.put(DEFAULT, defaultUser);
+        this(config, new CommandIndex(table));
         applyRequirepass(config.requirepass.text());
         config.requirepass.onChange(new io.larder.node.config.ConfigParam.ConfigHook() {
             @Override
@@ -78,6 +67,10 @@ public final class Acl {
         try {
             if (!file.isEmpty()) {
                 String error = loadFile(Path.of(file), false);
+                // Never drop requirepass silently: a file that leaves the default user passwordless keeps it.
+                if (error == null && defaultUser.nopass() && !config.requirepass.text().isEmpty()) {
+                    applyRequirepass(config.requirepass.text());
+                }
                 return error;
             }
             for (List<String> line : userLines) {
@@ -464,6 +457,7 @@ public final class Acl {
         }
         // Parse into a fresh set of users first so a bad line leaves the current ones untouched.
         Acl scratch = new Acl(config, index);
+        java.util.Set<String> loaded = new java.util.HashSet<>();
         StringBuilder errors = new StringBuilder();
         for (int n = 0; n < lines.size(); n++) {
             String line = lines.get(n).strip();
@@ -475,12 +469,12 @@ public final class Acl {
                 errors.append(path).append(':').append(n + 1).append(": line should start with user keyword. ");
                 continue;
             }
-            if (scratch.loaded.contains(words[1])) {
+            if (loaded.contains(words[1])) {
                 errors.append(path).append(':').append(n + 1).append(": Duplicate user '").append(words[1])
                         .append("' found. ");
                 continue;
             }
-            scratch.loaded.add(words[1]);
+            loaded.add(words[1]);
             try {
                 List<String> ops = new ArrayList<>(List.of(words).subList(2, words.length));
                 ops.add(0, "reset");
@@ -499,11 +493,8 @@ public final class Acl {
         // User objects stay when their name does (clients hold them); they take the file's rules.
         for (User u : List.copyOf(users.values())) {
             User replacement = scratch.users.get(u.name());
-            if (u == defaultUser) {
-                if (scratch.loaded.contains(DEFAULT)) {
-                    publishLoaded(u, replacement, disconnectChanged);
-                }
-            } else if (replacement == null) {
+            // Like Redis, a file without a default user line gives it its initial rules.
+            if (replacement == null) {
                 users.remove(u.name());
                 if (disconnectChanged) {
                     disconnect(u);
@@ -526,10 +517,7 @@ public final class Acl {
         }
     }
 
-    /** Names a file load has defined, to refuse duplicates. */
-    private final java.util.Set<String> loaded = new java.util.HashSet<>();
-
-    /** A scratch registry sharing the command index (ACL LOAD parses into one before swapping). */
+    /** Only the default user, as Redis creates it; ACL LOAD also parses into such a scratch registry. */
     private Acl(ServerConfig config, CommandIndex index) {
         this.config = config;
         this.index = index;

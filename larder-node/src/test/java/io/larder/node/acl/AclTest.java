@@ -217,7 +217,8 @@ class AclTest {
             assertThat(c.callText("ACL", "LOAD")).startsWith("-ERR ").contains("Unknown command or category name in ACL")
                     .contains("no change to the previously active ACL rules was performed");
             assertThat(c.callText("ACL", "USERS")).isEqualTo("*3\r\n$5\r\ncarol\r\n$4\r\ndave\r\n$7\r\ndefault\r\n");
-            // a good file replaces the users; carol's rules changed, so her connection is closed
+            // a good file replaces the users (the default user takes its initial rules when the file has none);
+            // carol's rules changed, so her connection is closed
             Files.writeString(file, "user carol on >c1 ~c:* +@read\n");
             assertThat(c.callText("ACL", "LOAD")).isEqualTo("+OK\r\n");
             assertThat(c.callText("ACL", "USERS")).isEqualTo("*2\r\n$5\r\ncarol\r\n$7\r\ndefault\r\n");
