@@ -4,6 +4,7 @@ import io.larder.engine.util.Numbers;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandTable;
 import io.larder.node.commands.Errors;
+import io.larder.node.commands.connection.Redaction;
 import io.larder.node.commands.server.Help;
 import io.larder.node.server.Client;
 import io.larder.resp.ReplyWriter;
@@ -74,6 +75,10 @@ public final class AclCommand {
         List<String> rules = new ArrayList<>(args.length - 3);
         for (int i = 3; i < args.length; i++) {
             rules.add(text(args[i]));
+        }
+        // As Redis: the user name and rules (passwords) never reach SLOWLOG or MONITOR.
+        for (int i = 2; i < args.length; i++) {
+            Redaction.redact(args, i);
         }
         try {
             c.node().acl().setUser(c, name, rules);

@@ -233,6 +233,19 @@ class AclOracleTest extends OracleTestBase {
     }
 
     @Test
+    void setuserRulesAreRedactedFromTheSlowLog() throws IOException {
+        for (RawClient admin : List.of(adminOracle, adminOurs)) {
+            admin.call("CONFIG", "SET", "slowlog-log-slower-than", "0");
+            admin.call("SLOWLOG", "RESET");
+            admin.call("ACL", "SETUSER", "other", ">secret-pass");
+            admin.call("CONFIG", "SET", "slowlog-log-slower-than", "10000");
+            String log = admin.callText("SLOWLOG", "GET");
+            assertThat(log).as("port " + admin).doesNotContain("secret-pass").doesNotContain("other")
+                    .contains("*4\r\n$3\r\nACL\r\n$7\r\nSETUSER\r\n$10\r\n(redacted)\r\n$10\r\n(redacted)\r\n");
+        }
+    }
+
+    @Test
     void jedisAndLettuceAuthenticateAsAclUsers() {
         for (int port : new int[]{redis.port(), larder.port()}) {
             try (Jedis jedis = new Jedis("127.0.0.1", port)) {
