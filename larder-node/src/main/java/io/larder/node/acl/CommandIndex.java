@@ -40,8 +40,6 @@ final class CommandIndex {
         return id == null ? -1 : id;
     }
 
-    CommandSpec spec(int id) { return byId.get(id); }
-
     /** "get" or "config|get", any case; null when unknown (also for "get|x": GET has no subcommands). */
     CommandSpec lookup(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
@@ -63,6 +61,4 @@ final class CommandIndex {
         }
         return out;
     }
-
-    List<CommandSpec> all() { return byId; }
 }

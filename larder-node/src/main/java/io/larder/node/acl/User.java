@@ -39,8 +39,6 @@ public final class User {
         this.unrestricted = r.root.unrestricted() && r.selectors.isEmpty();
     }
 
-    public boolean enabled() { return rules.enabled; }
-
     public boolean nopass() { return rules.nopass; }
 
     /** The state SETUSER edits: flags, password hashes, the root selector and the added selectors. */
