@@ -29,6 +29,7 @@ public final class Commands {
     public static void registerAll(CommandTable table) {
         ConnectionCommands.register(table);
         ConfigCommand.register(table);
+        io.larder.node.acl.AclCommand.register(table);
         ServerCommands.register(table);
         StringCommands.register(table);
         KeyspaceCommands.register(table);

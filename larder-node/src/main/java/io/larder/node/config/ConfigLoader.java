@@ -138,6 +138,10 @@ public final class ConfigLoader {
                 apply(config, included);
                 continue;
             }
+            if (name.equals("user") && !values.isEmpty()) {
+                config.aclUserLines().add(values); // ACL users, set up when the node starts
+                continue;
+            }
             ConfigParam p = config.find(name);
             if (p == null || values.isEmpty() || values.size() > 1 && !p.multiArg()) {
                 String reason = p == null ? "Bad directive or wrong number of arguments" : "wrong number of arguments";

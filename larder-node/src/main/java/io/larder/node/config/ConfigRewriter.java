@@ -30,8 +30,17 @@ public final class ConfigRewriter {
     }
 
     public static void rewrite(ServerConfig config, Path file) throws IOException {
+        rewrite(config, file, null);
+    }
+
+    /** Also writes the ACL users as "user" lines ({@code userLines}, none with an aclfile; null leaves them). */
+    public static void rewrite(ServerConfig config, Path file, List<String> userLines) throws IOException {
         List<String> old = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
-        Files.writeString(file.resolveSibling(file.getFileName() + ".tmp"), String.join("\n", rewriteLines(config, old))
+        List<String> lines = rewriteLines(config, old);
+        if (userLines != null) {
+            lines = rewriteUsers(lines, userLines);
+        }
+        Files.writeString(file.resolveSibling(file.getFileName() + ".tmp"), String.join("\n", lines)
                 + "\n", StandardCharsets.UTF_8);
         Files.move(file.resolveSibling(file.getFileName() + ".tmp"), file, StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
@@ -81,6 +90,28 @@ public final class ConfigRewriter {
                 out.add(MARKER);
             }
             appended.values().forEach(out::addAll);
+        }
+        return out;
+    }
+
+    /** Redis's rewriteConfigUserOption: the users replace the old "user" lines, the rest go after the marker. */
+    static List<String> rewriteUsers(List<String> lines, List<String> userLines) {
+        List<String> out = new ArrayList<>(lines);
+        int k = 0;
+        boolean hasMarker = false;
+        for (int i = 0; i < out.size(); i++) {
+            String line = out.get(i).strip();
+            hasMarker |= line.equals(MARKER);
+            if (line.regionMatches(true, 0, "user ", 0, 5)) {
+                out.set(i, k < userLines.size() ? userLines.get(k++) : "");
+            }
+        }
+        if (k < userLines.size()) {
+            if (!hasMarker) {
+                out.add("");
+                out.add(MARKER);
+            }
+            out.addAll(userLines.subList(k, userLines.size()));
         }
         return out;
     }

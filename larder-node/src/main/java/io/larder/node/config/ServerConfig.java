@@ -291,6 +291,11 @@ public final class ServerConfig {
     }
 
     /** The parameter of this name or alias (case-insensitive), or null. */
+    /** The config file's "user name rules..." lines, applied when the node's ACL starts. */
+    public List<List<String>> aclUserLines() { return aclUserLines; }
+
+    private final List<List<String>> aclUserLines = new ArrayList<>();
+
     public ConfigParam find(String name) {
         return byName.get(name.toLowerCase(java.util.Locale.ROOT));
     }

@@ -1,6 +1,7 @@
 package io.larder.node.server;
 
 import io.larder.engine.keyspace.Db;
+import io.larder.node.acl.User;
 import io.larder.resp.ReplyWriter;
 import io.netty.channel.Channel;
 
@@ -21,7 +22,8 @@ public final class Client {
     private volatile String libName = "";
     private volatile String libVersion = "";
     private volatile boolean authenticated;
-    private volatile String user = "default";
+    /** The ACL user this connection runs as; the dispatcher reads its {@code unrestricted} flag per command. */
+    private volatile User aclUser;
     private volatile long lastInteractionMillis;
     private volatile String lastCommand = "NULL";
     private volatile boolean closeAfterReply;
@@ -54,7 +56,8 @@ public final class Client {
         this.reply = reply;
         this.createdMillis = System.currentTimeMillis();
         this.lastInteractionMillis = createdMillis;
-        this.authenticated = node.config().requirepass.text().isEmpty();
+        this.aclUser = node.acl().defaultUser();
+        this.authenticated = !node.acl().authRequired();
         this.transaction = new Transaction(node.watches());
     }
 
@@ -108,16 +111,20 @@ public final class Client {
 
     public boolean authenticated() { return authenticated; }
 
-    /** Whether commands need AUTH first: the default user has a password (requirepass) and this client has not given it. */
+    /** Whether commands need AUTH first: the default user needs a password (or is off) and this client has not given it. */
     public boolean authRequired() {
-        return !authenticated && !node.config().requirepass.text().isEmpty();
+        return !authenticated && node.acl().authRequired();
     }
 
     public void authenticated(boolean authenticated) { this.authenticated = authenticated; }
 
-    public String user() { return user; }
+    /** The name of the ACL user this connection runs as (CLIENT LIST's user=). */
+    public String user() { return aclUser.name(); }
 
-    public void user(String user) { this.user = user; }
+    public User aclUser() { return aclUser; }
+
+    /** Runs this connection as {@code user} from now on (AUTH, HELLO AUTH, RESET). */
+    public void aclUser(User user) { this.aclUser = user; }
 
     public long createdMillis() { return createdMillis; }
 

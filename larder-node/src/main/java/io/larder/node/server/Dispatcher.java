@@ -109,6 +109,12 @@ public final class Dispatcher {
             refuse(client, "NOAUTH Authentication required.");
             return true;
         }
+        // ACL: one field read for unrestricted users (the default +@all ~* &*); Acl.permits replies NOPERM.
+        if (!client.aclUser().unrestricted() && !node.acl().permits(client, spec, args)) {
+            spec.recordRejected();
+            client.transaction().refuseIfOpen();
+            return true;
+        }
         if (!PubSub.allowedInContext(client, spec.fullName())) {
             spec.recordRejected();
             client.error(PubSub.notAllowedInContext(spec.fullName()));
@@ -283,6 +289,9 @@ public final class Dispatcher {
     }
 
     private void runQueued(Client client, CommandSpec spec, byte[][] args) {
+        if (!client.aclUser().unrestricted() && !node.acl().permitsAtExec(client, spec, args)) {
+            return;
+        }
         client.takeCommandFailed();
         long start = System.nanoTime();
         int mark = client.reply().mark();

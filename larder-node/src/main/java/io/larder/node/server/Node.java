@@ -4,6 +4,7 @@ import io.larder.engine.keyspace.Db;
 import io.larder.engine.keyspace.Keyspace;
 import io.larder.engine.keyspace.KeyspaceListener;
 import io.larder.engine.util.Clock;
+import io.larder.node.acl.Acl;
 import io.larder.node.command.CommandTable;
 import io.larder.node.commands.Commands;
 import io.larder.node.config.ServerConfig;
@@ -42,6 +43,7 @@ public final class Node {
     private final BlockedClients blocked;
     private final Persistence persistence;
     private final Scripting scripting = new Scripting(this);
+    private final Acl acl;
 
     public Node(ServerConfig config, Clock clock) {
         this.config = config;
@@ -80,8 +82,17 @@ public final class Node {
         new java.security.SecureRandom().nextBytes(id);
         this.replicationId = java.util.HexFormat.of().formatHex(id);
         Commands.registerAll(commands);
+        this.acl = new Acl(config, commands);
+        acl.clients(clients::values);
+        String aclError = acl.loadAtStartup(config.aclUserLines());
+        if (aclError != null) {
+            throw new IllegalStateException(aclError);
+        }
         this.dispatcher = new Dispatcher(this);
     }
+
+    /** Users and permissions (ACL). */
+    public Acl acl() { return acl; }
 
     /** Runs every connection's requests, and EXEC's queued commands. */
     public Dispatcher dispatcher() { return dispatcher; }

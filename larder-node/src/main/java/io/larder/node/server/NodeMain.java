@@ -48,7 +48,13 @@ public final class NodeMain {
             System.err.println(e.getMessage());
             return 1;
         }
-        Node node = new Node(config, Clock.SYSTEM);
+        Node node;
+        try {
+            node = new Node(config, Clock.SYSTEM);
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
         NodeServer server = new NodeServer(node);
         server.exitAction(() -> System.exit(0));
         server.loadFailureAction(() -> System.exit(1));

@@ -20,6 +20,7 @@ public final class ScriptCalls {
     private final CommandTable table;
     private final Client fake;
     private boolean wrote;
+    private Client caller;
 
     public ScriptCalls(Node node) {
         this.node = node;
@@ -49,6 +50,7 @@ public final class ScriptCalls {
      */
     public void begin(Client caller, byte[][] command) {
         fake.select(caller.dbIndex());
+        this.caller = caller;
         wrote = false;
         if (node.monitors().active() && caller.channel() != null) {
             node.monitors().feed(caller, caller.remoteAddress(), command);
@@ -82,6 +84,13 @@ public final class ScriptCalls {
         int flags = flags(spec);
         if ((flags & NOSCRIPT) != 0) {
             return error("ERR This Redis command is not allowed from script");
+        }
+        if (!caller.aclUser().unrestricted()) {
+            // Scripts run with their caller's permissions, keys and channels included.
+            String denied = node.acl().denial(caller, spec, args, "lua");
+            if (denied != null) {
+                return error("ERR ACL failure in script: " + denied);
+            }
         }
         boolean write = (flags & WRITE) != 0;
         if (write && readOnly) {

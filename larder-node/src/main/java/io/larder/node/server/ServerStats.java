@@ -16,6 +16,11 @@ public final class ServerStats {
     public final LongAdder netOutputBytes = new LongAdder();
     public final LongAdder totalErrorReplies = new LongAdder();
     public final LongAdder evictedKeys = new LongAdder();
+    // ACL denials, as INFO stats acl_access_denied_*.
+    public final LongAdder aclDeniedAuth = new LongAdder();
+    public final LongAdder aclDeniedCommand = new LongAdder();
+    public final LongAdder aclDeniedKey = new LongAdder();
+    public final LongAdder aclDeniedChannel = new LongAdder();
     private final Map<String, LongAdder> errorsByCode = new ConcurrentHashMap<>();
 
     /** Redis's instantaneous metrics: per-second rates over the last 16 samples taken every 100 ms by the cron. */
@@ -90,7 +95,8 @@ public final class ServerStats {
 
     public void reset() {
         for (LongAdder a : new LongAdder[]{commandsProcessed, connectionsReceived, rejectedConnections, keyspaceHits,
-                keyspaceMisses, expiredKeys, netInputBytes, netOutputBytes, totalErrorReplies, evictedKeys}) {
+                keyspaceMisses, expiredKeys, netInputBytes, netOutputBytes, totalErrorReplies, evictedKeys,
+                aclDeniedAuth, aclDeniedCommand, aclDeniedKey, aclDeniedChannel}) {
             a.reset();
         }
         errorsByCode.clear();

@@ -39,6 +39,15 @@ public final class Subscriptions {
         };
     }
 
+    /** The subscribed names of one kind; for the connection's own event loop (ACL re-checks them). */
+    public java.util.List<byte[]> names(PubSub.Kind kind) {
+        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        for (PubSub.Name n : of(kind)) {
+            out.add(n.bytes);
+        }
+        return out;
+    }
+
     void recount() {
         channelCount = channels.size();
         patternCount = patterns.size();

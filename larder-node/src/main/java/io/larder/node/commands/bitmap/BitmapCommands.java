@@ -36,6 +36,7 @@ public final class BitmapCommands {
                 .acl("write bitmap slow")
                 .keySpecs(KeySpec.range("RW access update variable_flags", 1, 0, 1, 0)
                         .withNotes("This command allows both access and modification of the key"))
+                .keyFlags(BitmapCommands::bitfieldKeyFlags)
                 .group("bitmap").since("3.2.0")
                 .summary("Reads, sets and increments integer fields of arbitrary width inside a string")
                 .complexity("O(1) for each subcommand specified").handler(BitfieldCommand::bitfield).build());
@@ -43,5 +44,21 @@ public final class BitmapCommands {
                 .acl("read bitmap fast").keySpecs(KeySpec.range("RO access", 1, 0, 1, 0))
                 .group("bitmap").since("6.0.0").summary("Reads integer fields of arbitrary width inside a string")
                 .complexity("O(1) for each subcommand specified").handler(BitfieldCommand::bitfieldRo).build());
+    }
+
+    /** BITFIELD only reads its key when every operation is a GET (Redis's bitfieldGetKeys); ACLs rely on it. */
+    private static java.util.List<String> bitfieldKeyFlags(byte[][] args, int position) {
+        for (int i = 2; i < args.length; i++) {
+            String op = new String(args[i], java.nio.charset.StandardCharsets.US_ASCII);
+            int remaining = args.length - i - 1;
+            if (op.equalsIgnoreCase("get") && remaining >= 2) {
+                i += 2;
+            } else if (op.equalsIgnoreCase("overflow") && remaining >= 1) {
+                i += 1;
+            } else {
+                return java.util.List.of("RW", "access", "update");
+            }
+        }
+        return java.util.List.of("RO", "access");
     }
 }

@@ -188,7 +188,7 @@ public final class ConfigCommand {
             return;
         }
         try {
-            ConfigRewriter.rewrite(c.node().config(), java.nio.file.Path.of(file));
+            ConfigRewriter.rewrite(c.node().config(), java.nio.file.Path.of(file), c.node().acl().configUserLines());
             c.reply().ok();
         } catch (IOException e) {
             c.error("ERR Rewriting config file: " + e.getMessage());

@@ -257,6 +257,13 @@ public final class ClientCommand {
         return typeOf(c).equals(type.equals("slave") ? "replica" : type);
     }
 
+    /** The client's CLIENT INFO line (ACL LOG's client-info). */
+    public static String describe(Client c) {
+        StringBuilder s = new StringBuilder();
+        describe(s, c, c, new byte[0][]);
+        return s.toString();
+    }
+
     /** One CLIENT LIST line with every field Redis 7.2 prints, in its order. */
     private static void describe(StringBuilder s, Client c, Client caller, byte[][] callerArgs) {
         long now = System.currentTimeMillis();
@@ -423,7 +430,7 @@ public final class ClientCommand {
                 case "addr" -> addr = value;
                 case "laddr" -> laddr = value;
                 case "user" -> {
-                    if (!value.equals("default")) {
+                    if (c.node().acl().user(value) == null) {
                         c.error("ERR No such user '" + value + "'");
                         return null;
                     }

@@ -4,11 +4,11 @@ import io.larder.engine.util.Numbers;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandTable;
 import io.larder.node.commands.Errors;
+import io.larder.node.acl.User;
 import io.larder.node.server.Client;
 import io.larder.node.server.Version;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /**
  * The commands of a connection's life: PING, ECHO, QUIT, RESET, SELECT, AUTH, HELLO, MONITOR, and the CLIENT
@@ -89,8 +89,8 @@ public final class ConnectionCommands {
             c.monitor(false);
             c.node().monitors().remove(c);
         }
-        c.user("default");
-        c.authenticated(c.node().config().requirepass.text().isEmpty());
+        c.aclUser(c.node().acl().defaultUser());
+        c.authenticated(!c.node().acl().authRequired());
         c.reply().simple("RESET");
     }
 
@@ -120,31 +120,28 @@ public final class ConnectionCommands {
             c.error(Errors.SYNTAX);
             return;
         }
-        if (args.length == 2 && c.node().config().requirepass.text().isEmpty()) {
+        if (args.length == 2 && c.node().acl().defaultUser().nopass()) {
             c.error(AUTH_WITHOUT_PASSWORD);
             return;
         }
-        if (!authenticate(c, user, password)) {
+        if (!authenticate(c, args[0], user, password)) {
             c.error(WRONGPASS);
             return;
         }
         c.reply().ok();
     }
 
-    /**
-     * Checks credentials against the only user until ACLs exist: "default", whose password is requirepass (any
-     * password passes while it is empty, as for Redis's nopass default user).
-     */
-    private static boolean authenticate(Client c, byte[] user, byte[] password) {
-        String required = c.node().config().requirepass.text();
-        boolean ok = new String(user, StandardCharsets.UTF_8).equals("default")
-                && (required.isEmpty()
-                || MessageDigest.isEqual(required.getBytes(StandardCharsets.UTF_8), password));
-        if (ok) {
-            c.user("default");
-            c.authenticated(true);
+    /** Checks credentials against the ACL users; a failure is logged (ACL LOG) and counted. */
+    private static boolean authenticate(Client c, byte[] command, byte[] user, byte[] password) {
+        String name = new String(user, StandardCharsets.UTF_8);
+        User u = c.node().acl().authenticate(name, password);
+        if (u == null) {
+            c.node().acl().authFailed(c, new String(command, StandardCharsets.UTF_8), name);
+            return false;
         }
-        return ok;
+        c.aclUser(u);
+        c.authenticated(true);
+        return true;
     }
 
     /** HELLO [protover [AUTH user pass] [SETNAME name]], checked in Redis's order. */
@@ -188,7 +185,7 @@ public final class ConnectionCommands {
                 return;
             }
         }
-        if (user != null && !authenticate(c, user, password)) {
+        if (user != null && !authenticate(c, args[0], user, password)) {
             c.error(WRONGPASS);
             return;
         }

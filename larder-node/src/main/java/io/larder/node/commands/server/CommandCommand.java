@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** COMMAND and its subcommands: the command table's introspection, from the same metadata the dispatcher uses. */
-final class CommandCommand {
+public final class CommandCommand {
     private CommandCommand() {
     }
 
@@ -182,13 +182,13 @@ final class CommandCommand {
     }
 
     /** One key of a command line: its position and the access flags of the key spec that found it. */
-    record KeyRef(int position, List<String> flags) {
+    public record KeyRef(int position, List<String> flags) {
         /**
          * Keys by the command's key specs, as Redis prefers; when a spec cannot describe the line (keys after
          * a count that is out of range, "unknown" specs, flags that vary with the arguments) by the legacy
          * positions or the command's key finder instead, with the command's {@code keyFlags} when it has them.
          */
-        static List<KeyRef> find(CommandSpec spec, byte[][] argv) {
+        public static List<KeyRef> find(CommandSpec spec, byte[][] argv) {
             List<KeySpec> specs = spec.keySpecs();
             boolean variableFlags = specs.stream().anyMatch(ks -> ks.flags().contains("variable_flags"));
             List<KeyRef> bySpecs = new ArrayList<>();

@@ -349,10 +349,10 @@ final class InfoCommand {
                 .add("eventloop_duration_cmd_sum", 0)
                 .add("instantaneous_eventloop_cycles_per_sec", 0)
                 .add("instantaneous_eventloop_duration_usec", 0)
-                .add("acl_access_denied_auth", 0)
-                .add("acl_access_denied_cmd", 0)
-                .add("acl_access_denied_key", 0)
-                .add("acl_access_denied_channel", 0);
+                .add("acl_access_denied_auth", node.stats().aclDeniedAuth.sum())
+                .add("acl_access_denied_cmd", node.stats().aclDeniedCommand.sum())
+                .add("acl_access_denied_key", node.stats().aclDeniedKey.sum())
+                .add("acl_access_denied_channel", node.stats().aclDeniedChannel.sum());
     }
 
     private static void replication(Node node, Info s) {

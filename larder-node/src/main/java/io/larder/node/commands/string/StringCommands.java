@@ -13,10 +13,12 @@ public final class StringCommands {
     public static void register(CommandTable table) {
         table.register(spec("get", 2, "readonly fast", "read string fast", "RO access", "1.0.0",
                 "Returns the string value of a key", GetCommands::get));
-        table.register(spec("set", -3, "write denyoom", "write string slow",
-                key("RW access update variable_flags").withNotes("RW and ACCESS due to the optional `GET` argument"),
-                "1.0.0", "Sets the string value of a key, with options for expiry, conditions and the old value",
-                SetCommands::set));
+        table.register(CommandSpec.builder("set", -3).flags("write denyoom").keys(1, 1, 1).acl("write string slow")
+                .keySpecs(key("RW access update variable_flags")
+                        .withNotes("RW and ACCESS due to the optional `GET` argument"))
+                .keyFlags(StringCommands::setKeyFlags).group("string").since("1.0.0")
+                .summary("Sets the string value of a key, with options for expiry, conditions and the old value")
+                .handler(SetCommands::set).build());
         table.register(spec("getex", -2, "write fast", "write string fast",
                 key("RW access update").withNotes("RW and UPDATE because it changes the TTL"), "6.2.0",
                 "Returns the string value of a key and changes or removes its expiry", GetCommands::getex));
@@ -85,6 +87,21 @@ public final class StringCommands {
         return CommandSpec.builder(name, arity).flags(flags).keys(1, 1, 1).acl(acl)
                 .keySpecs(keySpec).group("string").since(since).summary(summary)
                 .handler(handler).build();
+    }
+
+    /** SET's key is only read with GET (Redis's setGetKeys): ACL write-only patterns allow a plain SET. */
+    private static java.util.List<String> setKeyFlags(byte[][] args, int position) {
+        for (int i = 3; i < args.length; i++) {
+            String option = new String(args[i], java.nio.charset.StandardCharsets.US_ASCII);
+            if (option.equalsIgnoreCase("get")) {
+                return java.util.List.of("RW", "access", "update");
+            }
+            if (option.equalsIgnoreCase("ex") || option.equalsIgnoreCase("px") || option.equalsIgnoreCase("exat")
+                    || option.equalsIgnoreCase("pxat")) {
+                i++;
+            }
+        }
+        return java.util.List.of("OW", "update");
     }
 
     /** The key spec of a single-key string command: the key at index 1. */
