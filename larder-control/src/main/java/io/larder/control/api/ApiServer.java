@@ -1,0 +1,284 @@
+package io.larder.control.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.larder.control.model.CacheCluster;
+import io.larder.control.model.Engine;
+import io.larder.control.model.Event;
+import io.larder.control.model.Ids;
+import io.larder.control.service.ClusterService;
+import io.larder.control.store.Store;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON REST API. Resources and fields mirror ElastiCache's (PascalCase names, {@code {"CacheClusters": [...]}}),
+ * refusals carry ElastiCache's fault codes: {@code {"Error": {"Type", "Code", "Message"}}}.
+ *
+ * <pre>
+ * POST   /v1/cache-clusters                   CreateCacheCluster (body: its parameters)
+ * GET    /v1/cache-clusters[?CacheClusterId=..&amp;ShowCacheNodeInfo=true]
+ * PATCH  /v1/cache-clusters/{id}              ModifyCacheCluster
+ * POST   /v1/cache-clusters/{id}/reboot       RebootCacheCluster ({"CacheNodeIdsToReboot": [..]})
+ * DELETE /v1/cache-clusters/{id}              DeleteCacheCluster
+ * GET    /v1/events[?SourceIdentifier&amp;SourceType&amp;StartTime&amp;EndTime&amp;Duration&amp;MaxRecords]
+ * GET    /v1/cache-engine-versions[?Engine&amp;EngineVersion]
+ * POST   /v1/admin/shutdown                   stops the control plane ({"StopNodes": true} stops the nodes too)
+ * </pre>
+ */
+public final class ApiServer implements AutoCloseable {
+    public static final ObjectMapper JSON = new ObjectMapper();
+    private final ClusterService clusters;
+    private final Store store;
+    private final String nodeAddress;
+    private final Clock clock;
+    private final Runnable shutdown;
+    private final Runnable shutdownWithNodes;
+    private Javalin app;
+
+    public ApiServer(ClusterService clusters, Store store, String nodeAddress, Clock clock, Runnable shutdown,
+                     Runnable shutdownWithNodes) {
+        this.clusters = clusters;
+        this.store = store;
+        this.nodeAddress = nodeAddress;
+        this.clock = clock;
+        this.shutdown = shutdown;
+        this.shutdownWithNodes = shutdownWithNodes;
+    }
+
+    /** @return the port it listens on */
+    public int start(String host, int port) {
+        app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.routes.post("/v1/cache-clusters", guarded(this::createCacheCluster));
+            config.routes.get("/v1/cache-clusters", guarded(this::describeCacheClusters));
+            config.routes.get("/v1/cache-clusters/{id}", guarded(this::describeCacheCluster));
+            config.routes.patch("/v1/cache-clusters/{id}", guarded(this::modifyCacheCluster));
+            config.routes.post("/v1/cache-clusters/{id}/reboot", guarded(this::rebootCacheCluster));
+            config.routes.delete("/v1/cache-clusters/{id}", guarded(this::deleteCacheCluster));
+            config.routes.get("/v1/events", guarded(this::describeEvents));
+            config.routes.get("/v1/cache-engine-versions", guarded(this::describeCacheEngineVersions));
+            config.routes.post("/v1/admin/shutdown", guarded(this::adminShutdown));
+        });
+        app.start(host, port);
+        return app.port();
+    }
+
+    private Handler guarded(Handler h) {
+        return ctx -> {
+            try {
+                h.handle(ctx);
+            } catch (ApiException e) {
+                send(ctx, e.httpStatus(), Shapes.error(e));
+            } catch (RuntimeException e) {
+                send(ctx, 500, Shapes.error(new ApiException("InternalFailure", 500, String.valueOf(e))));
+            }
+        };
+    }
+
+    private void createCacheCluster(Context ctx) {
+        JsonNode b = body(ctx);
+        CacheCluster c = clusters.create(new ClusterService.CreateRequest(text(b, "CacheClusterId"), text(b, "Engine"),
+                text(b, "EngineVersion"), text(b, "CacheNodeType"), integer(b, "NumCacheNodes"), text(b, "AuthToken"),
+                integer(b, "Port"), text(b, "CacheParameterGroupName")));
+        send(ctx, 200, Map.of("CacheCluster", render(c, false)));
+    }
+
+    private void describeCacheClusters(Context ctx) {
+        boolean nodes = "true".equalsIgnoreCase(ctx.queryParam("ShowCacheNodeInfo"));
+        List<Object> out = new ArrayList<>();
+        for (CacheCluster c : clusters.describe(ctx.queryParam("CacheClusterId"))) {
+            out.add(render(c, nodes));
+        }
+        send(ctx, 200, Map.of("CacheClusters", out));
+    }
+
+    private void describeCacheCluster(Context ctx) {
+        boolean nodes = "true".equalsIgnoreCase(ctx.queryParam("ShowCacheNodeInfo"));
+        send(ctx, 200, Map.of("CacheCluster", render(clusters.describe(ctx.pathParam("id")).get(0), nodes)));
+    }
+
+    private void modifyCacheCluster(Context ctx) {
+        JsonNode b = body(ctx);
+        CacheCluster c = clusters.modify(ctx.pathParam("id"), new ClusterService.ModifyRequest(
+                integer(b, "NumCacheNodes"), strings(b, "CacheNodeIdsToRemove"), bool(b, "ApplyImmediately")));
+        send(ctx, 200, Map.of("CacheCluster", render(c, false)));
+    }
+
+    private void rebootCacheCluster(Context ctx) {
+        JsonNode b = body(ctx);
+        CacheCluster c = clusters.reboot(ctx.pathParam("id"), strings(b, "CacheNodeIdsToReboot"));
+        send(ctx, 200, Map.of("CacheCluster", render(c, false)));
+    }
+
+    private void deleteCacheCluster(Context ctx) {
+        CacheCluster c = clusters.delete(ctx.pathParam("id"));
+        send(ctx, 200, Map.of("CacheCluster", render(c, false)));
+    }
+
+    private void describeEvents(Context ctx) {
+        String source = ctx.queryParam("SourceIdentifier");
+        String type = ctx.queryParam("SourceType");
+        if (type != null && !type.equals("cache-cluster")) {
+            throw ApiException.invalidValue("Invalid SourceType '" + type + "': only cache-cluster has events so far.");
+        }
+        long now = clock.millis();
+        long end = instant(ctx.queryParam("EndTime"), "EndTime", now);
+        Integer duration = queryInt(ctx, "Duration");
+        String startText = ctx.queryParam("StartTime");
+        if (duration != null && startText != null) {
+            throw ApiException.invalidCombination("StartTime and Duration cannot both be given.");
+        }
+        long start = startText != null ? instant(startText, "StartTime", 0)
+                : end - (duration == null ? 60 : duration) * 60_000L;
+        Integer max = queryInt(ctx, "MaxRecords");
+        if (max != null && (max < 20 || max > 100)) {
+            throw ApiException.invalidValue("MaxRecords must be between 20 and 100.");
+        }
+        List<Event> events = store.events(source == null ? null : Ids.cacheClusterId(source), start, end);
+        int limit = max == null ? 100 : max;
+        // Newest first, as DescribeEvents lists them.
+        List<Object> out = new ArrayList<>();
+        for (int i = events.size() - 1; i >= 0 && out.size() < limit; i--) {
+            out.add(Shapes.event(events.get(i)));
+        }
+        send(ctx, 200, Map.of("Events", out));
+    }
+
+    private void describeCacheEngineVersions(Context ctx) {
+        String engine = ctx.queryParam("Engine");
+        String version = ctx.queryParam("EngineVersion");
+        List<Object> out = new ArrayList<>();
+        for (Engine e : Engine.values()) {
+            if ((engine == null || engine.equals(e.id())) && (version == null || e.offers(version))) {
+                out.add(Shapes.engineVersion(e));
+            }
+        }
+        send(ctx, 200, Map.of("CacheEngineVersions", out));
+    }
+
+    private void adminShutdown(Context ctx) {
+        boolean stopNodes = Boolean.TRUE.equals(bool(body(ctx), "StopNodes"));
+        send(ctx, 200, Map.of("ShuttingDown", true, "StopNodes", stopNodes));
+        Thread.ofPlatform().name("larder-shutdown").start(stopNodes ? shutdownWithNodes : shutdown);
+    }
+
+    private Map<String, Object> render(CacheCluster c, boolean nodes) {
+        return Shapes.cacheCluster(c, clusters.nodes(c.id()), nodeAddress, nodes);
+    }
+
+    private static void send(Context ctx, int status, Object body) {
+        try {
+            ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode body(Context ctx) {
+        String text = ctx.body();
+        if (text.isBlank()) {
+            return JSON.createObjectNode();
+        }
+        try {
+            JsonNode n = JSON.readTree(text);
+            if (!n.isObject()) {
+                throw ApiException.invalidValue("The request body must be a JSON object.");
+            }
+            return n;
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalidValue("The request body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static String text(JsonNode b, String field) {
+        JsonNode v = b.path(field);
+        if (v.isMissingNode() || v instanceof NullNode) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw ApiException.invalidValue(field + " must be a string.");
+        }
+        return v.asText();
+    }
+
+    private static Integer integer(JsonNode b, String field) {
+        JsonNode v = b.path(field);
+        if (v.isMissingNode() || v instanceof NullNode) {
+            return null;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+            throw ApiException.invalidValue(field + " must be an integer.");
+        }
+        return v.asInt();
+    }
+
+    private static Boolean bool(JsonNode b, String field) {
+        JsonNode v = b.path(field);
+        if (v.isMissingNode() || v instanceof NullNode) {
+            return null;
+        }
+        if (!v.isBoolean()) {
+            throw ApiException.invalidValue(field + " must be true or false.");
+        }
+        return v.asBoolean();
+    }
+
+    private static List<String> strings(JsonNode b, String field) {
+        JsonNode v = b.path(field);
+        if (v.isMissingNode() || v instanceof NullNode) {
+            return null;
+        }
+        if (!v.isArray()) {
+            throw ApiException.invalidValue(field + " must be a list of strings.");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : v) {
+            if (!e.isTextual()) {
+                throw ApiException.invalidValue(field + " must be a list of strings.");
+            }
+            out.add(e.asText());
+        }
+        return out;
+    }
+
+    private static Integer queryInt(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw ApiException.invalidValue(name + " must be an integer.");
+        }
+    }
+
+    private static long instant(String text, String name, long absent) {
+        if (text == null) {
+            return absent;
+        }
+        try {
+            return Instant.parse(text).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalidValue(name + " must be an ISO-8601 time such as 2026-11-27T17:00:00Z.");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (app != null) {
+            app.stop();
+        }
+    }
+}
