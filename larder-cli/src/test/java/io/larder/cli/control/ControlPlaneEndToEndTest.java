@@ -98,8 +98,9 @@ class ControlPlaneEndToEndTest {
     static void stopEverything() throws Exception {
         if (controlPlane != null && controlPlane.isAlive()) {
             try {
-                http("POST", "/v1/admin/shutdown", "{\"StopNodes\": true}");
-                controlPlane.waitFor(60, TimeUnit.SECONDS);
+                Result down = cli("down", "--data-dir", dataDir.toString(), "--stop-nodes");
+                assertThat(down.status).as(down.err).isZero();
+                assertThat(controlPlane.waitFor(60, TimeUnit.SECONDS)).as("larder down stopped it").isTrue();
             } finally {
                 controlPlane.destroyForcibly();
             }
@@ -236,6 +237,24 @@ class ControlPlaneEndToEndTest {
 
     @Test
     @Order(5)
+    void createInterruptedByAControlPlaneCrashIsCompletedOnRestart() throws Exception {
+        Result r = cli("create-cache-cluster", "--cache-cluster-id", "half-made", "--cache-node-type", "cache.micro");
+        assertThat(r.status).as(r.err).isZero();
+        controlPlane.destroyForcibly();
+        controlPlane.waitFor(30, TimeUnit.SECONDS);
+        controlPlane = startUp();
+        waitAvailable("half-made");
+        Thread.sleep(2000);
+        single(nodeProcesses("half-made", "0001"));
+        int port = describeNode("half-made").path("Endpoint").path("Port").asInt();
+        try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+            assertThat(jedis.ping()).isEqualTo("PONG");
+        }
+        deleteAndCheck("half-made", List.of(port));
+    }
+
+    @Test
+    @Order(6)
     void rebootRestartsTheNodeOnItsPort() throws Exception {
         int port = describeNode("auth-cache").path("Endpoint").path("Port").asInt();
         ProcessHandle before = single(nodeProcesses("auth-cache", "0001"));
@@ -255,7 +274,7 @@ class ControlPlaneEndToEndTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void memcachedClusterGrowsAndShrinks() throws Exception {
         assumeTrue(memcachedCommand != null, "neither larder memcached nor /usr/bin/memcached is available");
         Result r = cli("create-cache-cluster", "--cache-cluster-id", "mc", "--engine", "memcached",
@@ -305,7 +324,7 @@ class ControlPlaneEndToEndTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void deleteStopsProcessesFreesPortsAndRemovesData() throws Exception {
         int port = describeNode("auth-cache").path("Endpoint").path("Port").asInt();
         deleteAndCheck("auth-cache", List.of(port));
