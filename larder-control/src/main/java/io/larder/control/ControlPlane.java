@@ -5,6 +5,8 @@ import io.larder.control.api.ApiServer;
 import io.larder.control.events.EventLog;
 import io.larder.control.health.NodeProbe;
 import io.larder.control.health.Supervisor;
+import io.larder.control.metrics.MetricsScraper;
+import io.larder.control.metrics.NodeStats;
 import io.larder.control.provision.LocalProcessProvisioner;
 import io.larder.control.service.ClusterService;
 import io.larder.control.store.SqliteStore;
@@ -26,6 +28,7 @@ public final class ControlPlane implements AutoCloseable {
     private final Supervisor supervisor;
     private final ApiServer api;
     private final ClusterService clusters;
+    private final MetricsScraper metrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private int apiPort;
 
@@ -40,7 +43,9 @@ public final class ControlPlane implements AutoCloseable {
                 config.memcachedCommand());
         clusters = new ClusterService(store, lock, config.nodePorts(), clock);
         supervisor = new Supervisor(store, lock, provisioner, new NodeProbe(300), events, clock);
-        api = new ApiServer(clusters, store, provisioner.address(), clock, () -> stop(false), () -> stop(true));
+        metrics = new MetricsScraper(store, new NodeStats(1000), provisioner.address());
+        api = new ApiServer(clusters, store, provisioner.address(), clock, metrics::prometheusText, () -> stop(false),
+                () -> stop(true));
     }
 
     public int start() throws IOException {
@@ -51,6 +56,7 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         supervisor.start(config.healthIntervalMillis());
+        metrics.start(config.metricsIntervalMillis());
         apiPort = api.start(config.apiHost(), config.apiPort());
         Path run = ControlPlaneConfig.runFile(config.dataDir());
         Files.writeString(run, ApiServer.JSON.writeValueAsString(Map.of("Pid", ProcessHandle.current().pid(),
@@ -81,6 +87,7 @@ public final class ControlPlane implements AutoCloseable {
             return;
         }
         api.close();
+        metrics.close();
         supervisor.close();
         if (stopNodes) {
             supervisor.stopAllNodes();

@@ -35,6 +35,9 @@ public final class Up implements Callable<Integer> {
     @Option(names = "--health-interval-ms", description = "how often every node is checked (default 1000)")
     long healthIntervalMillis = 1000;
 
+    @Option(names = "--metrics-interval-ms", description = "how often every node's INFO / stats is read (default 10000)")
+    long metricsIntervalMillis = 10_000;
+
     @Option(names = "--memcached-command", paramLabel = "PATH",
             description = "program run for memcached nodes (default: larder memcached)")
     String memcachedCommand;
@@ -63,7 +66,7 @@ public final class Up implements Callable<Integer> {
         List<String> larder = Launcher.larderCommand();
         List<String> memcached = memcachedCommand == null ? larder : List.of(memcachedCommand);
         ControlPlane cp = new ControlPlane(new ControlPlaneConfig(dataDir, apiHost, apiPort, ports, !noDefaultCache,
-                healthIntervalMillis, larder, memcached));
+                healthIntervalMillis, metricsIntervalMillis, larder, memcached));
         int port = cp.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> cp.stop(false), "larder-control-shutdown"));
         System.out.println("Larder control plane listening on http://" + apiHost + ":" + port + " (data in " + dataDir
@@ -78,7 +81,8 @@ public final class Up implements Callable<Integer> {
         command.add("up");
         command.addAll(List.of("--data-dir", dataDir.toString(), "--api-port", Integer.toString(apiPort),
                 "--api-host", apiHost, "--node-ports", nodePorts,
-                "--health-interval-ms", Long.toString(healthIntervalMillis)));
+                "--health-interval-ms", Long.toString(healthIntervalMillis),
+                "--metrics-interval-ms", Long.toString(metricsIntervalMillis)));
         if (noDefaultCache) {
             command.add("--no-default-cache");
         }

@@ -77,7 +77,7 @@ class ControlPlaneEndToEndTest {
     private static Process startUp() throws Exception {
         List<String> command = new ArrayList<>(Launcher.larderCommand());
         command.addAll(List.of("up", "--data-dir", dataDir.toString(), "--api-port", Integer.toString(apiPort),
-                "--node-ports", lowPort + "-" + (lowPort + 11), "--no-default-cache"));
+                "--node-ports", lowPort + "-" + (lowPort + 11), "--no-default-cache", "--metrics-interval-ms", "1000"));
         if (memcachedCommand != null) {
             command.addAll(memcachedCommand);
         }
@@ -174,6 +174,19 @@ class ControlPlaneEndToEndTest {
             assertThat(jedis.get("k")).isEqualTo("v");
             assertThat(jedis.configGet("maxmemory")).containsEntry("maxmemory", Long.toString(64L << 20));
         }
+
+        // The metrics scrape authenticates with the token and reports the hit under CloudWatch's name.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String series = "larder_CacheHits{cache_cluster_id=\"auth-cache\",cache_node_id=\"0001\"} ";
+        String metrics = http("GET", "/metrics", null).body();
+        while (!metrics.contains(series) || metrics.contains(series + "0\n")) {
+            assertThat(System.nanoTime()).as("metrics scraped: %s", metrics).isLessThan(deadline);
+            Thread.sleep(200);
+            metrics = http("GET", "/metrics", null).body();
+        }
+        assertThat(metrics).contains("larder_node_up{cache_cluster_id=\"auth-cache\",cache_node_id=\"0001\"} 1")
+                .contains("# TYPE larder_CacheHits counter")
+                .contains("larder_CurrItems{cache_cluster_id=\"auth-cache\",cache_node_id=\"0001\"} 1\n");
 
         Result dup = cli("create-cache-cluster", "--cache-cluster-id", "auth-cache", "--engine", "memcached");
         assertThat(dup.status).isEqualTo(254);

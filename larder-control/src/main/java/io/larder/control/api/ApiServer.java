@@ -20,6 +20,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The JSON REST API. Resources and fields mirror ElastiCache's (PascalCase names, {@code {"CacheClusters": [...]}}),
@@ -33,6 +34,7 @@ import java.util.Map;
  * DELETE /v1/cache-clusters/{id}              DeleteCacheCluster
  * GET    /v1/events[?SourceIdentifier&amp;SourceType&amp;StartTime&amp;EndTime&amp;Duration&amp;MaxRecords]
  * GET    /v1/cache-engine-versions[?Engine&amp;EngineVersion]
+ * GET    /metrics                             Prometheus text: CloudWatch-named metrics per node
  * POST   /v1/admin/shutdown                   stops the control plane ({"StopNodes": true} stops the nodes too)
  * </pre>
  */
@@ -42,16 +44,18 @@ public final class ApiServer implements AutoCloseable {
     private final Store store;
     private final String nodeAddress;
     private final Clock clock;
+    private final Supplier<String> metrics;
     private final Runnable shutdown;
     private final Runnable shutdownWithNodes;
     private Javalin app;
 
-    public ApiServer(ClusterService clusters, Store store, String nodeAddress, Clock clock, Runnable shutdown,
-                     Runnable shutdownWithNodes) {
+    public ApiServer(ClusterService clusters, Store store, String nodeAddress, Clock clock, Supplier<String> metrics,
+                     Runnable shutdown, Runnable shutdownWithNodes) {
         this.clusters = clusters;
         this.store = store;
         this.nodeAddress = nodeAddress;
         this.clock = clock;
+        this.metrics = metrics;
         this.shutdown = shutdown;
         this.shutdownWithNodes = shutdownWithNodes;
     }
@@ -69,6 +73,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/v1/events", guarded(this::describeEvents));
             config.routes.get("/v1/cache-engine-versions", guarded(this::describeCacheEngineVersions));
             config.routes.post("/v1/admin/shutdown", guarded(this::adminShutdown));
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.get()));
         });
         app.start(host, port);
         return app.port();
