@@ -2,6 +2,7 @@ package io.larder.cli;
 
 import io.larder.cli.control.ClusterVerbs;
 import io.larder.cli.control.Down;
+import io.larder.cli.control.GetMetricStatistics;
 import io.larder.cli.control.Up;
 import io.larder.cli.control.Wait;
 import io.larder.node.server.NodeMain;
@@ -19,7 +20,8 @@ import java.util.concurrent.Callable;
         description = "Self-hosted managed in-memory caches that speak Redis and Memcached.",
         subcommands = {Larder.Server.class, Up.class, Down.class, ClusterVerbs.Create.class, ClusterVerbs.Describe.class,
                 ClusterVerbs.Modify.class, ClusterVerbs.Reboot.class, ClusterVerbs.Delete.class,
-                ClusterVerbs.DescribeEvents.class, ClusterVerbs.DescribeEngineVersions.class, Wait.class})
+                ClusterVerbs.DescribeEvents.class, ClusterVerbs.DescribeEngineVersions.class, Wait.class,
+                GetMetricStatistics.class})
 public final class Larder implements Runnable {
     public static void main(String[] args) {
         int status = new CommandLine(new Larder()).setUnmatchedOptionsArePositionalParams(true).execute(args);

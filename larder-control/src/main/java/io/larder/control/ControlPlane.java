@@ -13,6 +13,9 @@ import io.larder.control.store.SqliteStore;
 import io.larder.control.store.Store;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,11 +33,21 @@ public final class ControlPlane implements AutoCloseable {
     private final ClusterService clusters;
     private final MetricsScraper metrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final FileChannel lockChannel;
+    private final FileLock dataDirLock;
     private int apiPort;
 
     public ControlPlane(ControlPlaneConfig config) throws IOException {
         this.config = config;
         Files.createDirectories(config.nodesDir());
+        // Two control planes on one data directory would both start every node: the second one refuses.
+        lockChannel = FileChannel.open(config.dataDir().resolve("control.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        dataDirLock = lockChannel.tryLock();
+        if (dataDirLock == null) {
+            lockChannel.close();
+            throw new IllegalStateException("another control plane is running on " + config.dataDir());
+        }
         Clock clock = Clock.systemUTC();
         Object lock = new Object();
         store = new SqliteStore(config.stateFile());
@@ -43,7 +56,7 @@ public final class ControlPlane implements AutoCloseable {
                 config.memcachedCommand());
         clusters = new ClusterService(store, lock, config.nodePorts(), clock);
         supervisor = new Supervisor(store, lock, provisioner, new NodeProbe(300), events, clock);
-        metrics = new MetricsScraper(store, new NodeStats(1000), provisioner.address());
+        metrics = new MetricsScraper(store, new NodeStats(1000), provisioner.address(), clock);
         api = new ApiServer(clusters, store, provisioner.address(), clock, metrics::prometheusText, () -> stop(false),
                 () -> stop(true));
     }
@@ -97,6 +110,12 @@ public final class ControlPlane implements AutoCloseable {
             Files.deleteIfExists(ControlPlaneConfig.runFile(config.dataDir()));
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot remove " + ControlPlaneConfig.runFile(config.dataDir()), e);
+        }
+        try {
+            dataDirLock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot release the data directory lock", e);
         }
         stopped.countDown();
     }

@@ -27,7 +27,7 @@ public final class ApiClient {
     public static final class ApiError extends Exception {
         private final String code;
 
-        ApiError(String code, String message) {
+        public ApiError(String code, String message) {
             super(message);
             this.code = code;
         }

@@ -65,8 +65,14 @@ public final class Up implements Callable<Integer> {
         }
         List<String> larder = Launcher.larderCommand();
         List<String> memcached = memcachedCommand == null ? larder : List.of(memcachedCommand);
-        ControlPlane cp = new ControlPlane(new ControlPlaneConfig(dataDir, apiHost, apiPort, ports, !noDefaultCache,
-                healthIntervalMillis, metricsIntervalMillis, larder, memcached));
+        ControlPlane cp;
+        try {
+            cp = new ControlPlane(new ControlPlaneConfig(dataDir, apiHost, apiPort, ports, !noDefaultCache,
+                    healthIntervalMillis, metricsIntervalMillis, larder, memcached));
+        } catch (IllegalStateException e) {
+            System.err.println("larder up: " + e.getMessage());
+            return 1;
+        }
         int port = cp.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> cp.stop(false), "larder-control-shutdown"));
         System.out.println("Larder control plane listening on http://" + apiHost + ":" + port + " (data in " + dataDir

@@ -188,6 +188,37 @@ class ControlPlaneEndToEndTest {
                 .contains("# TYPE larder_CacheHits counter")
                 .contains("larder_CurrItems{cache_cluster_id=\"auth-cache\",cache_node_id=\"0001\"} 1\n");
 
+        // Three more hits land in the stored history as increases; their sum over the last minutes counts them.
+        try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+            jedis.auth(TOKEN);
+            for (int i = 0; i < 3; i++) {
+                assertThat(jedis.get("k")).isEqualTo("v");
+            }
+        }
+        String start = java.time.Instant.now().minusSeconds(600).toString();
+        double sum = 0;
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (sum < 3) {
+            assertThat(System.nanoTime()).as("3 hits in the history").isLessThan(deadline);
+            Thread.sleep(500);
+            Result stats = cli("get-metric-statistics", "--namespace", "AWS/ElastiCache", "--metric-name", "CacheHits",
+                    "--dimensions", "Name=CacheClusterId,Value=auth-cache", "Name=CacheNodeId,Value=0001",
+                    "--start-time", start, "--end-time", java.time.Instant.now().plusSeconds(60).toString(),
+                    "--period", "60", "--statistics", "Sum", "SampleCount");
+            assertThat(stats.status).as(stats.err).isZero();
+            JsonNode points = json(stats.out).path("Datapoints");
+            sum = 0;
+            for (JsonNode p : points) {
+                sum += p.path("Sum").asDouble();
+                assertThat(p.path("Unit").asText()).isEqualTo("Count");
+            }
+        }
+        assertThat(sum).isLessThanOrEqualTo(4);
+        assertThat(cli("get-metric-statistics", "--metric-name", "CacheHits", "--dimensions",
+                "Name=CacheClusterId,Value=auth-cache", "--start-time", start, "--end-time",
+                java.time.Instant.now().toString(), "--period", "7", "--statistics", "Sum").err)
+                .contains("(InvalidParameterValue)").contains("Period");
+
         Result dup = cli("create-cache-cluster", "--cache-cluster-id", "auth-cache", "--engine", "memcached");
         assertThat(dup.status).isEqualTo(254);
         assertThat(dup.err).contains("(CacheClusterAlreadyExists)");
@@ -245,6 +276,11 @@ class ControlPlaneEndToEndTest {
         assertThat(again.path("CacheNodeStatus").asText()).isEqualTo("available");
         assertThat(json(cli("describe-events", "--source-identifier", "auth-cache").out).path("Events").size())
                 .as("no recovery happened").isEqualTo(eventsBefore);
+
+        Result second = cli("up", "--data-dir", dataDir.toString(), "--api-port", Integer.toString(freePort()),
+                "--node-ports", lowPort + "-" + (lowPort + 11), "--no-default-cache");
+        assertThat(second.status).isEqualTo(1);
+        assertThat(second.err).contains("another control plane is running on");
         assertThat(servesAuthenticated(port, "k", "v")).isTrue();
     }
 

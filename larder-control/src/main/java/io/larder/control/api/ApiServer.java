@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.larder.control.metrics.MetricStatistics;
 import io.larder.control.model.CacheCluster;
 import io.larder.control.model.Engine;
 import io.larder.control.model.Event;
@@ -34,6 +35,7 @@ import java.util.function.Supplier;
  * DELETE /v1/cache-clusters/{id}              DeleteCacheCluster
  * GET    /v1/events[?SourceIdentifier&amp;SourceType&amp;StartTime&amp;EndTime&amp;Duration&amp;MaxRecords]
  * GET    /v1/cache-engine-versions[?Engine&amp;EngineVersion]
+ * GET    /v1/metric-statistics            GetMetricStatistics (?MetricName&CacheClusterId[&CacheNodeId]&StartTime&EndTime&Period&Statistics=Sum,Average)
  * GET    /metrics                             Prometheus text: CloudWatch-named metrics per node
  * POST   /v1/admin/shutdown                   stops the control plane ({"StopNodes": true} stops the nodes too)
  * </pre>
@@ -73,6 +75,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/v1/events", guarded(this::describeEvents));
             config.routes.get("/v1/cache-engine-versions", guarded(this::describeCacheEngineVersions));
             config.routes.post("/v1/admin/shutdown", guarded(this::adminShutdown));
+            config.routes.get("/v1/metric-statistics", guarded(this::getMetricStatistics));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.get()));
         });
         app.start(host, port);
@@ -170,6 +173,45 @@ public final class ApiServer implements AutoCloseable {
             }
         }
         send(ctx, 200, Map.of("CacheEngineVersions", out));
+    }
+
+    private void getMetricStatistics(Context ctx) {
+        String name = ctx.queryParam("MetricName");
+        if (name == null) {
+            throw ApiException.missing("MetricName");
+        }
+        String cluster = ctx.queryParam("CacheClusterId");
+        if (cluster == null) {
+            throw ApiException.missing("Dimensions (CacheClusterId)");
+        }
+        String startText = ctx.queryParam("StartTime");
+        String endText = ctx.queryParam("EndTime");
+        if (startText == null || endText == null) {
+            throw ApiException.missing(startText == null ? "StartTime" : "EndTime");
+        }
+        long start = instant(startText, "StartTime", 0);
+        long end = instant(endText, "EndTime", 0);
+        if (end <= start) {
+            throw ApiException.invalidValue("EndTime must be after StartTime.");
+        }
+        Integer period = queryInt(ctx, "Period");
+        if (period == null) {
+            throw ApiException.missing("Period");
+        }
+        MetricStatistics.checkPeriod(period);
+        String statsText = ctx.queryParam("Statistics");
+        if (statsText == null) {
+            throw ApiException.missing("Statistics");
+        }
+        List<String> stats = List.of(statsText.split(","));
+        for (String s : stats) {
+            if (!MetricStatistics.STATISTICS.contains(s)) {
+                throw ApiException.invalidValue("Unknown statistic " + s + ": expected " + MetricStatistics.STATISTICS + ".");
+            }
+        }
+        String id = clusters.describe(cluster).get(0).id();
+        send(ctx, 200, MetricStatistics.compute(name, store.metrics(id, ctx.queryParam("CacheNodeId"), name, start, end),
+                start, period, stats));
     }
 
     private void adminShutdown(Context ctx) {

@@ -2,10 +2,14 @@ package io.larder.control.metrics;
 
 import io.larder.control.model.CacheCluster;
 import io.larder.control.model.CacheNode;
+import io.larder.control.model.MetricSample;
 import io.larder.control.model.NodeStatus;
 import io.larder.control.store.Store;
 
 import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,13 +21,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * Scrapes every available node's INFO / stats on its own timer (10 s by default) and serves the latest values as
  * Prometheus text, one series per CloudWatch metric with {@code cache_cluster_id} and {@code cache_node_id} labels,
- * plus {@code larder_node_up}. History (24 h in the store, get-metric-statistics) is not there yet.
+ * plus {@code larder_node_up}; keeps 24 hours of samples in the store for {@code get-metric-statistics}.
  */
 public final class MetricsScraper implements AutoCloseable {
+    public static final long RETENTION_MILLIS = 24 * 3600_000L;
     private static final System.Logger LOG = System.getLogger(MetricsScraper.class.getName());
     private final Store store;
     private final NodeStats stats;
     private final String address;
+    private final Clock clock;
+    private long lastPrune;
     /** cluster/node to its latest metrics; an empty map when the last scrape failed. */
     private final Map<String, Map<String, Double>> latest = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -32,10 +39,11 @@ public final class MetricsScraper implements AutoCloseable {
         return t;
     });
 
-    public MetricsScraper(Store store, NodeStats stats, String address) {
+    public MetricsScraper(Store store, NodeStats stats, String address, Clock clock) {
         this.store = store;
         this.stats = stats;
         this.address = address;
+        this.clock = clock;
     }
 
     public void start(long intervalMillis) {
@@ -49,6 +57,8 @@ public final class MetricsScraper implements AutoCloseable {
     }
 
     void scrape() {
+        long time = clock.millis();
+        List<MetricSample> samples = new ArrayList<>();
         Map<String, Map<String, Double>> now = new TreeMap<>();
         for (CacheCluster c : store.clusters()) {
             for (CacheNode n : store.nodes(c.id())) {
@@ -56,15 +66,35 @@ public final class MetricsScraper implements AutoCloseable {
                     continue;
                 }
                 String key = c.id() + "/" + n.nodeId();
+                Map<String, Double> values;
                 try {
-                    now.put(key, CloudWatchMetrics.of(c.engine(), stats.read(c.engine(), address, n.port(), c.authToken())));
+                    values = CloudWatchMetrics.of(c.engine(), stats.read(c.engine(), address, n.port(), c.authToken()));
                 } catch (IOException | RuntimeException e) {
-                    now.put(key, Map.of());
+                    values = Map.of();
+                }
+                now.put(key, values);
+                Map<String, Double> before = latest.get(key);
+                for (Map.Entry<String, Double> m : values.entrySet()) {
+                    double v = m.getValue();
+                    if (!CloudWatchMetrics.cumulative(m.getKey())) {
+                        samples.add(new MetricSample(c.id(), n.nodeId(), m.getKey(), time, v));
+                    } else if (before != null && before.containsKey(m.getKey())) {
+                        double delta = v - before.get(m.getKey());
+                        // A smaller count means the node restarted and counts from zero again.
+                        samples.add(new MetricSample(c.id(), n.nodeId(), m.getKey(), time, delta >= 0 ? delta : v));
+                    }
                 }
             }
         }
         latest.keySet().retainAll(now.keySet());
         latest.putAll(now);
+        if (!samples.isEmpty()) {
+            store.addMetrics(samples);
+        }
+        if (time - lastPrune > 60_000) {
+            store.pruneMetrics(time - RETENTION_MILLIS);
+            lastPrune = time;
+        }
     }
 
     /** The Prometheus text exposition of the latest scrape. */

@@ -4,6 +4,7 @@ import io.larder.control.model.CacheCluster;
 import io.larder.control.model.CacheNode;
 import io.larder.control.model.Engine;
 import io.larder.control.model.Event;
+import io.larder.control.model.MetricSample;
 import io.larder.control.model.NodeType;
 
 import java.nio.file.Path;
@@ -39,6 +40,9 @@ public final class SqliteStore implements Store {
                         + "PRIMARY KEY (cluster_id, node_id))");
                 s.execute("CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
                         + "source_id TEXT NOT NULL, source_type TEXT NOT NULL, message TEXT NOT NULL, time INTEGER NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS metrics (cluster_id TEXT NOT NULL, node_id TEXT NOT NULL, "
+                        + "name TEXT NOT NULL, time INTEGER NOT NULL, value REAL NOT NULL)");
+                s.execute("CREATE INDEX IF NOT EXISTS metrics_by_name ON metrics (cluster_id, name, time)");
                 s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
             }
         } catch (SQLException e) {
@@ -151,6 +155,61 @@ public final class SqliteStore implements Store {
             return out;
         } catch (SQLException e) {
             throw new StoreException("read events", e);
+        }
+    }
+
+    @Override
+    public synchronized void addMetrics(List<MetricSample> samples) {
+        inTransaction(() -> {
+            try (PreparedStatement ps = db.prepareStatement(
+                    "INSERT INTO metrics (cluster_id, node_id, name, time, value) VALUES (?,?,?,?,?)")) {
+                for (MetricSample m : samples) {
+                    ps.setString(1, m.clusterId());
+                    ps.setString(2, m.nodeId());
+                    ps.setString(3, m.name());
+                    ps.setLong(4, m.time());
+                    ps.setDouble(5, m.value());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            } catch (SQLException e) {
+                throw new StoreException("store metrics", e);
+            }
+        });
+    }
+
+    @Override
+    public synchronized List<MetricSample> metrics(String clusterId, String nodeId, String name, long from, long to) {
+        String sql = "SELECT cluster_id, node_id, name, time, value FROM metrics WHERE cluster_id = ? AND name = ? "
+                + "AND time >= ? AND time <= ?" + (nodeId != null ? " AND node_id = ?" : "") + " ORDER BY time";
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            ps.setString(1, clusterId);
+            ps.setString(2, name);
+            ps.setLong(3, from);
+            ps.setLong(4, to);
+            if (nodeId != null) {
+                ps.setString(5, nodeId);
+            }
+            List<MetricSample> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new MetricSample(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                            rs.getDouble(5)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("read metrics", e);
+        }
+    }
+
+    @Override
+    public synchronized void pruneMetrics(long before) {
+        try (PreparedStatement ps = db.prepareStatement("DELETE FROM metrics WHERE time < ?")) {
+            ps.setLong(1, before);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("prune metrics", e);
         }
     }
 

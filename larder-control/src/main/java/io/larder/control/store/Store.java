@@ -3,6 +3,7 @@ package io.larder.control.store;
 import io.larder.control.model.CacheCluster;
 import io.larder.control.model.CacheNode;
 import io.larder.control.model.Event;
+import io.larder.control.model.MetricSample;
 
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +36,14 @@ public interface Store extends AutoCloseable {
 
     /** Events from {@code since} (epoch ms) on, oldest first, optionally of one source only. */
     List<Event> events(String sourceIdentifier, long since, long until);
+
+    void addMetrics(List<MetricSample> samples);
+
+    /** Samples of one metric of a cluster (of one node when {@code nodeId} is given) in [from, to], oldest first. */
+    List<MetricSample> metrics(String clusterId, String nodeId, String name, long from, long to);
+
+    /** Drops samples older than {@code before} (the store keeps 24 hours). */
+    void pruneMetrics(long before);
 
     Optional<String> meta(String key);
 

@@ -4,6 +4,7 @@ import io.larder.control.model.CacheCluster;
 import io.larder.control.model.CacheNode;
 import io.larder.control.model.Engine;
 import io.larder.control.model.Event;
+import io.larder.control.model.MetricSample;
 import io.larder.control.model.NodeType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,21 @@ class SqliteStoreTest {
             assertThat(s.events("a", 0, 5000)).extracting(Event::message).containsExactly("Cache cluster created");
             assertThat(s.events("a", 2001, 5000)).isEmpty();
             assertThat(s.meta("initialized")).contains("yes");
+        }
+    }
+
+    @Test
+    void metricsAreReadByClusterNodeAndTimeAndPruned() {
+        try (Store s = new SqliteStore(dir.resolve("state.db"))) {
+            s.addMetrics(java.util.List.of(new MetricSample("a", "0001", "CacheHits", 1000, 1),
+                    new MetricSample("a", "0002", "CacheHits", 2000, 2), new MetricSample("a", "0001", "CurrItems", 2000, 5),
+                    new MetricSample("b", "0001", "CacheHits", 2000, 7)));
+            assertThat(s.metrics("a", null, "CacheHits", 0, 5000)).extracting(MetricSample::value).containsExactly(1.0, 2.0);
+            assertThat(s.metrics("a", "0002", "CacheHits", 0, 5000)).extracting(MetricSample::value).containsExactly(2.0);
+            assertThat(s.metrics("a", null, "CacheHits", 1500, 5000)).hasSize(1);
+            s.pruneMetrics(1500);
+            assertThat(s.metrics("a", "0001", "CacheHits", 0, 5000)).isEmpty();
+            assertThat(s.metrics("b", null, "CacheHits", 0, 5000)).hasSize(1);
         }
     }
 
