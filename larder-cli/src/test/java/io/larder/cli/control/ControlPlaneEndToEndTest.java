@@ -138,6 +138,12 @@ class ControlPlaneEndToEndTest {
         assertThat(cli("create-cache-cluster", "--cache-cluster-id", "n", "--cache-node-type", "cache.huge").err)
                 .contains("(InvalidParameterValue)").contains("CacheNodeType");
 
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            assertThat(cli("create-cache-cluster", "--cache-cluster-id", "p", "--port",
+                    Integer.toString(taken.getLocalPort())).err).contains("(InvalidParameterValue)").contains("in use");
+        }
+
         Http bad = http("POST", "/v1/cache-clusters", "{\"CacheClusterId\": \"-x\"}");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(json(bad.body()).path("Error").path("Code").asText()).isEqualTo("InvalidParameterValue");
@@ -257,6 +263,30 @@ class ControlPlaneEndToEndTest {
 
     @Test
     @Order(4)
+    void hungNodeIsReplacedAfterFiveFailedChecks() throws Exception {
+        int port = describeNode("auth-cache").path("Endpoint").path("Port").asInt();
+        ProcessHandle hung = single(nodeProcesses("auth-cache", "0001"));
+        Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(hung.pid())).start();
+        assertThat(stop.waitFor()).isZero();
+        try {
+            long t0 = System.nanoTime();
+            long deadline = t0 + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (!servesAuthenticated(port, "k", "v")) {
+                assertThat(System.nanoTime()).as("hung node replaced within %d s", WAIT_SECONDS).isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            System.out.printf("ControlPlaneEndToEndTest: hung node replaced after %.2f s%n", (System.nanoTime() - t0) / 1e9);
+            assertThat(hung.isAlive()).isFalse();
+            waitForEvent("auth-cache", "Finished recovery for cache nodes 0001");
+        } finally {
+            if (hung.isAlive()) {
+                hung.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
     void restartedControlPlaneAdoptsRunningNodes() throws Exception {
         JsonNode node = describeNode("auth-cache");
         int port = node.path("Endpoint").path("Port").asInt();
@@ -285,7 +315,7 @@ class ControlPlaneEndToEndTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void createInterruptedByAControlPlaneCrashIsCompletedOnRestart() throws Exception {
         Result r = cli("create-cache-cluster", "--cache-cluster-id", "half-made", "--cache-node-type", "cache.micro");
         assertThat(r.status).as(r.err).isZero();
@@ -303,7 +333,7 @@ class ControlPlaneEndToEndTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void rebootRestartsTheNodeOnItsPort() throws Exception {
         int port = describeNode("auth-cache").path("Endpoint").path("Port").asInt();
         ProcessHandle before = single(nodeProcesses("auth-cache", "0001"));
@@ -323,7 +353,7 @@ class ControlPlaneEndToEndTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void memcachedClusterGrowsAndShrinks() throws Exception {
         assumeTrue(memcachedCommand != null, "neither larder memcached nor /usr/bin/memcached is available");
         Result r = cli("create-cache-cluster", "--cache-cluster-id", "mc", "--engine", "memcached",
@@ -373,7 +403,7 @@ class ControlPlaneEndToEndTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void deleteStopsProcessesFreesPortsAndRemovesData() throws Exception {
         int port = describeNode("auth-cache").path("Endpoint").path("Port").asInt();
         deleteAndCheck("auth-cache", List.of(port));
