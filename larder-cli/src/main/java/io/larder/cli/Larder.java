@@ -3,6 +3,7 @@ package io.larder.cli;
 import io.larder.cli.control.ClusterVerbs;
 import io.larder.cli.control.Down;
 import io.larder.cli.control.GetMetricStatistics;
+import io.larder.cli.control.ParameterGroupVerbs;
 import io.larder.cli.control.Up;
 import io.larder.cli.control.Wait;
 import io.larder.node.server.NodeMain;
@@ -21,7 +22,8 @@ import java.util.concurrent.Callable;
         subcommands = {Larder.Server.class, Up.class, Down.class, ClusterVerbs.Create.class, ClusterVerbs.Describe.class,
                 ClusterVerbs.Modify.class, ClusterVerbs.Reboot.class, ClusterVerbs.Delete.class,
                 ClusterVerbs.DescribeEvents.class, ClusterVerbs.DescribeEngineVersions.class, Wait.class,
-                GetMetricStatistics.class})
+                GetMetricStatistics.class, ParameterGroupVerbs.DescribeGroups.class,
+                ParameterGroupVerbs.DescribeParameters.class, ParameterGroupVerbs.DescribeEngineDefaults.class})
 public final class Larder implements Runnable {
     public static void main(String[] args) {
         int status = new CommandLine(new Larder()).setUnmatchedOptionsArePositionalParams(true).execute(args);

@@ -152,6 +152,24 @@ class ControlPlaneEndToEndTest {
         assertThat(json(missing.body()).path("Error").path("Code").asText()).isEqualTo("CacheClusterNotFound");
         assertThat(cli("delete-cache-cluster", "--cache-cluster-id", "nothere").err).contains("(CacheClusterNotFound)");
 
+        JsonNode params = json(cli("describe-cache-parameters", "--cache-parameter-group-name", "default.redis7").out);
+        JsonNode policy = null;
+        for (JsonNode p : params.path("Parameters")) {
+            if (p.path("ParameterName").asText().equals("maxmemory-policy")) {
+                policy = p;
+            }
+        }
+        assertThat(policy).isNotNull();
+        assertThat(policy.path("ParameterValue").asText()).isEqualTo("volatile-lru");
+        assertThat(policy.path("ChangeType").asText()).isEqualTo("immediate");
+        assertThat(json(cli("describe-cache-parameter-groups").out).path("CacheParameterGroups").size()).isEqualTo(2);
+        assertThat(json(cli("describe-engine-default-parameters", "--cache-parameter-group-family", "redis7").out)
+                .path("EngineDefaults").path("Parameters").size()).isEqualTo(params.path("Parameters").size());
+        assertThat(cli("describe-cache-parameters", "--cache-parameter-group-name", "mine").err)
+                .contains("(CacheParameterGroupNotFound)");
+        assertThat(cli("create-cache-cluster", "--cache-cluster-id", "g", "--cache-parameter-group-name", "mine").err)
+                .contains("(CacheParameterGroupNotFound)");
+
         JsonNode all = json(cli("describe-cache-clusters").out);
         assertThat(all.path("CacheClusters").size()).isZero();
         assertThat(ourProcesses()).isEmpty();
@@ -179,6 +197,9 @@ class ControlPlaneEndToEndTest {
             assertThat(jedis.set("k", "v")).isEqualTo("OK");
             assertThat(jedis.get("k")).isEqualTo("v");
             assertThat(jedis.configGet("maxmemory")).containsEntry("maxmemory", Long.toString(64L << 20));
+            // The node runs with its parameter group's values, ElastiCache's defaults.
+            assertThat(jedis.configGet("maxmemory-policy")).containsEntry("maxmemory-policy", "volatile-lru");
+            assertThat(jedis.configGet("maxmemory-samples")).containsEntry("maxmemory-samples", "3");
         }
 
         // The metrics scrape authenticates with the token and reports the hit under CloudWatch's name.

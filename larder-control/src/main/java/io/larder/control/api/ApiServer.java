@@ -9,6 +9,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.larder.control.metrics.MetricStatistics;
 import io.larder.control.model.CacheCluster;
+import io.larder.control.model.DefaultParameters;
 import io.larder.control.model.Engine;
 import io.larder.control.model.Event;
 import io.larder.control.model.Ids;
@@ -35,6 +36,9 @@ import java.util.function.Supplier;
  * DELETE /v1/cache-clusters/{id}              DeleteCacheCluster
  * GET    /v1/events[?SourceIdentifier&amp;SourceType&amp;StartTime&amp;EndTime&amp;Duration&amp;MaxRecords]
  * GET    /v1/cache-engine-versions[?Engine&amp;EngineVersion]
+ * GET    /v1/cache-parameter-groups[?CacheParameterGroupName]        DescribeCacheParameterGroups (default groups)
+ * GET    /v1/cache-parameter-groups/{name}/parameters               DescribeCacheParameters
+ * GET    /v1/engine-default-parameters?CacheParameterGroupFamily    DescribeEngineDefaultParameters
  * GET    /v1/metric-statistics            GetMetricStatistics (?MetricName&CacheClusterId[&CacheNodeId]&StartTime&EndTime&Period&Statistics=Sum,Average)
  * GET    /metrics                             Prometheus text: CloudWatch-named metrics per node
  * POST   /v1/admin/shutdown                   stops the control plane ({"StopNodes": true} stops the nodes too)
@@ -75,6 +79,9 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/v1/events", guarded(this::describeEvents));
             config.routes.get("/v1/cache-engine-versions", guarded(this::describeCacheEngineVersions));
             config.routes.post("/v1/admin/shutdown", guarded(this::adminShutdown));
+            config.routes.get("/v1/cache-parameter-groups", guarded(this::describeCacheParameterGroups));
+            config.routes.get("/v1/cache-parameter-groups/{name}/parameters", guarded(this::describeCacheParameters));
+            config.routes.get("/v1/engine-default-parameters", guarded(this::describeEngineDefaultParameters));
             config.routes.get("/v1/metric-statistics", guarded(this::getMetricStatistics));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.get()));
         });
@@ -173,6 +180,52 @@ public final class ApiServer implements AutoCloseable {
             }
         }
         send(ctx, 200, Map.of("CacheEngineVersions", out));
+    }
+
+    private void describeCacheParameterGroups(Context ctx) {
+        String name = ctx.queryParam("CacheParameterGroupName");
+        List<Object> out = new ArrayList<>();
+        for (Engine e : Engine.values()) {
+            if (name == null || name.equals(e.defaultParameterGroup())) {
+                out.add(Shapes.parameterGroup(e));
+            }
+        }
+        if (name != null && out.isEmpty()) {
+            throw ApiException.parameterGroupNotFound(name);
+        }
+        send(ctx, 200, Map.of("CacheParameterGroups", out));
+    }
+
+    private void describeCacheParameters(Context ctx) {
+        String name = ctx.pathParam("name");
+        for (Engine e : Engine.values()) {
+            if (name.equals(e.defaultParameterGroup())) {
+                send(ctx, 200, Map.of("Parameters", parameters(e)));
+                return;
+            }
+        }
+        throw ApiException.parameterGroupNotFound(name);
+    }
+
+    private void describeEngineDefaultParameters(Context ctx) {
+        String family = ctx.queryParam("CacheParameterGroupFamily");
+        if (family == null) {
+            throw ApiException.missing("CacheParameterGroupFamily");
+        }
+        for (Engine e : Engine.values()) {
+            if (family.equals(e.parameterGroupFamily())) {
+                send(ctx, 200, Map.of("EngineDefaults", Map.of("CacheParameterGroupFamily", family,
+                        "Parameters", parameters(e))));
+                return;
+            }
+        }
+        throw ApiException.invalidValue("Unknown CacheParameterGroupFamily " + family + ".");
+    }
+
+    private static List<Object> parameters(Engine e) {
+        List<Object> out = new ArrayList<>();
+        DefaultParameters.of(e).forEach(p -> out.add(Shapes.parameter(p)));
+        return out;
     }
 
     private void getMetricStatistics(Context ctx) {

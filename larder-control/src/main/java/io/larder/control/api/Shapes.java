@@ -5,6 +5,7 @@ import io.larder.control.model.CacheNode;
 import io.larder.control.model.Engine;
 import io.larder.control.model.Event;
 import io.larder.control.model.NodeStatus;
+import io.larder.control.model.Parameter;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,6 +85,32 @@ public final class Shapes {
         m.put("CacheParameterGroupFamily", e.parameterGroupFamily());
         m.put("CacheEngineDescription", e.description());
         m.put("CacheEngineVersionDescription", e.versionDescription());
+        return m;
+    }
+
+    public static Map<String, Object> parameterGroup(Engine e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("CacheParameterGroupName", e.defaultParameterGroup());
+        m.put("CacheParameterGroupFamily", e.parameterGroupFamily());
+        m.put("Description", "Default parameter group for " + e.parameterGroupFamily());
+        m.put("IsGlobal", false);
+        m.put("ARN", "arn:larder:elasticache:local:parametergroup:" + e.defaultParameterGroup());
+        return m;
+    }
+
+    public static Map<String, Object> parameter(Parameter p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ParameterName", p.name());
+        m.put("ParameterValue", p.value());
+        m.put("Description", p.description());
+        m.put("Source", "system");
+        m.put("DataType", p.dataType());
+        if (p.allowedValues() != null) {
+            m.put("AllowedValues", p.allowedValues());
+        }
+        m.put("IsModifiable", p.modifiable());
+        m.put("MinimumEngineVersion", "7.0.0");
+        m.put("ChangeType", p.changeType());
         return m;
     }
 

@@ -1,6 +1,8 @@
 package io.larder.control.provision;
 
+import io.larder.control.model.DefaultParameters;
 import io.larder.control.model.Engine;
+import io.larder.control.model.Parameter;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -115,6 +117,9 @@ public final class LocalProcessProvisioner implements Provisioner {
         conf.append("io-threads ").append(spec.nodeType().threads()).append('\n');
         conf.append("save \"\"\n");
         conf.append("appendonly no\n");
+        for (Parameter p : DefaultParameters.of(spec.engine())) {
+            conf.append(p.name()).append(' ').append(quote(p.value())).append('\n');
+        }
         if (spec.authToken() != null) {
             conf.append("requirepass ").append(quote(spec.authToken())).append('\n');
         }
