@@ -275,9 +275,8 @@ class ControlPlaneEndToEndTest {
 
         ProcessHandle after = single(nodeProcesses("auth-cache", "0001"));
         assertThat(after.pid()).isNotEqualTo(before.pid());
-        waitForEvent("auth-cache", "Finished recovery for cache nodes 0001");
-        assertThat(cli("describe-events", "--source-identifier", "auth-cache").out)
-                .contains("Recovering cache nodes 0001");
+        waitForEvents("auth-cache", "Finished recovery for cache nodes 0001", 1);
+        assertThat(countEvents("auth-cache", "Recovering cache nodes 0001")).isEqualTo(1);
         assertThat(describeNode("auth-cache").path("CacheNodeStatus").asText()).isEqualTo("available");
         assertThat(describeNode("auth-cache").path("Endpoint").path("Port").asInt()).isEqualTo(port);
     }
@@ -298,7 +297,8 @@ class ControlPlaneEndToEndTest {
             }
             System.out.printf("ControlPlaneEndToEndTest: hung node replaced after %.2f s%n", (System.nanoTime() - t0) / 1e9);
             assertThat(hung.isAlive()).isFalse();
-            waitForEvent("auth-cache", "Finished recovery for cache nodes 0001");
+            waitForEvents("auth-cache", "Finished recovery for cache nodes 0001", 2);
+            assertThat(countEvents("auth-cache", "Recovering cache nodes 0001")).isEqualTo(2);
         } finally {
             if (hung.isAlive()) {
                 hung.destroyForcibly();
@@ -478,12 +478,23 @@ class ControlPlaneEndToEndTest {
         assertThat(w.status).as("wait %s: %s", id, w.err).isZero();
     }
 
-    private static void waitForEvent(String id, String message) throws InterruptedException {
+    /** Waits until the cluster has at least {@code count} events whose message starts with {@code message}. */
+    private static void waitForEvents(String id, String message, int count) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (!cli("describe-events", "--source-identifier", id).out.contains(message)) {
-            assertThat(System.nanoTime()).as("event '%s' within %d s", message, WAIT_SECONDS).isLessThan(deadline);
+        while (countEvents(id, message) < count) {
+            assertThat(System.nanoTime()).as("%d events '%s' within %d s", count, message, WAIT_SECONDS).isLessThan(deadline);
             Thread.sleep(200);
         }
+    }
+
+    private static int countEvents(String id, String message) throws IOException {
+        int n = 0;
+        for (JsonNode e : json(cli("describe-events", "--source-identifier", id).out).path("Events")) {
+            if (e.path("Message").asText().startsWith(message)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static JsonNode describeNode(String id) throws IOException {
