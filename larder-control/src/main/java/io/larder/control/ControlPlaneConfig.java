@@ -1,0 +1,35 @@
+package io.larder.control;
+
+import io.larder.control.provision.PortAllocator;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How a control plane runs.
+ *
+ * @param metricsIntervalMillis how often every node's INFO / stats is read for the metrics
+ * @param larderCommand    runs {@code larder} (the JVM, its options, class path and main class) for Redis nodes
+ * @param memcachedCommand runs memcached nodes; equal to {@code larderCommand} for {@code larder memcached}
+ */
+public record ControlPlaneConfig(Path dataDir, String apiHost, int apiPort, PortAllocator nodePorts,
+                                 boolean defaultCache, long healthIntervalMillis, long metricsIntervalMillis,
+                                 List<String> larderCommand,
+                                 List<String> memcachedCommand) {
+    public static final int DEFAULT_API_PORT = 7380;
+    public static final String DEFAULT_NODE_PORTS = "7400-7499";
+    public static final int DEFAULT_CACHE_PORT = 6379;
+
+    public Path stateFile() {
+        return dataDir.resolve("state.db");
+    }
+
+    public Path nodesDir() {
+        return dataDir.resolve("nodes");
+    }
+
+    /** Where a running control plane records its pid and API port, for {@code larder down}. */
+    public static Path runFile(Path dataDir) {
+        return dataDir.resolve("control.json");
+    }
+}

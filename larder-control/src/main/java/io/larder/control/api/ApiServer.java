@@ -1,0 +1,384 @@
+package io.larder.control.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.larder.control.metrics.MetricStatistics;
+import io.larder.control.model.CacheCluster;
+import io.larder.control.model.DefaultParameters;
+import io.larder.control.model.Engine;
+import io.larder.control.model.Event;
+import io.larder.control.model.Ids;
+import io.larder.control.service.ClusterService;
+import io.larder.control.store.Store;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The JSON REST API. Resources and fields mirror ElastiCache's (PascalCase names, {@code {"CacheClusters": [...]}}),
+ * refusals carry ElastiCache's fault codes: {@code {"Error": {"Type", "Code", "Message"}}}.
+ *
+ * <pre>
+ * POST   /v1/cache-clusters                   CreateCacheCluster (body: its parameters)
+ * GET    /v1/cache-clusters[?CacheClusterId=..&amp;ShowCacheNodeInfo=true]
+ * PATCH  /v1/cache-clusters/{id}              ModifyCacheCluster
+ * POST   /v1/cache-clusters/{id}/reboot       RebootCacheCluster ({"CacheNodeIdsToReboot": [..]})
+ * DELETE /v1/cache-clusters/{id}              DeleteCacheCluster
+ * GET    /v1/events[?SourceIdentifier&amp;SourceType&amp;StartTime&amp;EndTime&amp;Duration&amp;MaxRecords]
+ * GET    /v1/cache-engine-versions[?Engine&amp;EngineVersion]
+ * GET    /v1/cache-parameter-groups[?CacheParameterGroupName]        DescribeCacheParameterGroups (default groups)
+ * GET    /v1/cache-parameter-groups/{name}/parameters               DescribeCacheParameters
+ * GET    /v1/engine-default-parameters?CacheParameterGroupFamily    DescribeEngineDefaultParameters
+ * GET    /v1/metric-statistics            GetMetricStatistics (?MetricName&CacheClusterId[&CacheNodeId]&StartTime&EndTime&Period&Statistics=Sum,Average)
+ * GET    /metrics                             Prometheus text: CloudWatch-named metrics per node
+ * POST   /v1/admin/shutdown                   stops the control plane ({"StopNodes": true} stops the nodes too)
+ * </pre>
+ */
+public final class ApiServer implements AutoCloseable {
+    public static final ObjectMapper JSON = new ObjectMapper();
+    private final ClusterService clusters;
+    private final Store store;
+    private final String nodeAddress;
+    private final Clock clock;
+    private final Supplier<String> metrics;
+    private final Runnable shutdown;
+    private final Runnable shutdownWithNodes;
+    private Javalin app;
+
+    public ApiServer(ClusterService clusters, Store store, String nodeAddress, Clock clock, Supplier<String> metrics,
+                     Runnable shutdown, Runnable shutdownWithNodes) {
+        this.clusters = clusters;
+        this.store = store;
+        this.nodeAddress = nodeAddress;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.shutdown = shutdown;
+        this.shutdownWithNodes = shutdownWithNodes;
+    }
+
+    /** @return the port it listens on */
+    public int start(String host, int port) {
+        app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.routes.post("/v1/cache-clusters", guarded(this::createCacheCluster));
+            config.routes.get("/v1/cache-clusters", guarded(this::describeCacheClusters));
+            config.routes.get("/v1/cache-clusters/{id}", guarded(this::describeCacheCluster));
+            config.routes.patch("/v1/cache-clusters/{id}", guarded(this::modifyCacheCluster));
+            config.routes.post("/v1/cache-clusters/{id}/reboot", guarded(this::rebootCacheCluster));
+            config.routes.delete("/v1/cache-clusters/{id}", guarded(this::deleteCacheCluster));
+            config.routes.get("/v1/events", guarded(this::describeEvents));
+            config.routes.get("/v1/cache-engine-versions", guarded(this::describeCacheEngineVersions));
+            config.routes.post("/v1/admin/shutdown", guarded(this::adminShutdown));
+            config.routes.get("/v1/cache-parameter-groups", guarded(this::describeCacheParameterGroups));
+            config.routes.get("/v1/cache-parameter-groups/{name}/parameters", guarded(this::describeCacheParameters));
+            config.routes.get("/v1/engine-default-parameters", guarded(this::describeEngineDefaultParameters));
+            config.routes.get("/v1/metric-statistics", guarded(this::getMetricStatistics));
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.get()));
+        });
+        app.start(host, port);
+        return app.port();
+    }
+
+    private Handler guarded(Handler h) {
+        return ctx -> {
+            try {
+                h.handle(ctx);
+            } catch (ApiException e) {
+                send(ctx, e.httpStatus(), Shapes.error(e));
+            } catch (RuntimeException e) {
+                send(ctx, 500, Shapes.error(new ApiException("InternalFailure", 500, String.valueOf(e))));
+            }
+        };
+    }
+
+    private void createCacheCluster(Context ctx) {
+        JsonNode b = body(ctx);
+        CacheCluster c = clusters.create(new ClusterService.CreateRequest(text(b, "CacheClusterId"), text(b, "Engine"),
+                text(b, "EngineVersion"), text(b, "CacheNodeType"), integer(b, "NumCacheNodes"), text(b, "AuthToken"),
+                integer(b, "Port"), text(b, "CacheParameterGroupName")));
+        send(ctx, 200, Map.of("CacheCluster", render(c, false)));
+    }
+
+    private void describeCacheClusters(Context ctx) {
+        boolean nodes = "true".equalsIgnoreCase(ctx.queryParam("ShowCacheNodeInfo"));
+        List<Object> out = new ArrayList<>();
+        for (CacheCluster c : clusters.describe(ctx.queryParam("CacheClusterId"))) {
+            out.add(render(c, nodes));
+        }
+        send(ctx, 200, Map.of("CacheClusters", out));
+    }
+
+    private void describeCacheCluster(Context ctx) {
+        boolean nodes = "true".equalsIgnoreCase(ctx.queryParam("ShowCacheNodeInfo"));
+        send(ctx, 200, Map.of("CacheCluster", render(clusters.describe(ctx.pathParam("id")).get(0), nodes)));
+    }
+
+    private void modifyCacheCluster(Context ctx) {
+        JsonNode b = body(ctx);
+        CacheCluster c = clusters.modify(ctx.pathParam("id"), new ClusterService.ModifyRequest(
+                integer(b, "NumCacheNodes"), strings(b, "CacheNodeIdsToRemove"), bool(b, "ApplyImmediately")));
+        send(ctx, 200, Map.of("CacheCluster", render(c, false)));
+    }
+
+    private void rebootCacheCluster(Context ctx) {
+        JsonNode b = body(ctx);
+        CacheCluster c = clusters.reboot(ctx.pathParam("id"), strings(b, "CacheNodeIdsToReboot"));
+        send(ctx, 200, Map.of("CacheCluster", render(c, false)));
+    }
+
+    private void deleteCacheCluster(Context ctx) {
+        CacheCluster c = clusters.delete(ctx.pathParam("id"));
+        send(ctx, 200, Map.of("CacheCluster", render(c, false)));
+    }
+
+    private void describeEvents(Context ctx) {
+        String source = ctx.queryParam("SourceIdentifier");
+        String type = ctx.queryParam("SourceType");
+        if (type != null && !type.equals("cache-cluster")) {
+            throw ApiException.invalidValue("Invalid SourceType '" + type + "': only cache-cluster has events so far.");
+        }
+        long now = clock.millis();
+        long end = instant(ctx.queryParam("EndTime"), "EndTime", now);
+        Integer duration = queryInt(ctx, "Duration");
+        String startText = ctx.queryParam("StartTime");
+        if (duration != null && startText != null) {
+            throw ApiException.invalidCombination("StartTime and Duration cannot both be given.");
+        }
+        long start = startText != null ? instant(startText, "StartTime", 0)
+                : end - (duration == null ? 60 : duration) * 60_000L;
+        Integer max = queryInt(ctx, "MaxRecords");
+        if (max != null && (max < 20 || max > 100)) {
+            throw ApiException.invalidValue("MaxRecords must be between 20 and 100.");
+        }
+        List<Event> events = store.events(source == null ? null : Ids.cacheClusterId(source), start, end);
+        int limit = max == null ? 100 : max;
+        // Newest first, as DescribeEvents lists them.
+        List<Object> out = new ArrayList<>();
+        for (int i = events.size() - 1; i >= 0 && out.size() < limit; i--) {
+            out.add(Shapes.event(events.get(i)));
+        }
+        send(ctx, 200, Map.of("Events", out));
+    }
+
+    private void describeCacheEngineVersions(Context ctx) {
+        String engine = ctx.queryParam("Engine");
+        String version = ctx.queryParam("EngineVersion");
+        List<Object> out = new ArrayList<>();
+        for (Engine e : Engine.values()) {
+            if ((engine == null || engine.equals(e.id())) && (version == null || e.offers(version))) {
+                out.add(Shapes.engineVersion(e));
+            }
+        }
+        send(ctx, 200, Map.of("CacheEngineVersions", out));
+    }
+
+    private void describeCacheParameterGroups(Context ctx) {
+        String name = ctx.queryParam("CacheParameterGroupName");
+        List<Object> out = new ArrayList<>();
+        for (Engine e : Engine.values()) {
+            if (name == null || name.equals(e.defaultParameterGroup())) {
+                out.add(Shapes.parameterGroup(e));
+            }
+        }
+        if (name != null && out.isEmpty()) {
+            throw ApiException.parameterGroupNotFound(name);
+        }
+        send(ctx, 200, Map.of("CacheParameterGroups", out));
+    }
+
+    private void describeCacheParameters(Context ctx) {
+        String name = ctx.pathParam("name");
+        for (Engine e : Engine.values()) {
+            if (name.equals(e.defaultParameterGroup())) {
+                send(ctx, 200, Map.of("Parameters", parameters(e)));
+                return;
+            }
+        }
+        throw ApiException.parameterGroupNotFound(name);
+    }
+
+    private void describeEngineDefaultParameters(Context ctx) {
+        String family = ctx.queryParam("CacheParameterGroupFamily");
+        if (family == null) {
+            throw ApiException.missing("CacheParameterGroupFamily");
+        }
+        for (Engine e : Engine.values()) {
+            if (family.equals(e.parameterGroupFamily())) {
+                send(ctx, 200, Map.of("EngineDefaults", Map.of("CacheParameterGroupFamily", family,
+                        "Parameters", parameters(e))));
+                return;
+            }
+        }
+        throw ApiException.invalidValue("Unknown CacheParameterGroupFamily " + family + ".");
+    }
+
+    private static List<Object> parameters(Engine e) {
+        List<Object> out = new ArrayList<>();
+        DefaultParameters.of(e).forEach(p -> out.add(Shapes.parameter(p)));
+        return out;
+    }
+
+    private void getMetricStatistics(Context ctx) {
+        String name = ctx.queryParam("MetricName");
+        if (name == null) {
+            throw ApiException.missing("MetricName");
+        }
+        String cluster = ctx.queryParam("CacheClusterId");
+        if (cluster == null) {
+            throw ApiException.missing("Dimensions (CacheClusterId)");
+        }
+        String startText = ctx.queryParam("StartTime");
+        String endText = ctx.queryParam("EndTime");
+        if (startText == null || endText == null) {
+            throw ApiException.missing(startText == null ? "StartTime" : "EndTime");
+        }
+        long start = instant(startText, "StartTime", 0);
+        long end = instant(endText, "EndTime", 0);
+        if (end <= start) {
+            throw ApiException.invalidValue("EndTime must be after StartTime.");
+        }
+        Integer period = queryInt(ctx, "Period");
+        if (period == null) {
+            throw ApiException.missing("Period");
+        }
+        MetricStatistics.checkPeriod(period);
+        String statsText = ctx.queryParam("Statistics");
+        if (statsText == null) {
+            throw ApiException.missing("Statistics");
+        }
+        List<String> stats = List.of(statsText.split(","));
+        for (String s : stats) {
+            if (!MetricStatistics.STATISTICS.contains(s)) {
+                throw ApiException.invalidValue("Unknown statistic " + s + ": expected " + MetricStatistics.STATISTICS + ".");
+            }
+        }
+        String id = clusters.describe(cluster).get(0).id();
+        send(ctx, 200, MetricStatistics.compute(name, store.metrics(id, ctx.queryParam("CacheNodeId"), name, start, end),
+                start, period, stats));
+    }
+
+    private void adminShutdown(Context ctx) {
+        boolean stopNodes = Boolean.TRUE.equals(bool(body(ctx), "StopNodes"));
+        send(ctx, 200, Map.of("ShuttingDown", true, "StopNodes", stopNodes));
+        Thread.ofPlatform().name("larder-shutdown").start(stopNodes ? shutdownWithNodes : shutdown);
+    }
+
+    private Map<String, Object> render(CacheCluster c, boolean nodes) {
+        return Shapes.cacheCluster(c, clusters.nodes(c.id()), nodeAddress, nodes);
+    }
+
+    private static void send(Context ctx, int status, Object body) {
+        try {
+            ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode body(Context ctx) {
+        String text = ctx.body();
+        if (text.isBlank()) {
+            return JSON.createObjectNode();
+        }
+        try {
+            JsonNode n = JSON.readTree(text);
+            if (!n.isObject()) {
+                throw ApiException.invalidValue("The request body must be a JSON object.");
+            }
+            return n;
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalidValue("The request body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static String text(JsonNode b, String field) {
+        JsonNode v = b.path(field);
+        if (v.isMissingNode() || v instanceof NullNode) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw ApiException.invalidValue(field + " must be a string.");
+        }
+        return v.asText();
+    }
+
+    private static Integer integer(JsonNode b, String field) {
+        JsonNode v = b.path(field);
+        if (v.isMissingNode() || v instanceof NullNode) {
+            return null;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+            throw ApiException.invalidValue(field + " must be an integer.");
+        }
+        return v.asInt();
+    }
+
+    private static Boolean bool(JsonNode b, String field) {
+        JsonNode v = b.path(field);
+        if (v.isMissingNode() || v instanceof NullNode) {
+            return null;
+        }
+        if (!v.isBoolean()) {
+            throw ApiException.invalidValue(field + " must be true or false.");
+        }
+        return v.asBoolean();
+    }
+
+    private static List<String> strings(JsonNode b, String field) {
+        JsonNode v = b.path(field);
+        if (v.isMissingNode() || v instanceof NullNode) {
+            return null;
+        }
+        if (!v.isArray()) {
+            throw ApiException.invalidValue(field + " must be a list of strings.");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : v) {
+            if (!e.isTextual()) {
+                throw ApiException.invalidValue(field + " must be a list of strings.");
+            }
+            out.add(e.asText());
+        }
+        return out;
+    }
+
+    private static Integer queryInt(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw ApiException.invalidValue(name + " must be an integer.");
+        }
+    }
+
+    private static long instant(String text, String name, long absent) {
+        if (text == null) {
+            return absent;
+        }
+        try {
+            return Instant.parse(text).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalidValue(name + " must be an ISO-8601 time such as 2026-11-27T17:00:00Z.");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (app != null) {
+            app.stop();
+        }
+    }
+}

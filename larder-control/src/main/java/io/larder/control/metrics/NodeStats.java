@@ -1,0 +1,114 @@
+package io.larder.control.metrics;
+
+import io.larder.control.model.Engine;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Reads a node's own counters: Redis {@code INFO} (after AUTH when the cluster has a token), memcached {@code stats}. */
+public final class NodeStats {
+    private final int timeoutMillis;
+
+    public NodeStats(int timeoutMillis) {
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /** Field name to value, numeric fields only; Redis's {@code dbN:keys=..} lines become {@code dbN.keys}. */
+    public Map<String, Double> read(Engine engine, String address, int port, String authToken) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(address, port), timeoutMillis);
+            s.setSoTimeout(timeoutMillis);
+            OutputStream out = s.getOutputStream();
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            return engine == Engine.REDIS ? redisInfo(out, in, authToken) : memcachedStats(out, in);
+        }
+    }
+
+    private static Map<String, Double> redisInfo(OutputStream out, InputStream in, String token) throws IOException {
+        if (token != null) {
+            out.write(resp("AUTH", token));
+        }
+        out.write(resp("INFO"));
+        out.flush();
+        if (token != null) {
+            String ok = line(in);
+            if (!ok.equals("+OK")) {
+                throw new IOException("AUTH refused: " + ok);
+            }
+        }
+        String header = line(in);
+        if (!header.startsWith("$")) {
+            throw new IOException("INFO refused: " + header);
+        }
+        byte[] body = in.readNBytes(Integer.parseInt(header.substring(1)));
+        Map<String, Double> fields = new HashMap<>();
+        for (String l : new String(body, StandardCharsets.UTF_8).split("\r\n")) {
+            int colon = l.indexOf(':');
+            if (l.startsWith("#") || colon < 0) {
+                continue;
+            }
+            String name = l.substring(0, colon);
+            String value = l.substring(colon + 1);
+            if (name.matches("db\\d+")) {
+                for (String kv : value.split(",")) {
+                    int eq = kv.indexOf('=');
+                    number(fields, name + "." + kv.substring(0, eq), kv.substring(eq + 1));
+                }
+            } else {
+                number(fields, name, value);
+            }
+        }
+        return fields;
+    }
+
+    private static Map<String, Double> memcachedStats(OutputStream out, InputStream in) throws IOException {
+        out.write("stats\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        Map<String, Double> fields = new HashMap<>();
+        for (String l = line(in); !l.equals("END"); l = line(in)) {
+            String[] parts = l.split(" ");
+            if (parts.length != 3 || !parts[0].equals("STAT")) {
+                throw new IOException("unexpected stats line: " + l);
+            }
+            number(fields, parts[1], parts[2]);
+        }
+        return fields;
+    }
+
+    private static void number(Map<String, Double> fields, String name, String value) {
+        try {
+            fields.put(name, Double.parseDouble(value));
+        } catch (NumberFormatException ignored) {
+            // Text fields (versions, modes) are not metrics.
+        }
+    }
+
+    private static byte[] resp(String... args) {
+        StringBuilder sb = new StringBuilder().append('*').append(args.length).append("\r\n");
+        for (String a : args) {
+            sb.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+        }
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) != '\n') {
+            if (c == -1) {
+                throw new IOException("connection closed");
+            }
+            if (c != '\r') {
+                sb.append((char) c);
+            }
+        }
+        return sb.toString();
+    }
+}

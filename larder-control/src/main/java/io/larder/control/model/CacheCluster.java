@@ -1,0 +1,28 @@
+package io.larder.control.model;
+
+/**
+ * A cache cluster as the store keeps it.
+ *
+ * @param numCacheNodes        the node count the cluster has settled on
+ * @param pendingNumCacheNodes the count a modification is moving to, or null
+ * @param port                 the port asked for at creation (first node), or 0 to take one from the range
+ * @param authToken            the Redis password, or null
+ */
+public record CacheCluster(String id, Engine engine, String engineVersion, NodeType nodeType, int numCacheNodes,
+                           Integer pendingNumCacheNodes, String status, String authToken, String parameterGroup,
+                           int port, long createTime) {
+
+    public int targetNodes() {
+        return pendingNumCacheNodes != null ? pendingNumCacheNodes : numCacheNodes;
+    }
+
+    public CacheCluster withStatus(String s) {
+        return new CacheCluster(id, engine, engineVersion, nodeType, numCacheNodes, pendingNumCacheNodes, s, authToken,
+                parameterGroup, port, createTime);
+    }
+
+    public CacheCluster withNodes(int num, Integer pending) {
+        return new CacheCluster(id, engine, engineVersion, nodeType, num, pending, status, authToken, parameterGroup,
+                port, createTime);
+    }
+}

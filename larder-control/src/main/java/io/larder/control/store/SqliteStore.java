@@ -1,0 +1,328 @@
+package io.larder.control.store;
+
+import io.larder.control.model.CacheCluster;
+import io.larder.control.model.CacheNode;
+import io.larder.control.model.Engine;
+import io.larder.control.model.Event;
+import io.larder.control.model.MetricSample;
+import io.larder.control.model.NodeType;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The embedded store: one SQLite file (WAL) under the data directory, one connection used under a lock. */
+public final class SqliteStore implements Store {
+    private static final String CLUSTER_COLUMNS = "id, engine, engine_version, node_type, num_nodes, pending_num_nodes, "
+            + "status, auth_token, parameter_group, port, create_time";
+    private final Connection db;
+
+    public SqliteStore(Path file) {
+        try {
+            db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=NORMAL");
+                s.execute("CREATE TABLE IF NOT EXISTS clusters (id TEXT PRIMARY KEY, engine TEXT NOT NULL, "
+                        + "engine_version TEXT NOT NULL, node_type TEXT NOT NULL, num_nodes INTEGER NOT NULL, "
+                        + "pending_num_nodes INTEGER, status TEXT NOT NULL, auth_token TEXT, parameter_group TEXT NOT NULL, "
+                        + "port INTEGER NOT NULL, create_time INTEGER NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS nodes (cluster_id TEXT NOT NULL, node_id TEXT NOT NULL, "
+                        + "status TEXT NOT NULL, port INTEGER NOT NULL, pid INTEGER NOT NULL, create_time INTEGER NOT NULL, "
+                        + "PRIMARY KEY (cluster_id, node_id))");
+                s.execute("CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+                        + "source_id TEXT NOT NULL, source_type TEXT NOT NULL, message TEXT NOT NULL, time INTEGER NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS metrics (cluster_id TEXT NOT NULL, node_id TEXT NOT NULL, "
+                        + "name TEXT NOT NULL, time INTEGER NOT NULL, value REAL NOT NULL)");
+                s.execute("CREATE INDEX IF NOT EXISTS metrics_by_name ON metrics (cluster_id, name, time)");
+                s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot open the state store " + file, e);
+        }
+    }
+
+    @Override
+    public synchronized List<CacheCluster> clusters() {
+        return queryClusters("SELECT " + CLUSTER_COLUMNS + " FROM clusters ORDER BY create_time, id");
+    }
+
+    @Override
+    public synchronized Optional<CacheCluster> cluster(String id) {
+        return queryClusters("SELECT " + CLUSTER_COLUMNS + " FROM clusters WHERE id = ?", id).stream().findFirst();
+    }
+
+    @Override
+    public synchronized boolean insertCluster(CacheCluster c) {
+        try (PreparedStatement ps = db.prepareStatement("INSERT OR IGNORE INTO clusters (" + CLUSTER_COLUMNS
+                + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+            bindCluster(ps, c);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("insert cluster " + c.id(), e);
+        }
+    }
+
+    @Override
+    public synchronized void updateCluster(CacheCluster c) {
+        try (PreparedStatement ps = db.prepareStatement("UPDATE clusters SET id = ?, engine = ?, engine_version = ?, "
+                + "node_type = ?, num_nodes = ?, pending_num_nodes = ?, status = ?, auth_token = ?, parameter_group = ?, "
+                + "port = ?, create_time = ? WHERE id = ?")) {
+            bindCluster(ps, c);
+            ps.setString(12, c.id());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("update cluster " + c.id(), e);
+        }
+    }
+
+    @Override
+    public synchronized void deleteCluster(String id) {
+        update("DELETE FROM clusters WHERE id = ?", id);
+    }
+
+    @Override
+    public synchronized List<CacheNode> nodes(String clusterId) {
+        return queryNodes("SELECT cluster_id, node_id, status, port, pid, create_time FROM nodes WHERE cluster_id = ? "
+                + "ORDER BY node_id", clusterId);
+    }
+
+    @Override
+    public synchronized List<CacheNode> allNodes() {
+        return queryNodes("SELECT cluster_id, node_id, status, port, pid, create_time FROM nodes ORDER BY cluster_id, node_id");
+    }
+
+    @Override
+    public synchronized void upsertNode(CacheNode n) {
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO nodes (cluster_id, node_id, status, port, pid, "
+                + "create_time) VALUES (?,?,?,?,?,?) ON CONFLICT (cluster_id, node_id) DO UPDATE SET status = excluded.status, "
+                + "port = excluded.port, pid = excluded.pid")) {
+            ps.setString(1, n.clusterId());
+            ps.setString(2, n.nodeId());
+            ps.setString(3, n.status());
+            ps.setInt(4, n.port());
+            ps.setLong(5, n.pid());
+            ps.setLong(6, n.createTime());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("store node " + n.clusterId() + "/" + n.nodeId(), e);
+        }
+    }
+
+    @Override
+    public synchronized void deleteNode(String clusterId, String nodeId) {
+        update("DELETE FROM nodes WHERE cluster_id = ? AND node_id = ?", clusterId, nodeId);
+    }
+
+    @Override
+    public synchronized void addEvent(Event e) {
+        try (PreparedStatement ps = db.prepareStatement(
+                "INSERT INTO events (source_id, source_type, message, time) VALUES (?,?,?,?)")) {
+            ps.setString(1, e.sourceIdentifier());
+            ps.setString(2, e.sourceType());
+            ps.setString(3, e.message());
+            ps.setLong(4, e.time());
+            ps.executeUpdate();
+        } catch (SQLException ex) {
+            throw new StoreException("record event", ex);
+        }
+    }
+
+    @Override
+    public synchronized List<Event> events(String sourceIdentifier, long since, long until) {
+        String sql = "SELECT source_id, source_type, message, time FROM events WHERE time >= ? AND time <= ?"
+                + (sourceIdentifier != null ? " AND source_id = ?" : "") + " ORDER BY seq";
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            ps.setLong(1, since);
+            ps.setLong(2, until);
+            if (sourceIdentifier != null) {
+                ps.setString(3, sourceIdentifier);
+            }
+            List<Event> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Event(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("read events", e);
+        }
+    }
+
+    @Override
+    public synchronized void addMetrics(List<MetricSample> samples) {
+        inTransaction(() -> {
+            try (PreparedStatement ps = db.prepareStatement(
+                    "INSERT INTO metrics (cluster_id, node_id, name, time, value) VALUES (?,?,?,?,?)")) {
+                for (MetricSample m : samples) {
+                    ps.setString(1, m.clusterId());
+                    ps.setString(2, m.nodeId());
+                    ps.setString(3, m.name());
+                    ps.setLong(4, m.time());
+                    ps.setDouble(5, m.value());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            } catch (SQLException e) {
+                throw new StoreException("store metrics", e);
+            }
+        });
+    }
+
+    @Override
+    public synchronized List<MetricSample> metrics(String clusterId, String nodeId, String name, long from, long to) {
+        String sql = "SELECT cluster_id, node_id, name, time, value FROM metrics WHERE cluster_id = ? AND name = ? "
+                + "AND time >= ? AND time <= ?" + (nodeId != null ? " AND node_id = ?" : "") + " ORDER BY time";
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            ps.setString(1, clusterId);
+            ps.setString(2, name);
+            ps.setLong(3, from);
+            ps.setLong(4, to);
+            if (nodeId != null) {
+                ps.setString(5, nodeId);
+            }
+            List<MetricSample> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new MetricSample(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                            rs.getDouble(5)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("read metrics", e);
+        }
+    }
+
+    @Override
+    public synchronized void pruneMetrics(long before) {
+        try (PreparedStatement ps = db.prepareStatement("DELETE FROM metrics WHERE time < ?")) {
+            ps.setLong(1, before);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("prune metrics", e);
+        }
+    }
+
+    @Override
+    public synchronized Optional<String> meta(String key) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("read meta " + key, e);
+        }
+    }
+
+    @Override
+    public synchronized void putMeta(String key, String value) {
+        update("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                key, value);
+    }
+
+    @Override
+    public synchronized void inTransaction(Runnable work) {
+        try {
+            db.setAutoCommit(false);
+            try {
+                work.run();
+                db.commit();
+            } catch (RuntimeException | Error e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("transaction", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            throw new StoreException("close the state store", e);
+        }
+    }
+
+    private static void bindCluster(PreparedStatement ps, CacheCluster c) throws SQLException {
+        ps.setString(1, c.id());
+        ps.setString(2, c.engine().id());
+        ps.setString(3, c.engineVersion());
+        ps.setString(4, c.nodeType().id());
+        ps.setInt(5, c.numCacheNodes());
+        if (c.pendingNumCacheNodes() == null) {
+            ps.setNull(6, Types.INTEGER);
+        } else {
+            ps.setInt(6, c.pendingNumCacheNodes());
+        }
+        ps.setString(7, c.status());
+        ps.setString(8, c.authToken());
+        ps.setString(9, c.parameterGroup());
+        ps.setInt(10, c.port());
+        ps.setLong(11, c.createTime());
+    }
+
+    private List<CacheCluster> queryClusters(String sql, String... args) {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setString(i + 1, args[i]);
+            }
+            List<CacheCluster> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int pending = rs.getInt(6);
+                    Integer pendingOrNull = rs.wasNull() ? null : pending;
+                    out.add(new CacheCluster(rs.getString(1), Engine.parse(rs.getString(2)), rs.getString(3),
+                            NodeType.parse(rs.getString(4)), rs.getInt(5), pendingOrNull, rs.getString(7),
+                            rs.getString(8), rs.getString(9), rs.getInt(10), rs.getLong(11)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("read clusters", e);
+        }
+    }
+
+    private List<CacheNode> queryNodes(String sql, String... args) {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setString(i + 1, args[i]);
+            }
+            List<CacheNode> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new CacheNode(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                            rs.getLong(5), rs.getLong(6)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("read nodes", e);
+        }
+    }
+
+    private void update(String sql, String... args) {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setString(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException(sql, e);
+        }
+    }
+}
