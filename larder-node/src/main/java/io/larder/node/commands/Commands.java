@@ -38,5 +38,6 @@ public final class Commands {
         GeoCommands.register(table);
         PubSubCommands.register(table);
         StreamCommands.register(table);
+        io.larder.node.persistence.aof.AofCommands.register(table);
     }
 }

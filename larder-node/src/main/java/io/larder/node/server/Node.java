@@ -38,6 +38,8 @@ public final class Node {
     private final Dispatcher dispatcher;
     private volatile NodeServer server;
     private final BlockedClients blocked;
+    private final io.larder.node.propagation.Propagation propagation;
+    private final io.larder.node.persistence.aof.AppendOnlyFile aof;
 
     public Node(ServerConfig config, Clock clock) {
         this.config = config;
@@ -47,7 +49,8 @@ public final class Node {
         this.keyspaceEvents = new KeyspaceEvents(config, pubsub);
         this.keyspace = new Keyspace(config.databases.asInt(), clock);
         this.watches = new Watches(keyspace, stats);
-        this.blocked = new BlockedClients(keyspace);
+        this.propagation = new io.larder.node.propagation.Propagation(keyspace, config);
+        this.blocked = new BlockedClients(keyspace, propagation);
         this.tracking = new Tracking(this, keyspace);
         // Blocked stream readers must also hear of deletions, flushes and swaps to answer with Redis's errors.
         KeyspaceListener wakeups = new KeyspaceListener() {
@@ -67,8 +70,9 @@ public final class Node {
             }
         };
         // Redis's order on expiry: the "expired" event, then the tracking invalidation.
-        this.keyspace.listener(KeyspaceListener.both(KeyspaceListener.both(watches, wakeups),
-                KeyspaceListener.both(keyspaceEvents, tracking)));
+        this.keyspace.listener(KeyspaceListener.both(KeyspaceListener.both(
+                KeyspaceListener.both(watches, wakeups), KeyspaceListener.both(keyspaceEvents, tracking)),
+                propagation));
         byte[] id = new byte[20];
         new java.security.SecureRandom().nextBytes(id);
         this.runId = java.util.HexFormat.of().formatHex(id);
@@ -76,7 +80,14 @@ public final class Node {
         this.replicationId = java.util.HexFormat.of().formatHex(id);
         Commands.registerAll(commands);
         this.dispatcher = new Dispatcher(this);
+        this.aof = new io.larder.node.persistence.aof.AppendOnlyFile(this);
     }
+
+    /** The ordered log of writes in propagated form (AOF, later replication). */
+    public io.larder.node.propagation.Propagation propagation() { return propagation; }
+
+    /** The append-only file. */
+    public io.larder.node.persistence.aof.AppendOnlyFile aof() { return aof; }
 
     /** Runs every connection's requests, and EXEC's queued commands. */
     public Dispatcher dispatcher() { return dispatcher; }

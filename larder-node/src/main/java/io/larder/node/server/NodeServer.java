@@ -71,6 +71,12 @@ public final class NodeServer implements AutoCloseable {
     /** Binds every address of the {@code bind} parameter on {@code port}; returns the bound addresses. */
     public List<InetSocketAddress> start() throws InterruptedException {
         ServerConfig config = node.config();
+        try {
+            node.aof().start(); // loads the AOF before any client is served
+        } catch (java.io.IOException e) {
+            close();
+            throw new IllegalStateException(e.getMessage(), e);
+        }
         Dispatcher dispatcher = node.dispatcher();
         bootstrap = new ServerBootstrap()
                 .group(acceptor, group)
@@ -261,5 +267,6 @@ public final class NodeServer implements AutoCloseable {
         }
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        node.aof().close(); // what was logged reaches the disk, as Redis fsyncs the AOF on shutdown
     }
 }

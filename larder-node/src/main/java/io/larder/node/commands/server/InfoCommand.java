@@ -240,6 +240,7 @@ final class InfoCommand {
     }
 
     private static void persistence(Node node, Info s) {
+        var aof = node.aof();
         s.add("loading", 0)
                 .add("async_loading", 0)
                 .add("current_cow_peak", 0)
@@ -258,18 +259,26 @@ final class InfoCommand {
                 .add("rdb_last_cow_size", 0)
                 .add("rdb_last_load_keys_expired", 0)
                 .add("rdb_last_load_keys_loaded", 0)
-                .add("aof_enabled", 0)
-                .add("aof_rewrite_in_progress", 0)
+                .add("aof_enabled", aof.enabled() ? 1 : 0)
+                .add("aof_rewrite_in_progress", aof.rewriting() ? 1 : 0)
                 .add("aof_rewrite_scheduled", 0)
-                .add("aof_last_rewrite_time_sec", -1)
-                .add("aof_current_rewrite_time_sec", -1)
-                .add("aof_last_bgrewrite_status", "ok")
-                .add("aof_rewrites", 0)
+                .add("aof_last_rewrite_time_sec", aof.lastRewriteSeconds())
+                .add("aof_current_rewrite_time_sec", aof.currentRewriteSeconds())
+                .add("aof_last_bgrewrite_status", aof.lastRewriteStatus())
+                .add("aof_rewrites", aof.rewrites())
                 .add("aof_rewrites_consecutive_failures", 0)
-                .add("aof_last_write_status", "ok")
+                .add("aof_last_write_status", aof.lastWriteStatus())
                 .add("aof_last_cow_size", 0)
                 .add("module_fork_in_progress", 0)
                 .add("module_fork_last_cow_size", 0);
+        if (aof.enabled()) {
+            s.add("aof_current_size", aof.currentSize())
+                    .add("aof_base_size", aof.baseSize())
+                    .add("aof_pending_rewrite", 0)
+                    .add("aof_buffer_length", aof.bufferLength())
+                    .add("aof_pending_bio_fsync", 0)
+                    .add("aof_delayed_fsync", 0);
+        }
     }
 
     private static void stats(Node node, Info s) {
