@@ -259,19 +259,19 @@ final class InfoCommand {
                 .add("rdb_last_cow_size", 0)
                 .add("rdb_last_load_keys_expired", 0)
                 .add("rdb_last_load_keys_loaded", 0)
-                .add("aof_enabled", aof.enabled() ? 1 : 0)
+                .add("aof_enabled", aof.on() ? 1 : 0)
                 .add("aof_rewrite_in_progress", aof.rewriting() ? 1 : 0)
                 .add("aof_rewrite_scheduled", 0)
                 .add("aof_last_rewrite_time_sec", aof.lastRewriteSeconds())
                 .add("aof_current_rewrite_time_sec", aof.currentRewriteSeconds())
                 .add("aof_last_bgrewrite_status", aof.lastRewriteStatus())
                 .add("aof_rewrites", aof.rewrites())
-                .add("aof_rewrites_consecutive_failures", 0)
+                .add("aof_rewrites_consecutive_failures", aof.consecutiveRewriteFailures())
                 .add("aof_last_write_status", aof.lastWriteStatus())
                 .add("aof_last_cow_size", 0)
                 .add("module_fork_in_progress", 0)
                 .add("module_fork_last_cow_size", 0);
-        if (aof.enabled()) {
+        if (aof.on()) {
             s.add("aof_current_size", aof.currentSize())
                     .add("aof_base_size", aof.baseSize())
                     .add("aof_pending_rewrite", 0)

@@ -62,6 +62,16 @@ public final class AppendOnlyFile implements CommandLog {
     private volatile long rewriteStartMillis;
     private volatile long lastFsyncMillis;
     private Thread writer;
+    /** CONFIG SET appendonly yes was accepted and its rewrite has not finished. */
+    private volatile boolean starting;
+    private volatile long rewritesFailed;
+    /** Runs rewrites one after the other, off the event loops. */
+    private final java.util.concurrent.ExecutorService rewriter = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "larder-aof-rewrite");
+                t.setDaemon(true);
+                return t;
+            });
     /** Writer thread only: bytes were written since the last fsync. */
     private boolean unsynced;
 
@@ -96,14 +106,22 @@ public final class AppendOnlyFile implements CommandLog {
             @Override
             public void changed(String value) throws ConfigException {
                 try {
-                    if (value.equals("yes") && !enabled) {
-                        rewrite(true);
-                    } else if (value.equals("no") && enabled) {
-                        stop();
+                    if (value.equals("yes") && !enabled && !starting) {
+                        // As Redis, the rewrite that creates the AOF (and starts logging) runs in the background.
+                        starting = true;
+                        rewriter.execute(() -> runRewrite(true));
+                    } else if (value.equals("no") && (enabled || starting)) {
+                        // Queued behind a rewrite that is turning it on, if one is.
+                        rewriter.submit(() -> {
+                            stop();
+                            return null;
+                        }).get();
                     }
-                } catch (IOException e) {
-                    throw new ConfigException("Failed to " + (value.equals("yes") ? "enable" : "disable")
-                            + " AOF: " + e.getMessage());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new ConfigException("Failed to disable AOF: " + e.getCause().getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ConfigException("Interrupted while disabling AOF");
                 }
             }
         });
@@ -297,17 +315,20 @@ public final class AppendOnlyFile implements CommandLog {
             }
             rewriting = true;
         }
-        Thread t = new Thread(() -> {
-            try {
-                rewrite(false);
-            } catch (IOException | RuntimeException e) {
-                lastRewriteStatus = "err";
-                System.err.println("larder: AOF rewrite failed: " + e);
-            }
-        }, "larder-aof-rewrite");
-        t.setDaemon(true);
-        t.start();
+        rewriter.execute(() -> runRewrite(false));
         return true;
+    }
+
+    private void runRewrite(boolean enable) {
+        try {
+            rewrite(enable);
+        } catch (IOException | RuntimeException e) {
+            lastRewriteStatus = "err";
+            rewritesFailed++;
+            System.err.println("larder: AOF rewrite failed: " + e);
+        } finally {
+            starting = false;
+        }
     }
 
     /**
@@ -370,6 +391,7 @@ public final class AppendOnlyFile implements CommandLog {
                 baseSize = base.length();
             }
             rewrites++;
+            rewritesFailed = 0;
             lastRewriteStatus = "ok";
             lastRewriteSeconds = (System.currentTimeMillis() - rewriteStartMillis) / 1000;
         } finally {
@@ -468,7 +490,12 @@ public final class AppendOnlyFile implements CommandLog {
 
     public boolean enabled() { return enabled; }
 
-    public boolean rewriting() { return rewriting; }
+    /** INFO aof_enabled: on, or being turned on. */
+    public boolean on() { return enabled || starting; }
+
+    public long consecutiveRewriteFailures() { return "ok".equals(lastRewriteStatus) ? 0 : rewritesFailed; }
+
+    public boolean rewriting() { return rewriting || starting; }
 
     public long rewrites() { return rewrites; }
 
@@ -479,7 +506,7 @@ public final class AppendOnlyFile implements CommandLog {
     public long lastRewriteSeconds() { return lastRewriteSeconds; }
 
     public long currentRewriteSeconds() {
-        return rewriting ? (System.currentTimeMillis() - rewriteStartMillis) / 1000 : -1;
+        return rewriting() ? (System.currentTimeMillis() - rewriteStartMillis) / 1000 : -1;
     }
 
     public long currentSize() { return baseSize + incrSize; }

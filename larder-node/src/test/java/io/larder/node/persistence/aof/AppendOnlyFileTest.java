@@ -74,6 +74,30 @@ class AppendOnlyFileTest {
     }
 
     @Test
+    void blockingPopsServedLaterAreLoggedAsTheirNonBlockingForm() throws Exception {
+        String before;
+        try (LarderServer s = larder(); RawClient waiter = new RawClient(s.port());
+             RawClient pusher = new RawClient(s.port())) {
+            waiter.send("BLPOP".getBytes(), "q".getBytes(), "0".getBytes());
+            AofTestSupport.sleep(100);
+            pusher.call("RPUSH", "q", "a", "b");
+            assertThat(new String(waiter.readReply(), StandardCharsets.UTF_8)).isEqualTo("*2\r\n$1\r\nq\r\n$1\r\na\r\n");
+            waiter.send("BLMOVE".getBytes(), "q2".getBytes(), "d".getBytes(), "LEFT".getBytes(), "RIGHT".getBytes(),
+                    "0".getBytes());
+            AofTestSupport.sleep(100);
+            pusher.call("RPUSH", "q2", "x");
+            assertThat(new String(waiter.readReply(), StandardCharsets.UTF_8)).isEqualTo("$1\r\nx\r\n");
+            before = digest(s.port());
+        }
+        String log = Files.readString(AofTestSupport.lastIncr(dir), StandardCharsets.UTF_8).replace("\r\n", " ");
+        assertThat(log).isEqualTo("*2 $6 SELECT $1 0 *4 $5 RPUSH $1 q $1 a $1 b *2 $4 LPOP $1 q "
+                + "*3 $5 RPUSH $2 q2 $1 x *5 $5 LMOVE $2 q2 $1 d $4 LEFT $5 RIGHT ");
+        try (LarderServer s = larder()) {
+            assertThat(digest(s.port())).isEqualTo(before);
+        }
+    }
+
+    @Test
     void redisLoadsLarderAofAndLarderLoadsRedisAof() throws Exception {
         assumeThat(RedisServerProcess.available()).isTrue();
         String larderDigest;
@@ -201,6 +225,9 @@ class AppendOnlyFileTest {
              RawClient c = new RawClient(s.port())) {
             c.call("SET", "before", "the aof was on");
             assertThat(c.callText("CONFIG", "SET", "appendonly", "yes")).isEqualTo("+OK\r\n");
+            assertThat(AofTestSupport.infoField(c, "aof_enabled")).isEqualTo(1);
+            c.call("SET", "during", "the first rewrite");
+            awaitRewrite(c);
             assertThat(Files.readString(dir.resolve("appendonlydir/appendonly.aof.1.base.aof")))
                     .contains("the aof was on");
             for (int i = 0; i < 2000; i++) {
