@@ -29,7 +29,7 @@ final class PropagatedForm {
 
     static byte[][][] of(Db db, String name, byte[][] args, ServerConfig config) {
         return switch (name) {
-            case "expire", "pexpire", "expireat" -> expiry(db, args, config, true);
+            case "expire", "pexpire", "expireat", "pexpireat" -> expiry(db, args, config, true);
             case "getex" -> expiry(db, args, config, false);
             case "set" -> hasRelativeExpiry(args) ? setWithExpiry(db, args) : same(args);
             case "setex", "psetex" -> setWithExpiry(db, new byte[][]{args[0], args[1], args[3]});
@@ -56,7 +56,7 @@ final class PropagatedForm {
         };
     }
 
-    /** EXPIRE/PEXPIRE/EXPIREAT (options kept) and GETEX: PEXPIREAT of the resulting time, or the deletion. */
+    /** EXPIRE/PEXPIRE/EXPIREAT/PEXPIREAT (options kept) and GETEX: PEXPIREAT of the resulting time, or the deletion. */
     private static byte[][][] expiry(Db db, byte[][] args, ServerConfig config, boolean keepOptions) {
         long at = db.expiry(args[1]);
         if (at < 0) {

@@ -81,5 +81,15 @@ record AofManifest(List<Entry> entries) {
             ch.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(file.getParent());
+    }
+
+    /** Makes renames and new files in the directory durable (Linux allows fsync on a directory). */
+    static void syncDirectory(Path dir) {
+        try (var ch = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // not every platform can open a directory; the rename itself is atomic
+        }
     }
 }
