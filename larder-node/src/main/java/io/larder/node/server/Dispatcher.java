@@ -116,6 +116,14 @@ public final class Dispatcher {
             refuse(client, "ERR Replica can't interact with the keyspace");
             return true;
         }
+        if (propagation.active() && (spec.hasFlag("write") || spec.name().equals("ping"))) {
+            String aofError = node.aof().writeError();
+            if (aofError != null) {
+                spec.recordRejected();
+                refuse(client, "MISCONF Errors writing to the AOF file: " + aofError);
+                return true;
+            }
+        }
         if (pause.mustWait(client, spec) && pause.park(client.handler())) {
             client.handler().defer(args);
             return false;

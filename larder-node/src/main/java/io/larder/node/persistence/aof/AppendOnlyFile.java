@@ -56,6 +56,8 @@ public final class AppendOnlyFile implements CommandLog {
     private volatile boolean enabled;
     private volatile boolean rewriting;
     private volatile String lastWriteStatus = "ok";
+    /** The last write's failure while it lasts (writes are then refused with MISCONF), else null. */
+    private volatile String writeError;
     private volatile String lastRewriteStatus = "ok";
     private volatile long rewrites;
     private volatile long lastRewriteSeconds = -1;
@@ -249,10 +251,12 @@ public final class AppendOnlyFile implements CommandLog {
                     }
                 }
                 lastWriteStatus = "ok";
+                writeError = null;
             } catch (IOException e) {
                 // The bytes stay unacknowledged: writers waiting for them are not released.
                 // Nothing is lost: a partial write is cut off and the batch goes back in front of the buffer.
                 lastWriteStatus = "err";
+                writeError = String.valueOf(e.getMessage());
                 System.err.println("larder: AOF write failed: " + e.getMessage());
                 synchronized (io) {
                     try {
@@ -459,12 +463,24 @@ public final class AppendOnlyFile implements CommandLog {
         try {
             propagation.attach(null);
             enabled = false;
-            drain();
+            try {
+                drain();
+            } catch (IOException e) {
+                // Turning the AOF off must work even when its disk fails (Redis only logs it too).
+                System.err.println("larder: AOF flush failed while turning it off: " + e.getMessage());
+            }
             synchronized (io) {
                 if (incr != null) {
-                    incr.force(false);
+                    try {
+                        incr.force(false);
+                    } catch (IOException e) {
+                        System.err.println("larder: AOF fsync failed while turning it off: " + e.getMessage());
+                    }
                     incr.close();
                     incr = null;
+                }
+                synchronized (lock) {
+                    pending.clear();
                 }
             }
             synchronized (lock) {
@@ -500,6 +516,9 @@ public final class AppendOnlyFile implements CommandLog {
     public long rewrites() { return rewrites; }
 
     public String lastWriteStatus() { return lastWriteStatus; }
+
+    /** Why the AOF cannot be written now (Redis then refuses writes with MISCONF), or null. */
+    public String writeError() { return enabled ? writeError : null; }
 
     public String lastRewriteStatus() { return lastRewriteStatus; }
 

@@ -249,6 +249,29 @@ class AppendOnlyFileTest {
         }
     }
 
+    @Test
+    void aFailingDiskRefusesWritesWithMisconfUntilTheAofIsTurnedOff() throws Exception {
+        assumeThat(Path.of("/dev/full")).exists();
+        try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
+            c.call("SET", "a", "1");
+            // The next incremental file is /dev/full: every write to it fails with ENOSPC.
+            Files.createSymbolicLink(dir.resolve("appendonlydir/appendonly.aof.2.incr.aof"), Path.of("/dev/full"));
+            c.call("BGREWRITEAOF");
+            awaitRewrite(c);
+            c.call("SET", "b", "2"); // accepted before the write fails
+            long deadline = System.currentTimeMillis() + 5000;
+            while (!c.callText("INFO", "persistence").contains("aof_last_write_status:err")
+                    && System.currentTimeMillis() < deadline) {
+                AofTestSupport.sleep(10);
+            }
+            assertThat(c.callText("SET", "c", "3"))
+                    .isEqualTo("-MISCONF Errors writing to the AOF file: No space left on device\r\n");
+            assertThat(c.callText("GET", "a")).isEqualTo("$1\r\n1\r\n");
+            assertThat(c.callText("CONFIG", "SET", "appendonly", "no")).isEqualTo("+OK\r\n");
+            assertThat(c.callText("SET", "c", "3")).isEqualTo("+OK\r\n");
+        }
+    }
+
     private static void awaitRewrite(RawClient c) throws IOException {
         long deadline = System.currentTimeMillis() + 10_000;
         while (c.callText("INFO", "persistence").contains("aof_rewrite_in_progress:1")
