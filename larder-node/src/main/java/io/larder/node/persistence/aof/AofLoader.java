@@ -57,53 +57,45 @@ final class AofLoader {
     }
 
     private void loadFile(Client client, Path file, boolean last) throws IOException {
-        byte[] data = Files.readAllBytes(file);
-        int pos = 0;
-        int validEnd = 0; // the end of the last command outside a transaction
+        long validEnd = 0; // the end of the last command outside a transaction
         boolean inMulti = false;
-        while (pos < data.length) {
-            if (data[pos] == '#') {
-                int eol = indexOf(data, pos, '\n');
-                if (eol < 0) {
+        boolean torn = false;
+        try (Reader in = new Reader(new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            while (true) {
+                byte[][] args;
+                try {
+                    args = in.next();
+                } catch (IllegalArgumentException e) {
+                    throw new BadAof("Bad file format reading the append only file " + file.getFileName()
+                            + ": " + e.getMessage());
+                }
+                if (args == null) {
+                    torn = !in.atEnd();
                     break;
                 }
-                pos = eol + 1;
-                if (!inMulti) {
-                    validEnd = pos;
+                if (args.length == 0) { // an annotation line
+                    if (!inMulti) {
+                        validEnd = in.offset;
+                    }
+                    continue;
                 }
-                continue;
-            }
-            Parsed p;
-            try {
-                p = parse(data, pos);
-            } catch (IllegalArgumentException e) {
-                throw new BadAof("Bad file format reading the append only file " + file.getFileName()
-                        + ": " + e.getMessage());
-            }
-            if (p == null) {
-                break; // ends in the middle of a command
-            }
-            String name = new String(p.args[0], StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
-            if (node.commands().lookup(p.args[0]) == null) {
-                throw new BadAof("Unknown command '" + name + "' reading the append only file "
-                        + file.getFileName());
-            }
-            node.dispatcher().dispatch(client, p.args);
-            var out = client.reply().take();
-            if (out != null) {
-                out.release();
-            }
-            pos = p.end;
-            if (name.equals("multi")) {
-                inMulti = true;
-            } else if (name.equals("exec")) {
-                inMulti = false;
-            }
-            if (!inMulti) {
-                validEnd = pos;
+                String name = new String(args[0], StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
+                if (node.commands().lookup(args[0]) == null) {
+                    throw new BadAof("Unknown command '" + name + "' reading the append only file "
+                            + file.getFileName());
+                }
+                run(client, args);
+                if (name.equals("multi")) {
+                    inMulti = true;
+                } else if (name.equals("exec")) {
+                    inMulti = false;
+                }
+                if (!inMulti) {
+                    validEnd = in.offset;
+                }
             }
         }
-        if (pos == data.length && !inMulti) {
+        if (!torn && !inMulti) {
             return;
         }
         // A torn tail: only the last file may have one, and only aof-load-truncated yes repairs it.
@@ -114,11 +106,7 @@ final class AofLoader {
                     + " the server.");
         }
         if (inMulti) {
-            node.dispatcher().dispatch(client, new byte[][]{"DISCARD".getBytes(StandardCharsets.US_ASCII)});
-            var out = client.reply().take();
-            if (out != null) {
-                out.release();
-            }
+            run(client, new byte[][]{"DISCARD".getBytes(StandardCharsets.US_ASCII)});
         }
         System.err.println("larder: !!! Warning: short read while loading the AOF file " + file.getFileName()
                 + "!!! Truncating the AOF at offset " + validEnd);
@@ -128,67 +116,120 @@ final class AofLoader {
         }
     }
 
-    private record Parsed(byte[][] args, int end) { }
-
-    /** One RESP array of bulk strings at {@code pos}; null when the data ends before it does. */
-    private static Parsed parse(byte[] data, int pos) {
-        if (data[pos] != '*') {
-            throw new IllegalArgumentException("expected '*' at offset " + pos);
+    private void run(Client client, byte[][] args) {
+        node.dispatcher().dispatch(client, args);
+        var out = client.reply().take();
+        if (out != null) {
+            out.release();
         }
-        int eol = indexOf(data, pos, '\n');
-        if (eol < 0) {
+    }
+
+    /** Reads the file's commands one at a time, counting the bytes consumed. */
+    private static final class Reader implements AutoCloseable {
+        private static final byte[][] ANNOTATION = new byte[0][];
+        private final java.io.InputStream in;
+        long offset;
+        private boolean eof;
+
+        Reader(java.io.InputStream in) {
+            this.in = in;
+        }
+
+        /** The next command, {@link #ANNOTATION} for a '#' line, or null when the data ends (maybe mid-command). */
+        byte[][] next() throws IOException {
+            int first = in.read();
+            if (first < 0) {
+                eof = true;
+                return null;
+            }
+            offset++;
+            if (first == '#') {
+                return line() == null ? null : ANNOTATION;
+            }
+            if (first != '*') {
+                throw new IllegalArgumentException("expected '*' at offset " + (offset - 1));
+            }
+            Long count = number();
+            if (count == null) {
+                return null;
+            }
+            if (count < 1 || count > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("bad argument count at offset " + offset);
+            }
+            byte[][] args = new byte[(int) (long) count][];
+            for (int i = 0; i < args.length; i++) {
+                int dollar = in.read();
+                if (dollar < 0) {
+                    return null;
+                }
+                offset++;
+                if (dollar != '$') {
+                    throw new IllegalArgumentException("expected '$' at offset " + (offset - 1));
+                }
+                Long len = number();
+                if (len == null) {
+                    return null;
+                }
+                if (len > Integer.MAX_VALUE - 2) {
+                    throw new IllegalArgumentException("bad length at offset " + offset);
+                }
+                byte[] arg = in.readNBytes((int) (long) len);
+                offset += arg.length;
+                if (arg.length < len) {
+                    return null;
+                }
+                byte[] crlf = in.readNBytes(2);
+                offset += crlf.length;
+                if (crlf.length < 2) {
+                    return null;
+                }
+                args[i] = arg;
+            }
+            return args;
+        }
+
+        /** True when the last {@link #next} returned null at a command boundary (no torn tail). */
+        boolean atEnd() {
+            return eof;
+        }
+
+        /** Bytes up to '\n', or null at the end of the data. */
+        private byte[] line() throws IOException {
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            int c;
+            while ((c = in.read()) >= 0) {
+                offset++;
+                if (c == '\n') {
+                    return b.toByteArray();
+                }
+                b.write(c);
+            }
             return null;
         }
-        int count = number(data, pos + 1, eol - 1);
-        if (count < 1) {
-            throw new IllegalArgumentException("bad argument count at offset " + pos);
-        }
-        byte[][] args = new byte[count][];
-        pos = eol + 1;
-        for (int i = 0; i < count; i++) {
-            if (pos >= data.length) {
-                return null;
-            }
-            if (data[pos] != '$') {
-                throw new IllegalArgumentException("expected '$' at offset " + pos);
-            }
-            eol = indexOf(data, pos, '\n');
-            if (eol < 0) {
-                return null;
-            }
-            int len = number(data, pos + 1, eol - 1);
-            pos = eol + 1;
-            if ((long) pos + len + 2 > data.length) {
-                return null;
-            }
-            args[i] = java.util.Arrays.copyOfRange(data, pos, pos + len);
-            pos += len + 2;
-        }
-        return new Parsed(args, pos);
-    }
 
-    private static int indexOf(byte[] data, int from, char c) {
-        for (int i = from; i < data.length; i++) {
-            if (data[i] == c) {
-                return i;
+        /** A decimal number ended by CRLF; null at the end of the data. */
+        private Long number() throws IOException {
+            byte[] line = line();
+            if (line == null) {
+                return null;
             }
+            if (line.length < 2 || line[line.length - 1] != '\r') {
+                throw new IllegalArgumentException("bad number at offset " + offset);
+            }
+            long n = 0;
+            for (int i = 0; i < line.length - 1; i++) {
+                int d = line[i] - '0';
+                if (d < 0 || d > 9 || n > Long.MAX_VALUE / 10) {
+                    throw new IllegalArgumentException("bad number at offset " + offset);
+                }
+                n = n * 10 + d;
+            }
+            return n;
         }
-        return -1;
-    }
 
-    /** The decimal number in data[from, crlf) where data[crlf] must be '\r'. */
-    private static int number(byte[] data, int from, int cr) {
-        if (cr <= from || data[cr] != '\r') {
-            throw new IllegalArgumentException("bad number at offset " + from);
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
-        long n = 0;
-        for (int i = from; i < cr; i++) {
-            int d = data[i] - '0';
-            if (d < 0 || d > 9 || n > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("bad number at offset " + from);
-            }
-            n = n * 10 + d;
-        }
-        return (int) n;
     }
 }
