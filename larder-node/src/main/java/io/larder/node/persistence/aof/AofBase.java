@@ -6,6 +6,7 @@ import io.larder.engine.keyspace.HashSlot;
 import io.larder.engine.keyspace.Keyspace;
 import io.larder.engine.list.ListValue;
 import io.larder.engine.set.SetValue;
+import io.larder.engine.stream.Consumer;
 import io.larder.engine.stream.ConsumerGroup;
 import io.larder.engine.stream.StreamId;
 import io.larder.engine.stream.StreamValue;
@@ -121,7 +122,8 @@ final class AofBase {
 
     /**
      * Entries with their IDs, then XSETID with the counters, then the groups with their last delivered ID and
-     * read counter. Pending entry lists and consumers are not written (not done yet).
+     * read counter, their consumers, and each pending entry as a forced XCLAIM (Redis's rewrite; consumers'
+     * seen and active times are not kept, as in Redis).
      */
     private static void stream(Resp out, byte[] key, StreamValue stream) {
         if (stream.length() == 0) {
@@ -163,6 +165,33 @@ final class AofBase {
             out.bulk(ascii(g.lastId.toString()));
             out.bulk(ascii("ENTRIESREAD"));
             out.bulk(ascii(Long.toString(g.entriesRead)));
+            for (Consumer consumer : g.consumers().values()) {
+                if (consumer.pending().isEmpty()) {
+                    out.header('*', 5);
+                    out.bulk(ascii("XGROUP"));
+                    out.bulk(ascii("CREATECONSUMER"));
+                    out.bulk(key);
+                    out.bulk(g.name());
+                    out.bulk(consumer.name());
+                    continue;
+                }
+                // Each pending entry as Redis rewrites it: a forced claim keeping delivery time and count.
+                consumer.pending().forEach((id, entry) -> {
+                    out.header('*', 12);
+                    out.bulk(ascii("XCLAIM"));
+                    out.bulk(key);
+                    out.bulk(g.name());
+                    out.bulk(consumer.name());
+                    out.bulk(ascii("0"));
+                    out.bulk(ascii(id.toString()));
+                    out.bulk(ascii("TIME"));
+                    out.bulk(ascii(Long.toString(entry.deliveryTime)));
+                    out.bulk(ascii("RETRYCOUNT"));
+                    out.bulk(ascii(Long.toString(entry.deliveryCount)));
+                    out.bulk(ascii("JUSTID"));
+                    out.bulk(ascii("FORCE"));
+                });
+            }
         }
     }
 
