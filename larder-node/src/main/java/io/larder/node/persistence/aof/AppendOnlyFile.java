@@ -63,6 +63,7 @@ public final class AppendOnlyFile implements CommandLog {
     private volatile long lastRewriteSeconds = -1;
     private volatile long rewriteStartMillis;
     private volatile long lastFsyncMillis;
+    /** Guarded by lock: the writer thread while one runs. */
     private Thread writer;
     /** CONFIG SET appendonly yes was accepted and its rewrite has not finished. */
     private volatile boolean starting;
@@ -162,13 +163,16 @@ public final class AppendOnlyFile implements CommandLog {
     }
 
     private void attach() {
-        enabled = true;
-        propagation.attach(this);
-        if (writer == null || !writer.isAlive()) {
-            writer = new Thread(this::writeLoop, "larder-aof");
-            writer.setDaemon(true);
-            writer.start();
+        synchronized (lock) {
+            // Under the lock the writer decides to exit under, so a stopping writer is never counted on.
+            enabled = true;
+            if (writer == null) {
+                writer = new Thread(this::writeLoop, "larder-aof");
+                writer.setDaemon(true);
+                writer.start();
+            }
         }
+        propagation.attach(this);
     }
 
     @Override
@@ -206,17 +210,16 @@ public final class AppendOnlyFile implements CommandLog {
 
     private void writeLoop() {
         while (true) {
-            Resp batch;
-            long upTo;
             synchronized (lock) {
                 while (pending.length() == 0 && enabled) {
                     try {
                         lock.wait(100);
                     } catch (InterruptedException e) {
+                        writer = null;
                         return;
                     }
                     if (pending.length() == 0) {
-                        break;
+                        break; // idle: a due everysec fsync still runs
                     }
                 }
                 if (!enabled && pending.length() == 0) {
@@ -224,16 +227,25 @@ public final class AppendOnlyFile implements CommandLog {
                     writer = null;
                     return;
                 }
-                batch = pending;
-                pending = spare;
-                spare = batch;
-                upTo = accepted;
             }
-            String fsync = config.find("appendfsync").text();
-            long sizeBefore = incrSize;
-            try {
-                synchronized (io) {
-                    sizeBefore = incrSize;
+            long upTo;
+            boolean failed = false;
+            // Taking the batch and writing it happen under io, so a file switch (which drains what is buffered
+            // into the old file) never comes between them: the files keep the log's order.
+            synchronized (io) {
+                Resp batch;
+                synchronized (lock) {
+                    batch = pending;
+                    pending = spare;
+                    spare = batch;
+                    upTo = accepted;
+                }
+                if (incr == null) {
+                    batch.clear();
+                    continue; // turned off meanwhile; stop() wrote what there was
+                }
+                long sizeBefore = incrSize;
+                try {
                     if (batch.length() > 0) {
                         ByteBuffer buf = ByteBuffer.wrap(batch.array(), 0, batch.length());
                         while (buf.hasRemaining()) {
@@ -242,6 +254,7 @@ public final class AppendOnlyFile implements CommandLog {
                         incrSize += batch.length();
                     }
                     unsynced |= batch.length() > 0;
+                    String fsync = config.find("appendfsync").text();
                     long now = System.currentTimeMillis();
                     if (unsynced && (fsync.equals("always")
                             || fsync.equals("everysec") && now - lastFsyncMillis >= 1000)) {
@@ -249,36 +262,36 @@ public final class AppendOnlyFile implements CommandLog {
                         lastFsyncMillis = now;
                         unsynced = false;
                     }
-                }
-                lastWriteStatus = "ok";
-                writeError = null;
-            } catch (IOException e) {
-                // The bytes stay unacknowledged: writers waiting for them are not released.
-                // Nothing is lost: a partial write is cut off and the batch goes back in front of the buffer.
-                lastWriteStatus = "err";
-                writeError = String.valueOf(e.getMessage());
-                System.err.println("larder: AOF write failed: " + e.getMessage());
-                synchronized (io) {
+                    lastWriteStatus = "ok";
+                    writeError = null;
+                } catch (IOException e) {
+                    // Nothing is lost: a partial write is cut off and the batch goes back in front of the buffer.
+                    lastWriteStatus = "err";
+                    writeError = String.valueOf(e.getMessage());
+                    System.err.println("larder: AOF write failed: " + e.getMessage());
                     try {
                         incr.truncate(sizeBefore);
                         incrSize = sizeBefore;
                     } catch (IOException ignored) {
                         // the next attempt fails the same way and is reported again
                     }
+                    synchronized (lock) {
+                        batch.raw(pending.array(), pending.length());
+                        pending.clear();
+                        spare = pending;
+                        pending = batch;
+                    }
+                    failed = true;
                 }
-                synchronized (lock) {
-                    batch.raw(pending.array(), pending.length());
-                    pending.clear();
-                    spare = pending;
-                    pending = batch;
-                }
+            }
+            if (failed) {
                 sleepQuietly();
                 continue;
             }
             synchronized (lock) {
                 spare.shrink();
-                synced = upTo;
-                releaseWaiters(upTo);
+                synced = Math.max(synced, upTo);
+                releaseWaiters(synced);
             }
             maybeAutoRewrite();
         }
