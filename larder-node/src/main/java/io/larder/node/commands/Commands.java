@@ -20,6 +20,7 @@ import io.larder.node.commands.stream.StreamCommands;
 import io.larder.node.commands.string.StringCommands;
 import io.larder.node.commands.transaction.TransactionCommands;
 import io.larder.node.commands.zset.ZSetCommands;
+import io.larder.node.persistence.aof.AofCommands;
 
 /** The one list of command families the node serves; each family registers its commands. */
 public final class Commands {
@@ -47,5 +48,6 @@ public final class Commands {
         PersistenceCommands.register(table);
         ScriptingCommands.register(table);
         FunctionCommand.register(table);
+        AofCommands.register(table);
     }
 }

@@ -2,6 +2,7 @@ package io.larder.node.server;
 
 import io.larder.engine.keyspace.Db;
 import io.larder.engine.keyspace.Keyspace;
+import io.larder.node.propagation.Propagation;
 import io.larder.resp.ReplyWriter;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -69,12 +70,15 @@ public final class BlockedClients {
         /** XREADGROUP: retried also when the key is deleted or changes type, to tell it so. */
         final boolean retryWithoutValue;
         final ChannelFutureListener onClose = f -> disconnected(this);
+        /** The blocking command as received: when served, it is logged as if it had just run. */
+        final byte[][] command;
         ScheduledFuture<?> timer;
         boolean waiting = true; // guarded by this entry's monitor
 
         Blocked(Client client, List<WaitKey> keys, int[] stripes, Class<?> valueType, Retry retry,
                 TimeoutReply timeoutReply, boolean retryEveryWaiter, boolean retryWithoutValue) {
             this.client = client;
+            this.command = client.currentCommand();
             this.retryEveryWaiter = retryEveryWaiter;
             this.retryWithoutValue = retryWithoutValue;
             this.valueType = valueType;
@@ -96,8 +100,11 @@ public final class BlockedClients {
         }
     };
 
-    BlockedClients(Keyspace keyspace) {
+    private final Propagation propagation;
+
+    BlockedClients(Keyspace keyspace, Propagation propagation) {
         this.keyspace = keyspace;
+        this.propagation = propagation;
     }
 
     /**
@@ -211,12 +218,23 @@ public final class BlockedClients {
                 }
                 ReplyWriter out = new ReplyWriter(b.client.channel().alloc());
                 out.protocol(b.client.reply().protocol());
+                boolean logged = propagation.active();
+                if (logged) {
+                    propagation.beforeCommand();
+                }
                 if (!b.retry.serve(b.client, out)) {
                     out.discard();
                     return false;
                 }
                 unregister(b);
-                b.client.handler().send(out.take());
+                long position = 0;
+                if (logged) {
+                    propagation.commandDone(b.client.dbIndex(), Propagation.commandName(b.command), b.command);
+                    position = propagation.endUnit();
+                    b.client.awaitLogPosition(position);
+                }
+                io.netty.buffer.ByteBuf reply = out.take();
+                propagation.whenDurable(position, () -> b.client.handler().send(reply));
             }
         } finally {
             for (int i = b.stripes.length - 1; i >= 0; i--) {

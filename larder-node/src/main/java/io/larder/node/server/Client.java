@@ -46,6 +46,10 @@ public final class Client {
     /** Invalidations handed over by other threads, created on first use. */
     private volatile PushMailbox pushMailbox;
 
+    /** The propagation log position this client's replies must wait for (appendfsync always). */
+    private long awaitedLogPosition;
+    private byte[][] currentCommand;
+
     /** CLIENT REPLY modes. */
     public enum ReplyMode { ON, OFF, SKIP }
 
@@ -59,6 +63,14 @@ public final class Client {
         this.aclUser = node.acl().defaultUser();
         this.authenticated = !node.acl().authRequired();
         this.transaction = new Transaction(node.watches());
+    }
+
+    /** A connection-less client for replaying commands inside the node (loading the AOF). */
+    public static Client internal(Node node) {
+        Client c = new Client(0, node, new io.netty.channel.embedded.EmbeddedChannel(),
+                new ReplyWriter(io.netty.buffer.ByteBufAllocator.DEFAULT));
+        c.authenticated = true;
+        return c;
     }
 
     /** MULTI/EXEC and WATCH state. */
@@ -79,6 +91,10 @@ public final class Client {
 
     /** Reports a keyspace event (a KeyspaceEvents class, Redis's event name) on a key of the selected database. */
     public void notify(int type, String event, byte[] key) {
+        if (type != KeyspaceEvents.KEY_MISS) {
+            // A write event is a change even where no key signal comes (XGROUP, PFCOUNT's cache): Redis's dirty.
+            node.propagation().changed();
+        }
         node.keyspaceEvents().notify(type, event, key, dbIndex);
     }
 
@@ -96,6 +112,28 @@ public final class Client {
         commandFailed = false;
         return f;
     }
+
+    /**
+     * Logs this command as the given commands instead of as received (Redis's rewriteClientCommandVector and
+     * alsoPropagate): call once per command to log. Cheap no-op while nothing follows writes.
+     */
+    public void propagate(byte[]... args) {
+        node.propagation().propagate(args);
+    }
+
+    /** The command running now (the dispatcher sets it), for a blocking command to be logged when served. */
+    void currentCommand(byte[][] args) { this.currentCommand = args; }
+
+    byte[][] currentCommand() { return currentCommand; }
+
+    /** Remembers the highest log position the replies written so far must wait for. */
+    void awaitLogPosition(long position) {
+        if (position > awaitedLogPosition) {
+            awaitedLogPosition = position;
+        }
+    }
+
+    long awaitedLogPosition() { return awaitedLogPosition; }
 
     public String name() { return name; }
 

@@ -33,6 +33,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private ByteBuf cumulation;
     private boolean waitingForWritable;
     private volatile int suspensions;
+    /** Reply batches waiting for the AOF fsync (event loop only). */
+    private int heldReplies;
     /** A command that arrived during CLIENT PAUSE, run first when the connection resumes. */
     private byte[][] deferred;
 
@@ -276,6 +278,35 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     void flush() {
         node.tracking().flushBroadcasts(); // what this batch of requests modified, as Redis before it sleeps
         ByteBuf out = client.reply().take();
+        if (client.awaitedLogPosition() > 0 && (out != null || client.closingAfterReply()) && waitForLog(out)) {
+            return;
+        }
+        writeOut(out);
+    }
+
+    /**
+     * appendfsync always: replies to writes go out once the log has them on disk. Holds back these replies
+     * while the log position this client reached is not yet durable, or while earlier replies are still held
+     * (they must not be overtaken); false when they may go out now.
+     */
+    private boolean waitForLog(ByteBuf out) {
+        Runnable release = () -> ctx.executor().execute(() -> releaseHeld(out));
+        if (!node.propagation().deferUntilDurable(client.awaitedLogPosition(), release)) {
+            if (heldReplies == 0) {
+                return false;
+            }
+            release.run(); // durable already, but queued behind the replies still held
+        }
+        heldReplies++;
+        return true;
+    }
+
+    private void releaseHeld(ByteBuf out) {
+        heldReplies--;
+        writeOut(out);
+    }
+
+    private void writeOut(ByteBuf out) {
         if (out != null) {
             node.stats().netOutputBytes.add(out.readableBytes());
             if (client.closingAfterReply()) {

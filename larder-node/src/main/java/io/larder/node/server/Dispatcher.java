@@ -23,6 +23,7 @@ public final class Dispatcher {
     private final MonitorFeed monitors;
     private final ClientPause pause;
     private final Tracking tracking;
+    private final io.larder.node.propagation.Propagation propagation;
 
     public Dispatcher(Node node) {
         this.node = node;
@@ -32,6 +33,7 @@ public final class Dispatcher {
         this.monitors = node.monitors();
         this.pause = node.pause();
         this.tracking = node.tracking();
+        this.propagation = node.propagation();
     }
 
     public void dispatch(Client client, byte[][] args) {
@@ -130,6 +132,14 @@ public final class Dispatcher {
             spec.recordRejected();
             refuse(client, MISCONF);
             return true;
+        }
+        if (propagation.active() && (spec.hasFlag("write") || spec.name().equals("ping"))) {
+            String aofError = node.aof().writeError();
+            if (aofError != null) {
+                spec.recordRejected();
+                refuse(client, "MISCONF Errors writing to the AOF file: " + aofError);
+                return true;
+            }
         }
         if (node.persistence().loading() && !spec.hasFlag("loading")) {
             spec.recordRejected();
@@ -274,6 +284,9 @@ public final class Dispatcher {
             for (Transaction.Queued q : tx.queued()) {
                 runQueued(client, q.spec(), q.args());
             }
+            if (propagation.active()) {
+                client.awaitLogPosition(propagation.endUnit());
+            }
         } finally {
             tx.executing(false);
             tx.discard();
@@ -391,9 +404,27 @@ public final class Dispatcher {
 
     /** Runs the handler; then, under the same locks, lets client tracking see what it read or flushed. */
     private void invoke(CommandSpec spec, Client client, byte[][] args) {
-        spec.handler().execute(client, args);
+        client.currentCommand(args);
+        if (propagation.active()) {
+            invokeLogged(spec, client, args);
+        } else {
+            spec.handler().execute(client, args);
+        }
         if (client.tracking() != null || spec.wholeKeyspace()) {
             tracking.afterHandler(client, spec, args);
+        }
+    }
+
+    /** Runs the handler and, still under its stripes, hands what it changed to the propagation log. */
+    private void invokeLogged(CommandSpec spec, Client client, byte[][] args) {
+        propagation.beforeCommand();
+        try {
+            spec.handler().execute(client, args);
+        } finally {
+            propagation.commandDone(client.dbIndex(), spec.name(), args);
+            if (!client.transaction().executing()) {
+                client.awaitLogPosition(propagation.endUnit());
+            }
         }
     }
 

@@ -9,6 +9,8 @@ import io.larder.node.command.CommandTable;
 import io.larder.node.commands.Commands;
 import io.larder.node.config.ServerConfig;
 import io.larder.node.persistence.Persistence;
+import io.larder.node.persistence.aof.AppendOnlyFile;
+import io.larder.node.propagation.Propagation;
 import io.larder.node.scripting.Scripting;
 
 import java.util.Collection;
@@ -44,6 +46,8 @@ public final class Node {
     private final Persistence persistence;
     private final Scripting scripting = new Scripting(this);
     private final Acl acl;
+    private final Propagation propagation;
+    private final AppendOnlyFile aof;
 
     public Node(ServerConfig config, Clock clock) {
         this.config = config;
@@ -53,7 +57,8 @@ public final class Node {
         this.keyspaceEvents = new KeyspaceEvents(config, pubsub);
         this.keyspace = new Keyspace(config.databases.asInt(), clock);
         this.watches = new Watches(keyspace, stats);
-        this.blocked = new BlockedClients(keyspace);
+        this.propagation = new Propagation(keyspace, config);
+        this.blocked = new BlockedClients(keyspace, propagation);
         this.tracking = new Tracking(this, keyspace);
         // Blocked stream readers must also hear of deletions, flushes and swaps to answer with Redis's errors.
         KeyspaceListener wakeups = new KeyspaceListener() {
@@ -73,8 +78,9 @@ public final class Node {
             }
         };
         // Redis's order on expiry: the "expired" event, then the tracking invalidation.
-        this.keyspace.listener(KeyspaceListener.both(KeyspaceListener.both(watches, wakeups),
-                KeyspaceListener.both(keyspaceEvents, tracking)));
+        this.keyspace.listener(KeyspaceListener.both(KeyspaceListener.both(
+                KeyspaceListener.both(watches, wakeups), KeyspaceListener.both(keyspaceEvents, tracking)),
+                propagation));
         this.persistence = new Persistence(config, keyspace, startMillis);
         byte[] id = new byte[20];
         new java.security.SecureRandom().nextBytes(id);
@@ -89,10 +95,17 @@ public final class Node {
             throw new IllegalStateException(aclError);
         }
         this.dispatcher = new Dispatcher(this);
+        this.aof = new AppendOnlyFile(this);
     }
 
     /** Users and permissions (ACL). */
     public Acl acl() { return acl; }
+
+    /** The ordered log of writes in propagated form (AOF, later replication). */
+    public Propagation propagation() { return propagation; }
+
+    /** The append-only file. */
+    public AppendOnlyFile aof() { return aof; }
 
     /** Runs every connection's requests, and EXEC's queued commands. */
     public Dispatcher dispatcher() { return dispatcher; }

@@ -73,6 +73,12 @@ public final class NodeServer implements AutoCloseable {
     /** Binds every address of the {@code bind} parameter on {@code port}; returns the bound addresses. */
     public List<InetSocketAddress> start() throws InterruptedException {
         ServerConfig config = node.config();
+        try {
+            node.aof().start(); // loads the AOF before any client is served
+        } catch (java.io.IOException e) {
+            close();
+            throw new IllegalStateException(e.getMessage(), e);
+        }
         Dispatcher dispatcher = node.dispatcher();
         bootstrap = new ServerBootstrap()
                 .group(acceptor, group)
@@ -88,8 +94,9 @@ public final class NodeServer implements AutoCloseable {
                         ch.pipeline().addLast(new ClientHandler(node, dispatcher));
                     }
                 });
-        // before listening, so that no client sees the empty keyspace; the load itself starts once started
-        boolean load = node.persistence().prepareLoad();
+        // before listening, so that no client sees the empty keyspace; the load itself starts once started.
+        // As Redis, a node with appendonly yes loads only its AOF (done above), never the RDB file.
+        boolean load = !config.find("appendonly").asBool() && node.persistence().prepareLoad();
         List<InetSocketAddress> bound;
         try {
             bound = listen(config.bind.text(), config.port.asInt());
@@ -276,6 +283,7 @@ public final class NodeServer implements AutoCloseable {
         }
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        node.aof().close(); // what was logged reaches the disk, as Redis fsyncs the AOF on shutdown
         node.scripting().close();
     }
 }

@@ -247,6 +247,7 @@ final class InfoCommand {
 
     private static void persistence(Node node, Info s) {
         Persistence p = node.persistence();
+        var aof = node.aof();
         s.add("loading", p.loading() ? 1 : 0)
                 .add("async_loading", 0)
                 .add("current_cow_peak", 0)
@@ -265,18 +266,26 @@ final class InfoCommand {
                 .add("rdb_last_cow_size", p.lastCowBytes())
                 .add("rdb_last_load_keys_expired", p.lastLoadKeysExpired())
                 .add("rdb_last_load_keys_loaded", p.lastLoadKeysLoaded())
-                .add("aof_enabled", 0)
-                .add("aof_rewrite_in_progress", 0)
+                .add("aof_enabled", aof.on() ? 1 : 0)
+                .add("aof_rewrite_in_progress", aof.rewriting() ? 1 : 0)
                 .add("aof_rewrite_scheduled", 0)
-                .add("aof_last_rewrite_time_sec", -1)
-                .add("aof_current_rewrite_time_sec", -1)
-                .add("aof_last_bgrewrite_status", "ok")
-                .add("aof_rewrites", 0)
-                .add("aof_rewrites_consecutive_failures", 0)
-                .add("aof_last_write_status", "ok")
+                .add("aof_last_rewrite_time_sec", aof.lastRewriteSeconds())
+                .add("aof_current_rewrite_time_sec", aof.currentRewriteSeconds())
+                .add("aof_last_bgrewrite_status", aof.lastRewriteStatus())
+                .add("aof_rewrites", aof.rewrites())
+                .add("aof_rewrites_consecutive_failures", aof.consecutiveRewriteFailures())
+                .add("aof_last_write_status", aof.lastWriteStatus())
                 .add("aof_last_cow_size", 0)
                 .add("module_fork_in_progress", 0)
                 .add("module_fork_last_cow_size", 0);
+        if (aof.on()) {
+            s.add("aof_current_size", aof.currentSize())
+                    .add("aof_base_size", aof.baseSize())
+                    .add("aof_pending_rewrite", 0)
+                    .add("aof_buffer_length", aof.bufferLength())
+                    .add("aof_pending_bio_fsync", 0)
+                    .add("aof_delayed_fsync", 0);
+        }
         if (p.loading()) {
             long total = p.loadingTotalBytes();
             long done = p.loadingLoadedBytes();

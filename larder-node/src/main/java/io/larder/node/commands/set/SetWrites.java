@@ -86,6 +86,7 @@ final class SetWrites {
                 c.notify(KeyspaceEvents.GENERIC, "del", args[1]);
             }
             db.signalModified(args[1]);
+            c.propagate(SREM, args[1], member); // what was removed at random, so the log replays it exactly
             reply.bulk(member);
             return;
         }
@@ -103,6 +104,7 @@ final class SetWrites {
             db.delete(args[1]);
             db.signalModified(args[1]);
             c.notify(KeyspaceEvents.GENERIC, "del", args[1]);
+            c.propagate(c.node().config().find("lazyfree-lazy-server-del").asBool() ? UNLINK : DEL, args[1]);
             return;
         }
         int[] positions = Sampling.distinct(set, (int) count, random);
@@ -116,7 +118,20 @@ final class SetWrites {
             reply.bulk(m);
         }
         db.signalModified(args[1]);
+        // Logged as SREMs of the popped members, at most 1024 a command, as Redis.
+        for (int from = 0; from < popped.length; from += 1024) {
+            int n = Math.min(1024, popped.length - from);
+            byte[][] srem = new byte[2 + n][];
+            srem[0] = SREM;
+            srem[1] = args[1];
+            System.arraycopy(popped, from, srem, 2, n);
+            c.propagate(srem);
+        }
     }
+
+    private static final byte[] SREM = {'S', 'R', 'E', 'M'};
+    private static final byte[] DEL = {'D', 'E', 'L'};
+    private static final byte[] UNLINK = {'U', 'N', 'L', 'I', 'N', 'K'};
 
     static void smove(Client c, byte[][] args) {
         Db db = c.db();

@@ -238,6 +238,9 @@ final class StreamGroups {
                 acknowledged++;
             }
         }
+        if (acknowledged > 0) {
+            c.node().propagation().changed(); // Redis counts it as a write without a keyspace event
+        }
         c.reply().integer(acknowledged);
     }
 }

@@ -208,14 +208,17 @@ final class StreamPending {
             deliveryTime = now;
         }
         // Redis 7.2 creates the consumer and marks it seen even when nothing is claimed.
+        boolean newConsumer = g.consumer(args[3]) == null;
         Consumer consumer = Streams.consumer(c, g, args[1], args[3], now);
         consumer.seenTime = now;
         List<Object[]> claimed = new ArrayList<>();
+        List<StreamId> dropped = new ArrayList<>();
         for (StreamId id : ids) {
             PendingEntry p = g.pending().get(id);
             if (s[0].get(id) == null) {
                 if (p != null) {
                     g.acknowledge(id);
+                    dropped.add(id);
                 }
                 continue;
             }
@@ -245,6 +248,7 @@ final class StreamPending {
             consumer.activeTime = now;
             claimed.add(new Object[] {id, justId ? null : s[0].get(id)});
         }
+        propagateClaims(c, args[1], g, consumer, claimed, dropped, newConsumer);
         ReplyWriter out = c.reply();
         out.array(claimed.size());
         for (Object[] e : claimed) {
@@ -254,6 +258,43 @@ final class StreamPending {
                 Streams.entry(out, (StreamId) e[0], (byte[][]) e[1]);
             }
         }
+    }
+
+    /**
+     * Claims depend on idle times, so they are logged as what they did, as Redis does: a forced XCLAIM per
+     * claimed entry with its delivery time and count, an XACK of the entries dropped because they were deleted,
+     * or the consumer's creation when nothing else happened.
+     */
+    private static void propagateClaims(Client c, byte[] key, ConsumerGroup g, Consumer consumer,
+                                        List<Object[]> claimed, List<StreamId> dropped, boolean newConsumer) {
+        if (!c.node().propagation().active()) {
+            return;
+        }
+        for (Object[] e : claimed) {
+            StreamId id = (StreamId) e[0];
+            PendingEntry p = g.pending().get(id);
+            c.propagate(ascii("XCLAIM"), key, g.name(), consumer.name(), ascii("0"), ascii(id.toString()),
+                    ascii("TIME"), ascii(Long.toString(p.deliveryTime)), ascii("RETRYCOUNT"),
+                    ascii(Long.toString(p.deliveryCount)), ascii("FORCE"), ascii("JUSTID"), ascii("LASTID"),
+                    ascii(g.lastId.toString()));
+        }
+        if (!dropped.isEmpty()) {
+            byte[][] xack = new byte[3 + dropped.size()][];
+            xack[0] = ascii("XACK");
+            xack[1] = key;
+            xack[2] = g.name();
+            for (int i = 0; i < dropped.size(); i++) {
+                xack[3 + i] = ascii(dropped.get(i).toString());
+            }
+            c.propagate(xack);
+        }
+        if (claimed.isEmpty() && dropped.isEmpty() && newConsumer) {
+            c.propagate(ascii("XGROUP"), ascii("CREATECONSUMER"), key, g.name(), consumer.name());
+        }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     static void xautoclaim(Client c, byte[][] args) {
@@ -304,6 +345,7 @@ final class StreamPending {
             return;
         }
         long now = Streams.now(c);
+        boolean newConsumer = g.consumer(args[3]) == null;
         Consumer consumer = Streams.consumer(c, g, args[1], args[3], now);
         consumer.seenTime = now;
         long attempts = count * 10;
@@ -343,6 +385,7 @@ final class StreamPending {
             count--;
         }
         StreamId cursor = it.hasNext() ? it.next().getKey() : StreamId.MIN;
+        propagateClaims(c, args[1], g, consumer, claimed, deleted, newConsumer);
         ReplyWriter out = c.reply();
         out.array(3);
         Streams.id(out, cursor);

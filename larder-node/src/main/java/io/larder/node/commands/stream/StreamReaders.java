@@ -241,6 +241,9 @@ final class StreamReaders {
                 } else if (s.length() > 0 && s.lastValidId().compareTo(g.lastId) > 0) {
                     entries = deliverNew(s, g, consumer, r.count(), r.noAck(), now);
                 }
+                if (entries != null && !entries.isEmpty()) {
+                    c.node().propagation().changed(); // the group moved or deliveries were counted: a write
+                }
             } else if (s.length() > 0 && s.lastValidId().compareTo(after) > 0) {
                 entries = Streams.collect(s, after.next(), StreamId.MAX, r.count(), false);
             }

@@ -1,0 +1,235 @@
+package io.larder.node.persistence.aof;
+
+import io.larder.node.server.Client;
+import io.larder.node.server.Node;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Replays the files a manifest names, base first, through the dispatcher with an internal client, as Redis's
+ * loadAppendOnlyFiles. {@code #} lines (timestamp annotations) are skipped. A torn tail of the last file (an
+ * unfinished command, or a MULTI without its EXEC) is cut off when aof-load-truncated allows it; anything else
+ * malformed stops the start.
+ */
+final class AofLoader {
+    private final Node node;
+    private final Path dir;
+    private final boolean truncatedAllowed;
+
+    AofLoader(Node node, Path dir, boolean truncatedAllowed) {
+        this.node = node;
+        this.dir = dir;
+        this.truncatedAllowed = truncatedAllowed;
+    }
+
+    /** Thrown when the AOF cannot be loaded; the node must not start. */
+    static final class BadAof extends IOException {
+        BadAof(String message) {
+            super(message);
+        }
+    }
+
+    void load(AofManifest manifest) throws IOException {
+        List<AofManifest.Entry> files = new ArrayList<>();
+        if (manifest.base() != null) {
+            files.add(manifest.base());
+        }
+        files.addAll(manifest.incrs());
+        Client client = Client.internal(node);
+        try {
+            for (int i = 0; i < files.size(); i++) {
+                Path file = dir.resolve(files.get(i).name());
+                if (!Files.exists(file)) {
+                    throw new BadAof("The AOF file " + file.getFileName() + " doesn't exist");
+                }
+                loadFile(client, file, i == files.size() - 1);
+            }
+        } finally {
+            client.reply().discard();
+        }
+    }
+
+    private void loadFile(Client client, Path file, boolean last) throws IOException {
+        long validEnd = 0; // the end of the last command outside a transaction
+        boolean inMulti = false;
+        boolean torn = false;
+        try (Reader in = new Reader(new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            while (true) {
+                byte[][] args;
+                try {
+                    args = in.next();
+                } catch (IllegalArgumentException e) {
+                    throw new BadAof("Bad file format reading the append only file " + file.getFileName()
+                            + ": " + e.getMessage());
+                }
+                if (args == null) {
+                    torn = !in.atEnd();
+                    break;
+                }
+                if (args.length == 0) { // an annotation line
+                    if (!inMulti) {
+                        validEnd = in.offset;
+                    }
+                    continue;
+                }
+                String name = new String(args[0], StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
+                if (node.commands().lookup(args[0]) == null) {
+                    throw new BadAof("Unknown command '" + name + "' reading the append only file "
+                            + file.getFileName());
+                }
+                run(client, args);
+                if (name.equals("multi")) {
+                    inMulti = true;
+                } else if (name.equals("exec")) {
+                    inMulti = false;
+                }
+                if (!inMulti) {
+                    validEnd = in.offset;
+                }
+            }
+        }
+        if (!torn && !inMulti) {
+            return;
+        }
+        // A torn tail: only the last file may have one, and only aof-load-truncated yes repairs it.
+        if (!last || !truncatedAllowed) {
+            throw new BadAof("Unexpected end of file reading the append only file " + file.getFileName()
+                    + ". You can: 1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>."
+                    + " 2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart"
+                    + " the server.");
+        }
+        if (inMulti) {
+            run(client, new byte[][]{"DISCARD".getBytes(StandardCharsets.US_ASCII)});
+        }
+        System.err.println("larder: !!! Warning: short read while loading the AOF file " + file.getFileName()
+                + "!!! Truncating the AOF at offset " + validEnd);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.truncate(validEnd);
+            ch.force(true);
+        }
+    }
+
+    private void run(Client client, byte[][] args) {
+        node.dispatcher().dispatch(client, args);
+        var out = client.reply().take();
+        if (out != null) {
+            out.release();
+        }
+    }
+
+    /** Reads the file's commands one at a time, counting the bytes consumed. */
+    private static final class Reader implements AutoCloseable {
+        private static final byte[][] ANNOTATION = new byte[0][];
+        private final java.io.InputStream in;
+        long offset;
+        private boolean eof;
+
+        Reader(java.io.InputStream in) {
+            this.in = in;
+        }
+
+        /** The next command, {@link #ANNOTATION} for a '#' line, or null when the data ends (maybe mid-command). */
+        byte[][] next() throws IOException {
+            int first = in.read();
+            if (first < 0) {
+                eof = true;
+                return null;
+            }
+            offset++;
+            if (first == '#') {
+                return line() == null ? null : ANNOTATION;
+            }
+            if (first != '*') {
+                throw new IllegalArgumentException("expected '*' at offset " + (offset - 1));
+            }
+            Long count = number();
+            if (count == null) {
+                return null;
+            }
+            if (count < 1 || count > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("bad argument count at offset " + offset);
+            }
+            byte[][] args = new byte[(int) (long) count][];
+            for (int i = 0; i < args.length; i++) {
+                int dollar = in.read();
+                if (dollar < 0) {
+                    return null;
+                }
+                offset++;
+                if (dollar != '$') {
+                    throw new IllegalArgumentException("expected '$' at offset " + (offset - 1));
+                }
+                Long len = number();
+                if (len == null) {
+                    return null;
+                }
+                if (len > Integer.MAX_VALUE - 2) {
+                    throw new IllegalArgumentException("bad length at offset " + offset);
+                }
+                byte[] arg = in.readNBytes((int) (long) len);
+                offset += arg.length;
+                if (arg.length < len) {
+                    return null;
+                }
+                byte[] crlf = in.readNBytes(2);
+                offset += crlf.length;
+                if (crlf.length < 2) {
+                    return null;
+                }
+                args[i] = arg;
+            }
+            return args;
+        }
+
+        /** True when the last {@link #next} returned null at a command boundary (no torn tail). */
+        boolean atEnd() {
+            return eof;
+        }
+
+        /** Bytes up to '\n', or null at the end of the data. */
+        private byte[] line() throws IOException {
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            int c;
+            while ((c = in.read()) >= 0) {
+                offset++;
+                if (c == '\n') {
+                    return b.toByteArray();
+                }
+                b.write(c);
+            }
+            return null;
+        }
+
+        /** A decimal number ended by CRLF; null at the end of the data. */
+        private Long number() throws IOException {
+            byte[] line = line();
+            if (line == null) {
+                return null;
+            }
+            if (line.length < 2 || line[line.length - 1] != '\r') {
+                throw new IllegalArgumentException("bad number at offset " + offset);
+            }
+            long n = 0;
+            for (int i = 0; i < line.length - 1; i++) {
+                int d = line[i] - '0';
+                if (d < 0 || d > 9 || n > Long.MAX_VALUE / 10) {
+                    throw new IllegalArgumentException("bad number at offset " + offset);
+                }
+                n = n * 10 + d;
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+}

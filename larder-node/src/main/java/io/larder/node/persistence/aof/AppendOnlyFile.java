@@ -1,0 +1,553 @@
+package io.larder.node.persistence.aof;
+
+import io.larder.engine.keyspace.Keyspace;
+import io.larder.node.config.ConfigException;
+import io.larder.node.config.ConfigParam;
+import io.larder.node.config.ServerConfig;
+import io.larder.node.propagation.CommandLog;
+import io.larder.node.propagation.Propagation;
+import io.larder.node.propagation.Resp;
+import io.larder.node.server.Node;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * Redis 7's multi-part append-only file: a base file, incremental files and the manifest naming them, in
+ * {@code dir/appenddirname}. Propagated writes are buffered by {@link #append} (under the propagation lock)
+ * and written by one thread that also fsyncs: after each write with {@code appendfsync always} (one fsync
+ * covers every write buffered meanwhile: group commit, and the replies waiting for it are released after it),
+ * about once a second with {@code everysec}, never with {@code no}.
+ * <p>
+ * A rewrite (BGREWRITEAOF, the automatic one, turning the AOF on) holds every stripe only while it switches to
+ * a new incremental file and serializes the dataset into memory; the base is written to disk afterwards,
+ * while writes continue into the new incremental file, and the manifest then names the new base and it.
+ */
+public final class AppendOnlyFile implements CommandLog {
+    private final Node node;
+    private final ServerConfig config;
+    private final Keyspace keyspace;
+    private final Propagation propagation;
+
+    private final Object lock = new Object();
+    /** Guarded by lock: bytes accepted but not yet written, and the positions (in bytes ever accepted). */
+    private Resp pending = new Resp();
+    private Resp spare = new Resp();
+    private long accepted;
+    private long synced;
+    private final PriorityQueue<Waiter> waiters = new PriorityQueue<>();
+    private long waiterSeq;
+    private long lastTimestamp;
+
+    /** Guarded by io: the incremental file being appended to. */
+    private final Object io = new Object();
+    private FileChannel incr;
+    private long incrSize;
+    private AofManifest manifest;
+    private long baseSize;
+
+    private volatile boolean enabled;
+    private volatile boolean rewriting;
+    private volatile String lastWriteStatus = "ok";
+    /** The last write's failure while it lasts (writes are then refused with MISCONF), else null. */
+    private volatile String writeError;
+    private volatile String lastRewriteStatus = "ok";
+    private volatile long rewrites;
+    private volatile long lastRewriteSeconds = -1;
+    private volatile long rewriteStartMillis;
+    private volatile long lastFsyncMillis;
+    /** Guarded by lock: the writer thread while one runs. */
+    private Thread writer;
+    /** CONFIG SET appendonly yes was accepted and its rewrite has not finished. */
+    private volatile boolean starting;
+    private volatile long rewritesFailed;
+    /** Runs rewrites one after the other, off the event loops. */
+    private final java.util.concurrent.ExecutorService rewriter = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "larder-aof-rewrite");
+                t.setDaemon(true);
+                return t;
+            });
+    /** Writer thread only: bytes were written since the last fsync. */
+    private boolean unsynced;
+
+    private record Waiter(long position, long seq, Runnable action) implements Comparable<Waiter> {
+        @Override
+        public int compareTo(Waiter o) {
+            return position != o.position ? Long.compare(position, o.position) : Long.compare(seq, o.seq);
+        }
+    }
+
+    public AppendOnlyFile(Node node) {
+        this.node = node;
+        this.config = node.config();
+        this.keyspace = node.keyspace();
+        this.propagation = node.propagation();
+    }
+
+    /** At start-up: loads the AOF when appendonly is on (creating it when missing), then follows CONFIG SET. */
+    public void start() throws IOException {
+        if (config.find("appendonly").asBool()) {
+            Path manifestFile = dir().resolve(manifestName());
+            if (Files.exists(manifestFile)) {
+                manifest = AofManifest.read(manifestFile);
+                new AofLoader(node, dir(), config.find("aof-load-truncated").asBool()).load(manifest);
+                baseSize = manifest.base() == null ? 0 : Files.size(dir().resolve(manifest.base().name()));
+                openExistingIncr();
+            } else {
+                rewrite(true);
+            }
+        }
+        config.find("appendonly").onChange(new ConfigParam.ConfigHook() {
+            @Override
+            public void changed(String value) throws ConfigException {
+                try {
+                    if (value.equals("yes") && !enabled && !starting) {
+                        // As Redis, the rewrite that creates the AOF (and starts logging) runs in the background.
+                        starting = true;
+                        rewriter.execute(() -> runRewrite(true));
+                    } else if (value.equals("no") && (enabled || starting)) {
+                        // Queued behind a rewrite that is turning it on, if one is.
+                        rewriter.submit(() -> {
+                            stop();
+                            return null;
+                        }).get();
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new ConfigException("Failed to disable AOF: " + e.getCause().getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ConfigException("Interrupted while disabling AOF");
+                }
+            }
+        });
+    }
+
+    private Path dir() {
+        return Path.of(config.find("dir").text()).resolve(config.find("appenddirname").text());
+    }
+
+    private String prefix() {
+        return config.find("appendfilename").text();
+    }
+
+    private String manifestName() {
+        return prefix() + ".manifest";
+    }
+
+    /** Reopens the last incremental file of a loaded manifest for appending (a new one when there is none). */
+    private void openExistingIncr() throws IOException {
+        List<AofManifest.Entry> incrs = manifest.incrs();
+        keyspace.lockAll();
+        try {
+            if (incrs.isEmpty()) {
+                switchIncr(manifest.entries());
+            } else {
+                synchronized (io) {
+                    incr = FileChannel.open(dir().resolve(incrs.get(incrs.size() - 1).name()),
+                            StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                    incrSize = incr.size();
+                }
+            }
+            attach();
+        } finally {
+            keyspace.unlockAll();
+        }
+    }
+
+    private void attach() {
+        synchronized (lock) {
+            // Under the lock the writer decides to exit under, so a stopping writer is never counted on.
+            enabled = true;
+            if (writer == null) {
+                writer = new Thread(this::writeLoop, "larder-aof");
+                writer.setDaemon(true);
+                writer.start();
+            }
+        }
+        propagation.attach(this);
+    }
+
+    @Override
+    public long append(byte[] resp, int length) {
+        synchronized (lock) {
+            if (config.find("aof-timestamp-enabled").asBool()) {
+                long now = System.currentTimeMillis() / 1000;
+                if (now != lastTimestamp) {
+                    pending.raw("#TS:" + now + "\r\n");
+                    accepted += ("#TS:" + now + "\r\n").length();
+                    lastTimestamp = now;
+                }
+            }
+            pending.raw(resp, length);
+            accepted += length;
+            lock.notifyAll();
+            return config.find("appendfsync").text().equals("always") ? accepted : 0;
+        }
+    }
+
+    /**
+     * Runs {@code action} once everything up to {@code position} is on disk; false (action not run) when it
+     * already is and the caller may go on.
+     */
+    @Override
+    public boolean whenDurable(long position, Runnable action) {
+        synchronized (lock) {
+            if (synced >= position) {
+                return false;
+            }
+            waiters.add(new Waiter(position, waiterSeq++, action));
+            return true;
+        }
+    }
+
+    private void writeLoop() {
+        while (true) {
+            synchronized (lock) {
+                while (pending.length() == 0 && enabled) {
+                    try {
+                        lock.wait(100);
+                    } catch (InterruptedException e) {
+                        writer = null;
+                        return;
+                    }
+                    if (pending.length() == 0) {
+                        break; // idle: a due everysec fsync still runs
+                    }
+                }
+                if (!enabled && pending.length() == 0) {
+                    releaseWaiters(Long.MAX_VALUE);
+                    writer = null;
+                    return;
+                }
+            }
+            long upTo;
+            boolean failed = false;
+            // Taking the batch and writing it happen under io, so a file switch (which drains what is buffered
+            // into the old file) never comes between them: the files keep the log's order.
+            synchronized (io) {
+                Resp batch;
+                synchronized (lock) {
+                    batch = pending;
+                    pending = spare;
+                    spare = batch;
+                    upTo = accepted;
+                }
+                if (incr == null) {
+                    batch.clear();
+                    continue; // turned off meanwhile; stop() wrote what there was
+                }
+                long sizeBefore = incrSize;
+                try {
+                    if (batch.length() > 0) {
+                        ByteBuffer buf = ByteBuffer.wrap(batch.array(), 0, batch.length());
+                        while (buf.hasRemaining()) {
+                            incr.write(buf);
+                        }
+                        incrSize += batch.length();
+                    }
+                    unsynced |= batch.length() > 0;
+                    String fsync = config.find("appendfsync").text();
+                    long now = System.currentTimeMillis();
+                    if (unsynced && (fsync.equals("always")
+                            || fsync.equals("everysec") && now - lastFsyncMillis >= 1000)) {
+                        incr.force(false);
+                        lastFsyncMillis = now;
+                        unsynced = false;
+                    }
+                    lastWriteStatus = "ok";
+                    writeError = null;
+                } catch (IOException e) {
+                    // Nothing is lost: a partial write is cut off and the batch goes back in front of the buffer.
+                    lastWriteStatus = "err";
+                    writeError = String.valueOf(e.getMessage());
+                    System.err.println("larder: AOF write failed: " + e.getMessage());
+                    try {
+                        incr.truncate(sizeBefore);
+                        incrSize = sizeBefore;
+                    } catch (IOException ignored) {
+                        // the next attempt fails the same way and is reported again
+                    }
+                    synchronized (lock) {
+                        batch.raw(pending.array(), pending.length());
+                        pending.clear();
+                        spare = pending;
+                        pending = batch;
+                    }
+                    failed = true;
+                }
+            }
+            if (failed) {
+                sleepQuietly();
+                continue;
+            }
+            synchronized (lock) {
+                spare.shrink();
+                synced = Math.max(synced, upTo);
+                releaseWaiters(synced);
+            }
+            maybeAutoRewrite();
+        }
+    }
+
+    private void releaseWaiters(long upTo) {
+        while (!waiters.isEmpty() && waiters.peek().position <= upTo) {
+            waiters.poll().action.run();
+        }
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Redis's auto-aof-rewrite-percentage/min-size rule, checked by the writer thread. */
+    private void maybeAutoRewrite() {
+        long percentage = config.find("auto-aof-rewrite-percentage").asLong();
+        if (percentage <= 0 || rewriting || !enabled) {
+            return;
+        }
+        long size = baseSize + incrSize;
+        long base = Math.max(1, baseSize);
+        if (size >= config.find("auto-aof-rewrite-min-size").asLong() && (size - base) * 100 / base >= percentage) {
+            bgrewrite();
+        }
+    }
+
+    /** BGREWRITEAOF: false when a rewrite already runs. */
+    public boolean bgrewrite() {
+        synchronized (this) {
+            if (rewriting) {
+                return false;
+            }
+            rewriting = true;
+        }
+        rewriter.execute(() -> runRewrite(false));
+        return true;
+    }
+
+    private void runRewrite(boolean enable) {
+        try {
+            rewrite(enable);
+        } catch (IOException | RuntimeException e) {
+            lastRewriteStatus = "err";
+            rewritesFailed++;
+            System.err.println("larder: AOF rewrite failed: " + e);
+        } finally {
+            starting = false;
+        }
+    }
+
+    /**
+     * Writes a new base from the current data and makes it, with a fresh incremental file, the whole AOF.
+     * {@code enable}: also starts logging (appendonly turned on); otherwise logging continues, or (AOF off) only
+     * the base is written.
+     */
+    void rewrite(boolean enable) throws IOException {
+        synchronized (this) {
+            rewriting = true;
+        }
+        rewriteStartMillis = System.currentTimeMillis();
+        try {
+            Files.createDirectories(dir());
+            AofManifest old = manifest != null ? manifest : loadManifestIfAny();
+            long baseSeq = old.base() == null ? 1 : old.base().seq() + 1;
+            boolean logging = enable || enabled;
+            Resp base;
+            AofManifest.Entry newIncr = null;
+            keyspace.lockAll();
+            try {
+                if (logging) {
+                    newIncr = switchIncr(old.entries());
+                    if (enable) {
+                        attach();
+                    }
+                }
+                base = AofBase.write(keyspace);
+            } finally {
+                keyspace.unlockAll();
+            }
+            String baseName = prefix() + "." + baseSeq + ".base.aof";
+            try (FileChannel ch = FileChannel.open(dir().resolve(baseName), StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(base.array(), 0, base.length());
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            List<AofManifest.Entry> entries = new ArrayList<>();
+            entries.add(new AofManifest.Entry(baseName, baseSeq, AofManifest.Type.BASE));
+            synchronized (io) {
+                // The incremental files opened since the switch (only the one) follow the new base.
+                if (manifest != null) {
+                    for (AofManifest.Entry e : manifest.incrs()) {
+                        if (newIncr != null && e.seq() >= newIncr.seq()) {
+                            entries.add(e);
+                        }
+                    }
+                }
+                AofManifest next = new AofManifest(entries);
+                next.write(dir().resolve(manifestName()));
+                for (AofManifest.Entry e : old.entries()) {
+                    if (!entries.contains(e) && !config.find("aof-disable-auto-gc").asBool()) {
+                        Files.deleteIfExists(dir().resolve(e.name()));
+                    }
+                }
+                manifest = next;
+                baseSize = base.length();
+            }
+            rewrites++;
+            rewritesFailed = 0;
+            lastRewriteStatus = "ok";
+            lastRewriteSeconds = (System.currentTimeMillis() - rewriteStartMillis) / 1000;
+        } finally {
+            rewriting = false;
+        }
+    }
+
+    private AofManifest loadManifestIfAny() throws IOException {
+        Path file = dir().resolve(manifestName());
+        return Files.exists(file) ? AofManifest.read(file) : new AofManifest(List.of());
+    }
+
+    /**
+     * Starts a new incremental file (all stripes held, so no write is under way): what is buffered goes to
+     * the old file first; the manifest gains the new file at once, so a crash before the rewrite ends still
+     * finds every write.
+     */
+    private AofManifest.Entry switchIncr(List<AofManifest.Entry> current) throws IOException {
+        drain();
+        long seq = current.stream().filter(e -> e.type() == AofManifest.Type.INCR)
+                .mapToLong(AofManifest.Entry::seq).max().orElse(0) + 1;
+        AofManifest.Entry entry = new AofManifest.Entry(prefix() + "." + seq + ".incr.aof", seq,
+                AofManifest.Type.INCR);
+        synchronized (io) {
+            FileChannel next = FileChannel.open(dir().resolve(entry.name()), StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+            if (incr != null) {
+                incr.force(false);
+                incr.close();
+            }
+            synchronized (lock) {
+                synced = accepted;
+                releaseWaiters(synced);
+            }
+            incr = next;
+            incrSize = 0;
+            List<AofManifest.Entry> entries = new ArrayList<>(current);
+            entries.add(entry);
+            manifest = new AofManifest(entries);
+            manifest.write(dir().resolve(manifestName()));
+        }
+        propagation.forgetSelectedDb();
+        return entry;
+    }
+
+    /** Writes (not fsyncs) whatever is buffered into the current incremental file. */
+    private void drain() throws IOException {
+        synchronized (io) {
+            synchronized (lock) {
+                if (pending.length() > 0 && incr != null) {
+                    ByteBuffer buf = ByteBuffer.wrap(pending.array(), 0, pending.length());
+                    while (buf.hasRemaining()) {
+                        incr.write(buf);
+                    }
+                    incrSize += pending.length();
+                    pending.clear();
+                }
+            }
+        }
+    }
+
+    /** appendonly no: stops logging, flushes and fsyncs what was logged, closes the file. */
+    public void stop() throws IOException {
+        keyspace.lockAll();
+        try {
+            propagation.attach(null);
+            enabled = false;
+            try {
+                drain();
+            } catch (IOException e) {
+                // Turning the AOF off must work even when its disk fails (Redis only logs it too).
+                System.err.println("larder: AOF flush failed while turning it off: " + e.getMessage());
+            }
+            synchronized (io) {
+                if (incr != null) {
+                    try {
+                        incr.force(false);
+                    } catch (IOException e) {
+                        System.err.println("larder: AOF fsync failed while turning it off: " + e.getMessage());
+                    }
+                    incr.close();
+                    incr = null;
+                }
+                synchronized (lock) {
+                    pending.clear();
+                }
+            }
+            synchronized (lock) {
+                releaseWaiters(Long.MAX_VALUE);
+                lock.notifyAll();
+            }
+        } finally {
+            keyspace.unlockAll();
+        }
+    }
+
+    /** Node shutdown: flushes, fsyncs and closes the AOF (logging stops). */
+    public void close() {
+        if (!enabled) {
+            return;
+        }
+        try {
+            stop();
+        } catch (IOException e) {
+            System.err.println("larder: could not flush the AOF on shutdown: " + e.getMessage());
+        }
+    }
+
+    public boolean enabled() { return enabled; }
+
+    /** INFO aof_enabled: on, or being turned on. */
+    public boolean on() { return enabled || starting; }
+
+    public long consecutiveRewriteFailures() { return "ok".equals(lastRewriteStatus) ? 0 : rewritesFailed; }
+
+    public boolean rewriting() { return rewriting || starting; }
+
+    public long rewrites() { return rewrites; }
+
+    public String lastWriteStatus() { return lastWriteStatus; }
+
+    /** Why the AOF cannot be written now (Redis then refuses writes with MISCONF), or null. */
+    public String writeError() { return enabled ? writeError : null; }
+
+    public String lastRewriteStatus() { return lastRewriteStatus; }
+
+    public long lastRewriteSeconds() { return lastRewriteSeconds; }
+
+    public long currentRewriteSeconds() {
+        return rewriting() ? (System.currentTimeMillis() - rewriteStartMillis) / 1000 : -1;
+    }
+
+    public long currentSize() { return baseSize + incrSize; }
+
+    public long baseSize() { return baseSize; }
+
+    public long bufferLength() {
+        synchronized (lock) {
+            return pending.length();
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.larder.node.propagation;
+
+/**
+ * A consumer of the node's propagated writes (the append-only file now, replication later). Called with the
+ * propagation lock held, in the order the writes happened; must only buffer, never wait for I/O.
+ */
+public interface CommandLog {
+    /**
+     * Takes one unit of propagated commands in RESP (a command, or MULTI ... EXEC); returns the position that
+     * must become durable before a client may be told of this write, or 0 when nothing has to be waited for.
+     */
+    long append(byte[] resp, int length);
+
+    /**
+     * Runs {@code action} once everything up to {@code position} is durable; false (action not run) when it
+     * already is.
+     */
+    boolean whenDurable(long position, Runnable action);
+}

@@ -1,0 +1,328 @@
+package io.larder.node.persistence.aof;
+
+import io.larder.node.testing.LarderServer;
+import io.larder.node.testing.RawClient;
+import io.larder.node.testing.RedisServerProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import static io.larder.node.persistence.aof.AofTestSupport.digest;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/** The multi-part AOF: restart, interoperability with redis-server 7.0 both ways, torn tails, rewrites. */
+class AppendOnlyFileTest {
+    private Path dir;
+
+    @BeforeEach
+    void createDir() throws IOException {
+        dir = Files.createTempDirectory("larder-aof");
+    }
+
+    @AfterEach
+    void removeDir() throws IOException {
+        AofTestSupport.deleteTree(dir);
+    }
+
+    private LarderServer larder(String... extra) throws Exception {
+        String[] base = {"--appendonly", "yes", "--dir", dir.toString(), "--enable-debug-command", "yes"};
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return LarderServer.start(all);
+    }
+
+    @Test
+    void restartReplaysTheLogToTheSameDataset() throws Exception {
+        String before;
+        try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
+            AofTestSupport.workload(c, 1);
+            before = digest(s.port());
+        }
+        assertThat(AofTestSupport.manifest(dir)).isEqualTo(
+                "file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n");
+        try (LarderServer s = larder()) {
+            assertThat(digest(s.port())).isEqualTo(before);
+            assertThat(AofTestSupport.keys(s.port())).isGreaterThan(50);
+        }
+    }
+
+    @Test
+    void loggedFormsAreRedisPropagatedForms() throws Exception {
+        try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
+            c.call("SET", "a", "v", "EX", "100", "GET");
+            c.call("EXPIRE", "a", "200", "GT");
+            c.call("INCRBYFLOAT", "f", "0.5");
+            c.call("SADD", "s", "only");
+            c.call("SPOP", "s");
+            c.call("GET", "a"); // reads are not logged
+            c.call("SET", "a", "x", "NX"); // nothing changed: not logged
+            c.call("DEL", "missing");
+        }
+        String log = Files.readString(AofTestSupport.lastIncr(dir), StandardCharsets.UTF_8).replace("\r\n", " ");
+        assertThat(log).matches("\\*2 \\$6 SELECT \\$1 0 \\*5 \\$3 SET \\$1 a \\$1 v \\$4 PXAT \\$13 \\d{13} "
+                + "\\*4 \\$9 PEXPIREAT \\$1 a \\$13 \\d{13} \\$2 GT \\*4 \\$3 SET \\$1 f \\$3 0.5 \\$7 KEEPTTL "
+                + "\\*3 \\$4 SADD \\$1 s \\$4 only \\*3 \\$4 SREM \\$1 s \\$4 only ");
+    }
+
+    @Test
+    void blockingPopsServedLaterAreLoggedAsTheirNonBlockingForm() throws Exception {
+        String before;
+        try (LarderServer s = larder(); RawClient waiter = new RawClient(s.port());
+             RawClient pusher = new RawClient(s.port())) {
+            waiter.send("BLPOP".getBytes(), "q".getBytes(), "0".getBytes());
+            AofTestSupport.sleep(100);
+            pusher.call("RPUSH", "q", "a", "b");
+            assertThat(new String(waiter.readReply(), StandardCharsets.UTF_8)).isEqualTo("*2\r\n$1\r\nq\r\n$1\r\na\r\n");
+            waiter.send("BLMOVE".getBytes(), "q2".getBytes(), "d".getBytes(), "LEFT".getBytes(), "RIGHT".getBytes(),
+                    "0".getBytes());
+            AofTestSupport.sleep(100);
+            pusher.call("RPUSH", "q2", "x");
+            assertThat(new String(waiter.readReply(), StandardCharsets.UTF_8)).isEqualTo("$1\r\nx\r\n");
+            before = digest(s.port());
+        }
+        String log = Files.readString(AofTestSupport.lastIncr(dir), StandardCharsets.UTF_8).replace("\r\n", " ");
+        assertThat(log).isEqualTo("*2 $6 SELECT $1 0 *4 $5 RPUSH $1 q $1 a $1 b *2 $4 LPOP $1 q "
+                + "*3 $5 RPUSH $2 q2 $1 x *5 $5 LMOVE $2 q2 $1 d $4 LEFT $5 RIGHT ");
+        try (LarderServer s = larder()) {
+            assertThat(digest(s.port())).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void redisLoadsLarderAofAndLarderLoadsRedisAof() throws Exception {
+        assumeThat(RedisServerProcess.available()).isTrue();
+        String larderDigest;
+        try (LarderServer s = larder("--aof-timestamp-enabled", "yes"); RawClient c = new RawClient(s.port())) {
+            AofTestSupport.workload(c, 2);
+            larderDigest = digest(s.port());
+        }
+        try (RedisServerProcess redis = RedisServerProcess.start("--appendonly", "yes", "--dir", dir.toString(),
+                "--enable-debug-command", "yes")) {
+            assertThat(digest(redis.port())).isEqualTo(larderDigest);
+        }
+        // The other way: Redis writes (commands, no RDB preamble), Larder reads.
+        Path redisDir = Files.createTempDirectory("redis-aof");
+        try {
+            String redisDigest;
+            try (RedisServerProcess redis = RedisServerProcess.start("--appendonly", "yes", "--dir",
+                    redisDir.toString(), "--aof-use-rdb-preamble", "no", "--enable-debug-command", "yes",
+                    "--aof-timestamp-enabled", "yes");
+                 RawClient c = new RawClient(redis.port())) {
+                AofTestSupport.workload(c, 3);
+                c.call("BGREWRITEAOF");
+                AofTestSupport.sleep(500);
+                c.call("SET", "after-rewrite", "v");
+                redisDigest = digest(redis.port());
+            }
+            Files.delete(dir.resolve("appendonlydir").resolve("appendonly.aof.manifest"));
+            AofTestSupport.deleteTree(dir.resolve("appendonlydir"));
+            AofTestSupport.copy(redisDir.resolve("appendonlydir"), dir.resolve("appendonlydir"));
+            try (LarderServer s = larder()) {
+                assertThat(digest(s.port())).isEqualTo(redisDigest);
+            }
+        } finally {
+            AofTestSupport.deleteTree(redisDir);
+        }
+    }
+
+    @Test
+    void tornTailIsCutWhenAllowedAndRefusedOtherwise() throws Exception {
+        String before;
+        try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
+            AofTestSupport.workload(c, 4);
+            before = digest(s.port());
+        }
+        Path incr = AofTestSupport.lastIncr(dir);
+        long size = Files.size(incr);
+        // A transaction whose EXEC never made it, then half a command.
+        Files.writeString(incr, "*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$4\r\ntorn\r\n$1\r\n1\r\n*3\r\n$3\r\nSET\r\n$2\r\nxy",
+                StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> larder("--aof-load-truncated", "no")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Unexpected end of file");
+        assertThat(Files.size(incr)).isGreaterThan(size);
+        try (LarderServer s = larder("--aof-load-truncated", "yes"); RawClient c = new RawClient(s.port())) {
+            assertThat(digest(s.port())).isEqualTo(before);
+            assertThat(Files.size(incr)).isEqualTo(size);
+            c.call("SET", "after-repair", "v");
+            before = digest(s.port());
+        }
+        try (LarderServer s = larder()) {
+            assertThat(digest(s.port())).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void aTornFileBeforeTheLastIsRefused() throws Exception {
+        try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
+            c.call("SET", "a", "1");
+        }
+        Path firstIncr = AofTestSupport.lastIncr(dir);
+        try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
+            c.call("BGREWRITEAOF"); // the rewrite keeps only a new incremental file, so tear the base instead
+            awaitRewrite(c);
+        }
+        assertThat(Files.exists(firstIncr)).isFalse();
+        String[] lines = AofTestSupport.manifest(dir).split("\n");
+        Path base = dir.resolve("appendonlydir").resolve(lines[0].split(" ")[1]);
+        Files.writeString(base, "*2\r\n$3\r\nDEL", StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> larder("--aof-load-truncated", "yes")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void rewriteWhileWritingKeepsEveryWrite() throws Exception {
+        String before;
+        try (LarderServer s = larder("--appendfsync", "no")) {
+            Thread[] writers = new Thread[3];
+            for (int t = 0; t < writers.length; t++) {
+                int id = t;
+                writers[t] = new Thread(() -> {
+                    try (RawClient c = new RawClient(s.port())) {
+                        for (int i = 0; i < 3000; i++) {
+                            c.call("INCR", "counter" + (i % 50));
+                            c.call("RPUSH", "list" + id, Integer.toString(i));
+                            c.call("HSET", "h" + (i % 7), "f" + id, Integer.toString(i));
+                        }
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                writers[t].start();
+            }
+            try (RawClient c = new RawClient(s.port())) {
+                for (int r = 0; r < 4; r++) {
+                    AofTestSupport.sleep(100);
+                    c.call("BGREWRITEAOF");
+                    awaitRewrite(c);
+                }
+                for (Thread w : writers) {
+                    w.join();
+                }
+                assertThat(c.callText("GET", "counter0")).isEqualTo("$3\r\n180\r\n");
+                assertThat(c.callText("INFO", "persistence")).contains("aof_rewrites:5");
+            }
+            before = digest(s.port());
+        }
+        assertThat(AofTestSupport.manifest(dir)).startsWith("file appendonly.aof.5.base.aof seq 5 type b\n");
+        try (LarderServer s = larder()) {
+            assertThat(digest(s.port())).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void automaticRewriteAndTurningTheAofOnAtRuntime() throws Exception {
+        String before;
+        try (LarderServer s = LarderServer.start("--dir", dir.toString(), "--enable-debug-command", "yes",
+                "--auto-aof-rewrite-min-size", "4096", "--auto-aof-rewrite-percentage", "100");
+             RawClient c = new RawClient(s.port())) {
+            c.call("SET", "before", "the aof was on");
+            assertThat(c.callText("CONFIG", "SET", "appendonly", "yes")).isEqualTo("+OK\r\n");
+            assertThat(AofTestSupport.infoField(c, "aof_enabled")).isEqualTo(1);
+            c.call("SET", "during", "the first rewrite");
+            awaitRewrite(c);
+            assertThat(Files.readString(dir.resolve("appendonlydir/appendonly.aof.1.base.aof")))
+                    .contains("the aof was on");
+            for (int i = 0; i < 2000; i++) {
+                c.call("SET", "key" + (i % 20), "value" + i);
+            }
+            long deadline = System.currentTimeMillis() + 5000;
+            while (AofTestSupport.infoField(c, "aof_rewrites") < 2 && System.currentTimeMillis() < deadline) {
+                AofTestSupport.sleep(20);
+            }
+            awaitRewrite(c);
+            assertThat(AofTestSupport.infoField(c, "aof_rewrites")).isGreaterThanOrEqualTo(2);
+            assertThat(AofTestSupport.infoField(c, "aof_enabled")).isEqualTo(1);
+            before = digest(s.port());
+            assertThat(c.callText("CONFIG", "SET", "appendonly", "no")).isEqualTo("+OK\r\n");
+            c.call("SET", "not", "logged");
+        }
+        try (LarderServer s = larder()) {
+            assertThat(digest(s.port())).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void streamGroupsConsumersAndPendingEntriesSurviveARewriteAndLoadInRedis() throws Exception {
+        String groups;
+        String pending;
+        try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
+            for (int i = 1; i <= 5; i++) {
+                c.call("XADD", "st", i + "-1", "f", "v" + i);
+            }
+            c.call("XGROUP", "CREATE", "st", "g", "0");
+            c.call("XGROUP", "CREATE", "st", "h", "$");
+            c.call("XREADGROUP", "GROUP", "g", "alice", "COUNT", "2", "STREAMS", "st", ">");
+            c.call("XREADGROUP", "GROUP", "g", "bob", "COUNT", "1", "STREAMS", "st", ">");
+            c.call("XGROUP", "CREATECONSUMER", "st", "g", "carol");
+            c.call("XACK", "st", "g", "1-1");
+            c.call("BGREWRITEAOF");
+            awaitRewrite(c);
+            c.call("XREADGROUP", "GROUP", "h", "dave", "STREAMS", "st", ">"); // nothing new: creates dave only
+            c.call("XADD", "st", "6-1", "f", "v6");
+            c.call("XREADGROUP", "GROUP", "h", "dave", "STREAMS", "st", ">");
+            // Claims depend on idle times: logged as what they did, they replay the same much later.
+            AofTestSupport.sleep(30);
+            c.call("XCLAIM", "st", "g", "erin", "20", "2-1");
+            c.call("XAUTOCLAIM", "st", "h", "frank", "20", "0");
+            c.call("XCLAIM", "st", "g", "gina", "3600000", "3-1"); // not idle enough: only creates gina
+            c.call("XACK", "st", "g", "3-1");
+            groups = c.callText("XINFO", "GROUPS", "st");
+            pending = c.callText("XPENDING", "st", "g") + c.callText("XPENDING", "st", "h");
+        }
+        String base = Files.readString(dir.resolve("appendonlydir/appendonly.aof.2.base.aof"));
+        assertThat(base).contains("CREATECONSUMER").contains("XCLAIM");
+        try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
+            assertThat(c.callText("XINFO", "GROUPS", "st")).isEqualTo(groups);
+            assertThat(c.callText("XPENDING", "st", "g") + c.callText("XPENDING", "st", "h")).isEqualTo(pending);
+            assertThat(c.callText("XINFO", "CONSUMERS", "st", "g")).contains("carol").contains("gina");
+        }
+        String log = Files.readString(AofTestSupport.lastIncr(dir), StandardCharsets.UTF_8).replace("\r\n", " ");
+        assertThat(log).contains("$6 XCLAIM $2 st $1 g $4 erin $1 0 $3 2-1 $4 TIME")
+                .contains("$6 XGROUP $14 CREATECONSUMER $2 st $1 g $4 gina").contains("$4 XACK $2 st $1 g $3 3-1");
+        assumeThat(RedisServerProcess.available()).isTrue();
+        try (RedisServerProcess redis = RedisServerProcess.start("--appendonly", "yes", "--dir", dir.toString());
+             RawClient c = new RawClient(redis.port())) {
+            assertThat(c.callText("XPENDING", "st", "g") + c.callText("XPENDING", "st", "h")).isEqualTo(pending);
+            assertThat(c.callText("XINFO", "CONSUMERS", "st", "g")).contains("carol");
+        }
+    }
+
+    @Test
+    void aFailingDiskRefusesWritesWithMisconfUntilTheAofIsTurnedOff() throws Exception {
+        assumeThat(Path.of("/dev/full")).exists();
+        try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
+            c.call("SET", "a", "1");
+            // The next incremental file is /dev/full: every write to it fails with ENOSPC.
+            Files.createSymbolicLink(dir.resolve("appendonlydir/appendonly.aof.2.incr.aof"), Path.of("/dev/full"));
+            c.call("BGREWRITEAOF");
+            awaitRewrite(c);
+            c.call("SET", "b", "2"); // accepted before the write fails
+            long deadline = System.currentTimeMillis() + 5000;
+            while (!c.callText("INFO", "persistence").contains("aof_last_write_status:err")
+                    && System.currentTimeMillis() < deadline) {
+                AofTestSupport.sleep(10);
+            }
+            assertThat(c.callText("SET", "c", "3"))
+                    .isEqualTo("-MISCONF Errors writing to the AOF file: No space left on device\r\n");
+            assertThat(c.callText("GET", "a")).isEqualTo("$1\r\n1\r\n");
+            assertThat(c.callText("CONFIG", "SET", "appendonly", "no")).isEqualTo("+OK\r\n");
+            assertThat(c.callText("SET", "c", "3")).isEqualTo("+OK\r\n");
+        }
+    }
+
+    private static void awaitRewrite(RawClient c) throws IOException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (c.callText("INFO", "persistence").contains("aof_rewrite_in_progress:1")
+                && System.currentTimeMillis() < deadline) {
+            AofTestSupport.sleep(10);
+        }
+    }
+}
