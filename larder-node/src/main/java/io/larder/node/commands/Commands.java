@@ -36,5 +36,6 @@ public final class Commands {
         ZSetCommands.register(table);
         GeoCommands.register(table);
         PubSubCommands.register(table);
+        io.larder.node.commands.memory.MemoryCommand.register(table);
     }
 }

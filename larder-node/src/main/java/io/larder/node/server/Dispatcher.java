@@ -3,6 +3,7 @@ package io.larder.node.server;
 import io.larder.engine.keyspace.Keyspace;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandTable;
+import io.larder.node.memory.Evictor;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -22,6 +23,8 @@ public final class Dispatcher {
     private final MonitorFeed monitors;
     private final ClientPause pause;
     private final Tracking tracking;
+    private final Evictor evictor;
+    private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
     public Dispatcher(Node node) {
         this.node = node;
@@ -31,6 +34,7 @@ public final class Dispatcher {
         this.monitors = node.monitors();
         this.pause = node.pause();
         this.tracking = node.tracking();
+        this.evictor = node.evictor();
     }
 
     public void dispatch(Client client, byte[][] args) {
@@ -103,6 +107,11 @@ public final class Dispatcher {
             refuse(client, "NOAUTH Authentication required.");
             return true;
         }
+        if (evictor.limited() && outOfMemory(client, spec)) {
+            spec.recordRejected();
+            refuse(client, OOM);
+            return true;
+        }
         if (!PubSub.allowedInContext(client, spec.fullName())) {
             spec.recordRejected();
             client.error(PubSub.notAllowedInContext(spec.fullName()));
@@ -142,8 +151,38 @@ public final class Dispatcher {
             }
         }
         node.blocked().handleReady(); // keys the command made non-empty, now that its locks are released
+        if (evictor.limited() && (spec.denyOom() || spec.name().equals("exec"))) {
+            evictor.perform(Long.MAX_VALUE); // back within maxmemory as soon as a write completes
+        }
         finish(client, spec, args, start);
         return true;
+    }
+
+    /**
+     * Redis's maxmemory step of processCommand: evict before every command, and refuse a command that may
+     * grow memory (denyoom, EXEC of such commands, anything queued in MULTI) when eviction cannot get below
+     * the limit.
+     */
+    private boolean outOfMemory(Client client, CommandSpec spec) {
+        if (evictor.perform() != Evictor.Result.FAIL) {
+            return false;
+        }
+        Transaction tx = client.transaction();
+        if (spec.denyOom()) {
+            return true;
+        }
+        if (spec.name().equals("exec")) {
+            for (Transaction.Queued q : tx.queued()) {
+                if (q.spec().denyOom()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return tx.open() && !switch (spec.name()) {
+            case "discard", "quit", "reset" -> true;
+            default -> false;
+        };
     }
 
     /** A command refused before running; inside MULTI it also dooms the transaction (Redis's flagTransaction). */
@@ -337,8 +376,27 @@ public final class Dispatcher {
     /** Runs the handler; then, under the same locks, lets client tracking see what it read or flushed. */
     private void invoke(CommandSpec spec, Client client, byte[][] args) {
         spec.handler().execute(client, args);
+        if (spec.isWrite()) {
+            recost(spec, client, args);
+        }
         if (client.tracking() != null || spec.wholeKeyspace()) {
             tracking.afterHandler(client, spec, args);
+        }
+    }
+
+    /** Prices the written keys again for used_memory: handlers change collections and strings in place. */
+    private static void recost(CommandSpec spec, Client client, byte[][] args) {
+        int single = spec.singleKeyPosition();
+        if (single > 0) {
+            if (single < args.length) {
+                client.db().recost(args[single]);
+            }
+            return;
+        }
+        for (int p : spec.keyPositions(args)) {
+            if (p < args.length) {
+                client.db().recost(args[p]);
+            }
         }
     }
 

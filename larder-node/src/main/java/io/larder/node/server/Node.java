@@ -37,6 +37,8 @@ public final class Node {
     private final Dispatcher dispatcher;
     private volatile NodeServer server;
     private final BlockedClients blocked;
+    private final io.larder.node.memory.Memory memory;
+    private final io.larder.node.memory.Evictor evictor;
 
     public Node(ServerConfig config, Clock clock) {
         this.config = config;
@@ -56,11 +58,19 @@ public final class Node {
         new java.security.SecureRandom().nextBytes(id);
         this.replicationId = java.util.HexFormat.of().formatHex(id);
         Commands.registerAll(commands);
+        this.memory = new io.larder.node.memory.Memory(this);
+        this.evictor = new io.larder.node.memory.Evictor(this, memory);
         this.dispatcher = new Dispatcher(this);
     }
 
     /** Runs every connection's requests, and EXEC's queued commands. */
     public Dispatcher dispatcher() { return dispatcher; }
+
+    /** used_memory and its parts. */
+    public io.larder.node.memory.Memory memory() { return memory; }
+
+    /** maxmemory and its eviction policy. */
+    public io.larder.node.memory.Evictor evictor() { return evictor; }
 
     /** The watched keys of all connections (WATCH). */
     public Watches watches() { return watches; }
