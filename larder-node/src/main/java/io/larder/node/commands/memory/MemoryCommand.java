@@ -29,9 +29,9 @@ public final class MemoryCommand {
     private static final long DOCTOR_MIN_BYTES = 5L * 1024 * 1024;
     private static final String DOCTOR_EMPTY = "Hi Sam, this instance is empty or is using very little memory, my "
             + "issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill "
-            + "it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.";
+            + "it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n";
     private static final String DOCTOR_FINE = "Hi Sam, I can't find any memory issue in your instance. I can only "
-            + "account for what occurs on this base.";
+            + "account for what occurs on this base.\n";
     private static final String[] HELP = {
         "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
         "DOCTOR",
