@@ -59,9 +59,17 @@ public final class Evictor {
                 reload();
             }
         };
-        for (String name : new String[] {"maxmemory", "maxmemory-policy", "lfu-log-factor", "lfu-decay-time"}) {
+        for (String name : new String[] {"maxmemory-policy", "lfu-log-factor", "lfu-decay-time"}) {
             config.find(name).onChange(reload);
         }
+        // Like Redis's CONFIG SET maxmemory, a lower limit takes effect at once, not at the next command.
+        config.find("maxmemory").onChange(new ConfigParam.ConfigHook() {
+            @Override
+            public void changed(String value) {
+                reload();
+                perform();
+            }
+        });
         reload();
     }
 
