@@ -75,11 +75,11 @@ public final class Db {
         }
         long cost = Footprint.entry(key, value, Keyspace.random());
         if (i < 0) {
-            long tableBefore = dict.tableBytes(Footprint.HEADER);
+            long tableBefore = Footprint.table(dict);
             i = dict.insert(key, hash, value, keyspace.newEntryClock());
             stripeSizes[Keyspace.stripeOf(slot)]++;
             dict.setCostAt(i, cost);
-            account(slot, dict.costAt(i) + dict.tableBytes(Footprint.HEADER) - tableBefore);
+            account(slot, dict.costAt(i) + Footprint.table(dict) - tableBefore);
             setExpiry(dict, i, slot, expireAt);
             keyspace.listener().created(this, key);
         } else {
@@ -359,17 +359,17 @@ public final class Db {
         if (dict.expiryAt(i) != 0) {
             stripeVolatile[stripe]--;
         }
-        long freed = dict.costAt(i) + dict.tableBytes(Footprint.HEADER);
+        long freed = dict.costAt(i) + Footprint.table(dict);
         dict.removeAt(i);
         stripeSizes[stripe]--;
-        account(slot, dict.tableBytes(Footprint.HEADER) - freed);
+        account(slot, Footprint.table(dict) - freed);
     }
 
     private void setExpiry(Dict dict, int i, int slot, long expireAt) {
         boolean before = dict.expiryAt(i) != 0;
-        long tableBefore = dict.tableBytes(Footprint.HEADER);
+        long tableBefore = Footprint.table(dict);
         dict.setExpiryAt(i, expireAt);
-        account(slot, dict.tableBytes(Footprint.HEADER) - tableBefore);
+        account(slot, Footprint.table(dict) - tableBefore);
         boolean after = expireAt != 0;
         if (before != after) {
             stripeVolatile[Keyspace.stripeOf(slot)] += after ? 1 : -1;
@@ -381,7 +381,7 @@ public final class Db {
         if (dict == null) {
             dict = new Dict();
             slots[slot] = dict;
-            account(slot, dict.tableBytes(Footprint.HEADER));
+            account(slot, Footprint.table(dict));
         }
         return dict;
     }

@@ -229,7 +229,7 @@ class EvictionPolicyTest {
         for (int d = 0; d < keyspace.databaseCount(); d++) {
             for (int slot = 0; slot < io.larder.engine.keyspace.HashSlot.COUNT; slot++) {
                 var dict = keyspace.db(d).slot(slot);
-                tables += dict == null ? 0 : dict.tableBytes(Footprint.HEADER);
+                tables += dict == null ? 0 : Footprint.table(dict);
             }
         }
         assertThat(keyspace.dataBytes()).isEqualTo(tables);
