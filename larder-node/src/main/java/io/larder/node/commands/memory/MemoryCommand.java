@@ -160,7 +160,7 @@ public final class MemoryCommand {
         long heapCommitted = rt.totalMemory();
         long rss = Memory.residentBytes();
         ReplyWriter r = c.reply();
-        r.map(25 + dbsWithKeys);
+        r.map(27 + dbsWithKeys);
         field(r, "peak.allocated", peak);
         field(r, "total.allocated", used);
         field(r, "startup.allocated", startup);
@@ -178,9 +178,10 @@ public final class MemoryCommand {
                 continue;
             }
             r.bulk(("db." + d).getBytes(StandardCharsets.US_ASCII));
-            r.map(2);
+            r.map(3);
             field(r, "overhead.hashtable.main", n * TABLE_SHARE_PER_KEY);
             field(r, "overhead.hashtable.expires", volatileKeys(db) * 8 * 16 / 9);
+            field(r, "overhead.hashtable.slot-to-keys", 0); // Redis 7.0 reports it; non-zero only in a cluster
         }
         field(r, "overhead.total", overhead);
         field(r, "keys.count", keys);
@@ -220,7 +221,7 @@ public final class MemoryCommand {
 
     private static void ratio(ReplyWriter r, String name, double value) {
         r.bulk(name.getBytes(StandardCharsets.US_ASCII));
-        r.doubleValue(DoubleFormat.reply(value));
+        r.doubleValue(DoubleFormat.reply((float) value)); // Redis keeps these ratios as floats
     }
 
     private static void help(Client c, byte[][] args) {
