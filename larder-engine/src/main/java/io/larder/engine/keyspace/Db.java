@@ -167,9 +167,10 @@ public final class Db {
     /**
      * Tells the keyspace's listener that a command modified the key (Redis's signalModifiedKey). Every write
      * path calls it once the key's value, TTL or existence actually changed, and not when nothing changed.
-     * Costs one volatile read while nobody follows modifications.
+     * Also prices the key's value again for the memory accounting, since commands change values in place.
      */
     public void signalModified(byte[] key) {
+        recost(key);
         if (keyspace.wantsModifications()) {
             keyspace.listener().modified(this, key);
         }

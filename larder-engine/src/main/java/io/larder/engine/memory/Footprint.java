@@ -139,7 +139,7 @@ public final class Footprint {
 
     /** Bytes of one stored key with its value, outside the table (which the keyspace counts on its own). */
     public static long entry(byte[] key, Object value, RandomGenerator random) {
-        return byteArray(key.length) + of(value, ACCOUNTING_SAMPLES, random);
+        return byteArray(key.length) + align(of(value, ACCOUNTING_SAMPLES, random)); // scaled samples are not
     }
 
     private interface ElementBytes<C> {

@@ -23,7 +23,6 @@ public final class CommandSpec {
     // Flags the dispatcher tests on every call, resolved once.
     private final boolean fast;
     private final boolean skipSlowlog;
-    private final boolean write;
     private final boolean denyOom;
     /** The one key position of a single-key command (first == last, not movable), else 0. */
     private final int singleKey;
@@ -60,7 +59,6 @@ public final class CommandSpec {
         this.flags = List.copyOf(b.flags);
         this.fast = flags.contains("fast");
         this.skipSlowlog = flags.contains("skip_slowlog");
-        this.write = flags.contains("write");
         this.denyOom = flags.contains("denyoom");
         this.singleKey = b.firstKey > 0 && b.firstKey == b.lastKey && !flags.contains("movablekeys") ? b.firstKey : 0;
         this.firstKey = b.firstKey;
@@ -99,9 +97,6 @@ public final class CommandSpec {
     public boolean hasFlag(String flag) { return flags.contains(flag); }
 
     public boolean isFast() { return fast; }
-
-    /** Flagged "write": it may change its keys. */
-    public boolean isWrite() { return write; }
 
     /** Flagged "denyoom": refused while used memory stays above maxmemory. */
     public boolean denyOom() { return denyOom; }

@@ -376,27 +376,8 @@ public final class Dispatcher {
     /** Runs the handler; then, under the same locks, lets client tracking see what it read or flushed. */
     private void invoke(CommandSpec spec, Client client, byte[][] args) {
         spec.handler().execute(client, args);
-        if (spec.isWrite()) {
-            recost(spec, client, args);
-        }
         if (client.tracking() != null || spec.wholeKeyspace()) {
             tracking.afterHandler(client, spec, args);
-        }
-    }
-
-    /** Prices the written keys again for used_memory: handlers change collections and strings in place. */
-    private static void recost(CommandSpec spec, Client client, byte[][] args) {
-        int single = spec.singleKeyPosition();
-        if (single > 0) {
-            if (single < args.length) {
-                client.db().recost(args[single]);
-            }
-            return;
-        }
-        for (int p : spec.keyPositions(args)) {
-            if (p < args.length) {
-                client.db().recost(args[p]);
-            }
         }
     }
 
