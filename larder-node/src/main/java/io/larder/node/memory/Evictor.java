@@ -17,7 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * maxmemory-samples keys per database into a pool of the best candidates seen so far (longest idle, least
  * frequently used, or nearest expiry), then evicts the best one still present; the random policies take a
  * random key instead. Runs on the event loop of the command about to run, which holds no stripe lock then; it
- * locks one stripe at a time, so it cannot deadlock with commands. One thread evicts at a time.
+ * locks one stripe at a time, so it cannot deadlock with commands. One thread evicts at a time; CONFIG SET
+ * maxmemory, which may run inside EXEC holding stripes, only evicts when no other thread is evicting.
  */
 public final class Evictor {
     /** Candidates kept between rounds (Redis's EVPOOL_SIZE). */
@@ -41,6 +42,9 @@ public final class Evictor {
     private final ServerConfig config;
     private volatile long maxmemory;
     private volatile EvictionPolicy policy;
+    private final java.util.concurrent.locks.ReentrantLock evicting = new java.util.concurrent.locks.ReentrantLock();
+    /** Set when the policy changes: the pool's scores were of another measure. */
+    private volatile boolean poolStale;
     private final Candidate[] pool = new Candidate[POOL_SIZE];
     private int poolSize;
     private int nextRandomDb;
@@ -67,7 +71,13 @@ public final class Evictor {
             @Override
             public void changed(String value) {
                 reload();
-                perform();
+                if (evicting.tryLock()) { // never wait for the evicting thread: this one may hold stripes
+                    try {
+                        perform();
+                    } finally {
+                        evicting.unlock();
+                    }
+                }
             }
         });
         reload();
@@ -77,12 +87,10 @@ public final class Evictor {
         maxmemory = config.find("maxmemory").asLong();
         EvictionPolicy p = EvictionPolicy.of(config.find("maxmemory-policy").text());
         keyspace.accessPolicy(p.lfu(), config.find("lfu-log-factor").asInt(), config.find("lfu-decay-time").asInt());
-        synchronized (this) {
-            if (p != policy) {
-                poolSize = 0; // scores of another measure are not comparable
-            }
-            policy = p;
+        if (p != policy) {
+            poolStale = true;
         }
+        policy = p;
     }
 
     public long maxmemory() {
@@ -115,7 +123,13 @@ public final class Evictor {
         if (policy == EvictionPolicy.NOEVICTION) {
             return Result.FAIL;
         }
-        synchronized (this) {
+        evicting.lock();
+        try {
+            if (poolStale) {
+                poolStale = false;
+                java.util.Arrays.fill(pool, null);
+                poolSize = 0;
+            }
             long start = System.nanoTime();
             long evicted = 0;
             while (memory.used() > max) {
@@ -132,6 +146,8 @@ public final class Evictor {
                 }
             }
             return Result.OK;
+        } finally {
+            evicting.unlock();
         }
     }
 

@@ -73,7 +73,8 @@ class AccountingDriftTest extends LarderTestBase {
         try (RawClient c = new RawClient(larder.port()); RawClient blocked = new RawClient(larder.port())) {
             c.call("FLUSHALL");
             for (int i = 0; i < 6000; i++) {
-                c.call(COMMANDS.get(random.nextInt(COMMANDS.size())).apply(random));
+                String[] command = COMMANDS.get(random.nextInt(COMMANDS.size())).apply(random);
+                assertThat(new String(c.call(command))).as(String.join(" ", command)).doesNotContain("internal error");
                 if (i % 500 == 0) {
                     // A blocked client served by a push writes its destination outside its own command.
                     blocked.sendRaw(RawClient.encode("BLMOVE".getBytes(), "bsrc".getBytes(), "bdst".getBytes(),
