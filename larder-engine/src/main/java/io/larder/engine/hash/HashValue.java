@@ -36,7 +36,7 @@ public final class HashValue implements Sampling.Positioned {
     /** An independent hash with the same fields (field and value arrays are immutable and shared), for COPY. */
     public HashValue copy() {
         HashValue c = new HashValue();
-        c.flat = flat == null ? null : flat.clone();
+        c.flat = flat == null ? null : flat.clone(); // null once converted to a table
         c.pairs = pairs;
         c.table = table == null ? null : table.copy();
         return c;

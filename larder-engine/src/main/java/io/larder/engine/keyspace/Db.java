@@ -1,5 +1,7 @@
 package io.larder.engine.keyspace;
 
+import io.larder.engine.memory.Footprint;
+
 import java.util.function.Consumer;
 
 /**
@@ -14,6 +16,8 @@ public final class Db {
     private long[] stripeSizes = new long[Keyspace.STRIPES];
     /** Keys with a TTL per stripe, so the active expire cycle skips stripes that have none. */
     private long[] stripeVolatile = new long[Keyspace.STRIPES];
+    /** Accounted bytes (tables, keys, values) per stripe; every change is also added to the keyspace's total. */
+    private long[] stripeBytes = new long[Keyspace.STRIPES];
 
     Db(Keyspace keyspace, int index) {
         this.keyspace = keyspace;
@@ -41,7 +45,7 @@ public final class Db {
             return null;
         }
         if (touch && !keyspace.touchSuppressed()) {
-            dict.setAccessAt(i, keyspace.accessClock());
+            touch(dict, i);
         }
         return dict.valueAt(i);
     }
@@ -69,18 +73,63 @@ public final class Db {
             deleteExpired(dict, i, slot);
             i = -1;
         }
+        long cost = Footprint.entry(key, value, Keyspace.random());
         if (i < 0) {
-            i = dict.insert(key, hash, value, keyspace.accessClock());
+            long tableBefore = Footprint.table(dict);
+            i = dict.insert(key, hash, value, keyspace.newEntryClock());
             stripeSizes[Keyspace.stripeOf(slot)]++;
+            dict.setCostAt(i, cost);
+            account(slot, dict.costAt(i) + Footprint.table(dict) - tableBefore);
             setExpiry(dict, i, slot, expireAt);
             keyspace.listener().created(this, key);
         } else {
             dict.setValueAt(i, value);
-            dict.setAccessAt(i, keyspace.accessClock());
+            touch(dict, i);
+            recordCost(dict, i, slot, cost);
             if (!keepTtl) {
                 setExpiry(dict, i, slot, expireAt);
             }
         }
+    }
+
+    /**
+     * Prices the key's value again after a command changed it in place (HSET on an existing hash, APPEND ...);
+     * does nothing when the key is not stored. Does not expire the key or touch its access clock.
+     */
+    public void recost(byte[] key) {
+        int slot = HashSlot.of(key);
+        Dict dict = slots[slot];
+        if (dict == null) {
+            return;
+        }
+        int i = dict.find(key, keyspace.hash(key));
+        if (i >= 0) {
+            recordCost(dict, i, slot, Footprint.entry(key, dict.valueAt(i), Keyspace.random()));
+        }
+    }
+
+    /** Accounted bytes of a stored key with its value, or -1 (MEMORY USAGE prices its own way). */
+    public long cost(byte[] key) {
+        Dict dict = slots[HashSlot.of(key)];
+        int i = dict == null ? -1 : dict.find(key, keyspace.hash(key));
+        return i < 0 ? -1 : dict.costAt(i);
+    }
+
+    private void recordCost(Dict dict, int i, int slot, long cost) {
+        long before = dict.costAt(i);
+        dict.setCostAt(i, cost);
+        account(slot, dict.costAt(i) - before);
+    }
+
+    private void account(int slot, long delta) {
+        if (delta != 0) {
+            stripeBytes[Keyspace.stripeOf(slot)] += delta;
+            keyspace.account(delta);
+        }
+    }
+
+    private void touch(Dict dict, int i) {
+        dict.setAccessAt(i, keyspace.touchedClock(dict.accessAt(i)));
     }
 
     /** Deletes a live key; false when there was none. */
@@ -118,10 +167,11 @@ public final class Db {
     /**
      * Tells the keyspace's listener that a command modified the key (Redis's signalModifiedKey). Every write
      * path calls it once the key's value, TTL or existence actually changed, and not when nothing changed.
-     * Costs one volatile read while nobody follows modifications.
+     * Also prices the key's value again for the memory accounting, since commands change values in place.
      */
     public void signalModified(byte[] key) {
         keyspace.countChange();
+        recost(key);
         if (keyspace.wantsModifications()) {
             keyspace.listener().modified(this, key);
         }
@@ -323,13 +373,17 @@ public final class Db {
         if (dict.expiryAt(i) != 0) {
             stripeVolatile[stripe]--;
         }
+        long freed = dict.costAt(i) + Footprint.table(dict);
         dict.removeAt(i);
         stripeSizes[stripe]--;
+        account(slot, Footprint.table(dict) - freed);
     }
 
     private void setExpiry(Dict dict, int i, int slot, long expireAt) {
         boolean before = dict.expiryAt(i) != 0;
+        long tableBefore = Footprint.table(dict);
         dict.setExpiryAt(i, expireAt);
+        account(slot, Footprint.table(dict) - tableBefore);
         boolean after = expireAt != 0;
         if (before != after) {
             stripeVolatile[Keyspace.stripeOf(slot)] += after ? 1 : -1;
@@ -341,14 +395,26 @@ public final class Db {
         if (dict == null) {
             dict = new Dict();
             slots[slot] = dict;
+            account(slot, Footprint.table(dict));
         }
         return dict;
     }
 
+    /** Accounted bytes of this database's keys, values and tables (summed over stripes, racy by design). */
+    public long accountedBytes() {
+        long total = 0;
+        for (long n : stripeBytes) {
+            total += n;
+        }
+        return total;
+    }
+
     void clear() {
+        keyspace.account(-accountedBytes());
         slots = new Dict[HashSlot.COUNT];
         stripeSizes = new long[Keyspace.STRIPES];
         stripeVolatile = new long[Keyspace.STRIPES];
+        stripeBytes = new long[Keyspace.STRIPES];
     }
 
     void swapContents(Db other) {
@@ -361,5 +427,8 @@ public final class Db {
         long[] volatiles = stripeVolatile;
         stripeVolatile = other.stripeVolatile;
         other.stripeVolatile = volatiles;
+        long[] bytes = stripeBytes;
+        stripeBytes = other.stripeBytes;
+        other.stripeBytes = bytes;
     }
 }

@@ -33,6 +33,11 @@ public final class Dict {
     private Object[] entries;
     /** Absolute expiry in unix milliseconds; allocated on the first key given a TTL. */
     private long[] expires;
+    /**
+     * Accounted bytes of each cell's key and value, in units of 8 (sizes are 8-byte aligned); allocated by the
+     * first {@link #setCostAt}, so only keyspace tables carry it, not the tables inside collection values.
+     */
+    private int[] costs;
     private int mask;
     private int size;
     private int volatileCount;
@@ -45,6 +50,7 @@ public final class Dict {
         meta = new long[capacity];
         entries = new Object[capacity * 2];
         expires = volatileCount > 0 ? new long[capacity] : null;
+        costs = costs == null ? null : new int[capacity];
         mask = capacity - 1;
     }
 
@@ -58,6 +64,7 @@ public final class Dict {
         c.meta = meta.clone();
         c.entries = entries.clone();
         c.expires = expires == null ? null : expires.clone();
+        c.costs = costs == null ? null : costs.clone();
         c.mask = mask;
         c.size = size;
         c.volatileCount = volatileCount;
@@ -98,6 +105,29 @@ public final class Dict {
 
     public void setValueAt(int index, Object value) {
         entries[(index << 1) + 1] = value;
+    }
+
+    /** Bytes accounted to the key and value at {@code index}. */
+    public long costAt(int index) {
+        return costs == null ? 0 : (long) costs[index] << 3;
+    }
+
+    /** Records the bytes of the cell's key and value (a multiple of 8; saturates at 16 GiB). */
+    public void setCostAt(int index, long bytes) {
+        if (costs == null) {
+            costs = new int[mask + 1];
+        }
+        costs[index] = (int) Math.min(Integer.MAX_VALUE, bytes >>> 3);
+    }
+
+    /** True once a key of this table was given a TTL (the expiry array exists). */
+    public boolean hasExpiryArray() {
+        return expires != null;
+    }
+
+    /** True when this table records per-cell costs (a keyspace table). */
+    public boolean hasCostArray() {
+        return costs != null;
     }
 
     public long expiryAt(int index) {
@@ -145,6 +175,9 @@ public final class Dict {
         meta[i] = OCCUPIED | ((long) (clock & CLOCK_BITS) << 32) | (hash & HASH_BITS);
         entries[i << 1] = key;
         entries[(i << 1) + 1] = value;
+        if (costs != null) {
+            costs[i] = 0;
+        }
         size++;
         return i;
     }
@@ -180,6 +213,9 @@ public final class Dict {
         meta[to] = meta[from];
         entries[to << 1] = entries[from << 1];
         entries[(to << 1) + 1] = entries[(from << 1) + 1];
+        if (costs != null) {
+            costs[to] = costs[from];
+        }
         if (expires != null) {
             expires[to] = expires[from];
         }
@@ -189,6 +225,9 @@ public final class Dict {
         entries[i << 1] = null;
         entries[(i << 1) + 1] = null;
         meta[i] = 0;
+        if (costs != null) {
+            costs[i] = 0;
+        }
         if (expires != null) {
             expires[i] = NO_EXPIRY;
         }
@@ -198,6 +237,7 @@ public final class Dict {
         long[] oldMeta = meta;
         Object[] oldEntries = entries;
         long[] oldExpires = expires;
+        int[] oldCosts = costs;
         allocate(capacity);
         for (int i = 0; i < oldMeta.length; i++) {
             if (oldMeta[i] != 0) {
@@ -208,6 +248,9 @@ public final class Dict {
                 meta[j] = oldMeta[i];
                 entries[j << 1] = oldEntries[i << 1];
                 entries[(j << 1) + 1] = oldEntries[(i << 1) + 1];
+                if (oldCosts != null) {
+                    costs[j] = oldCosts[i];
+                }
                 if (oldExpires != null && expires != null) {
                     expires[j] = oldExpires[i];
                 }

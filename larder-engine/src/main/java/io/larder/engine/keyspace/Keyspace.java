@@ -1,10 +1,12 @@
 package io.larder.engine.keyspace;
 
+import io.larder.engine.memory.Footprint;
 import io.larder.engine.util.BytesHash;
 import io.larder.engine.util.Clock;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -34,10 +36,22 @@ public final class Keyspace {
     private final java.util.concurrent.atomic.LongAdder changes = new java.util.concurrent.atomic.LongAdder();
     /** How many parties want {@link KeyspaceListener#modified} calls (watched keys, later tracking ...). */
     private final AtomicInteger modificationInterest = new AtomicInteger();
+    /** Accounted bytes of every database's tables, keys and values (used_memory's dataset part). */
+    private final LongAdder dataBytes = new LongAdder();
+    /**
+     * With an LFU policy the access clock of each key holds Redis's LFU word instead of LRU seconds: the minute
+     * of the last decrement (16 bits) above a logarithmic access counter (8 bits).
+     */
+    private volatile boolean lfu;
+    private volatile int lfuLogFactor = 10;
+    private volatile int lfuDecayMinutes = 1;
+    private volatile int cachedMinutes;
+    static final int LFU_INIT_VAL = 5;
 
     public Keyspace(int databaseCount, Clock clock) {
         this.clock = clock;
         this.cachedLruClock = lruClock();
+        this.cachedMinutes = lfuMinutes();
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
@@ -216,7 +230,80 @@ public final class Keyspace {
         int now = lruClock();
         if (now != cachedLruClock) {
             cachedLruClock = now;
+            int minutes = lfuMinutes();
+            if (minutes != cachedMinutes) {
+                cachedMinutes = minutes;
+            }
         }
+    }
+
+    /** Adds to the accounted bytes; the caller holds the stripe whose data changed. */
+    void account(long delta) {
+        dataBytes.add(delta);
+    }
+
+    /** Accounted bytes of all data: every database's tables, keys and values. */
+    public long dataBytes() {
+        return dataBytes.sum();
+    }
+
+    /** Fixed bytes of the keyspace's own structures (per database slot tables and stripe counters, locks). */
+    public long overheadBytes() {
+        long perDb = Footprint.object(40) + Footprint.refArray(HashSlot.COUNT) + 4 * Footprint.longArray(STRIPES);
+        return perDb * databases.length + STRIPES * Footprint.object(32);
+    }
+
+    /** Switches the access clocks to LFU counters (or back to LRU seconds), with Redis's two LFU parameters. */
+    public void accessPolicy(boolean lfu, int logFactor, int decayMinutes) {
+        this.lfuLogFactor = logFactor;
+        this.lfuDecayMinutes = decayMinutes;
+        this.lfu = lfu;
+    }
+
+    public boolean lfu() {
+        return lfu;
+    }
+
+    /** The access clock a new key starts with: now, or under LFU a small counter so it is not evicted at once. */
+    int newEntryClock() {
+        return lfu ? (cachedMinutes << 8) | LFU_INIT_VAL : cachedLruClock;
+    }
+
+    /** The access clock after an access: now, or under LFU the decayed counter, maybe incremented. */
+    int touchedClock(int previous) {
+        if (!lfu) {
+            return cachedLruClock;
+        }
+        int counter = lfuDecayed(previous);
+        if (counter < 255) {
+            int base = Math.max(0, counter - LFU_INIT_VAL);
+            double p = 1.0 / (base * (double) lfuLogFactor + 1);
+            if (random().nextDouble() < p) {
+                counter++;
+            }
+        }
+        return (cachedMinutes << 8) | counter;
+    }
+
+    /**
+     * The counter of an LFU access clock after the decay owed since its last decrement: one per
+     * lfu-decay-time minutes elapsed (Redis's LFUDecrAndReturn); OBJECT FREQ's answer.
+     */
+    public int lfuDecayed(int clock) {
+        int counter = clock & 0xFF;
+        int decay = lfuDecayMinutes;
+        if (decay == 0) {
+            return counter;
+        }
+        int last = (clock >>> 8) & 0xFFFF;
+        int now = cachedMinutes;
+        int elapsed = now >= last ? now - last : 65535 - last + now;
+        int periods = elapsed / decay;
+        return periods > counter ? 0 : counter - periods;
+    }
+
+    private int lfuMinutes() {
+        return (int) ((clock.millis() / 60_000) & 0xFFFF);
     }
 
     static ThreadLocalRandom random() {

@@ -24,6 +24,7 @@ public final class CommandSpec {
     // Flags the dispatcher tests on every call, resolved once.
     private final boolean fast;
     private final boolean skipSlowlog;
+    private final boolean denyOom;
     /** The one key position of a single-key command (first == last, not movable), else 0. */
     private final int singleKey;
     private final int firstKey;
@@ -60,6 +61,7 @@ public final class CommandSpec {
         this.flags = List.copyOf(b.flags);
         this.fast = flags.contains("fast");
         this.skipSlowlog = flags.contains("skip_slowlog");
+        this.denyOom = flags.contains("denyoom");
         this.singleKey = b.firstKey > 0 && b.firstKey == b.lastKey && !flags.contains("movablekeys") ? b.firstKey : 0;
         this.firstKey = b.firstKey;
         this.lastKey = b.lastKey;
@@ -98,6 +100,9 @@ public final class CommandSpec {
     public boolean hasFlag(String flag) { return flags.contains(flag); }
 
     public boolean isFast() { return fast; }
+
+    /** Flagged "denyoom": refused while used memory stays above maxmemory. */
+    public boolean denyOom() { return denyOom; }
 
     /** EXEC and the like: its queued commands are logged instead. */
     public boolean skipsSlowlog() { return skipSlowlog; }

@@ -9,6 +9,7 @@ import io.larder.node.commands.hash.HashCommands;
 import io.larder.node.commands.hll.HllCommands;
 import io.larder.node.commands.keyspace.KeyspaceCommands;
 import io.larder.node.commands.list.ListCommands;
+import io.larder.node.commands.memory.MemoryCommand;
 import io.larder.node.commands.persistence.PersistenceCommands;
 import io.larder.node.commands.pubsub.PubSubCommands;
 import io.larder.node.commands.scripting.FunctionCommand;
@@ -49,5 +50,6 @@ public final class Commands {
         ScriptingCommands.register(table);
         FunctionCommand.register(table);
         AofCommands.register(table);
+        MemoryCommand.register(table);
     }
 }

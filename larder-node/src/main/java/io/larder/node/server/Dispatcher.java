@@ -3,6 +3,8 @@ package io.larder.node.server;
 import io.larder.engine.keyspace.Keyspace;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandTable;
+import io.larder.node.memory.Evictor;
+import io.larder.node.propagation.Propagation;
 import io.larder.node.scripting.Scripting;
 
 import java.nio.charset.StandardCharsets;
@@ -23,7 +25,9 @@ public final class Dispatcher {
     private final MonitorFeed monitors;
     private final ClientPause pause;
     private final Tracking tracking;
-    private final io.larder.node.propagation.Propagation propagation;
+    private final Propagation propagation;
+    private final Evictor evictor;
+    private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
     public Dispatcher(Node node) {
         this.node = node;
@@ -34,6 +38,7 @@ public final class Dispatcher {
         this.pause = node.pause();
         this.tracking = node.tracking();
         this.propagation = node.propagation();
+        this.evictor = node.evictor();
     }
 
     public void dispatch(Client client, byte[][] args) {
@@ -117,6 +122,11 @@ public final class Dispatcher {
             client.transaction().refuseIfOpen();
             return true;
         }
+        if (evictor.limited() && outOfMemory(client, spec)) {
+            spec.recordRejected();
+            refuse(client, OOM);
+            return true;
+        }
         if (!PubSub.allowedInContext(client, spec.fullName())) {
             spec.recordRejected();
             client.error(PubSub.notAllowedInContext(spec.fullName()));
@@ -184,6 +194,9 @@ public final class Dispatcher {
             }
         }
         node.blocked().handleReady(); // keys the command made non-empty, now that its locks are released
+        if (evictor.limited() && (spec.denyOom() || spec.name().equals("exec"))) {
+            evictor.perform(Long.MAX_VALUE); // back within maxmemory as soon as a write completes
+        }
         finish(client, spec, args, start);
         return true;
     }
@@ -206,6 +219,33 @@ public final class Dispatcher {
             }
         }
         return false;
+    }
+
+    /**
+     * Redis's maxmemory step of processCommand: evict before every command, and refuse a command that may
+     * grow memory (denyoom, EXEC of such commands, anything queued in MULTI) when eviction cannot get below
+     * the limit.
+     */
+    private boolean outOfMemory(Client client, CommandSpec spec) {
+        if (evictor.perform() != Evictor.Result.FAIL) {
+            return false;
+        }
+        Transaction tx = client.transaction();
+        if (spec.denyOom()) {
+            return true;
+        }
+        if (spec.name().equals("exec")) {
+            for (Transaction.Queued q : tx.queued()) {
+                if (q.spec().denyOom()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return tx.open() && !switch (spec.name()) {
+            case "discard", "quit", "reset" -> true;
+            default -> false;
+        };
     }
 
     /** A command refused before running; inside MULTI it also dooms the transaction (Redis's flagTransaction). */

@@ -8,6 +8,8 @@ import io.larder.node.acl.Acl;
 import io.larder.node.command.CommandTable;
 import io.larder.node.commands.Commands;
 import io.larder.node.config.ServerConfig;
+import io.larder.node.memory.Evictor;
+import io.larder.node.memory.Memory;
 import io.larder.node.persistence.Persistence;
 import io.larder.node.persistence.aof.AppendOnlyFile;
 import io.larder.node.propagation.Propagation;
@@ -48,6 +50,8 @@ public final class Node {
     private final Acl acl;
     private final Propagation propagation;
     private final AppendOnlyFile aof;
+    private final Memory memory;
+    private final Evictor evictor;
 
     public Node(ServerConfig config, Clock clock) {
         this.config = config;
@@ -94,6 +98,8 @@ public final class Node {
         if (aclError != null) {
             throw new IllegalStateException(aclError);
         }
+        this.memory = new Memory(this);
+        this.evictor = new Evictor(this, memory);
         this.dispatcher = new Dispatcher(this);
         this.aof = new AppendOnlyFile(this);
     }
@@ -109,6 +115,12 @@ public final class Node {
 
     /** Runs every connection's requests, and EXEC's queued commands. */
     public Dispatcher dispatcher() { return dispatcher; }
+
+    /** used_memory and its parts. */
+    public Memory memory() { return memory; }
+
+    /** maxmemory and its eviction policy. */
+    public Evictor evictor() { return evictor; }
 
     /** The watched keys of all connections (WATCH). */
     public Watches watches() { return watches; }

@@ -216,8 +216,7 @@ public final class NodeServer implements AutoCloseable {
             node.tracking().cron();
             closeIdleClients();
             node.stats().sampleInstantaneous(System.currentTimeMillis());
-            Runtime rt = Runtime.getRuntime();
-            node.stats().notePeakMemory(rt.totalMemory() - rt.freeMemory());
+            node.memory().used(); // notes the peak
             node.pause().expireIfDue(System.currentTimeMillis());
             node.persistence().cron(System.currentTimeMillis());
         } catch (RuntimeException e) {

@@ -75,11 +75,14 @@ final class ObjectCommand {
 
     private static void freq(Client c, byte[][] args) {
         Object value = lookup(c, args[2]);
-        if (value != null) {
-            // Access frequency is not tracked yet (it arrives with LFU eviction), so FREQ answers as Redis does
-            // without an LFU policy, whatever the policy.
-            c.error(LFU_NOT_SELECTED);
+        if (value == null) {
+            return;
         }
+        if (!lfuPolicy(c)) {
+            c.error(LFU_NOT_SELECTED);
+            return;
+        }
+        c.reply().integer(c.node().keyspace().lfuDecayed(c.db().accessClock(args[2])));
     }
 
     private static void idleTime(Client c, byte[][] args) {

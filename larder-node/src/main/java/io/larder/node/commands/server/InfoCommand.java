@@ -7,6 +7,7 @@ import io.larder.engine.keyspace.Keyspace;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.config.ConfigParam;
 import io.larder.node.config.ServerConfig;
+import io.larder.node.memory.Memory;
 import io.larder.node.server.Client;
 import io.larder.node.persistence.Persistence;
 import io.larder.node.server.Node;
@@ -41,7 +42,6 @@ final class InfoCommand {
     private static final List<String> ALL_SECTIONS = List.of("server", "clients", "memory", "persistence", "stats",
             "replication", "cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace");
     private static final String ZERO_ID = "0".repeat(40);
-    private static final long PAGE_SIZE = 4096;
     private static final long CLOCK_TICKS_PER_SECOND = 100;
     private static final int TTL_SAMPLES = 256;
 
@@ -179,12 +179,19 @@ final class InfoCommand {
     }
 
     private static void memory(Node node, Info s) {
+        // used_memory is what Larder accounts for the data, clients and fixed structures; the allocator_* fields
+        // are the JVM heap's own figures (used and committed), the closest thing to an allocator's.
+        Memory memory = node.memory();
+        long used = memory.used();
+        long peak = memory.peak();
+        long startup = memory.startup();
+        long clients = memory.clients();
+        long overhead = startup + clients;
+        long dataset = Math.max(0, used - overhead);
         Runtime rt = Runtime.getRuntime();
-        long used = rt.totalMemory() - rt.freeMemory();
+        long heapUsed = rt.totalMemory() - rt.freeMemory();
         long committed = rt.totalMemory();
-        node.stats().notePeakMemory(used);
-        long peak = node.stats().peakMemory();
-        long rss = residentBytes();
+        long rss = Memory.residentBytes();
         long systemMemory = systemMemory();
         long maxmemory = longParam(node, "maxmemory", 0);
         io.larder.node.scripting.Scripting scripting = node.scripting();
@@ -198,11 +205,11 @@ final class InfoCommand {
                 .add("used_memory_peak", peak)
                 .add("used_memory_peak_human", human(peak))
                 .add("used_memory_peak_perc", percent(used, peak))
-                .add("used_memory_overhead", 0)
-                .add("used_memory_startup", 0)
-                .add("used_memory_dataset", used)
-                .add("used_memory_dataset_perc", percent(used, used))
-                .add("allocator_allocated", used)
+                .add("used_memory_overhead", overhead)
+                .add("used_memory_startup", startup)
+                .add("used_memory_dataset", dataset)
+                .add("used_memory_dataset_perc", percent(dataset, Math.max(1, used - startup)))
+                .add("allocator_allocated", heapUsed)
                 .add("allocator_active", committed)
                 .add("allocator_resident", rss)
                 .add("total_system_memory", systemMemory)
@@ -224,8 +231,8 @@ final class InfoCommand {
                 .add("maxmemory", maxmemory)
                 .add("maxmemory_human", human(maxmemory))
                 .add("maxmemory_policy", textParam(node, "maxmemory-policy", "noeviction"))
-                .add("allocator_frag_ratio", ratio(committed, used))
-                .add("allocator_frag_bytes", committed - used)
+                .add("allocator_frag_ratio", ratio(committed, heapUsed))
+                .add("allocator_frag_bytes", committed - heapUsed)
                 .add("allocator_rss_ratio", ratio(rss, committed))
                 .add("allocator_rss_bytes", rss - committed)
                 .add("rss_overhead_ratio", ratio(rss, rss))
@@ -236,7 +243,7 @@ final class InfoCommand {
                 .add("mem_replication_backlog", 0)
                 .add("mem_total_replication_buffers", 0)
                 .add("mem_clients_slaves", 0)
-                .add("mem_clients_normal", 0)
+                .add("mem_clients_normal", clients)
                 .add("mem_cluster_links", 0)
                 .add("mem_aof_buffer", 0)
                 .add("mem_allocator", "jvm-" + Runtime.version().feature())
@@ -548,15 +555,6 @@ final class InfoCommand {
             return new long[]{Long.parseLong(fields[11]), Long.parseLong(fields[12])};
         } catch (IOException | RuntimeException e) {
             return new long[]{0, 0};
-        }
-    }
-
-    private static long residentBytes() {
-        try {
-            String[] statm = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
-            return Long.parseLong(statm[1]) * PAGE_SIZE;
-        } catch (IOException | RuntimeException e) {
-            return Runtime.getRuntime().totalMemory();
         }
     }
 
