@@ -103,7 +103,7 @@ public final class Db {
             return;
         }
         int i = dict.find(key, keyspace.hash(key));
-        if (i >= 0) {
+        if (i >= 0 && Footprint.repriceAfterWrite(dict.valueAt(i))) {
             recordCost(dict, i, slot, Footprint.entry(key, dict.valueAt(i), Keyspace.random()));
         }
     }

@@ -104,6 +104,10 @@ public final class ScriptCalls {
         long start = System.nanoTime();
         try {
             spec.handler().execute(fake, args);
+            if (caller.tracking() != null || spec.wholeKeyspace()) {
+                // As Redis: the keys a script reads are tracked for its caller; a FLUSHALL invalidates all.
+                node.tracking().afterHandler(caller, spec, args);
+            }
         } catch (RuntimeException e) {
             reply.discard();
             fake.error("ERR internal error while running '" + spec.fullName() + "': " + e.getClass().getSimpleName());

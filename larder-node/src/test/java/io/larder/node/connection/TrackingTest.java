@@ -220,6 +220,20 @@ class TrackingTest extends OracleTestBase {
     }
 
     @Test
+    void keysAScriptReadsAreTrackedForItsCaller() throws Exception {
+        sameOnBoth(s -> {
+            s.resp3("a");
+            s.call("a", "CLIENT", "TRACKING", "ON");
+            s.call("a", "EVAL", "return redis.call('get', KEYS[1])", "1", "k");
+            s.call("a", "EVAL", "return redis.call('set', KEYS[1], 'w')", "1", "written");
+            s.call("b", "SET", "k", "1");
+            s.read("a");
+            s.call("b", "SET", "written", "2");
+            s.call("a", "PING");
+        });
+    }
+
+    @Test
     void trackingCountsInInfo() throws Exception {
         sameOnBoth(s -> {
             s.call("a", "CLIENT", "TRACKING", "ON");

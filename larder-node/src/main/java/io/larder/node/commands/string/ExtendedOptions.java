@@ -1,6 +1,7 @@
 package io.larder.node.commands.string;
 
 import io.larder.engine.util.Numbers;
+import io.larder.node.commands.Args;
 
 /**
  * The options SET and GETEX share (Redis's parseExtendedStringArguments), with Redis's rules on which ones
@@ -31,23 +32,23 @@ record ExtendedOptions(int flags, byte[] expireArgument) {
             byte[] opt = args[j];
             boolean hasNext = j + 1 < args.length;
             int expireFlag = 0;
-            if (forSet && is(opt, "nx") && (flags & XX) == 0) {
+            if (forSet && Args.is(opt, "nx") && (flags & XX) == 0) {
                 flags |= NX;
-            } else if (forSet && is(opt, "xx") && (flags & NX) == 0) {
+            } else if (forSet && Args.is(opt, "xx") && (flags & NX) == 0) {
                 flags |= XX;
-            } else if (forSet && is(opt, "get")) {
+            } else if (forSet && Args.is(opt, "get")) {
                 flags |= GET;
-            } else if (forSet && is(opt, "keepttl") && (flags & (PERSIST | ANY_EXPIRE)) == 0) {
+            } else if (forSet && Args.is(opt, "keepttl") && (flags & (PERSIST | ANY_EXPIRE)) == 0) {
                 flags |= KEEPTTL;
-            } else if (!forSet && is(opt, "persist") && (flags & (KEEPTTL | ANY_EXPIRE)) == 0) {
+            } else if (!forSet && Args.is(opt, "persist") && (flags & (KEEPTTL | ANY_EXPIRE)) == 0) {
                 flags |= PERSIST;
-            } else if (is(opt, "ex")) {
+            } else if (Args.is(opt, "ex")) {
                 expireFlag = EX;
-            } else if (is(opt, "px")) {
+            } else if (Args.is(opt, "px")) {
                 expireFlag = PX;
-            } else if (is(opt, "exat")) {
+            } else if (Args.is(opt, "exat")) {
                 expireFlag = EXAT;
-            } else if (is(opt, "pxat")) {
+            } else if (Args.is(opt, "pxat")) {
                 expireFlag = PXAT;
             } else {
                 return null;
@@ -93,17 +94,5 @@ record ExtendedOptions(int flags, byte[] expireArgument) {
             value += now; // wraps negative on overflow, as the C addition does
         }
         return value <= 0 ? -1 : value;
-    }
-
-    private static boolean is(byte[] arg, String lowerName) {
-        if (arg.length != lowerName.length()) {
-            return false;
-        }
-        for (int i = 0; i < arg.length; i++) {
-            if ((arg[i] | 0x20) != lowerName.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

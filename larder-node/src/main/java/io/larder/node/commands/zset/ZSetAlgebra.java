@@ -123,7 +123,7 @@ final class ZSetAlgebra {
         long limit = 0;
         while (j < args.length) {
             int remaining = args.length - j;
-            if (op != Op.DIFF && !cardinalityOnly && remaining >= n + 1 && ZSets.is(args[j], "weights")) {
+            if (op != Op.DIFF && !cardinalityOnly && remaining >= n + 1 && Args.is(args[j], "weights")) {
                 j++;
                 for (int i = 0; i < n; i++, j++) {
                     try {
@@ -133,23 +133,23 @@ final class ZSetAlgebra {
                         return;
                     }
                 }
-            } else if (op != Op.DIFF && !cardinalityOnly && remaining >= 2 && ZSets.is(args[j], "aggregate")) {
+            } else if (op != Op.DIFF && !cardinalityOnly && remaining >= 2 && Args.is(args[j], "aggregate")) {
                 byte[] a = args[j + 1];
-                if (ZSets.is(a, "sum")) {
+                if (Args.is(a, "sum")) {
                     aggregate = Aggregate.SUM;
-                } else if (ZSets.is(a, "min")) {
+                } else if (Args.is(a, "min")) {
                     aggregate = Aggregate.MIN;
-                } else if (ZSets.is(a, "max")) {
+                } else if (Args.is(a, "max")) {
                     aggregate = Aggregate.MAX;
                 } else {
                     c.error(Errors.SYNTAX);
                     return;
                 }
                 j += 2;
-            } else if (destination == null && !cardinalityOnly && ZSets.is(args[j], "withscores")) {
+            } else if (destination == null && !cardinalityOnly && Args.is(args[j], "withscores")) {
                 withScores = true;
                 j++;
-            } else if (cardinalityOnly && remaining >= 2 && ZSets.is(args[j], "limit")) {
+            } else if (cardinalityOnly && remaining >= 2 && Args.is(args[j], "limit")) {
                 long l;
                 try {
                     l = Numbers.parseLong(args[j + 1]);

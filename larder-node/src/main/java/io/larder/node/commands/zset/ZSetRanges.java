@@ -33,9 +33,9 @@ final class ZSetRanges {
             long limit = -1;
             for (int j = keyIndex + 3; j < args.length; j++) {
                 int left = args.length - j - 1;
-                if (!store && ZSets.is(args[j], "withscores")) {
+                if (!store && Args.is(args[j], "withscores")) {
                     withScores = true;
-                } else if (ZSets.is(args[j], "limit") && left >= 2) {
+                } else if (Args.is(args[j], "limit") && left >= 2) {
                     Long o = Args.parseLong(c, args[j + 1]);
                     if (o == null) {
                         return null;
@@ -47,11 +47,11 @@ final class ZSetRanges {
                     offset = o;
                     limit = l;
                     j += 2;
-                } else if (reverse == null && ZSets.is(args[j], "rev")) {
+                } else if (reverse == null && Args.is(args[j], "rev")) {
                     reverse = true;
-                } else if (kind == null && ZSets.is(args[j], "bylex")) {
+                } else if (kind == null && Args.is(args[j], "bylex")) {
                     kind = Kind.LEX;
-                } else if (kind == null && ZSets.is(args[j], "byscore")) {
+                } else if (kind == null && Args.is(args[j], "byscore")) {
                     kind = Kind.SCORE;
                 } else {
                     c.error(Errors.SYNTAX);

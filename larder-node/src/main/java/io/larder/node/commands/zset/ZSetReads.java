@@ -2,6 +2,7 @@ package io.larder.node.commands.zset;
 
 import io.larder.engine.util.Sampling;
 import io.larder.engine.zset.ZSetValue;
+import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
 import io.larder.node.commands.collection.RandomCount;
 import io.larder.node.commands.collection.CollectionScan;
@@ -93,7 +94,7 @@ final class ZSetReads {
         }
         boolean withScore = false;
         if (args.length == 4) {
-            if (!ZSets.is(args[3], "withscore")) {
+            if (!Args.is(args[3], "withscore")) {
                 c.error(Errors.SYNTAX);
                 return;
             }
@@ -143,7 +144,7 @@ final class ZSetReads {
         }
         long count = parsed;
         boolean withScores = false;
-        if (args.length > 4 || (args.length == 4 && !ZSets.is(args[3], "withscores"))) {
+        if (args.length > 4 || (args.length == 4 && !Args.is(args[3], "withscores"))) {
             c.error(Errors.SYNTAX);
             return;
         }

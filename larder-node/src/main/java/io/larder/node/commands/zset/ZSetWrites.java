@@ -4,6 +4,7 @@ import io.larder.engine.util.Numbers;
 import io.larder.engine.zset.Scores;
 import io.larder.engine.zset.ZSetLimits;
 import io.larder.engine.zset.ZSetValue;
+import io.larder.node.commands.Args;
 import io.larder.node.commands.Errors;
 import io.larder.node.commands.IndexRange;
 import io.larder.node.commands.collection.PopCount;
@@ -31,17 +32,17 @@ final class ZSetWrites {
             int i = 2;
             for (; i < args.length; i++) {
                 byte[] a = args[i];
-                if (ZSets.is(a, "nx")) {
+                if (Args.is(a, "nx")) {
                     nx = true;
-                } else if (ZSets.is(a, "xx")) {
+                } else if (Args.is(a, "xx")) {
                     xx = true;
-                } else if (ZSets.is(a, "ch")) {
+                } else if (Args.is(a, "ch")) {
                     ch = true;
-                } else if (ZSets.is(a, "incr")) {
+                } else if (Args.is(a, "incr")) {
                     incr = true;
-                } else if (ZSets.is(a, "gt")) {
+                } else if (Args.is(a, "gt")) {
                     gt = true;
-                } else if (ZSets.is(a, "lt")) {
+                } else if (Args.is(a, "lt")) {
                     lt = true;
                 } else {
                     break;
@@ -333,9 +334,9 @@ final class ZSetWrites {
                 return null;
             }
             boolean max;
-            if (ZSets.is(args[(int) whereIndex], "min")) {
+            if (Args.is(args[(int) whereIndex], "min")) {
                 max = false;
-            } else if (ZSets.is(args[(int) whereIndex], "max")) {
+            } else if (Args.is(args[(int) whereIndex], "max")) {
                 max = true;
             } else {
                 c.error(Errors.SYNTAX);
@@ -343,7 +344,7 @@ final class ZSetWrites {
             }
             long count = -1;
             for (int j = (int) whereIndex + 1; j < args.length; j++) {
-                if (count == -1 && ZSets.is(args[j], "count") && j + 1 < args.length) {
+                if (count == -1 && Args.is(args[j], "count") && j + 1 < args.length) {
                     j++;
                     try {
                         count = Numbers.parseLong(args[j]);

@@ -99,21 +99,4 @@ final class ZSets {
         reply.bulk(member);
         score(reply, score);
     }
-
-    /** Whether {@code arg} is the lower-case ASCII {@code word} in any case, without allocating (hot paths). */
-    static boolean is(byte[] arg, String word) {
-        if (arg.length != word.length()) {
-            return false;
-        }
-        for (int i = 0; i < arg.length; i++) {
-            int b = arg[i];
-            if (b >= 'A' && b <= 'Z') {
-                b += 'a' - 'A';
-            }
-            if (b != word.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
 }
