@@ -146,7 +146,15 @@ done
 fi
 
 (( ITEMS > 0 )) || exit 0
-# Memory: resident size growth while loading ITEMS distinct 100-byte values (pipelined noreply sets).
+# Memory: resident size growth while loading ITEMS distinct 100-byte values (pipelined noreply sets), into
+# fresh servers: the throughput rounds have filled (and grown) the ones above.
+if (( ROUNDS > 0 )); then
+  stop_servers
+  WORK="$(mktemp -d -t larder-mcbench.XXXXXX)"
+  MC_PID=""; LARDER_PID=""
+  start_memcached
+  start_larder
+fi
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 load() { # load PORT
   python3 - "$1" "$ITEMS" <<'PY'
