@@ -76,6 +76,20 @@ class BusyScriptTest extends LarderTestBase {
     }
 
     @Test
+    void scriptAllocatingWithoutLimitIsKilledAndTheNodeKeepsServing() throws Exception {
+        try (RawClient runner = new RawClient(larder.port()); RawClient other = new RawClient(larder.port())) {
+            CompletableFuture<String> result =
+                    evalAsync(runner, "local t = {} while true do t[#t + 1] = string.rep('x', 1000) .. #t end");
+            awaitBusy(other);
+            assertThat(other.callText("SCRIPT", "KILL")).isEqualTo("+OK\r\n");
+            assertThat(result.get(5, TimeUnit.SECONDS)).startsWith("-ERR Script killed by user with SCRIPT KILL...");
+            // The Lua state survives the kill: the next script runs (and allocates) normally.
+            assertThat(other.callText("EVAL", "return #string.rep('y', 1000000)", "0")).isEqualTo(":1000000\r\n");
+            assertThat(runner.callText("PING")).isEqualTo("+PONG\r\n");
+        }
+    }
+
+    @Test
     void scriptThatWroteIsUnkillable() throws Exception {
         try (RawClient runner = new RawClient(larder.port()); RawClient other = new RawClient(larder.port())) {
             // Writes, then spins for 700 ms of server time.
