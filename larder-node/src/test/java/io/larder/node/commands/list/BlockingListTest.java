@@ -1,13 +1,9 @@
 package io.larder.node.commands.list;
 
+import io.larder.node.testing.BlockingSession;
 import io.larder.node.testing.OracleTestBase;
 import io.larder.node.testing.RawClient;
 import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,99 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BlockingListTest extends OracleTestBase {
     private static final String NULL_ARRAY = "*-1\r\n";
 
-    @FunctionalInterface
-    interface Scenario {
-        void run(Session s) throws Exception;
-    }
-
-    /** The clients of one scenario on one server, and the transcript of the replies it records. */
-    static final class Session implements AutoCloseable {
-        final int port;
-        final RawClient admin;
-        final List<RawClient> clients = new ArrayList<>();
-        final List<String> transcript = new ArrayList<>();
-
-        final boolean larder;
-
-        Session(int port, boolean larder) throws IOException {
-            this.port = port;
-            this.larder = larder;
-            this.admin = new RawClient(port);
-            admin.call("FLUSHALL");
-        }
-
-        RawClient client() throws IOException {
-            RawClient c = new RawClient(port);
-            clients.add(c);
-            return c;
-        }
-
-        /** Runs a command on the admin connection and records its reply. */
-        String call(String... args) throws IOException {
-            return record(text(admin.call(args)));
-        }
-
-        /** Sends a blocking command and waits until the server counts {@code blockedAfter} blocked clients. */
-        void block(RawClient c, int blockedAfter, String... args) throws Exception {
-            c.send(bytes(args));
-            awaitBlocked(blockedAfter);
-        }
-
-        void awaitBlocked(int n) throws Exception {
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (info("blocked_clients") != n) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("blocked_clients never reached " + n + " on port " + port);
-                }
-                Thread.sleep(5);
-            }
-        }
-
-        long info(String field) throws IOException {
-            String info = text(admin.call("INFO", "clients"));
-            for (String line : info.split("\r\n")) {
-                if (line.startsWith(field + ":")) {
-                    return Long.parseLong(line.substring(field.length() + 1));
-                }
-            }
-            throw new AssertionError("no " + field + " in INFO");
-        }
-
-        /** An INFO field Redis 7.2 added (total_blocking_keys): the 7.0 oracle lacks it, so Larder alone is checked. */
-        void expect72(String field, long value) throws IOException {
-            if (larder) {
-                assertThat(info(field)).as(field).isEqualTo(value);
-            }
-        }
-
-        String read(RawClient c) throws IOException {
-            return record(text(c.readReply()));
-        }
-
-        String record(String reply) {
-            transcript.add(reply);
-            return reply;
-        }
-
-        @Override
-        public void close() throws IOException {
-            for (RawClient c : clients) {
-                c.close();
-            }
-            admin.close();
-        }
-    }
-
-    private void sideBySide(Scenario scenario) throws Exception {
-        List<String> expected;
-        try (Session s = new Session(redis.port(), false)) {
-            scenario.run(s);
-            expected = s.transcript;
-        }
-        try (Session s = new Session(larder.port(), true)) {
-            scenario.run(s);
-            assertThat(s.transcript).containsExactlyElementsOf(expected);
-        }
+    private void sideBySide(BlockingSession.Scenario scenario) throws Exception {
+        BlockingSession.sideBySide(this, scenario);
     }
 
     @Test
@@ -178,15 +83,15 @@ class BlockingListTest extends OracleTestBase {
                     {"BLPOP", "none", "0.1"}, {"BRPOP", "none", "other", "0.1"}, {"BLMOVE", "none", "d", "LEFT", "LEFT", "0.1"},
                     {"BRPOPLPUSH", "none", "d", "0.1"}, {"BLMPOP", "0.1", "1", "none", "LEFT"}}) {
                 long start = System.nanoTime();
-                a.send(bytes(command));
+                a.send(BlockingSession.bytes(command));
                 assertThat(s.read(a)).isEqualTo(NULL_ARRAY);
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 assertThat(millis).as(String.join(" ", command)).isBetween(90L, 2000L);
             }
-            assertThat(text(a.call("HELLO", "3"))).contains("proto");
-            a.send(bytes("BLPOP", "none", "0.05"));
+            assertThat(BlockingSession.text(a.call("HELLO", "3"))).contains("proto");
+            a.send(BlockingSession.bytes("BLPOP", "none", "0.05"));
             assertThat(s.read(a)).isEqualTo("_\r\n");
-            assertThat(s.read(sendThen(a, "PING"))).isEqualTo("+PONG\r\n");
+            assertThat(s.read(BlockingSession.send(a, "PING"))).isEqualTo("+PONG\r\n");
             s.awaitBlocked(0);
         });
     }
@@ -230,7 +135,7 @@ class BlockingListTest extends OracleTestBase {
     void clientUnblockEndsTheWaitAsATimeoutOrAnError() throws Exception {
         sideBySide(s -> {
             RawClient a = s.client();
-            String id = text(a.call("CLIENT", "ID")).substring(1).trim();
+            String id = BlockingSession.text(a.call("CLIENT", "ID")).substring(1).trim();
             s.call("CLIENT", "UNBLOCK", id);
             s.block(a, 1, "BLPOP", "k", "0");
             assertThat(s.call("CLIENT", "UNBLOCK", id)).isEqualTo(":1\r\n");
@@ -239,7 +144,7 @@ class BlockingListTest extends OracleTestBase {
             s.block(a, 1, "BLMOVE", "k", "d", "LEFT", "LEFT", "0");
             assertThat(s.call("CLIENT", "UNBLOCK", id, "ERROR")).isEqualTo(":1\r\n");
             assertThat(s.read(a)).isEqualTo("-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
-            assertThat(s.read(sendThen(a, "PING"))).isEqualTo("+PONG\r\n");
+            assertThat(s.read(BlockingSession.send(a, "PING"))).isEqualTo("+PONG\r\n");
             s.awaitBlocked(0);
             s.call("RPUSH", "k", "v");
             assertThat(s.call("LLEN", "k")).isEqualTo(":1\r\n");
@@ -250,7 +155,8 @@ class BlockingListTest extends OracleTestBase {
     void commandsPipelinedAfterABlockingOneWaitForIt() throws Exception {
         sideBySide(s -> {
             RawClient a = s.client();
-            a.sendRaw(concat(RawClient.encode(bytes("BLPOP", "k", "0")), RawClient.encode(bytes("RPUSH", "k", "own"))));
+            a.sendRaw(concat(RawClient.encode(BlockingSession.bytes("BLPOP", "k", "0")),
+                    RawClient.encode(BlockingSession.bytes("RPUSH", "k", "own"))));
             s.awaitBlocked(1);
             assertThat(s.call("LLEN", "k")).isEqualTo(":0\r\n");
             s.call("RPUSH", "k", "pushed");
@@ -291,7 +197,7 @@ class BlockingListTest extends OracleTestBase {
      */
     @Test
     void aServedCommandRunsAgainOverAllItsKeys() throws Exception {
-        try (Session s = new Session(larder.port(), true)) {
+        try (BlockingSession s = new BlockingSession(larder.port(), true)) {
             RawClient a = s.client();
             RawClient b = s.client();
             s.block(a, 1, "BLPOP", "k1", "k2", "0");
@@ -306,18 +212,7 @@ class BlockingListTest extends OracleTestBase {
         }
     }
 
-    private static RawClient sendThen(RawClient c, String... args) throws IOException {
-        c.send(bytes(args));
-        return c;
-    }
 
-    private static byte[][] bytes(String... args) {
-        byte[][] b = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            b[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return b;
-    }
 
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
@@ -325,7 +220,4 @@ class BlockingListTest extends OracleTestBase {
         return c;
     }
 
-    private static String text(byte[] reply) {
-        return new String(reply, StandardCharsets.UTF_8);
-    }
 }

@@ -1,13 +1,9 @@
 package io.larder.node.commands.stream;
 
+import io.larder.node.testing.BlockingSession;
 import io.larder.node.testing.OracleTestBase;
 import io.larder.node.testing.RawClient;
 import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,90 +15,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BlockingStreamTest extends OracleTestBase {
     private static final String NULL_ARRAY = "*-1\r\n";
 
-    @FunctionalInterface
-    interface Scenario {
-        void run(Session s) throws Exception;
+    private void sideBySide(BlockingSession.Scenario scenario) throws Exception {
+        BlockingSession.sideBySide(this, scenario);
     }
 
-    /** The connections of one scenario on one server and the transcript of their replies. */
-    static final class Session implements AutoCloseable {
-        final int port;
-        final RawClient admin;
-        final List<RawClient> clients = new ArrayList<>();
-        final List<String> transcript = new ArrayList<>();
-
-        Session(int port) throws IOException {
-            this.port = port;
-            this.admin = new RawClient(port);
-            admin.call("FLUSHALL");
-        }
-
-        RawClient client() throws IOException {
-            RawClient c = new RawClient(port);
-            clients.add(c);
-            return c;
-        }
-
-        String call(String... args) throws IOException {
-            return record(admin.callText(args));
-        }
-
-        void block(RawClient c, int blockedAfter, String... args) throws Exception {
-            c.send(utf8(args));
-            awaitBlocked(blockedAfter);
-        }
-
-        void awaitBlocked(int n) throws Exception {
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (blocked() != n) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("blocked_clients never reached " + n + " on port " + port);
-                }
-                Thread.sleep(5);
-            }
-        }
-
-        long blocked() throws IOException {
-            for (String line : admin.callText("INFO", "clients").split("\r\n")) {
-                if (line.startsWith("blocked_clients:")) {
-                    return Long.parseLong(line.substring("blocked_clients:".length()));
-                }
-            }
-            throw new AssertionError("no blocked_clients in INFO");
-        }
-
-        String read(RawClient c) throws IOException {
-            return record(new String(c.readReply(), StandardCharsets.UTF_8));
-        }
-
-        String record(String reply) {
-            transcript.add(reply);
-            return reply;
-        }
-
-        @Override
-        public void close() throws IOException {
-            for (RawClient c : clients) {
-                c.close();
-            }
-            admin.close();
-        }
-    }
-
-    private void sideBySide(Scenario scenario) throws Exception {
-        List<String> expected;
-        try (Session s = new Session(redis.port())) {
-            scenario.run(s);
-            expected = s.transcript;
-        }
-        try (Session s = new Session(larder.port())) {
-            scenario.run(s);
-            assertThat(s.transcript).containsExactlyElementsOf(expected);
-        }
-    }
-
-    private void larderOnly(Scenario scenario) throws Exception {
-        try (Session s = new Session(larder.port())) {
+    private void larderOnly(BlockingSession.Scenario scenario) throws Exception {
+        try (BlockingSession s = new BlockingSession(larder.port(), true)) {
             scenario.run(s);
         }
     }
@@ -189,13 +107,13 @@ class BlockingStreamTest extends OracleTestBase {
                     {"XREAD", "BLOCK", "100", "STREAMS", "s", "nokey", "$", "0"},
                     {"XREADGROUP", "GROUP", "g", "c", "BLOCK", "100", "STREAMS", "s", ">"}}) {
                 long start = System.nanoTime();
-                a.send(utf8(command));
+                a.send(BlockingSession.bytes(command));
                 assertThat(s.read(a)).isEqualTo(NULL_ARRAY);
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 assertThat(millis).as(String.join(" ", command)).isBetween(90L, 2000L);
             }
             a.call("HELLO", "3");
-            a.send(utf8("XREAD", "BLOCK", "50", "STREAMS", "s", "$"));
+            a.send(BlockingSession.bytes("XREAD", "BLOCK", "50", "STREAMS", "s", "$"));
             assertThat(s.read(a)).isEqualTo("_\r\n");
             s.awaitBlocked(0);
         });
@@ -292,13 +210,5 @@ class BlockingStreamTest extends OracleTestBase {
             s.call("XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">");
             assertThat(s.call("EXEC")).isEqualTo("*2\r\n*-1\r\n*-1\r\n");
         });
-    }
-
-    private static byte[][] utf8(String... args) {
-        byte[][] b = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            b[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return b;
     }
 }
