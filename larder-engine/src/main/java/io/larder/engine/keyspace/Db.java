@@ -65,6 +65,18 @@ public final class Db {
      * {@code expireAt} (unix ms, 0 for none).
      */
     public void put(byte[] key, Object value, long expireAt, boolean keepTtl) {
+        store(key, value, expireAt, keepTtl, true);
+    }
+
+    /**
+     * Stores a key read from a snapshot (RDB load, DEBUG RELOAD): as {@link #put}, but the listener is not told
+     * it was created, as Redis's dbAddRDBLoad sends no "new" event.
+     */
+    public void putLoaded(byte[] key, Object value, long expireAt) {
+        store(key, value, expireAt, false, false);
+    }
+
+    private void store(byte[] key, Object value, long expireAt, boolean keepTtl, boolean announce) {
         int slot = HashSlot.of(key);
         Dict dict = dictForWrite(slot);
         int hash = keyspace.hash(key);
@@ -81,7 +93,9 @@ public final class Db {
             dict.setCostAt(i, cost);
             account(slot, dict.costAt(i) + Footprint.table(dict) - tableBefore);
             setExpiry(dict, i, slot, expireAt);
-            keyspace.listener().created(this, key);
+            if (announce) {
+                keyspace.listener().created(this, key);
+            }
         } else {
             dict.setValueAt(i, value);
             touch(dict, i);

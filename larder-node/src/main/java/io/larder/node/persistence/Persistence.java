@@ -430,7 +430,7 @@ public final class Persistence {
                     throw new RdbFormatException("RDB has duplicated key '"
                             + new String(key, StandardCharsets.UTF_8) + "' in DB " + dbIndex);
                 }
-                db.put(key, value, expireAt, false);
+                db.putLoaded(key, value, expireAt);
                 if (idle >= 0 && lru) {
                     long clock = lruNow - idle;
                     db.setAccessClock(key, (int) (clock >= 0 ? clock : (lruNow + LRU_CLOCK_MAX / 2) % LRU_CLOCK_MAX));

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,6 +59,23 @@ class PersistenceCommandsTest {
                 Thread.sleep(20);
             }
             assertThat(j.info("persistence")).contains("rdb_saves:3");
+        }
+    }
+
+    @Test
+    void loadingSendsNoNewEventsAsRedisDoesNot() throws Exception {
+        try (LarderServer server = LarderServer.start("--enable-debug-command", "yes");
+             RawClient c = new RawClient(server.port()); RawClient subscriber = new RawClient(server.port())) {
+            c.call("CONFIG", "SET", "notify-keyspace-events", "KEA");
+            subscriber.call("PSUBSCRIBE", "__key*__:*");
+            c.call("SET", "a", "1");
+            assertThat(new String(subscriber.readReply(), StandardCharsets.UTF_8)).contains("__keyspace@0__:a", "set");
+            assertThat(new String(subscriber.readReply(), StandardCharsets.UTF_8)).contains("__keyevent@0__:set");
+            c.call("CONFIG", "SET", "notify-keyspace-events", "KEAn");
+            assertThat(new String(c.call("DEBUG", "RELOAD"), StandardCharsets.UTF_8)).isEqualTo("+OK\r\n");
+            c.call("SET", "b", "2"); // the first event after the reload must be b's, not a "new" for the loaded a
+            String first = new String(subscriber.readReply(), StandardCharsets.UTF_8);
+            assertThat(first).contains("__keyspace@0__:b").doesNotContain(":a\r\n");
         }
     }
 
