@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads an RDB file of version 1 to 11 and hands every key to a {@link Sink}. Aux fields are reported,
- * RESIZEDB hints passed on, functions (FUNCTION2) skipped: Larder has no functions yet. Empty collections are
- * skipped as Redis skips them. Any inconsistency, a truncated file or a wrong checksum is an
+ * RESIZEDB hints passed on, function libraries (FUNCTION2) handed to the sink. Empty collections are skipped
+ * as Redis skips them. Any inconsistency, a truncated file or a wrong checksum is an
  * {@link RdbFormatException}.
  */
 public final class RdbReader {

@@ -411,7 +411,7 @@ public final class Persistence {
 
         @Override
         public void function(byte[] code) {
-            log("The RDB file holds a function library; Larder has no functions yet, so it is skipped.");
+            log("The RDB file holds a function library; libraries are not loaded from RDB files yet: skipped.");
         }
 
         @Override
