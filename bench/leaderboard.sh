@@ -20,13 +20,10 @@ SERVER_CPU="${SERVER_CPU:-0}"
 CLIENT_CPU="${CLIENT_CPU:-1}"
 JAVA="${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}"
 
-for tool in redis-server redis-cli taskset "$JAVA"; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool not found" >&2; exit 1; }
-done
-
 WORK="$(mktemp -d -t larder-leaderboard.XXXXXX)"
 bench_on_exit() { if [[ -n "${KEEP:-}" ]]; then mkdir -p "$KEEP" && cp "$WORK"/* "$KEEP"/; fi; }
 source "$ROOT/bench/servers.sh"
+require_tools redis-server redis-cli taskset "$JAVA"
 
 start_servers
 
@@ -54,7 +51,6 @@ for depth in $PIPELINES; do
   done
 done
 
-median() { sort -g | awk '{ v[NR]=$1 } END { if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2 }'; }
 field() { # field SERVER DEPTH NAME
   grep "^$1 $2 " "$WORK/results" | tr ' ' '\n' | grep "^$3=" | cut -d= -f2 | median
 }

@@ -18,14 +18,11 @@ CLIENT_CPU="${CLIENT_CPU:-1}"
 TESTS="${TESTS:-set,get,incr,mset}"
 DEPTHS=(1 16)
 
-for tool in redis-server redis-cli redis-benchmark taskset; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool not found (apt-get install redis-server redis-tools util-linux)" >&2; exit 1; }
-done
-
 WORK="$(mktemp -d -t larder-bench.XXXXXX)"
 RESULTS="$WORK/results.csv"   # server,depth,round,test,rps,p50,p99
 bench_on_exit() { if [[ -n "${KEEP:-}" ]]; then mkdir -p "$KEEP" && cp "$WORK"/* "$KEEP"/; fi; }
 source "$ROOT/bench/servers.sh"
+require_tools redis-server redis-cli redis-benchmark taskset
 
 # bench SERVER PORT DEPTH ROUND: one redis-benchmark run per command, appended to $RESULTS (ROUND "warmup"
 # is discarded). A command the server rejects is reported and left out of the table (shown as n/a).
@@ -65,7 +62,6 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 # Medians per server, depth and command, then one table row per command and depth.
-median() { sort -g | awk '{ v[NR]=$1 } END { if (NR == 0) exit; if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2 }'; }
 value() { # value SERVER DEPTH TEST COLUMN(5=rps,6=p50,7=p99)
   awk -F, -v s="$1" -v d="$2" -v t="$3" -v c="$4" '$1==s && $2==d && $4==t { print $c }' "$RESULTS" | median
 }

@@ -16,13 +16,10 @@ CLIENT_CPU="${CLIENT_CPU:-1}"
 DEPTHS=(1 16)
 SCRIPT="local v = redis.call('incr', KEYS[1]) redis.call('expire', KEYS[1], ARGV[1]) return v"
 
-for tool in redis-server redis-cli redis-benchmark taskset; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool not found" >&2; exit 1; }
-done
-
 WORK="$(mktemp -d -t larder-bench.XXXXXX)"
 RESULTS="$WORK/results.csv"   # server,depth,round,rps,p50,p99
 source "$ROOT/bench/servers.sh"
+require_tools redis-server redis-cli redis-benchmark taskset
 
 bench() { # bench SERVER PORT DEPTH ROUND
   local server=$1 port=$2 depth=$3 round=$4 sha out
@@ -51,7 +48,6 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-median() { sort -g | awk '{ v[NR]=$1 } END { if (NR == 0) exit; if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2 }'; }
 value() { # value SERVER DEPTH COLUMN(4=rps,5=p50,6=p99)
   awk -F, -v s="$1" -v d="$2" -v c="$3" '$1==s && $2==d { print $c }' "$RESULTS" | median
 }

@@ -49,3 +49,14 @@ start_servers() {
   LARDER_PID=$!
   await_ping "$LARDER_PORT" larder
 }
+
+# Exits with a message unless every named tool is on the PATH.
+require_tools() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool not found (apt-get install redis-server redis-tools util-linux)" >&2; exit 1; }
+  done
+}
+
+# The median of the numbers on standard input, one a line (nothing for no input).
+median() { sort -g | awk '{ v[NR]=$1 } END { if (NR == 0) exit; if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2 }'; }

@@ -19,12 +19,9 @@ SERVER_CPU="${SERVER_CPU:-0}"
 CLIENT_CPU="${CLIENT_CPU:-1}"
 JAVA="${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}"
 
-for tool in redis-server redis-cli taskset "$JAVA"; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool not found" >&2; exit 1; }
-done
-
 WORK="$(mktemp -d -t larder-transactions.XXXXXX)"
 source "$ROOT/bench/servers.sh"
+require_tools redis-server redis-cli taskset "$JAVA"
 
 start_servers
 
@@ -46,7 +43,6 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-median() { sort -g | awk '{ v[NR]=$1 } END { if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2 }'; }
 field() { grep "^$1 " "$WORK/results" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2 | median; }
 redis_tx=$(field redis 'tx/s')
 larder_tx=$(field larder 'tx/s')
