@@ -299,64 +299,51 @@ public final class MetaCommands {
             echo[i - 3] = f == 'O' ? t.bytes(i) : f == 'k' || f == 'c' ? new byte[]{f} : null;
         }
         Store.Mode storeMode = mode;
-        text.expectData(new TextProtocol.DataBlock() {
-            @Override
-            public int length() {
-                return (int) vlen;
+        text.expectData(new TextProtocol.DataBlock((int) vlen, (data, terminated) -> {
+            stats.cmdSet.increment();
+            if (!terminated) {
+                text.error("CLIENT_ERROR bad data chunk");
+                return;
             }
-
-            @Override
-            public void complete(byte[] data, boolean terminated) {
-                stats.cmdSet.increment();
-                if (!terminated) {
-                    text.error("CLIENT_ERROR bad data chunk");
-                    return;
-                }
-                long casIn = of.hasCas ? of.reqCas : 0;
-                Store.Stored r = store.store(storeMode, key, of.clientFlags, of.exptime, data, casIn, of.keyBinary,
-                        of.setStale && storeMode == Store.Mode.CAS);
-                if (storeMode == Store.Mode.CAS) {
-                    switch (r.status()) {
-                        case STORED -> stats.casHits.increment();
-                        case EXISTS -> stats.casBadval.increment();
-                        case NOT_FOUND -> stats.casMisses.increment();
-                        default -> { }
-                    }
-                }
-                String code = switch (r.status()) {
-                    case STORED -> "HD";
-                    case EXISTS -> "EX";
-                    case NOT_FOUND -> "NF";
-                    case NOT_STORED, TOO_LARGE -> "NS";
-                    default -> null;
-                };
-                if (code == null) {
-                    stats.storeNoMemory.increment();
-                    text.error("SERVER_ERROR out of memory storing object");
-                    return;
-                }
-                if (r.status() == Store.Status.STORED && of.noReply) {
-                    return;
-                }
-                ByteBuf out = conn.out();
-                out.writeCharSequence(code, StandardCharsets.US_ASCII);
-                for (byte[] e : echo) {
-                    if (e == null) {
-                        continue;
-                    }
-                    if (e.length == 1 && e[0] == 'k') {
-                        writeKey(out, key, of.keyBinary);
-                    } else if (e.length == 1 && e[0] == 'c') {
-                        out.writeBytes(new byte[]{' ', 'c'});
-                        Numbers.writeUnsigned(out, r.cas());
-                    } else {
-                        out.writeByte(' ');
-                        out.writeBytes(e);
-                    }
-                }
-                out.writeBytes(Replies.CRLF);
+            long casIn = of.hasCas ? of.reqCas : 0;
+            Store.Stored r = store.store(storeMode, key, of.clientFlags, of.exptime, data, casIn, of.keyBinary,
+                    of.setStale && storeMode == Store.Mode.CAS);
+            if (storeMode == Store.Mode.CAS) {
+                stats.countCas(r.status());
             }
-        });
+            String code = switch (r.status()) {
+                case STORED -> "HD";
+                case EXISTS -> "EX";
+                case NOT_FOUND -> "NF";
+                case NOT_STORED, TOO_LARGE -> "NS";
+                default -> null;
+            };
+            if (code == null) {
+                stats.storeNoMemory.increment();
+                text.error("SERVER_ERROR out of memory storing object");
+                return;
+            }
+            if (r.status() == Store.Status.STORED && of.noReply) {
+                return;
+            }
+            ByteBuf out = conn.out();
+            out.writeCharSequence(code, StandardCharsets.US_ASCII);
+            for (byte[] e : echo) {
+                if (e == null) {
+                    continue;
+                }
+                if (e.length == 1 && e[0] == 'k') {
+                    writeKey(out, key, of.keyBinary);
+                } else if (e.length == 1 && e[0] == 'c') {
+                    out.writeBytes(new byte[]{' ', 'c'});
+                    Numbers.writeUnsigned(out, r.cas());
+                } else {
+                    out.writeByte(' ');
+                    out.writeBytes(e);
+                }
+            }
+            out.writeBytes(Replies.CRLF);
+        }));
     }
 
     /** An ms error after the length is known: the error, and the data block is skipped. */

@@ -1,5 +1,7 @@
 package io.larder.memcached.server;
 
+import io.larder.memcached.store.Store;
+
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -42,6 +44,16 @@ public final class ServerStats {
                 touchHits, touchMisses, storeTooLarge, storeNoMemory, authCmds, authErrors, bytesRead, bytesWritten,
                 totalConnections, rejectedConnections, cmdConfigGet, cmdConfigSet}) {
             a.reset();
+        }
+    }
+
+    /** Counts a CAS command's outcome as memcached's cas_hits, cas_badval and cas_misses. */
+    public void countCas(Store.Status status) {
+        switch (status) {
+            case STORED -> casHits.increment();
+            case EXISTS -> casBadval.increment();
+            case NOT_FOUND -> casMisses.increment();
+            default -> { }
         }
     }
 }

@@ -15,6 +15,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * memcached's text protocol, command for command as proto_text.c answers: the same token-count checks
@@ -30,11 +32,16 @@ public final class TextProtocol implements Protocol {
     private static final int MULTIGET_LINE_LIMIT = 8 * 1024 * 1024;
     private static final byte[] LEGACY_CONFIG_KEY = ClusterConfig.LEGACY_KEY.getBytes(StandardCharsets.US_ASCII);
 
-    /** The payload after a request line: a storage command's data or an ASCII authentication token. */
-    public interface DataBlock {
-        int length();
+    /**
+     * The payload after a request line (a storage command's data or an ASCII authentication token) of
+     * {@code length} bytes, and what to do with it once it is complete.
+     */
+    public record DataBlock(int length, Completion then) {
+    }
 
-        /** Called with the data (without its terminator) once it is complete; {@code terminated} = CRLF seen. */
+    @FunctionalInterface
+    public interface Completion {
+        /** Called with the data (without its terminator); {@code terminated} = CRLF seen. */
         void complete(byte[] data, boolean terminated);
     }
 
@@ -81,7 +88,7 @@ public final class TextProtocol implements Protocol {
                 boolean terminated = in.readByte() == '\r' & in.readByte() == '\n';
                 DataBlock block = pending;
                 pending = null;
-                block.complete(data, terminated);
+                block.then().complete(data, terminated);
                 noreply = false;
                 continue;
             }
@@ -373,34 +380,31 @@ public final class TextProtocol implements Protocol {
             }
             return;
         }
-        boolean quiet = noreply;
         long expectedCas = casIn;
-        pending = new DataBlock() {
-            @Override
-            public int length() {
-                return (int) vlen;
+        expectStorageData((int) vlen, stats.cmdSet, data -> {
+            Store.Stored r = store.store(mode, key, intFlags, expiry, data, expectedCas, false);
+            if (mode == Store.Mode.CAS) {
+                stats.countCas(r.status());
             }
+            reply(storeReply(r.status()));
+        });
+    }
 
-            @Override
-            public void complete(byte[] data, boolean terminated) {
-                noreply = quiet;
-                stats.cmdSet.increment();
-                if (!terminated) {
-                    reply(Replies.BAD_CHUNK);
-                    return;
-                }
-                Store.Stored r = store.store(mode, key, intFlags, expiry, data, expectedCas, false);
-                if (mode == Store.Mode.CAS) {
-                    switch (r.status()) {
-                        case STORED -> stats.casHits.increment();
-                        case EXISTS -> stats.casBadval.increment();
-                        case NOT_FOUND -> stats.casMisses.increment();
-                        default -> { }
-                    }
-                }
-                reply(storeReply(r.status()));
+    /**
+     * Awaits a storage-like command's data: the noreply of its request line applies to the reply, the command
+     * is counted, and data not ended by CRLF gets memcached's bad-chunk error instead of being stored.
+     */
+    private void expectStorageData(int length, LongAdder counter, Consumer<byte[]> store) {
+        boolean quiet = noreply;
+        pending = new DataBlock(length, (data, terminated) -> {
+            noreply = quiet;
+            counter.increment();
+            if (terminated) {
+                store.accept(data);
+            } else {
+                reply(Replies.BAD_CHUNK);
             }
-        };
+        });
     }
 
     public byte[] storeReply(Store.Status status) {
@@ -636,32 +640,19 @@ public final class TextProtocol implements Protocol {
             String expected = server.settings().discoveryToken;
             boolean authorised = expected != null && java.security.MessageDigest.isEqual(
                     expected.getBytes(StandardCharsets.UTF_8), t.bytes(3));
-            boolean quiet = noreply;
-            pending = new DataBlock() {
-                @Override
-                public int length() {
-                    return (int) vlen;
+            expectStorageData((int) vlen, stats.cmdConfigSet, data -> {
+                if (!authorised) {
+                    error(expected == null ? "CLIENT_ERROR config set is disabled (no discovery_token)"
+                            : "CLIENT_ERROR authentication failure");
+                    return;
                 }
-
-                @Override
-                public void complete(byte[] data, boolean terminated) {
-                    noreply = quiet;
-                    stats.cmdConfigSet.increment();
-                    if (!terminated) {
-                        reply(Replies.BAD_CHUNK);
-                    } else if (!authorised) {
-                        error(expected == null ? "CLIENT_ERROR config set is disabled (no discovery_token)"
-                                : "CLIENT_ERROR authentication failure");
-                    } else {
-                        String problem = server.cluster().set(new String(data, StandardCharsets.US_ASCII));
-                        if (problem != null) {
-                            error("CLIENT_ERROR " + problem);
-                        } else {
-                            reply(Replies.STORED);
-                        }
-                    }
+                String problem = server.cluster().set(new String(data, StandardCharsets.US_ASCII));
+                if (problem != null) {
+                    error("CLIENT_ERROR " + problem);
+                } else {
+                    reply(Replies.STORED);
                 }
-            };
+            });
             return;
         }
         reply(Replies.ERROR);
@@ -677,33 +668,25 @@ public final class TextProtocol implements Protocol {
             reply("CLIENT_ERROR unauthenticated");
             return;
         }
-        pending = new DataBlock() {
-            @Override
-            public int length() {
-                return (int) size;
+        pending = new DataBlock((int) size, (data, terminated) -> {
+            if (!terminated) {
+                reply("CLIENT_ERROR bad command line termination");
+                return;
             }
-
-            @Override
-            public void complete(byte[] data, boolean terminated) {
-                if (!terminated) {
-                    reply("CLIENT_ERROR bad command line termination");
-                    return;
-                }
-                Tokens credentials = new Tokens();
-                credentials.split(data, data.length);
-                if (credentials.count < 2) {
-                    reply("CLIENT_ERROR bad authentication token format");
-                    return;
-                }
-                stats.authCmds.increment();
-                if (server.asciiUsers().check(credentials.string(0), credentials.bytes(1))) {
-                    conn.authenticated(true);
-                    reply(Replies.STORED);
-                } else {
-                    stats.authErrors.increment();
-                    reply("CLIENT_ERROR authentication failure");
-                }
+            Tokens credentials = new Tokens();
+            credentials.split(data, data.length);
+            if (credentials.count < 2) {
+                reply("CLIENT_ERROR bad authentication token format");
+                return;
             }
-        };
+            stats.authCmds.increment();
+            if (server.asciiUsers().check(credentials.string(0), credentials.bytes(1))) {
+                conn.authenticated(true);
+                reply(Replies.STORED);
+            } else {
+                stats.authErrors.increment();
+                reply("CLIENT_ERROR authentication failure");
+            }
+        });
     }
 }
