@@ -2,6 +2,7 @@ package io.larder.node.server;
 
 import io.larder.engine.keyspace.Db;
 import io.larder.engine.keyspace.Keyspace;
+import io.larder.engine.keyspace.KeyspaceListener;
 import io.larder.node.propagation.Propagation;
 import io.larder.resp.ReplyWriter;
 import io.netty.channel.ChannelFutureListener;
@@ -27,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Lock order: stripes, then a {@link Blocked} entry's monitor, then this registry's monitor.
  */
-public final class BlockedClients {
+public final class BlockedClients implements KeyspaceListener {
     /** Retries a blocked command with its keys' stripes held: writes its reply and returns true, or false to keep waiting. */
     @FunctionalInterface
     public interface Retry {
@@ -313,7 +314,8 @@ public final class BlockedClients {
      * A key was modified (the keyspace listener's hook, stripe held): when it no longer holds a value a waiter
      * that must hear of that awaits, it is signalled (Redis's signalDeletedKeyAsReady).
      */
-    void keyChanged(Db db, byte[] key) {
+    @Override
+    public void modified(Db db, byte[] key) {
         if (blockedCount == 0) {
             return;
         }
@@ -336,7 +338,17 @@ public final class BlockedClients {
      * A database is emptied or swapped (every stripe held): every key waited on in it is signalled, as Redis
      * scans a swapped database for ready keys; each waiter's retry decides whether it has anything.
      */
-    void databaseChanged(int db) {
+    @Override
+    public void flushing(Db db) {
+        databaseChanged(db.index());
+    }
+
+    @Override
+    public void swapping(Db db, Db replacedWith) {
+        databaseChanged(db.index());
+    }
+
+    private void databaseChanged(int db) {
         if (blockedCount == 0) {
             return;
         }

@@ -1,6 +1,5 @@
 package io.larder.node.server;
 
-import io.larder.engine.keyspace.Db;
 import io.larder.engine.keyspace.Keyspace;
 import io.larder.engine.keyspace.KeyspaceListener;
 import io.larder.engine.util.Clock;
@@ -64,26 +63,10 @@ public final class Node {
         this.propagation = new Propagation(keyspace, config);
         this.blocked = new BlockedClients(keyspace, propagation);
         this.tracking = new Tracking(this, keyspace);
-        // Blocked stream readers must also hear of deletions, flushes and swaps to answer with Redis's errors.
-        KeyspaceListener wakeups = new KeyspaceListener() {
-            @Override
-            public void modified(Db db, byte[] key) {
-                blocked.keyChanged(db, key);
-            }
-
-            @Override
-            public void flushing(Db db) {
-                blocked.databaseChanged(db.index());
-            }
-
-            @Override
-            public void swapping(Db db, Db replacedWith) {
-                blocked.databaseChanged(db.index());
-            }
-        };
-        // Redis's order on expiry: the "expired" event, then the tracking invalidation.
+        // Blocked stream readers hear of deletions, flushes and swaps (to answer with Redis's errors); on expiry
+        // Redis's order is the "expired" event, then the tracking invalidation.
         this.keyspace.listener(KeyspaceListener.both(KeyspaceListener.both(
-                KeyspaceListener.both(watches, wakeups), KeyspaceListener.both(keyspaceEvents, tracking)),
+                KeyspaceListener.both(watches, blocked), KeyspaceListener.both(keyspaceEvents, tracking)),
                 propagation));
         this.persistence = new Persistence(config, keyspace, startMillis);
         byte[] id = new byte[20];
