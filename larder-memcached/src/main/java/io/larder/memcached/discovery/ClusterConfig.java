@@ -44,8 +44,19 @@ public final class ClusterConfig {
         return snapshot.body();
     }
 
-    /** Replaces the node list and bumps the version; returns an error message for a malformed list, else null. */
-    public synchronized String set(String nodes) {
+    /**
+     * Replaces the node list; returns an error message for a malformed list, else null. The data is either the node
+     * list alone (the version is bumped) or, as {@code config get cluster} shows it, a version line and then the node
+     * list: the control plane owns the version, so a restarted node serves the same one as its peers.
+     */
+    public synchronized String set(String data) {
+        long version = snapshot.version() + 1;
+        String nodes = data;
+        int newline = data.indexOf('\n');
+        if (newline > 0 && data.substring(0, newline).strip().matches("\\d{1,18}")) {
+            version = Long.parseLong(data.substring(0, newline).strip());
+            nodes = data.substring(newline + 1);
+        }
         String normalised = nodes.strip().replaceAll("\\s+", " ");
         if (normalised.isEmpty()) {
             return "empty node list";
@@ -64,7 +75,6 @@ public final class ClusterConfig {
                 return "bad port in node entry";
             }
         }
-        long version = snapshot.version() + 1;
         snapshot = new Snapshot(version, normalised, render(version, normalised));
         return null;
     }

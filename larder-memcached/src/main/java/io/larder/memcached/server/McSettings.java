@@ -7,10 +7,12 @@ import java.util.List;
  * The node's settings, parsed from memcached's own command-line flags with memcached's defaults. Larder's
  * additions are {@code -o} sub-options: {@code sasl_pwdb=FILE} (also the MEMCACHED_SASL_PWDB environment
  * variable, as memcached without Cyrus SASL reads it), {@code discovery_token=SECRET} (enables
- * {@code config set cluster}) and {@code discovery_hostname=NAME} (this node's name in {@code config get cluster}).
+ * {@code config set cluster}; also the LARDER_DISCOVERY_TOKEN environment variable) and {@code discovery_hostname=NAME} (this node's name in {@code config get cluster}).
  */
 public final class McSettings {
     public static final String VERSION = "1.6.18";
+    /** The environment variable that gives the discovery token when {@code -o discovery_token} does not. */
+    public static final String DISCOVERY_TOKEN_VARIABLE = "LARDER_DISCOVERY_TOKEN";
 
     public int port = 11211;
     public int udpPort = 0;
@@ -58,6 +60,11 @@ public final class McSettings {
         String pwdb = System.getenv("MEMCACHED_SASL_PWDB");
         if (pwdb != null && !pwdb.isEmpty()) {
             s.saslPwdb = Path.of(pwdb);
+        }
+        // The control plane hands its nodes the token here, where other users cannot read it (unlike the command line).
+        String token = System.getenv(DISCOVERY_TOKEN_VARIABLE);
+        if (token != null && !token.isEmpty()) {
+            s.discoveryToken = token;
         }
         boolean itemSizeSet = false;
         for (int i = 0; i < args.size(); i++) {

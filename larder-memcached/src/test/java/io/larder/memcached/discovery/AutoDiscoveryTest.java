@@ -58,6 +58,22 @@ class AutoDiscoveryTest {
             c.send("config set cluster secret " + nodes.length() + " noreply\r\n" + nodes + "\r\nconfig get cluster\r\n");
             assertThat(c.readUntil(END)).asString().startsWith("CONFIG cluster 0 " + body.length() + "\r\n3\n");
         }
+        try (LarderMemcached larder = LarderMemcached.start("-o", "discovery_token=secret");
+             RawConnection c = new RawConnection(larder.port())) {
+            // The control plane owns the version: a leading version line sets it, higher or lower.
+            String owned = "41\n" + "a.example|10.0.0.1|11211";
+            c.send("config set cluster secret " + owned.length() + "\r\n" + owned + "\r\nconfig get cluster\r\n");
+            assertThat(c.readUntil(CRLF)).asString().isEqualTo("STORED\r\n");
+            assertThat(c.readUntil(END)).asString()
+                    .isEqualTo("CONFIG cluster 0 28\r\n41\na.example|10.0.0.1|11211\n\r\nEND\r\n");
+            String lower = "7\nb.example|10.0.0.2|11211\n";
+            c.send("config set cluster secret " + lower.length() + "\r\n" + lower + "\r\nconfig get cluster\r\n");
+            assertThat(c.readUntil(CRLF)).asString().isEqualTo("STORED\r\n");
+            assertThat(c.readUntil(END)).asString().startsWith("CONFIG cluster 0 27\r\n7\nb.example|10.0.0.2|11211\n");
+            String noNodes = "8\n";
+            c.send("config set cluster secret " + noNodes.length() + "\r\n" + noNodes + "\r\n");
+            assertThat(c.readUntil(CRLF)).asString().isEqualTo("CLIENT_ERROR empty node list\r\n");
+        }
         try (LarderMemcached larder = LarderMemcached.start();
              RawConnection c = new RawConnection(larder.port())) {
             c.send("config set cluster anything 3\r\nx|y\r\n");
