@@ -2,6 +2,7 @@ package io.larder.control;
 
 import io.larder.control.api.ApiException;
 import io.larder.control.api.ApiServer;
+import io.larder.control.discovery.DiscoveryPublisher;
 import io.larder.control.events.EventLog;
 import io.larder.control.health.NodeProbe;
 import io.larder.control.health.Supervisor;
@@ -18,7 +19,9 @@ import java.nio.channels.FileLock;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -26,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
 public final class ControlPlane implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ControlPlane.class.getName());
     private static final String INITIALIZED = "initialized";
+    private static final String DISCOVERY_TOKEN = "discovery-token";
     private final ControlPlaneConfig config;
     private final Store store;
     private final Supervisor supervisor;
@@ -52,13 +56,27 @@ public final class ControlPlane implements AutoCloseable {
         Object lock = new Object();
         store = new SqliteStore(config.stateFile());
         EventLog events = new EventLog(store, clock);
+        String discoveryToken = discoveryToken(store);
         LocalProcessProvisioner provisioner = new LocalProcessProvisioner(config.nodesDir(), config.larderCommand(),
-                config.memcachedCommand());
+                config.memcachedCommand(), discoveryToken);
         clusters = new ClusterService(store, lock, config.nodePorts(), clock);
-        supervisor = new Supervisor(store, lock, provisioner, new NodeProbe(300), events, clock);
+        DiscoveryPublisher discovery = provisioner.servesDiscovery()
+                ? new DiscoveryPublisher(store, provisioner.address(), discoveryToken, 300) : null;
+        supervisor = new Supervisor(store, lock, provisioner, new NodeProbe(300), events, clock, discovery);
         metrics = new MetricsScraper(store, new NodeStats(1000), provisioner.address(), clock);
         api = new ApiServer(clusters, store, provisioner.address(), clock, metrics::prometheusText, () -> stop(false),
                 () -> stop(true));
+    }
+
+    /** The secret memcached nodes accept discovery lists with: made once, kept in the store for adopted nodes. */
+    private static String discoveryToken(Store store) {
+        return store.meta(DISCOVERY_TOKEN).orElseGet(() -> {
+            byte[] secret = new byte[24];
+            new SecureRandom().nextBytes(secret);
+            String token = HexFormat.of().formatHex(secret);
+            store.putMeta(DISCOVERY_TOKEN, token);
+            return token;
+        });
     }
 
     public int start() throws IOException {

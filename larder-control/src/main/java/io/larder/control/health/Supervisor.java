@@ -1,5 +1,6 @@
 package io.larder.control.health;
 
+import io.larder.control.discovery.DiscoveryPublisher;
 import io.larder.control.events.EventLog;
 import io.larder.control.model.CacheCluster;
 import io.larder.control.model.CacheNode;
@@ -36,6 +37,8 @@ public final class Supervisor implements AutoCloseable {
     private final NodeProbe probe;
     private final EventLog events;
     private final Clock clock;
+    /** Gives memcached nodes their cluster's auto discovery list; null when the nodes cannot serve one. */
+    private final DiscoveryPublisher discovery;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "larder-supervisor");
         t.setDaemon(true);
@@ -48,8 +51,10 @@ public final class Supervisor implements AutoCloseable {
     private final Map<String, Integer> launches = new HashMap<>();
     private final Map<String, Long> lastLaunch = new HashMap<>();
 
-    public Supervisor(Store store, Object lock, Provisioner provisioner, NodeProbe probe, EventLog events, Clock clock) {
+    public Supervisor(Store store, Object lock, Provisioner provisioner, NodeProbe probe, EventLog events, Clock clock,
+                      DiscoveryPublisher discovery) {
         this.store = store;
+        this.discovery = discovery;
         this.lock = lock;
         this.provisioner = provisioner;
         this.probe = probe;
@@ -90,6 +95,10 @@ public final class Supervisor implements AutoCloseable {
                     settle(c);
                 }
             }
+        }
+        // Outside the lock: it talks to nodes. In the tick that changed the membership, so clients hear at once.
+        if (discovery != null) {
+            discovery.publish();
         }
     }
 
@@ -228,6 +237,9 @@ public final class Supervisor implements AutoCloseable {
             return;
         }
         store.deleteCluster(c.id());
+        if (discovery != null) {
+            discovery.forget(c.id());
+        }
         events.cluster(c.id(), EventLog.deleted());
     }
 

@@ -1,5 +1,6 @@
 package io.larder.control.provision;
 
+import io.larder.control.discovery.DiscoveryPublisher;
 import io.larder.control.model.DefaultParameters;
 import io.larder.control.model.Engine;
 import io.larder.control.model.Parameter;
@@ -28,14 +29,19 @@ public final class LocalProcessProvisioner implements Provisioner {
     private final Path root;
     private final List<String> larderCommand;
     private final List<String> memcachedCommand;
+    private final String discoveryToken;
 
     /**
      * @param root             node directories live under {@code root/<cluster>/<node>}
      * @param larderCommand    the command that runs {@code larder} (java, its options, class path, main class)
      * @param memcachedCommand the command that runs a memcached node (by default {@code larder memcached})
+     * @param discoveryToken   given to {@code larder memcached} nodes, so the control plane may set their auto
+     *                         discovery list
      */
-    public LocalProcessProvisioner(Path root, List<String> larderCommand, List<String> memcachedCommand) {
+    public LocalProcessProvisioner(Path root, List<String> larderCommand, List<String> memcachedCommand,
+                                   String discoveryToken) {
         this.root = root;
+        this.discoveryToken = discoveryToken;
         this.larderCommand = List.copyOf(larderCommand);
         this.memcachedCommand = List.copyOf(memcachedCommand);
     }
@@ -71,13 +77,22 @@ public final class LocalProcessProvisioner implements Provisioner {
         }
         command.addAll(nodeArguments(spec));
         Path log = logFile(spec);
-        Process p = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (spec.engine() == Engine.MEMCACHED && servesDiscovery()) {
+            builder.environment().put(DiscoveryPublisher.TOKEN_VARIABLE, discoveryToken);
+        }
+        Process p = builder
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .start();
         return p.pid();
+    }
+
+    /** Whether memcached nodes are {@code larder memcached}, which serves the control plane's discovery list. */
+    public boolean servesDiscovery() {
+        return memcachedCommand.equals(larderCommand);
     }
 
     /** The arguments that identify this node's process (after the launcher). */

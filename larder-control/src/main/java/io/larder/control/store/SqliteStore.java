@@ -232,6 +232,11 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public synchronized void deleteMeta(String key) {
+        update("DELETE FROM meta WHERE key = ?", key);
+    }
+
+    @Override
     public synchronized void inTransaction(Runnable work) {
         try {
             db.setAutoCommit(false);

@@ -52,6 +52,8 @@ public interface Store extends AutoCloseable {
 
     void putMeta(String key, String value);
 
+    void deleteMeta(String key);
+
     @Override
     void close();
 }
