@@ -16,6 +16,9 @@ import io.larder.control.model.Ids;
 import io.larder.control.service.ClusterService;
 import io.larder.control.store.Store;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -41,11 +44,14 @@ import java.util.function.Supplier;
  * GET    /v1/engine-default-parameters?CacheParameterGroupFamily    DescribeEngineDefaultParameters
  * GET    /v1/metric-statistics            GetMetricStatistics (?MetricName&CacheClusterId[&CacheNodeId]&StartTime&EndTime&Period&Statistics=Sum,Average)
  * GET    /metrics                             Prometheus text: CloudWatch-named metrics per node
+ * GET    /openapi.json                        the OpenAPI 3 document of all of these
  * POST   /v1/admin/shutdown                   stops the control plane ({"StopNodes": true} stops the nodes too)
  * </pre>
  */
 public final class ApiServer implements AutoCloseable {
     public static final ObjectMapper JSON = new ObjectMapper();
+    /** The OpenAPI 3 document of this API, written by hand next to this class. */
+    private static final byte[] OPENAPI = openApiDocument();
     private final ClusterService clusters;
     private final Store store;
     private final String nodeAddress;
@@ -66,6 +72,12 @@ public final class ApiServer implements AutoCloseable {
         this.shutdownWithNodes = shutdownWithNodes;
     }
 
+    /** The routes registered, as "METHOD /path" (for the test that holds the OpenAPI document to them). */
+    public List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
+    }
+
     /** @return the port it listens on */
     public int start(String host, int port) {
         app = Javalin.create(config -> {
@@ -84,6 +96,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/v1/engine-default-parameters", guarded(this::describeEngineDefaultParameters));
             config.routes.get("/v1/metric-statistics", guarded(this::getMetricStatistics));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.get()));
+            config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(OPENAPI));
         });
         app.start(host, port);
         return app.port();
@@ -372,6 +385,17 @@ public final class ApiServer implements AutoCloseable {
             return Instant.parse(text).toEpochMilli();
         } catch (DateTimeParseException e) {
             throw ApiException.invalidValue(name + " must be an ISO-8601 time such as 2026-11-27T17:00:00Z.");
+        }
+    }
+
+    private static byte[] openApiDocument() {
+        try (InputStream in = ApiServer.class.getResourceAsStream("openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the class path");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
