@@ -5,13 +5,16 @@ import io.larder.control.model.Engine;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Derives ElastiCache's CloudWatch metrics (names as CloudWatch has them) from a node's raw counters. */
+/**
+ * Derives ElastiCache's CloudWatch metrics (names as CloudWatch has them) from a node's raw counters. The CPU
+ * metrics need two readings and come from {@link CpuUtilization}.
+ */
 public final class CloudWatchMetrics {
     /** Metrics that only grow (Prometheus counters); the others are gauges. */
     public static boolean cumulative(String metric) {
         return switch (metric) {
             case "CacheHits", "CacheMisses", "Evictions", "Reclaimed", "NewConnections", "NetworkBytesIn",
-                 "NetworkBytesOut", "CmdGet", "CmdSet", "GetHits", "GetMisses" -> true;
+                 "NetworkBytesOut", "CmdGet", "CmdSet", "GetHits", "GetMisses", "GetTypeCmds", "SetTypeCmds" -> true;
             default -> false;
         };
     }
@@ -46,6 +49,8 @@ public final class CloudWatchMetrics {
                 }
             }
             put(m, "CurrItems", items);
+            put(m, "GetTypeCmds", raw.get(NodeStats.READ_CALLS));
+            put(m, "SetTypeCmds", raw.get(NodeStats.WRITE_CALLS));
         } else {
             put(m, "CurrConnections", raw.get("curr_connections"));
             put(m, "NewConnections", raw.get("total_connections"));

@@ -64,7 +64,7 @@ public final class MetricStatistics {
     }
 
     static String unit(String name) {
-        if (name.contains("Percentage") || name.endsWith("Rate")) {
+        if (name.contains("Percentage") || name.endsWith("Rate") || name.endsWith("Utilization")) {
             return "Percent";
         }
         return name.contains("Bytes") ? "Bytes" : "Count";

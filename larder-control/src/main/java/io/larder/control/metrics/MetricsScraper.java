@@ -31,6 +31,7 @@ public final class MetricsScraper implements AutoCloseable {
     private final String address;
     private final Clock clock;
     private long lastPrune;
+    private final CpuUtilization cpu = new CpuUtilization(ProcessCpu.system(), Runtime.getRuntime().availableProcessors());
     /** cluster/node to its latest metrics; an empty map when the last scrape failed. */
     private final Map<String, Map<String, Double>> latest = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -68,7 +69,9 @@ public final class MetricsScraper implements AutoCloseable {
                 String key = c.id() + "/" + n.nodeId();
                 Map<String, Double> values;
                 try {
-                    values = CloudWatchMetrics.of(c.engine(), stats.read(c.engine(), address, n.port(), c.authToken()));
+                    Map<String, Double> raw = stats.read(c.engine(), address, n.port(), c.authToken());
+                    values = CloudWatchMetrics.of(c.engine(), raw);
+                    cpu.add(key, c.engine(), n.pid(), c.nodeType().threads(), time, raw, values);
                 } catch (IOException | RuntimeException e) {
                     values = Map.of();
                 }
@@ -87,6 +90,7 @@ public final class MetricsScraper implements AutoCloseable {
             }
         }
         latest.keySet().retainAll(now.keySet());
+        cpu.retain(now.keySet());
         latest.putAll(now);
         if (!samples.isEmpty()) {
             store.addMetrics(samples);

@@ -10,11 +10,22 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
-/** Reads a node's own counters: Redis {@code INFO} (after AUTH when the cluster has a token), memcached {@code stats}. */
+/**
+ * Reads a node's own counters: Redis {@code INFO default commandstats} (after AUTH when the cluster has a token),
+ * memcached {@code stats}.
+ */
 public final class NodeStats {
+    /** Calls of read commands (ACL category @read) and of write commands (@write), from INFO commandstats. */
+    public static final String READ_CALLS = "commandstats.read_calls";
+    public static final String WRITE_CALLS = "commandstats.write_calls";
     private final int timeoutMillis;
+    /** Learnt from the first Redis node read: every Redis node runs the same larder. */
+    private volatile CommandKinds kinds;
 
     public NodeStats(int timeoutMillis) {
         this.timeoutMillis = timeoutMillis;
@@ -31,11 +42,16 @@ public final class NodeStats {
         }
     }
 
-    private static Map<String, Double> redisInfo(OutputStream out, InputStream in, String token) throws IOException {
+    private Map<String, Double> redisInfo(OutputStream out, InputStream in, String token) throws IOException {
         if (token != null) {
             out.write(resp("AUTH", token));
         }
-        out.write(resp("INFO"));
+        out.write(resp("INFO", "default", "commandstats"));
+        CommandKinds known = kinds;
+        if (known == null) {
+            out.write(resp("COMMAND", "LIST", "FILTERBY", "ACLCAT", "read"));
+            out.write(resp("COMMAND", "LIST", "FILTERBY", "ACLCAT", "write"));
+        }
         out.flush();
         if (token != null) {
             String ok = line(in);
@@ -48,7 +64,9 @@ public final class NodeStats {
             throw new IOException("INFO refused: " + header);
         }
         byte[] body = in.readNBytes(Integer.parseInt(header.substring(1)));
+        line(in);
         Map<String, Double> fields = new HashMap<>();
+        Map<String, Double> calls = new HashMap<>();
         for (String l : new String(body, StandardCharsets.UTF_8).split("\r\n")) {
             int colon = l.indexOf(':');
             if (l.startsWith("#") || colon < 0) {
@@ -56,7 +74,11 @@ public final class NodeStats {
             }
             String name = l.substring(0, colon);
             String value = l.substring(colon + 1);
-            if (name.matches("db\\d+")) {
+            if (name.startsWith("cmdstat_")) {
+                // cmdstat_get:calls=3,usec=..., subcommands as cmdstat_config|get
+                int end = value.indexOf(',');
+                number(calls, name.substring("cmdstat_".length()), value.substring("calls=".length(), end < 0 ? value.length() : end));
+            } else if (name.matches("db\\d+")) {
                 for (String kv : value.split(",")) {
                     int eq = kv.indexOf('=');
                     number(fields, name + "." + kv.substring(0, eq), kv.substring(eq + 1));
@@ -65,7 +87,42 @@ public final class NodeStats {
                 number(fields, name, value);
             }
         }
+        if (known == null) {
+            known = new CommandKinds(commandList(in), commandList(in));
+            kinds = known;
+        }
+        fields.put(READ_CALLS, known.sum(known.read(), calls));
+        fields.put(WRITE_CALLS, known.sum(known.write(), calls));
         return fields;
+    }
+
+    /** One COMMAND LIST reply: an array of command names (subcommands as {@code container|sub}). */
+    private static Set<String> commandList(InputStream in) throws IOException {
+        String header = line(in);
+        if (!header.startsWith("*")) {
+            throw new IOException("COMMAND LIST refused: " + header);
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = Integer.parseInt(header.substring(1)); i > 0; i--) {
+            String length = line(in);
+            names.add(new String(in.readNBytes(Integer.parseInt(length.substring(1))), StandardCharsets.UTF_8)
+                    .toLowerCase(Locale.ROOT));
+            line(in);
+        }
+        return names;
+    }
+
+    /** Which commands read and which write: ElastiCache's GetTypeCmds / SetTypeCmds sum commandstats over them. */
+    private record CommandKinds(Set<String> read, Set<String> write) {
+        double sum(Set<String> kind, Map<String, Double> calls) {
+            double total = 0;
+            for (Map.Entry<String, Double> e : calls.entrySet()) {
+                if (kind.contains(e.getKey())) {
+                    total += e.getValue();
+                }
+            }
+            return total;
+        }
     }
 
     private static Map<String, Double> memcachedStats(OutputStream out, InputStream in) throws IOException {

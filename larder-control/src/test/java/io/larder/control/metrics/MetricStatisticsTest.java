@@ -45,6 +45,7 @@ class MetricStatisticsTest {
         assertThat(MetricStatistics.unit("BytesUsedForCache")).isEqualTo("Bytes");
         assertThat(MetricStatistics.unit("CacheHitRate")).isEqualTo("Percent");
         assertThat(MetricStatistics.unit("DatabaseMemoryUsagePercentage")).isEqualTo("Percent");
+        assertThat(MetricStatistics.unit("CPUUtilization")).isEqualTo("Percent");
         assertThat(MetricStatistics.unit("CurrConnections")).isEqualTo("Count");
     }
 }

@@ -8,6 +8,7 @@ import net.rubyeye.xmemcached.aws.AWSElasticCacheClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -33,12 +34,13 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * ElastiCache auto discovery end to end: a real {@code larder up}, a 3-node memcached cluster created through the
- * HTTP API, and xmemcached's AWSElasticCacheClient given only the configuration endpoint. It must find every node
- * and spread keys over all of them; after a modification to 5 nodes the discovery version rises and the client
- * uses all 5. Node ports come from a free window inside 24100-24999.
+ * A real {@code larder up} with real node processes, through the HTTP API. ElastiCache auto discovery: a 3-node
+ * memcached cluster, and xmemcached's AWSElasticCacheClient given only the configuration endpoint must find every
+ * node and spread keys over all of them; after a modification to 5 nodes the discovery version rises and the client
+ * uses all 5. Metrics: CPU and command-type metrics of a Redis node. Node ports come from a free window inside
+ * 24100-24999.
  */
-class MemcachedAutoDiscoveryEndToEndTest {
+class DiscoveryAndMetricsEndToEndTest {
     private static final int WAIT_SECONDS = 180;
     /** How long the client may take to see a new membership: a few of its polls and supervisor ticks. */
     private static final int CLIENT_SEES_SECONDS = 30;
@@ -59,7 +61,7 @@ class MemcachedAutoDiscoveryEndToEndTest {
         int low = freeWindow(24100, 24999, 8);
         List<String> command = new ArrayList<>(Launcher.larderCommand());
         command.addAll(List.of("up", "--data-dir", dataDir.toString(), "--api-port", Integer.toString(apiPort),
-                "--node-ports", low + "-" + (low + 7), "--no-default-cache"));
+                "--node-ports", low + "-" + (low + 7), "--no-default-cache", "--metrics-interval-ms", "1000"));
         controlPlane = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("control.log").toFile())).start();
         waitFor("the control plane answers", WAIT_SECONDS, () -> status("GET", "/v1/cache-engine-versions", null) == 200);
@@ -130,6 +132,56 @@ class MemcachedAutoDiscoveryEndToEndTest {
 
         call("DELETE", "/v1/cache-clusters/disc", null);
         waitFor("the cluster is deleted", WAIT_SECONDS, () -> status("GET", "/v1/cache-clusters/disc", null) == 404);
+    }
+
+    @Test
+    void cpuAndCommandTypeMetricsComeFromTheNodeProcessAndCommandstats() throws Exception {
+        call("POST", "/v1/cache-clusters", "{\"CacheClusterId\": \"cpu\", \"CacheNodeType\": \"cache.micro\"}");
+        int port = nodePorts(waitAvailable("cpu")).get(0);
+        String node = "{cache_cluster_id=\"cpu\",cache_node_id=\"0001\"} ";
+        // Counters are stored as increases from the first scrape on: the commands come after it.
+        waitFor("the node is scraped", WAIT_SECONDS, () -> prometheus().contains("larder_node_up" + node + "1"));
+        try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+            for (int i = 0; i < 50; i++) {
+                jedis.set("k" + i, "v");
+            }
+            for (int i = 0; i < 70; i++) {
+                jedis.get("k" + i);
+            }
+            jedis.hset("h", "f", "v");
+            jedis.configGet("maxmemory");
+        }
+        waitFor("GetTypeCmds counts the 70 reads", WAIT_SECONDS, () -> prometheus().contains("larder_GetTypeCmds" + node + "70\n"));
+        String metrics = prometheus();
+        assertThat(metrics).contains("larder_SetTypeCmds" + node + "51\n").contains("# TYPE larder_GetTypeCmds counter");
+        waitFor("CPU metrics (two scrapes of the process)", WAIT_SECONDS,
+                () -> prometheus().contains("larder_CPUUtilization" + node) && prometheus().contains("larder_EngineCPUUtilization" + node));
+        metrics = prometheus();
+        for (String name : List.of("CPUUtilization", "EngineCPUUtilization")) {
+            double value = Double.parseDouble(metrics.lines().filter(l -> l.startsWith("larder_" + name + node))
+                    .findFirst().orElseThrow().substring(("larder_" + name + node).length()));
+            assertThat(value).as(name).isBetween(0.0, 100.0);
+        }
+        String now = java.time.Instant.now().plusSeconds(60).toString();
+        String from = java.time.Instant.now().minusSeconds(600).toString();
+        JsonNode stats = call("GET", "/v1/metric-statistics?MetricName=CPUUtilization&CacheClusterId=cpu&StartTime=" + from
+                + "&EndTime=" + now + "&Period=60&Statistics=Average,SampleCount", null);
+        assertThat(stats.path("Datapoints").size()).isPositive();
+        assertThat(stats.path("Datapoints").path(0).path("Unit").asText()).isEqualTo("Percent");
+        JsonNode sets = call("GET", "/v1/metric-statistics?MetricName=SetTypeCmds&CacheClusterId=cpu&StartTime=" + from
+                + "&EndTime=" + now + "&Period=3600&Statistics=Sum", null);
+        assertThat(sets.path("Datapoints").path(0).path("Sum").asDouble()).as("increases add up to the 51 writes").isEqualTo(51.0);
+
+        call("DELETE", "/v1/cache-clusters/cpu", null);
+        waitFor("the cluster is deleted", WAIT_SECONDS, () -> status("GET", "/v1/cache-clusters/cpu", null) == 404);
+    }
+
+    private static String prometheus() {
+        try {
+            return send("GET", "/metrics", null).body();
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** Stores 200 keys through the client, reads them back, and checks every node holds some of them. */
