@@ -10,7 +10,7 @@ import io.larder.control.metrics.MetricsScraper;
 import io.larder.control.metrics.NodeStats;
 import io.larder.control.provision.LocalProcessProvisioner;
 import io.larder.control.service.ClusterService;
-import io.larder.control.store.SqliteStore;
+import io.larder.control.store.JdbcStore;
 import io.larder.control.store.Store;
 
 import java.io.IOException;
@@ -54,7 +54,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         Clock clock = Clock.systemUTC();
         Object lock = new Object();
-        store = new SqliteStore(config.stateFile());
+        store = config.storeUrl() == null ? JdbcStore.sqlite(config.stateFile()) : JdbcStore.postgres(config.storeUrl());
         EventLog events = new EventLog(store, clock);
         String discoveryToken = discoveryToken(store);
         LocalProcessProvisioner provisioner = new LocalProcessProvisioner(config.nodesDir(), config.larderCommand(),

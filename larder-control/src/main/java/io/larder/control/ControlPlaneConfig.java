@@ -11,11 +11,12 @@ import java.util.List;
  * @param metricsIntervalMillis how often every node's INFO / stats is read for the metrics
  * @param larderCommand    runs {@code larder} (the JVM, its options, class path and main class) for Redis nodes
  * @param memcachedCommand runs memcached nodes; equal to {@code larderCommand} for {@code larder memcached}
+ * @param storeUrl         a PostgreSQL JDBC URL for the state, or null for the embedded SQLite file
  */
 public record ControlPlaneConfig(Path dataDir, String apiHost, int apiPort, PortAllocator nodePorts,
                                  boolean defaultCache, long healthIntervalMillis, long metricsIntervalMillis,
                                  List<String> larderCommand,
-                                 List<String> memcachedCommand) {
+                                 List<String> memcachedCommand, String storeUrl) {
     public static final int DEFAULT_API_PORT = 7380;
     public static final String DEFAULT_NODE_PORTS = "7400-7499";
     public static final int DEFAULT_CACHE_PORT = 6379;

@@ -3,6 +3,7 @@ package io.larder.cli.control;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.larder.control.ControlPlane;
 import io.larder.control.ControlPlaneConfig;
+import io.larder.control.store.StoreException;
 import io.larder.control.provision.PortAllocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,6 +43,11 @@ public final class Up implements Callable<Integer> {
             description = "program run for memcached nodes (default: larder memcached)")
     String memcachedCommand;
 
+    @Option(names = "--store-url", paramLabel = "JDBC-URL", defaultValue = "${env:LARDER_STORE_URL}",
+            description = "keep the state in PostgreSQL (jdbc:postgresql://HOST:PORT/DB?user=..&password=..; also the "
+                    + "LARDER_STORE_URL environment variable) instead of DATA/state.db")
+    String storeUrl;
+
     @Option(names = "--detach", description = "run in the background; stop it with larder down")
     boolean detach;
 
@@ -68,8 +74,8 @@ public final class Up implements Callable<Integer> {
         ControlPlane cp;
         try {
             cp = new ControlPlane(new ControlPlaneConfig(dataDir, apiHost, apiPort, ports, !noDefaultCache,
-                    healthIntervalMillis, metricsIntervalMillis, larder, memcached));
-        } catch (IllegalStateException e) {
+                    healthIntervalMillis, metricsIntervalMillis, larder, memcached, storeUrl));
+        } catch (IllegalStateException | IllegalArgumentException | StoreException e) {
             System.err.println("larder up: " + e.getMessage());
             return 1;
         }
@@ -96,7 +102,12 @@ public final class Up implements Callable<Integer> {
             command.addAll(List.of("--memcached-command", memcachedCommand));
         }
         Path log = dataDir.resolve("control.log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (storeUrl != null) {
+            // Through the environment: a password in the URL would show in the process list as an argument.
+            builder.environment().put("LARDER_STORE_URL", storeUrl);
+        }
+        Process p = builder.redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
         long deadline = System.nanoTime() + 60_000_000_000L;

@@ -9,8 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The control plane's durable state. Implementations: {@link SqliteStore} (embedded, the default);
- * a PostgreSQL one can follow behind the same interface.
+ * The control plane's durable state: {@link JdbcStore} on SQLite (embedded, the default) or PostgreSQL.
  */
 public interface Store extends AutoCloseable {
     List<CacheCluster> clusters();

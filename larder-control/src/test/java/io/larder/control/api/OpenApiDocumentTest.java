@@ -3,7 +3,7 @@ package io.larder.control.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.larder.control.provision.PortAllocator;
 import io.larder.control.service.ClusterService;
-import io.larder.control.store.SqliteStore;
+import io.larder.control.store.JdbcStore;
 import io.larder.control.store.Store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +33,7 @@ class OpenApiDocumentTest {
 
     @Test
     void everyRegisteredRouteIsDocumentedAndEveryDocumentedOneIsRegistered() throws Exception {
-        try (Store store = new SqliteStore(dir.resolve("state.db"));
+        try (Store store = JdbcStore.sqlite(dir.resolve("state.db"));
              ApiServer api = new ApiServer(new ClusterService(store, new Object(), new PortAllocator(24900, 24909),
                      Clock.systemUTC()), store, "127.0.0.1", Clock.systemUTC(), () -> "", () -> { }, () -> { });
              HttpClient http = HttpClient.newHttpClient()) {

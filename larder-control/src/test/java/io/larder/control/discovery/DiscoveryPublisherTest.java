@@ -5,7 +5,7 @@ import io.larder.control.model.CacheCluster;
 import io.larder.control.model.CacheNode;
 import io.larder.control.model.Engine;
 import io.larder.control.model.NodeType;
-import io.larder.control.store.SqliteStore;
+import io.larder.control.store.JdbcStore;
 import io.larder.control.store.Store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +33,7 @@ class DiscoveryPublisherTest {
 
     @Test
     void theVersionRisesOnEveryMembershipChangeAndOnlyThen() {
-        try (Store store = new SqliteStore(dir.resolve("state.db"))) {
+        try (Store store = JdbcStore.sqlite(dir.resolve("state.db"))) {
             DiscoveryPublisher p = new DiscoveryPublisher(store, "127.0.0.1", "secret", 300);
             assertThat(p.update("mc", List.of(node("0001", "creating", 24001, 0)))).as("nothing answered yet").isNull();
             ClusterList one = p.update("mc", List.of(node("0001", "available", 24001, 5), node("0002", "creating", 24002, 0)));
@@ -62,7 +62,7 @@ class DiscoveryPublisherTest {
     void availableNodesAreGivenTheListOnceAndAgainAfterARestart() throws Exception {
         List<String> received = new CopyOnWriteArrayList<>();
         try (ServerSocket fakeNode = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-             Store store = new SqliteStore(dir.resolve("state.db"))) {
+             Store store = JdbcStore.sqlite(dir.resolve("state.db"))) {
             Thread.ofVirtual().start(() -> answer(fakeNode, received));
             int port = fakeNode.getLocalPort();
             store.insertCluster(new CacheCluster("mc", Engine.MEMCACHED, "1.6.22", NodeType.MICRO, 2, null, "available",

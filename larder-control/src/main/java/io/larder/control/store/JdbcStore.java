@@ -19,34 +19,89 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The embedded store: one SQLite file (WAL) under the data directory, one connection used under a lock. */
-public final class SqliteStore implements Store {
+/**
+ * The state store over JDBC, one connection used under a lock. The same SQL runs on SQLite (the embedded default:
+ * one WAL file under the data directory) and PostgreSQL ({@code up --store-url jdbc:postgresql://...}); only the
+ * table definitions differ a little, in {@link Dialect}.
+ */
+public final class JdbcStore implements Store {
     private static final String CLUSTER_COLUMNS = "id, engine, engine_version, node_type, num_nodes, pending_num_nodes, "
             + "status, auth_token, parameter_group, port, create_time";
+    /** The PostgreSQL advisory lock a control plane holds on its database, so that a second one refuses. */
+    private static final long CONTROL_PLANE_LOCK = 0x4c61726465720001L;
     private final Connection db;
 
-    public SqliteStore(Path file) {
+    /** What differs between the databases: how a connection is prepared and how a sequence column is declared. */
+    enum Dialect {
+        SQLITE("INTEGER PRIMARY KEY AUTOINCREMENT", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"),
+        POSTGRES("BIGSERIAL PRIMARY KEY");
+
+        private final String sequenceKey;
+        private final List<String> setup;
+
+        Dialect(String sequenceKey, String... setup) {
+            this.sequenceKey = sequenceKey;
+            this.setup = List.of(setup);
+        }
+    }
+
+    /** The embedded store in {@code file}. */
+    public static JdbcStore sqlite(Path file) {
+        return new JdbcStore("jdbc:sqlite:" + file.toAbsolutePath(), Dialect.SQLITE);
+    }
+
+    /**
+     * A PostgreSQL database ({@code jdbc:postgresql://host:port/db?user=..&password=..}), which holds the state of one
+     * control plane: it takes an advisory lock there and refuses to start when another one holds it.
+     */
+    public static JdbcStore postgres(String url) {
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("a store URL must start with jdbc:postgresql: (got " + url + ")");
+        }
+        return new JdbcStore(url, Dialect.POSTGRES);
+    }
+
+    private JdbcStore(String url, Dialect dialect) {
+        String where = url.replaceAll("password=[^&]*", "password=***");
         try {
-            db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-            try (Statement s = db.createStatement()) {
-                s.execute("PRAGMA journal_mode=WAL");
-                s.execute("PRAGMA synchronous=NORMAL");
-                s.execute("CREATE TABLE IF NOT EXISTS clusters (id TEXT PRIMARY KEY, engine TEXT NOT NULL, "
-                        + "engine_version TEXT NOT NULL, node_type TEXT NOT NULL, num_nodes INTEGER NOT NULL, "
-                        + "pending_num_nodes INTEGER, status TEXT NOT NULL, auth_token TEXT, parameter_group TEXT NOT NULL, "
-                        + "port INTEGER NOT NULL, create_time INTEGER NOT NULL)");
-                s.execute("CREATE TABLE IF NOT EXISTS nodes (cluster_id TEXT NOT NULL, node_id TEXT NOT NULL, "
-                        + "status TEXT NOT NULL, port INTEGER NOT NULL, pid INTEGER NOT NULL, create_time INTEGER NOT NULL, "
-                        + "PRIMARY KEY (cluster_id, node_id))");
-                s.execute("CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
-                        + "source_id TEXT NOT NULL, source_type TEXT NOT NULL, message TEXT NOT NULL, time INTEGER NOT NULL)");
-                s.execute("CREATE TABLE IF NOT EXISTS metrics (cluster_id TEXT NOT NULL, node_id TEXT NOT NULL, "
-                        + "name TEXT NOT NULL, time INTEGER NOT NULL, value REAL NOT NULL)");
-                s.execute("CREATE INDEX IF NOT EXISTS metrics_by_name ON metrics (cluster_id, name, time)");
-                s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-            }
+            db = DriverManager.getConnection(url);
         } catch (SQLException e) {
-            throw new StoreException("cannot open the state store " + file, e);
+            throw new StoreException("cannot open the state store " + where, e);
+        }
+        try (Statement s = db.createStatement()) {
+            if (dialect == Dialect.POSTGRES) {
+                try (ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + CONTROL_PLANE_LOCK + ")")) {
+                    if (!rs.next() || !rs.getBoolean(1)) {
+                        throw new IllegalStateException("another control plane is running on " + where);
+                    }
+                }
+            }
+            for (String setup : dialect.setup) {
+                s.execute(setup);
+            }
+            s.execute("CREATE TABLE IF NOT EXISTS clusters (id TEXT PRIMARY KEY, engine TEXT NOT NULL, "
+                    + "engine_version TEXT NOT NULL, node_type TEXT NOT NULL, num_nodes INTEGER NOT NULL, "
+                    + "pending_num_nodes INTEGER, status TEXT NOT NULL, auth_token TEXT, parameter_group TEXT NOT NULL, "
+                    + "port INTEGER NOT NULL, create_time BIGINT NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS nodes (cluster_id TEXT NOT NULL, node_id TEXT NOT NULL, "
+                    + "status TEXT NOT NULL, port INTEGER NOT NULL, pid BIGINT NOT NULL, create_time BIGINT NOT NULL, "
+                    + "PRIMARY KEY (cluster_id, node_id))");
+            s.execute("CREATE TABLE IF NOT EXISTS events (seq " + dialect.sequenceKey + ", "
+                    + "source_id TEXT NOT NULL, source_type TEXT NOT NULL, message TEXT NOT NULL, time BIGINT NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS metrics (cluster_id TEXT NOT NULL, node_id TEXT NOT NULL, "
+                    + "name TEXT NOT NULL, time BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL)");
+            s.execute("CREATE INDEX IF NOT EXISTS metrics_by_name ON metrics (cluster_id, name, time)");
+            s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        } catch (SQLException | RuntimeException e) {
+            try {
+                db.close();
+            } catch (SQLException ignored) {
+                // The first failure is the one to report.
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new StoreException("cannot prepare the state store " + where, e);
         }
     }
 
@@ -62,8 +117,8 @@ public final class SqliteStore implements Store {
 
     @Override
     public synchronized boolean insertCluster(CacheCluster c) {
-        try (PreparedStatement ps = db.prepareStatement("INSERT OR IGNORE INTO clusters (" + CLUSTER_COLUMNS
-                + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO clusters (" + CLUSTER_COLUMNS
+                + ") VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")) {
             bindCluster(ps, c);
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
