@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * them under /usr/lib/postgresql/VERSION/bin; CI installs it). PostgreSQL refuses to run as root, so as root the
  * server runs as the package's {@code postgres} user. Missing binaries fail the test: it never skips.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
     private final Path bin;
     private final Path dir;
     private final int port;
@@ -35,7 +35,7 @@ final class PostgresServer implements AutoCloseable {
         this.asPostgresUser = asPostgresUser;
     }
 
-    static PostgresServer start() throws Exception {
+    public static PostgresServer start() throws Exception {
         Path bin = binaries().orElseThrow(() -> new IllegalStateException(
                 "PostgreSQL's server binaries are not installed (apt-get install postgresql): no /usr/lib/postgresql/*/bin/initdb"));
         boolean root = "root".equals(System.getProperty("user.name"));
@@ -70,7 +70,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** A new, empty database; its JDBC URL. */
-    String newDatabase() throws SQLException {
+    public String newDatabase() throws SQLException {
         String name = "larder_test_" + (++databases);
         try (Connection c = DriverManager.getConnection(url("postgres")); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
@@ -78,7 +78,7 @@ final class PostgresServer implements AutoCloseable {
         return url(name);
     }
 
-    String url(String database) {
+    public String url(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=larder";
     }
 
