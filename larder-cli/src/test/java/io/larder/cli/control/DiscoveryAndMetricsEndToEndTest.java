@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DiscoveryAndMetricsEndToEndTest {
     private static final int WAIT_SECONDS = 180;
     /** How long the client may take to see a new membership: a few of its polls and supervisor ticks. */
-    private static final int CLIENT_SEES_SECONDS = 30;
+    private static final int CLIENT_SEES_SECONDS = 60;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static Path dataDir;
