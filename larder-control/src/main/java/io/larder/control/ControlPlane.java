@@ -9,6 +9,7 @@ import io.larder.control.metrics.MetricsScraper;
 import io.larder.control.metrics.NodeStats;
 import io.larder.control.provision.LocalProcessProvisioner;
 import io.larder.control.service.ClusterService;
+import io.larder.control.service.ParameterGroupService;
 import io.larder.control.store.SqliteStore;
 import io.larder.control.store.Store;
 
@@ -57,7 +58,7 @@ public final class ControlPlane implements AutoCloseable {
         clusters = new ClusterService(store, lock, config.nodePorts(), clock);
         supervisor = new Supervisor(store, lock, provisioner, new NodeProbe(300), events, clock);
         metrics = new MetricsScraper(store, new NodeStats(1000), provisioner.address(), clock);
-        api = new ApiServer(clusters, store, provisioner.address(), clock, metrics::prometheusText, () -> stop(false),
+        api = new ApiServer(clusters, new ParameterGroupService(store, lock, events), store, provisioner.address(), clock, metrics::prometheusText, () -> stop(false),
                 () -> stop(true));
     }
 

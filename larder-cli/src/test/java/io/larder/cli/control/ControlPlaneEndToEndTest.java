@@ -410,7 +410,7 @@ class ControlPlaneEndToEndTest {
                 .contains("Finished modifying number of nodes from 2 to 3").contains("Added cache node 0003");
 
         assertThat(cli("modify-cache-cluster", "--cache-cluster-id", "mc", "--num-cache-nodes", "1",
-                "--cache-node-ids-to-remove", "0001", "0003").status).isZero();
+                "--cache-node-ids-to-remove", "0001", "0003", "--apply-immediately").status).isZero();
         waitAvailable("mc");
         c = json(cli("describe-cache-clusters", "--cache-cluster-id", "mc", "--show-cache-node-info").out)
                 .path("CacheClusters").path(0);
