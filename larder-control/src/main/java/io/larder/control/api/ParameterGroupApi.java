@@ -3,6 +3,8 @@ package io.larder.control.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.larder.control.model.CacheParameterGroup;
+import io.larder.control.model.DefaultParameters;
+import io.larder.control.model.Engine;
 import io.larder.control.model.Parameter;
 import io.larder.control.service.ParameterGroupService;
 
@@ -51,20 +53,22 @@ final class ParameterGroupApi {
     }
 
     void describeParameters(Context ctx) {
-        ApiServer.send(ctx, 200, Map.of("Parameters",
-                render(groups.parameters(ctx.pathParam("name"), ctx.queryParam("Source")))));
+        String name = ctx.pathParam("name");
+        List<Parameter> parameters = groups.parameters(name, ctx.queryParam("Source"));
+        ApiServer.send(ctx, 200, Map.of("Parameters", render(parameters, groups.existing(name).engine())));
     }
 
     void describeEngineDefaults(Context ctx) {
         String family = ctx.queryParam("CacheParameterGroupFamily");
-        List<Object> parameters = render(ParameterGroupService.engineDefaults(family));
+        Engine engine = ParameterGroupService.engineOfFamily(family);
+        List<Object> parameters = render(DefaultParameters.of(engine), engine);
         ApiServer.send(ctx, 200, Map.of("EngineDefaults", Map.of("CacheParameterGroupFamily", family,
                 "Parameters", parameters)));
     }
 
-    private static List<Object> render(List<Parameter> parameters) {
+    private static List<Object> render(List<Parameter> parameters, Engine engine) {
         List<Object> out = new ArrayList<>();
-        parameters.forEach(p -> out.add(Shapes.parameter(p)));
+        parameters.forEach(p -> out.add(Shapes.parameter(p, engine)));
         return out;
     }
 

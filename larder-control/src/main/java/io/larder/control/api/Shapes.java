@@ -125,7 +125,7 @@ public final class Shapes {
         return m;
     }
 
-    public static Map<String, Object> parameter(Parameter p) {
+    public static Map<String, Object> parameter(Parameter p, Engine engine) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ParameterName", p.name());
         m.put("ParameterValue", p.value());
@@ -136,7 +136,7 @@ public final class Shapes {
             m.put("AllowedValues", p.allowedValues());
         }
         m.put("IsModifiable", p.modifiable());
-        m.put("MinimumEngineVersion", "7.0.0");
+        m.put("MinimumEngineVersion", engine == Engine.REDIS ? "7.0.0" : "1.6.6");
         m.put("ChangeType", p.changeType());
         return m;
     }

@@ -168,13 +168,6 @@ public final class ParameterGroupService {
         return out;
     }
 
-    public static List<Parameter> engineDefaults(String family) {
-        if (family == null) {
-            throw ApiException.missing("CacheParameterGroupFamily");
-        }
-        return DefaultParameters.of(engineOfFamily(family));
-    }
-
     public CacheParameterGroup existing(String rawName) {
         return existing(store, rawName);
     }
@@ -246,7 +239,11 @@ public final class ParameterGroupService {
                 .toList();
     }
 
-    private static Engine engineOfFamily(String family) {
+    /** The engine of a CacheParameterGroupFamily ({@code redis7}, {@code memcached1.6}). */
+    public static Engine engineOfFamily(String family) {
+        if (family == null) {
+            throw ApiException.missing("CacheParameterGroupFamily");
+        }
         for (Engine e : Engine.values()) {
             if (e.parameterGroupFamily().equals(family)) {
                 return e;

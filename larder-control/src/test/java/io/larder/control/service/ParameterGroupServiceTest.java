@@ -131,11 +131,11 @@ class ParameterGroupServiceTest {
         refused(() -> groups.create("x", null, "d"), "MissingParameter");
         refused(() -> groups.create("x", "redis7", null), "MissingParameter");
         refused(() -> groups.parameters("g", "users"), "InvalidParameterValue");
-        refused(() -> ParameterGroupService.engineDefaults("redis8"), "InvalidParameterValue");
+        refused(() -> ParameterGroupService.engineOfFamily("redis8"), "InvalidParameterValue");
+        refused(() -> ParameterGroupService.engineOfFamily(null), "MissingParameter");
         assertThat(groups.describe(null)).hasSize(3);
         assertThat(groups.describe("g").get(0).description()).isEqualTo("d");
-        assertThat(ParameterGroupService.engineDefaults("memcached1.6")).extracting(Parameter::name)
-                .contains("max_item_size");
+        assertThat(ParameterGroupService.engineOfFamily("memcached1.6")).isEqualTo(Engine.MEMCACHED);
     }
 
     @Test
