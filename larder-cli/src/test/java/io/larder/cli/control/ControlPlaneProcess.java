@@ -117,8 +117,12 @@ final class ControlPlaneProcess implements AutoCloseable {
         assertThat(w.status()).as("wait %s deleted: %s", id, w.err()).isZero();
     }
 
-    /** One API call; status 0 when nothing answers. */
     Http http(String method, String path, String body) throws InterruptedException {
+        return httpAt(endpoint, method, path, body);
+    }
+
+    /** One API call; status 0 when nothing answers. */
+    static Http httpAt(String endpoint, String method, String path, String body) throws InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body))
@@ -156,7 +160,7 @@ final class ControlPlaneProcess implements AutoCloseable {
         }
     }
 
-    private static String cmdline(ProcessHandle h) {
+    static String cmdline(ProcessHandle h) {
         try {
             return new String(Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "cmdline")),
                     StandardCharsets.UTF_8).replace('\0', ' ');
@@ -174,13 +178,14 @@ final class ControlPlaneProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
-    private static int freeWindow(int low, int high, int size) {
+    /** The first run of {@code size} free ports inside [low, high]. */
+    static int freeWindow(int low, int high, int size) {
         for (int start = low; start + size - 1 <= high; start++) {
             boolean free = true;
             for (int p = start; p < start + size && free; p++) {

@@ -21,12 +21,6 @@ public final class Shapes {
     private Shapes() {
     }
 
-    public static Map<String, Object> cacheCluster(CacheCluster c, List<CacheNode> nodes, String address,
-                                                   boolean showNodes) {
-        return cacheCluster(c, nodes, address, showNodes, new ParameterSync.ClusterState(ParameterSync.IN_SYNC,
-                List.of(), Map.of()), null);
-    }
-
     /**
      * @param params  the parameter group's apply status on the cluster and its nodes
      * @param pending modifications waiting for the next reboot, or null
