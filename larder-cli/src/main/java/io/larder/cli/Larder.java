@@ -24,7 +24,9 @@ import java.util.concurrent.Callable;
                 ClusterVerbs.Modify.class, ClusterVerbs.Reboot.class, ClusterVerbs.Delete.class,
                 ClusterVerbs.DescribeEvents.class, ClusterVerbs.DescribeEngineVersions.class, Wait.class,
                 GetMetricStatistics.class, ParameterGroupVerbs.DescribeGroups.class,
-                ParameterGroupVerbs.DescribeParameters.class, ParameterGroupVerbs.DescribeEngineDefaults.class})
+                ParameterGroupVerbs.DescribeParameters.class, ParameterGroupVerbs.DescribeEngineDefaults.class,
+                ParameterGroupVerbs.Create.class, ParameterGroupVerbs.Modify.class, ParameterGroupVerbs.Reset.class,
+                ParameterGroupVerbs.Delete.class})
 public final class Larder implements Runnable {
     public static void main(String[] args) {
         int status = new CommandLine(new Larder()).setUnmatchedOptionsArePositionalParams(true).execute(args);

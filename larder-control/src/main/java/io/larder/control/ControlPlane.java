@@ -11,6 +11,7 @@ import io.larder.control.metrics.NodeStats;
 import io.larder.control.provision.LocalProcessProvisioner;
 import io.larder.control.service.ClusterService;
 import io.larder.control.store.JdbcStore;
+import io.larder.control.service.ParameterGroupService;
 import io.larder.control.store.Store;
 
 import java.io.IOException;
@@ -64,7 +65,7 @@ public final class ControlPlane implements AutoCloseable {
                 ? new DiscoveryPublisher(store, provisioner.address(), discoveryToken, 300) : null;
         supervisor = new Supervisor(store, lock, provisioner, new NodeProbe(300), events, clock, discovery);
         metrics = new MetricsScraper(store, new NodeStats(1000), provisioner.address(), clock);
-        api = new ApiServer(clusters, store, provisioner.address(), clock, metrics::prometheusText, () -> stop(false),
+        api = new ApiServer(clusters, new ParameterGroupService(store, lock, events), store, provisioner.address(), clock, metrics::prometheusText, () -> stop(false),
                 () -> stop(true));
     }
 

@@ -9,6 +9,8 @@ import java.util.concurrent.Callable;
 abstract class ApiVerb implements Callable<Integer> {
     /** The AWS CLI's exit status for a refused call. */
     static final int SERVICE_ERROR = 254;
+    /** The AWS CLI's exit status for arguments it cannot make into a request. */
+    static final int PARAMETER_ERROR = 252;
 
     @Mixin
     ClientOptions options;
@@ -29,8 +31,14 @@ abstract class ApiVerb implements Callable<Integer> {
         }
         try {
             JsonNode result = call(options.client());
-            System.out.println(format.render(operation(), result));
+            // Operations that answer nothing (DeleteCacheParameterGroup) print nothing, as the AWS CLI.
+            if (!result.isEmpty()) {
+                System.out.println(format.render(operation(), result));
+            }
             return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return PARAMETER_ERROR;
         } catch (ApiClient.ApiError e) {
             System.err.println("An error occurred (" + e.code() + ") when calling the " + operation()
                     + " operation: " + e.getMessage());

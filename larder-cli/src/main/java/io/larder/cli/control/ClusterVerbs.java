@@ -79,7 +79,7 @@ public final class ClusterVerbs {
         }
     }
 
-    @Command(name = "modify-cache-cluster", description = "Change a cache cluster (number of nodes).")
+    @Command(name = "modify-cache-cluster", description = "Change a cache cluster (number of nodes, parameter group).")
     public static final class Modify extends ApiVerb {
         @Option(names = "--cache-cluster-id", required = true)
         String id;
@@ -87,8 +87,10 @@ public final class ClusterVerbs {
         Integer numCacheNodes;
         @Option(names = "--cache-node-ids-to-remove", arity = "1..*")
         List<String> toRemove;
+        @Option(names = "--cache-parameter-group-name")
+        String parameterGroup;
         @Option(names = "--apply-immediately", negatable = true,
-                description = "accepted for compatibility; changes are always applied immediately")
+                description = "carry the changes out now; without it they wait for the next reboot-cache-cluster")
         Boolean applyImmediately;
 
         @Override
@@ -102,6 +104,7 @@ public final class ClusterVerbs {
             body.put("NumCacheNodes", numCacheNodes);
             body.put("CacheNodeIdsToRemove", toRemove);
             body.put("ApplyImmediately", applyImmediately);
+            body.put("CacheParameterGroupName", parameterGroup);
             return api.send("PATCH", path(id), body);
         }
     }

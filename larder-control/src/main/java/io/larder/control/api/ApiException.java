@@ -49,6 +49,14 @@ public final class ApiException extends RuntimeException {
     }
 
     public static ApiException parameterGroupNotFound(String name) {
-        return new ApiException("CacheParameterGroupNotFound", 404, "CacheParameterGroup " + name + " not found.");
+        return new ApiException("CacheParameterGroupNotFound", 404, "CacheParameterGroup not found: " + name);
+    }
+
+    public static ApiException parameterGroupExists(String name) {
+        return new ApiException("CacheParameterGroupAlreadyExists", 400, "Parameter group " + name + " already exists.");
+    }
+
+    public static ApiException invalidParameterGroupState(String message) {
+        return new ApiException("InvalidCacheParameterGroupState", 400, message);
     }
 }

@@ -9,11 +9,13 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.larder.control.metrics.MetricStatistics;
 import io.larder.control.model.CacheCluster;
-import io.larder.control.model.DefaultParameters;
+import io.larder.control.model.CacheNode;
 import io.larder.control.model.Engine;
 import io.larder.control.model.Event;
 import io.larder.control.model.Ids;
 import io.larder.control.service.ClusterService;
+import io.larder.control.service.ParameterGroupService;
+import io.larder.control.service.ParameterSync;
 import io.larder.control.store.Store;
 
 import java.io.IOException;
@@ -39,8 +41,12 @@ import java.util.function.Supplier;
  * DELETE /v1/cache-clusters/{id}              DeleteCacheCluster
  * GET    /v1/events[?SourceIdentifier&amp;SourceType&amp;StartTime&amp;EndTime&amp;Duration&amp;MaxRecords]
  * GET    /v1/cache-engine-versions[?Engine&amp;EngineVersion]
- * GET    /v1/cache-parameter-groups[?CacheParameterGroupName]        DescribeCacheParameterGroups (default groups)
- * GET    /v1/cache-parameter-groups/{name}/parameters               DescribeCacheParameters
+ * POST   /v1/cache-parameter-groups                                 CreateCacheParameterGroup
+ * GET    /v1/cache-parameter-groups[?CacheParameterGroupName]        DescribeCacheParameterGroups
+ * PATCH  /v1/cache-parameter-groups/{name}                          ModifyCacheParameterGroup ({"ParameterNameValues": [..]})
+ * POST   /v1/cache-parameter-groups/{name}/reset                    ResetCacheParameterGroup
+ * DELETE /v1/cache-parameter-groups/{name}                          DeleteCacheParameterGroup
+ * GET    /v1/cache-parameter-groups/{name}/parameters[?Source]      DescribeCacheParameters
  * GET    /v1/engine-default-parameters?CacheParameterGroupFamily    DescribeEngineDefaultParameters
  * GET    /v1/metric-statistics            GetMetricStatistics (?MetricName&CacheClusterId[&CacheNodeId]&StartTime&EndTime&Period&Statistics=Sum,Average)
  * GET    /metrics                             Prometheus text: CloudWatch-named metrics per node
@@ -53,6 +59,8 @@ public final class ApiServer implements AutoCloseable {
     /** The OpenAPI 3 document of this API, written by hand next to this class. */
     private static final byte[] OPENAPI = openApiDocument();
     private final ClusterService clusters;
+    private final ParameterGroupApi groups;
+    private final ParameterSync parameterSync;
     private final Store store;
     private final String nodeAddress;
     private final Clock clock;
@@ -61,9 +69,11 @@ public final class ApiServer implements AutoCloseable {
     private final Runnable shutdownWithNodes;
     private Javalin app;
 
-    public ApiServer(ClusterService clusters, Store store, String nodeAddress, Clock clock, Supplier<String> metrics,
-                     Runnable shutdown, Runnable shutdownWithNodes) {
+    public ApiServer(ClusterService clusters, ParameterGroupService parameterGroups, Store store, String nodeAddress,
+                     Clock clock, Supplier<String> metrics, Runnable shutdown, Runnable shutdownWithNodes) {
         this.clusters = clusters;
+        this.groups = new ParameterGroupApi(parameterGroups);
+        this.parameterSync = new ParameterSync(store);
         this.store = store;
         this.nodeAddress = nodeAddress;
         this.clock = clock;
@@ -91,9 +101,13 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/v1/events", guarded(this::describeEvents));
             config.routes.get("/v1/cache-engine-versions", guarded(this::describeCacheEngineVersions));
             config.routes.post("/v1/admin/shutdown", guarded(this::adminShutdown));
-            config.routes.get("/v1/cache-parameter-groups", guarded(this::describeCacheParameterGroups));
-            config.routes.get("/v1/cache-parameter-groups/{name}/parameters", guarded(this::describeCacheParameters));
-            config.routes.get("/v1/engine-default-parameters", guarded(this::describeEngineDefaultParameters));
+            config.routes.post("/v1/cache-parameter-groups", guarded(groups::create));
+            config.routes.get("/v1/cache-parameter-groups", guarded(groups::describe));
+            config.routes.patch("/v1/cache-parameter-groups/{name}", guarded(groups::modify));
+            config.routes.post("/v1/cache-parameter-groups/{name}/reset", guarded(groups::reset));
+            config.routes.delete("/v1/cache-parameter-groups/{name}", guarded(groups::delete));
+            config.routes.get("/v1/cache-parameter-groups/{name}/parameters", guarded(groups::describeParameters));
+            config.routes.get("/v1/engine-default-parameters", guarded(groups::describeEngineDefaults));
             config.routes.get("/v1/metric-statistics", guarded(this::getMetricStatistics));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.get()));
             config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(OPENAPI));
@@ -139,7 +153,8 @@ public final class ApiServer implements AutoCloseable {
     private void modifyCacheCluster(Context ctx) {
         JsonNode b = body(ctx);
         CacheCluster c = clusters.modify(ctx.pathParam("id"), new ClusterService.ModifyRequest(
-                integer(b, "NumCacheNodes"), strings(b, "CacheNodeIdsToRemove"), bool(b, "ApplyImmediately")));
+                integer(b, "NumCacheNodes"), strings(b, "CacheNodeIdsToRemove"), bool(b, "ApplyImmediately"),
+                text(b, "CacheParameterGroupName")));
         send(ctx, 200, Map.of("CacheCluster", render(c, false)));
     }
 
@@ -195,52 +210,6 @@ public final class ApiServer implements AutoCloseable {
         send(ctx, 200, Map.of("CacheEngineVersions", out));
     }
 
-    private void describeCacheParameterGroups(Context ctx) {
-        String name = ctx.queryParam("CacheParameterGroupName");
-        List<Object> out = new ArrayList<>();
-        for (Engine e : Engine.values()) {
-            if (name == null || name.equals(e.defaultParameterGroup())) {
-                out.add(Shapes.parameterGroup(e));
-            }
-        }
-        if (name != null && out.isEmpty()) {
-            throw ApiException.parameterGroupNotFound(name);
-        }
-        send(ctx, 200, Map.of("CacheParameterGroups", out));
-    }
-
-    private void describeCacheParameters(Context ctx) {
-        String name = ctx.pathParam("name");
-        for (Engine e : Engine.values()) {
-            if (name.equals(e.defaultParameterGroup())) {
-                send(ctx, 200, Map.of("Parameters", parameters(e)));
-                return;
-            }
-        }
-        throw ApiException.parameterGroupNotFound(name);
-    }
-
-    private void describeEngineDefaultParameters(Context ctx) {
-        String family = ctx.queryParam("CacheParameterGroupFamily");
-        if (family == null) {
-            throw ApiException.missing("CacheParameterGroupFamily");
-        }
-        for (Engine e : Engine.values()) {
-            if (family.equals(e.parameterGroupFamily())) {
-                send(ctx, 200, Map.of("EngineDefaults", Map.of("CacheParameterGroupFamily", family,
-                        "Parameters", parameters(e))));
-                return;
-            }
-        }
-        throw ApiException.invalidValue("Unknown CacheParameterGroupFamily " + family + ".");
-    }
-
-    private static List<Object> parameters(Engine e) {
-        List<Object> out = new ArrayList<>();
-        DefaultParameters.of(e).forEach(p -> out.add(Shapes.parameter(p)));
-        return out;
-    }
-
     private void getMetricStatistics(Context ctx) {
         String name = ctx.queryParam("MetricName");
         if (name == null) {
@@ -287,10 +256,12 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private Map<String, Object> render(CacheCluster c, boolean nodes) {
-        return Shapes.cacheCluster(c, clusters.nodes(c.id()), nodeAddress, nodes);
+        List<CacheNode> list = clusters.nodes(c.id());
+        return Shapes.cacheCluster(c, list, nodeAddress, nodes, parameterSync.state(c, list),
+                clusters.pending(c.id()).orElse(null));
     }
 
-    private static void send(Context ctx, int status, Object body) {
+    static void send(Context ctx, int status, Object body) {
         try {
             ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
         } catch (JsonProcessingException e) {
@@ -298,7 +269,7 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private static JsonNode body(Context ctx) {
+    static JsonNode body(Context ctx) {
         String text = ctx.body();
         if (text.isBlank()) {
             return JSON.createObjectNode();
@@ -314,7 +285,7 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private static String text(JsonNode b, String field) {
+    static String text(JsonNode b, String field) {
         JsonNode v = b.path(field);
         if (v.isMissingNode() || v instanceof NullNode) {
             return null;
@@ -336,7 +307,7 @@ public final class ApiServer implements AutoCloseable {
         return v.asInt();
     }
 
-    private static Boolean bool(JsonNode b, String field) {
+    static Boolean bool(JsonNode b, String field) {
         JsonNode v = b.path(field);
         if (v.isMissingNode() || v instanceof NullNode) {
             return null;
@@ -347,7 +318,7 @@ public final class ApiServer implements AutoCloseable {
         return v.asBoolean();
     }
 
-    private static List<String> strings(JsonNode b, String field) {
+    static List<String> strings(JsonNode b, String field) {
         JsonNode v = b.path(field);
         if (v.isMissingNode() || v instanceof NullNode) {
             return null;
@@ -365,7 +336,7 @@ public final class ApiServer implements AutoCloseable {
         return out;
     }
 
-    private static Integer queryInt(Context ctx, String name) {
+    static Integer queryInt(Context ctx, String name) {
         String v = ctx.queryParam(name);
         if (v == null) {
             return null;

@@ -2,10 +2,13 @@ package io.larder.control.api;
 
 import io.larder.control.model.CacheCluster;
 import io.larder.control.model.CacheNode;
+import io.larder.control.model.CacheParameterGroup;
 import io.larder.control.model.Engine;
 import io.larder.control.model.Event;
 import io.larder.control.model.NodeStatus;
 import io.larder.control.model.Parameter;
+import io.larder.control.model.PendingModifications;
+import io.larder.control.service.ParameterSync;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,8 +21,13 @@ public final class Shapes {
     private Shapes() {
     }
 
+    /**
+     * @param params  the parameter group's apply status on the cluster and its nodes
+     * @param pending modifications waiting for the next reboot, or null
+     */
     public static Map<String, Object> cacheCluster(CacheCluster c, List<CacheNode> nodes, String address,
-                                                   boolean showNodes) {
+                                                   boolean showNodes, ParameterSync.ClusterState params,
+                                                   PendingModifications pending) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("CacheClusterId", c.id());
         if (c.engine() == Engine.MEMCACHED && !nodes.isEmpty()) {
@@ -33,19 +41,31 @@ public final class Shapes {
         m.put("NumCacheNodes", c.numCacheNodes());
         m.put("PreferredAvailabilityZone", "local");
         m.put("CacheClusterCreateTime", time(c.createTime()));
-        Map<String, Object> pending = new LinkedHashMap<>();
+        Map<String, Object> pendingValues = new LinkedHashMap<>();
         if (c.pendingNumCacheNodes() != null) {
-            pending.put("NumCacheNodes", c.pendingNumCacheNodes());
+            pendingValues.put("NumCacheNodes", c.pendingNumCacheNodes());
             List<String> removing = nodes.stream().filter(n -> n.status().equals("deleting")).map(CacheNode::nodeId).toList();
             if (!removing.isEmpty()) {
-                pending.put("CacheNodeIdsToRemove", removing);
+                pendingValues.put("CacheNodeIdsToRemove", removing);
+            }
+        } else if (pending != null && pending.numCacheNodes() != null) {
+            pendingValues.put("NumCacheNodes", pending.numCacheNodes());
+            if (!pending.cacheNodeIdsToRemove().isEmpty()) {
+                pendingValues.put("CacheNodeIdsToRemove", pending.cacheNodeIdsToRemove());
             }
         }
-        m.put("PendingModifiedValues", pending);
+        m.put("PendingModifiedValues", pendingValues);
         Map<String, Object> group = new LinkedHashMap<>();
-        group.put("CacheParameterGroupName", c.parameterGroup());
-        group.put("ParameterApplyStatus", "in-sync");
-        group.put("CacheNodeIdsToReboot", List.of());
+        if (pending != null && pending.cacheParameterGroupName() != null) {
+            // A group switch waiting for the reboot: every node must restart to take it.
+            group.put("CacheParameterGroupName", pending.cacheParameterGroupName());
+            group.put("ParameterApplyStatus", ParameterSync.PENDING_REBOOT);
+            group.put("CacheNodeIdsToReboot", nodes.stream().map(CacheNode::nodeId).toList());
+        } else {
+            group.put("CacheParameterGroupName", c.parameterGroup());
+            group.put("ParameterApplyStatus", params.applyStatus());
+            group.put("CacheNodeIdsToReboot", params.nodeIdsToReboot());
+        }
         m.put("CacheParameterGroup", group);
         if (showNodes) {
             List<Map<String, Object>> list = new ArrayList<>();
@@ -55,7 +75,8 @@ public final class Shapes {
                 nm.put("CacheNodeStatus", NodeStatus.shown(n.status()));
                 nm.put("CacheNodeCreateTime", time(n.createTime()));
                 nm.put("Endpoint", endpoint(address, n.port()));
-                nm.put("ParameterGroupStatus", "in-sync");
+                nm.put("ParameterGroupStatus", pending != null && pending.cacheParameterGroupName() != null
+                        ? ParameterSync.PENDING_REBOOT : params.nodeStatus().getOrDefault(n.nodeId(), ParameterSync.IN_SYNC));
                 nm.put("CustomerAvailabilityZone", "local");
                 list.add(nm);
             }
@@ -88,28 +109,28 @@ public final class Shapes {
         return m;
     }
 
-    public static Map<String, Object> parameterGroup(Engine e) {
+    public static Map<String, Object> parameterGroup(CacheParameterGroup g) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("CacheParameterGroupName", e.defaultParameterGroup());
-        m.put("CacheParameterGroupFamily", e.parameterGroupFamily());
-        m.put("Description", "Default parameter group for " + e.parameterGroupFamily());
+        m.put("CacheParameterGroupName", g.name());
+        m.put("CacheParameterGroupFamily", g.engine().parameterGroupFamily());
+        m.put("Description", g.description());
         m.put("IsGlobal", false);
-        m.put("ARN", "arn:larder:elasticache:local:parametergroup:" + e.defaultParameterGroup());
+        m.put("ARN", "arn:larder:elasticache:local:parametergroup:" + g.name());
         return m;
     }
 
-    public static Map<String, Object> parameter(Parameter p) {
+    public static Map<String, Object> parameter(Parameter p, Engine engine) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ParameterName", p.name());
         m.put("ParameterValue", p.value());
         m.put("Description", p.description());
-        m.put("Source", "system");
+        m.put("Source", p.source());
         m.put("DataType", p.dataType());
         if (p.allowedValues() != null) {
             m.put("AllowedValues", p.allowedValues());
         }
         m.put("IsModifiable", p.modifiable());
-        m.put("MinimumEngineVersion", "7.0.0");
+        m.put("MinimumEngineVersion", engine == Engine.REDIS ? "7.0.0" : "1.6.6");
         m.put("ChangeType", p.changeType());
         return m;
     }

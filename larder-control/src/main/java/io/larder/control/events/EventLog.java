@@ -4,6 +4,7 @@ import io.larder.control.model.Event;
 import io.larder.control.store.Store;
 
 import java.time.Clock;
+import java.util.List;
 
 /** Records events with ElastiCache's source type and wording. */
 public final class EventLog {
@@ -54,5 +55,18 @@ public final class EventLog {
 
     public static String startFailed(String nodeId, String why) {
         return "Cache node " + nodeId + " failed to start: " + why;
+    }
+
+    public static String parametersApplied(String nodeId, List<String> names) {
+        return "Applied parameter changes to cache node " + nodeId + ": " + String.join(", ", names);
+    }
+
+    public static String parameterApplyFailed(String nodeId, String name, String why) {
+        return "Failed to apply parameter " + name + " to cache node " + nodeId + ": " + why;
+    }
+
+    public static String pendingReboot(String group, List<String> names, List<String> nodeIds) {
+        return "Parameter changes to " + group + " (" + String.join(", ", names) + ") will be applied at the next "
+                + "reboot of cache nodes " + String.join(", ", nodeIds);
     }
 }

@@ -8,6 +8,7 @@ import io.larder.control.model.ClusterStatus;
 import io.larder.control.model.NodeStatus;
 import io.larder.control.provision.NodeSpec;
 import io.larder.control.provision.Provisioner;
+import io.larder.control.service.ParameterSync;
 import io.larder.control.store.Store;
 
 import java.io.IOException;
@@ -50,6 +51,8 @@ public final class Supervisor implements AutoCloseable {
     /** Starts of a node since it last came up, and when the last one was: failing starts back off. */
     private final Map<String, Integer> launches = new HashMap<>();
     private final Map<String, Long> lastLaunch = new HashMap<>();
+    private final ParameterSync parameters;
+    private final ParameterApplier applier;
 
     public Supervisor(Store store, Object lock, Provisioner provisioner, NodeProbe probe, EventLog events, Clock clock,
                       DiscoveryPublisher discovery) {
@@ -60,6 +63,8 @@ public final class Supervisor implements AutoCloseable {
         this.probe = probe;
         this.events = events;
         this.clock = clock;
+        this.parameters = new ParameterSync(store);
+        this.applier = new ParameterApplier(store, events, provisioner.address(), 1000);
     }
 
     public void start(long intervalMillis) {
@@ -81,6 +86,17 @@ public final class Supervisor implements AutoCloseable {
             for (CacheNode n : store.nodes(c.id())) {
                 if (!n.status().equals(NodeStatus.DELETING)) {
                     healthy.put(key(n), probe.healthy(c.engine(), provisioner.address(), n.port()));
+                }
+            }
+        }
+        // Live parameter changes talk to the nodes: outside the lock, like the probes. Only this thread starts
+        // nodes, so none restarts (and re-records its parameters) meanwhile.
+        for (CacheCluster c : store.clusters()) {
+            if (!c.status().equals(ClusterStatus.DELETING)) {
+                for (CacheNode n : store.nodes(c.id())) {
+                    if (n.status().equals(NodeStatus.AVAILABLE) && healthy.getOrDefault(key(n), false)) {
+                        applier.apply(c, n);
+                    }
                 }
             }
         }
@@ -111,7 +127,7 @@ public final class Supervisor implements AutoCloseable {
                 if (healthy && pid != 0) {
                     launches.remove(key);
                     store.upsertNode(n.withPid(pid).withStatus(NodeStatus.AVAILABLE));
-                    if (c.status().equals(ClusterStatus.MODIFYING)) {
+                    if (!c.status().equals(ClusterStatus.CREATING)) {
                         events.cluster(c.id(), EventLog.nodeAdded(n.nodeId()));
                     }
                 } else if (pid == 0) {
@@ -186,9 +202,14 @@ public final class Supervisor implements AutoCloseable {
         launches.put(key, before + 1);
         lastLaunch.put(key, now);
         try {
-            long pid = provisioner.start(spec);
+            // Every start renders the group's current values: a restart applies what waited for a reboot.
+            Map<String, String> values = parameters.effective(c.engine(), c.parameterGroup());
+            long pid = provisioner.start(spec.withParameters(values));
             LOG.log(System.Logger.Level.INFO, "started node {0} on port {1} (pid {2})", key, n.port(), pid);
-            store.upsertNode(n.withPid(pid));
+            store.inTransaction(() -> {
+                store.upsertNode(n.withPid(pid));
+                store.setNodeParameters(c.id(), n.nodeId(), values);
+            });
         } catch (IOException e) {
             store.upsertNode(n.withPid(0));
             events.cluster(c.id(), EventLog.startFailed(n.nodeId(), e.getMessage()));
@@ -208,11 +229,13 @@ public final class Supervisor implements AutoCloseable {
                 store.updateCluster(c.withStatus(ClusterStatus.AVAILABLE));
                 events.cluster(c.id(), EventLog.created());
             }
-            case ClusterStatus.MODIFYING -> {
+            // A reboot also carries out modifications that waited for it (ApplyImmediately=false).
+            case ClusterStatus.MODIFYING, ClusterStatus.REBOOTING -> {
                 store.updateCluster(c.withNodes(c.targetNodes(), null).withStatus(ClusterStatus.AVAILABLE));
-                events.cluster(c.id(), EventLog.modifiedNodes(c.numCacheNodes(), c.targetNodes()));
+                if (c.numCacheNodes() != c.targetNodes()) {
+                    events.cluster(c.id(), EventLog.modifiedNodes(c.numCacheNodes(), c.targetNodes()));
+                }
             }
-            case ClusterStatus.REBOOTING -> store.updateCluster(c.withStatus(ClusterStatus.AVAILABLE));
             default -> {
             }
         }

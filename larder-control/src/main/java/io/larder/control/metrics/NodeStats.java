@@ -147,7 +147,8 @@ public final class NodeStats {
         }
     }
 
-    private static byte[] resp(String... args) {
+    /** A RESP request (an array of bulk strings). */
+    public static byte[] resp(String... args) {
         StringBuilder sb = new StringBuilder().append('*').append(args.length).append("\r\n");
         for (String a : args) {
             sb.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
@@ -155,7 +156,8 @@ public final class NodeStats {
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String line(InputStream in) throws IOException {
+    /** One reply line without its CRLF. */
+    public static String line(InputStream in) throws IOException {
         StringBuilder sb = new StringBuilder();
         int c;
         while ((c = in.read()) != '\n') {

@@ -25,4 +25,9 @@ public record CacheCluster(String id, Engine engine, String engineVersion, NodeT
         return new CacheCluster(id, engine, engineVersion, nodeType, num, pending, status, authToken, parameterGroup,
                 port, createTime);
     }
+
+    public CacheCluster withParameterGroup(String group) {
+        return new CacheCluster(id, engine, engineVersion, nodeType, numCacheNodes, pendingNumCacheNodes, status, authToken,
+                group, port, createTime);
+    }
 }

@@ -7,6 +7,7 @@ import java.util.Locale;
 /** ElastiCache's identifier rules: 1-40 letters, digits or hyphens, a letter first, no trailing or double hyphen. */
 public final class Ids {
     public static final int MAX_LENGTH = 40;
+    public static final int MAX_PARAMETER_GROUP_LENGTH = 255;
 
     private Ids() {
     }
@@ -16,9 +17,21 @@ public final class Ids {
         if (id == null || id.isEmpty()) {
             throw ApiException.invalidValue("The parameter CacheClusterId must be provided and must not be blank.");
         }
+        return checked("CacheClusterId", id, MAX_LENGTH);
+    }
+
+    /** A new cache parameter group's name: the same rules, up to 255 characters. */
+    public static String parameterGroupName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw ApiException.missing("CacheParameterGroupName");
+        }
+        return checked("CacheParameterGroupName", name, MAX_PARAMETER_GROUP_LENGTH);
+    }
+
+    private static String checked(String field, String id, int max) {
         String problem = null;
-        if (id.length() > MAX_LENGTH) {
-            problem = "it must contain from 1 to " + MAX_LENGTH + " alphanumeric characters or hyphens";
+        if (id.length() > max) {
+            problem = "it must contain from 1 to " + max + " alphanumeric characters or hyphens";
         } else if (!Character.isLetter(id.charAt(0)) || id.charAt(0) > 'z') {
             problem = "the first character must be a letter";
         } else if (id.endsWith("-")) {
@@ -35,7 +48,7 @@ public final class Ids {
             }
         }
         if (problem != null) {
-            throw ApiException.invalidValue("Invalid CacheClusterId '" + id + "': " + problem + ".");
+            throw ApiException.invalidValue("Invalid " + field + " '" + id + "': " + problem + ".");
         }
         return id.toLowerCase(Locale.ROOT);
     }

@@ -72,8 +72,18 @@ public final class LocalProcessProvisioner implements Provisioner {
         if (spec.engine() == Engine.REDIS) {
             writeRedisConfig(spec, dir);
             command.addAll(withNodeJvmOptions(larderCommand, spec));
+        } else if (memcachedCommand.equals(larderCommand)) {
+            command.addAll(withNodeJvmOptions(larderCommand, spec));
+            command.add("memcached");
         } else {
-            command.addAll(memcachedCommand.equals(larderCommand) ? withNodeJvmOptions(larderCommand, spec) : memcachedCommand);
+            command.addAll(memcachedCommand);
+            if ("root".equals(System.getProperty("user.name"))) {
+                // memcached itself refuses to run as root without naming the user to run as.
+                command.addAll(List.of("-u", "root"));
+            }
+        }
+        if (spec.engine() == Engine.MEMCACHED) {
+            command.addAll(memcachedFlags(spec));
         }
         command.addAll(nodeArguments(spec));
         Path log = logFile(spec);
@@ -95,21 +105,38 @@ public final class LocalProcessProvisioner implements Provisioner {
         return memcachedCommand.equals(larderCommand);
     }
 
-    /** The arguments that identify this node's process (after the launcher). */
+    /**
+     * The arguments that identify this node's process: they end its command line. Parameter flags come before them,
+     * so a node started with other parameter values is still recognised.
+     */
     List<String> nodeArguments(NodeSpec spec) {
         if (spec.engine() == Engine.REDIS) {
             return List.of("server", nodeDir(spec).resolve("node.conf").toString());
         }
-        List<String> args = new ArrayList<>();
-        if (memcachedCommand.equals(larderCommand)) {
-            args.add("memcached");
-        } else if ("root".equals(System.getProperty("user.name"))) {
-            // memcached itself refuses to run as root without naming the user to run as.
-            args.addAll(List.of("-u", "root"));
+        return List.of("-p", Integer.toString(spec.port()), "-m", Integer.toString(spec.nodeType().memoryMb()),
+                "-t", Integer.toString(spec.nodeType().threads()));
+    }
+
+    /** memcached's flags for the parameters whose value differs from memcached's own default. */
+    static List<String> memcachedFlags(NodeSpec spec) {
+        List<String> flags = new ArrayList<>();
+        for (Parameter p : DefaultParameters.of(Engine.MEMCACHED)) {
+            String v = spec.parameters().getOrDefault(p.name(), p.value());
+            if (v.equals(p.value())) {
+                continue;
+            }
+            switch (p.name()) {
+                case "cas_disabled" -> flags.add("-C");
+                case "disable_flush_all" -> flags.add("-F");
+                case "error_on_memory_exhausted" -> flags.add("-M");
+                case "chunk_size" -> flags.addAll(List.of("-n", v));
+                case "chunk_size_growth_factor" -> flags.addAll(List.of("-f", v));
+                case "max_item_size" -> flags.addAll(List.of("-I", v));
+                case "max_simultaneous_connections" -> flags.addAll(List.of("-c", v));
+                default -> throw new IllegalStateException("no memcached flag for parameter " + p.name());
+            }
         }
-        args.addAll(List.of("-p", Integer.toString(spec.port()), "-m", Integer.toString(spec.nodeType().memoryMb()),
-                "-t", Integer.toString(spec.nodeType().threads())));
-        return args;
+        return flags;
     }
 
     /** A node's JVM gets a heap sized to its node type, so many small nodes fit on one machine. */
@@ -133,7 +160,8 @@ public final class LocalProcessProvisioner implements Provisioner {
         conf.append("save \"\"\n");
         conf.append("appendonly no\n");
         for (Parameter p : DefaultParameters.of(spec.engine())) {
-            conf.append(p.name()).append(' ').append(quote(p.value())).append('\n');
+            conf.append(p.name()).append(' ').append(quote(spec.parameters().getOrDefault(p.name(), p.value())))
+                    .append('\n');
         }
         if (spec.authToken() != null) {
             conf.append("requirepass ").append(quote(spec.authToken())).append('\n');

@@ -3,8 +3,28 @@ package io.larder.control.provision;
 import io.larder.control.model.Engine;
 import io.larder.control.model.NodeType;
 
-/** What a provisioner needs to run one node. */
-public record NodeSpec(String clusterId, String nodeId, Engine engine, NodeType nodeType, int port, String authToken) {
+import java.util.Map;
+
+/**
+ * What a provisioner needs to run one node.
+ *
+ * @param parameters the node's parameter values (its group's, every parameter of the family), used when it starts;
+ *                   empty for specs that only find or stop a node
+ */
+public record NodeSpec(String clusterId, String nodeId, Engine engine, NodeType nodeType, int port, String authToken,
+                       Map<String, String> parameters) {
+
+    public NodeSpec {
+        parameters = Map.copyOf(parameters);
+    }
+
+    public NodeSpec(String clusterId, String nodeId, Engine engine, NodeType nodeType, int port, String authToken) {
+        this(clusterId, nodeId, engine, nodeType, port, authToken, Map.of());
+    }
+
+    public NodeSpec withParameters(Map<String, String> values) {
+        return new NodeSpec(clusterId, nodeId, engine, nodeType, port, authToken, values);
+    }
 
     public String name() {
         return clusterId + "/" + nodeId;

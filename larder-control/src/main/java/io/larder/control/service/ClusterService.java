@@ -8,6 +8,7 @@ import io.larder.control.model.Engine;
 import io.larder.control.model.Ids;
 import io.larder.control.model.NodeStatus;
 import io.larder.control.model.NodeType;
+import io.larder.control.model.PendingModifications;
 import io.larder.control.provision.PortAllocator;
 import io.larder.control.store.Store;
 
@@ -40,7 +41,15 @@ public final class ClusterService {
                                 Integer numCacheNodes, String authToken, Integer port, String cacheParameterGroupName) {
     }
 
-    public record ModifyRequest(Integer numCacheNodes, List<String> cacheNodeIdsToRemove, Boolean applyImmediately) {
+    /**
+     * @param applyImmediately true: carried out now, with any modifications that waited; otherwise (ElastiCache's
+     *                         default) held in PendingModifiedValues until the next reboot
+     */
+    public record ModifyRequest(Integer numCacheNodes, List<String> cacheNodeIdsToRemove, Boolean applyImmediately,
+                                String cacheParameterGroupName) {
+        public ModifyRequest(Integer numCacheNodes, List<String> cacheNodeIdsToRemove, Boolean applyImmediately) {
+            this(numCacheNodes, cacheNodeIdsToRemove, applyImmediately, null);
+        }
     }
 
     public CacheCluster create(CreateRequest r) {
@@ -66,15 +75,13 @@ public final class ClusterService {
             }
             Ids.authToken(r.authToken());
         }
-        String group = r.cacheParameterGroupName() == null ? engine.defaultParameterGroup() : r.cacheParameterGroupName();
-        if (!group.equals(engine.defaultParameterGroup())) {
-            throw ApiException.parameterGroupNotFound(group);
-        }
         int port = r.port() == null ? 0 : r.port();
         if (r.port() != null && (port < 1 || port > 65535)) {
             throw ApiException.invalidValue("Invalid Port " + port + ": it must be between 1 and 65535.");
         }
         synchronized (lock) {
+            String group = r.cacheParameterGroupName() == null ? engine.defaultParameterGroup()
+                    : ParameterGroupService.forEngine(store, r.cacheParameterGroupName(), engine).name();
             if (store.cluster(id).isPresent()) {
                 throw ApiException.clusterExists(id);
             }
@@ -105,65 +112,109 @@ public final class ClusterService {
 
     public CacheCluster modify(String rawId, ModifyRequest r) {
         String id = Ids.cacheClusterId(rawId);
+        boolean removeGiven = r.cacheNodeIdsToRemove() != null && !r.cacheNodeIdsToRemove().isEmpty();
+        if (r.numCacheNodes() == null && removeGiven) {
+            throw ApiException.invalidCombination("CacheNodeIdsToRemove requires NumCacheNodes.");
+        }
+        if (r.numCacheNodes() == null && r.cacheParameterGroupName() == null) {
+            throw ApiException.invalidCombination("No modifications were requested.");
+        }
         synchronized (lock) {
             CacheCluster c = existing(id);
-            if (r.numCacheNodes() == null) {
-                if (r.cacheNodeIdsToRemove() != null && !r.cacheNodeIdsToRemove().isEmpty()) {
-                    throw ApiException.invalidCombination("CacheNodeIdsToRemove requires NumCacheNodes.");
-                }
-                throw ApiException.invalidCombination("No modifications were requested.");
-            }
             requireAvailable(c);
-            int to = r.numCacheNodes();
-            checkNodeCount(c.engine(), to);
-            int from = c.numCacheNodes();
-            if (to == from) {
-                throw ApiException.invalidCombination("No modifications were requested: the cluster already has "
-                        + from + " nodes.");
+            String group = r.cacheParameterGroupName() == null ? null
+                    : ParameterGroupService.forEngine(store, r.cacheParameterGroupName(), c.engine()).name();
+            Integer to = r.numCacheNodes();
+            if (to != null) {
+                checkNodeCount(c.engine(), to);
+                if (to == c.numCacheNodes() && group == null) {
+                    throw ApiException.invalidCombination("No modifications were requested: the cluster already has "
+                            + to + " nodes.");
+                }
+                // Refuses what could not be carried out, now rather than at the reboot.
+                nodeChanges(c, to, r.cacheNodeIdsToRemove());
             }
-            List<CacheNode> nodes = store.nodes(id);
-            List<CacheNode> changed = new ArrayList<>();
-            if (to > from) {
-                if (r.cacheNodeIdsToRemove() != null && !r.cacheNodeIdsToRemove().isEmpty()) {
-                    throw ApiException.invalidCombination("CacheNodeIdsToRemove cannot be given when adding nodes.");
-                }
-                Set<Integer> taken = takenPorts();
-                int next = nodes.stream().mapToInt(n -> Integer.parseInt(n.nodeId())).max().orElse(0) + 1;
-                long now = clock.millis();
-                for (int i = 0; i < to - from; i++) {
-                    int p = ports.allocate(taken);
-                    if (p == 0) {
-                        throw ApiException.insufficientCapacity("No free node port left in " + ports.low() + "-"
-                                + ports.high() + " for " + (to - from) + " more nodes.");
-                    }
-                    taken.add(p);
-                    changed.add(new CacheNode(id, CacheNode.nodeId(next + i), NodeStatus.CREATING, p, 0, now));
-                }
-            } else {
-                List<String> remove = r.cacheNodeIdsToRemove();
-                if (remove == null || remove.isEmpty()) {
-                    remove = nodes.subList(to, nodes.size()).stream().map(CacheNode::nodeId).toList();
-                }
-                if (remove.size() != from - to || new HashSet<>(remove).size() != remove.size()) {
-                    throw ApiException.invalidValue("CacheNodeIdsToRemove must name exactly " + (from - to)
-                            + " distinct nodes to go from " + from + " to " + to + " nodes.");
-                }
-                for (String nodeId : remove) {
-                    CacheNode n = nodes.stream().filter(x -> x.nodeId().equals(nodeId)).findFirst()
-                            .orElseThrow(() -> ApiException.invalidValue("Cache node " + nodeId + " does not exist in "
-                                    + id + "."));
-                    changed.add(n.withStatus(NodeStatus.DELETING));
-                }
+            PendingModifications asked = new PendingModifications(group,
+                    to != null && to != c.numCacheNodes() ? to : null, r.cacheNodeIdsToRemove());
+            PendingModifications all = store.pendingModifications(id).map(p -> p.merge(asked)).orElse(asked);
+            if (!Boolean.TRUE.equals(r.applyImmediately())) {
+                store.setPendingModifications(id, all);
+                return c;
             }
-            CacheCluster m = c.withNodes(from, to).withStatus(ClusterStatus.MODIFYING);
-            store.inTransaction(() -> {
-                store.updateCluster(m);
-                changed.forEach(store::upsertNode);
-            });
-            return m;
+            return carryOut(c, all, ClusterStatus.MODIFYING, List.of());
         }
     }
 
+    /**
+     * Records the modifications {@code m} (a parameter group switch, a node count change) with the cluster's new
+     * status and the nodes to reboot, clearing what waited: one transaction.
+     */
+    private CacheCluster carryOut(CacheCluster c, PendingModifications m, String status, List<CacheNode> reboot) {
+        CacheCluster next = c;
+        if (m.cacheParameterGroupName() != null) {
+            next = next.withParameterGroup(m.cacheParameterGroupName());
+        }
+        List<CacheNode> changed = List.of();
+        if (m.numCacheNodes() != null && m.numCacheNodes() != c.numCacheNodes()) {
+            changed = nodeChanges(c, m.numCacheNodes(), m.cacheNodeIdsToRemove());
+            next = next.withNodes(c.numCacheNodes(), m.numCacheNodes());
+        }
+        CacheCluster result = next.withStatus(status);
+        Set<String> touched = new HashSet<>();
+        changed.forEach(n -> touched.add(n.nodeId()));
+        List<CacheNode> nodeWrites = new ArrayList<>(changed);
+        reboot.stream().filter(n -> !touched.contains(n.nodeId()))
+                .forEach(n -> nodeWrites.add(n.withStatus(NodeStatus.REBOOTING)));
+        store.inTransaction(() -> {
+            store.updateCluster(result);
+            nodeWrites.forEach(store::upsertNode);
+            store.setPendingModifications(c.id(), null);
+        });
+        return result;
+    }
+
+    /** The node rows that take the cluster from its node count to {@code to}: new ones, or ones to delete. */
+    private List<CacheNode> nodeChanges(CacheCluster c, int to, List<String> cacheNodeIdsToRemove) {
+        String id = c.id();
+        int from = c.numCacheNodes();
+        List<CacheNode> nodes = store.nodes(id);
+        List<CacheNode> changed = new ArrayList<>();
+        if (to > from) {
+            if (cacheNodeIdsToRemove != null && !cacheNodeIdsToRemove.isEmpty()) {
+                throw ApiException.invalidCombination("CacheNodeIdsToRemove cannot be given when adding nodes.");
+            }
+            Set<Integer> taken = takenPorts();
+            int next = nodes.stream().mapToInt(n -> Integer.parseInt(n.nodeId())).max().orElse(0) + 1;
+            long now = clock.millis();
+            for (int i = 0; i < to - from; i++) {
+                int p = ports.allocate(taken);
+                if (p == 0) {
+                    throw ApiException.insufficientCapacity("No free node port left in " + ports.low() + "-"
+                            + ports.high() + " for " + (to - from) + " more nodes.");
+                }
+                taken.add(p);
+                changed.add(new CacheNode(id, CacheNode.nodeId(next + i), NodeStatus.CREATING, p, 0, now));
+            }
+        } else {
+            List<String> remove = cacheNodeIdsToRemove;
+            if (remove == null || remove.isEmpty()) {
+                remove = nodes.subList(to, nodes.size()).stream().map(CacheNode::nodeId).toList();
+            }
+            if (remove.size() != from - to || new HashSet<>(remove).size() != remove.size()) {
+                throw ApiException.invalidValue("CacheNodeIdsToRemove must name exactly " + (from - to)
+                        + " distinct nodes to go from " + from + " to " + to + " nodes.");
+            }
+            for (String nodeId : remove) {
+                CacheNode n = nodes.stream().filter(x -> x.nodeId().equals(nodeId)).findFirst()
+                        .orElseThrow(() -> ApiException.invalidValue("Cache node " + nodeId + " does not exist in "
+                                + id + "."));
+                changed.add(n.withStatus(NodeStatus.DELETING));
+            }
+        }
+        return changed;
+    }
+
+    /** Restarts the nodes; modifications that waited for a reboot (ApplyImmediately=false) are carried out with it. */
     public CacheCluster reboot(String rawId, List<String> nodeIds) {
         String id = Ids.cacheClusterId(rawId);
         synchronized (lock) {
@@ -179,13 +230,15 @@ public final class ClusterService {
                         .orElseThrow(() -> ApiException.invalidValue("Cache node " + nodeId + " does not exist in "
                                 + id + ".")));
             }
-            CacheCluster m = c.withStatus(ClusterStatus.REBOOTING);
-            store.inTransaction(() -> {
-                store.updateCluster(m);
-                chosen.forEach(n -> store.upsertNode(n.withStatus(NodeStatus.REBOOTING)));
-            });
-            return m;
+            PendingModifications pending = store.pendingModifications(id)
+                    .orElse(new PendingModifications(null, null, null));
+            return carryOut(c, pending, ClusterStatus.REBOOTING, chosen);
         }
+    }
+
+    /** Modifications of the cluster that wait for its next reboot. */
+    public java.util.Optional<PendingModifications> pending(String id) {
+        return store.pendingModifications(id);
     }
 
     public CacheCluster delete(String rawId) {

@@ -1,11 +1,13 @@
 package io.larder.control.store;
 
 import io.larder.control.model.CacheCluster;
+import io.larder.control.model.CacheParameterGroup;
 import io.larder.control.model.CacheNode;
 import io.larder.control.model.Engine;
 import io.larder.control.model.Event;
 import io.larder.control.model.MetricSample;
 import io.larder.control.model.NodeType;
+import io.larder.control.model.PendingModifications;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,7 +18,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -92,6 +97,14 @@ public final class JdbcStore implements Store {
                     + "name TEXT NOT NULL, time BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL)");
             s.execute("CREATE INDEX IF NOT EXISTS metrics_by_name ON metrics (cluster_id, name, time)");
             s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS parameter_groups (name TEXT PRIMARY KEY, engine TEXT NOT NULL, "
+                    + "description TEXT NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS parameter_values (group_name TEXT NOT NULL, name TEXT NOT NULL, "
+                    + "value TEXT NOT NULL, PRIMARY KEY (group_name, name))");
+            s.execute("CREATE TABLE IF NOT EXISTS node_parameters (cluster_id TEXT NOT NULL, node_id TEXT NOT NULL, "
+                    + "name TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (cluster_id, node_id, name))");
+            s.execute("CREATE TABLE IF NOT EXISTS pending_modifications (cluster_id TEXT PRIMARY KEY, "
+                    + "parameter_group TEXT, num_nodes INTEGER, node_ids_to_remove TEXT NOT NULL)");
         } catch (SQLException | RuntimeException e) {
             try {
                 db.close();
@@ -141,7 +154,11 @@ public final class JdbcStore implements Store {
 
     @Override
     public synchronized void deleteCluster(String id) {
-        update("DELETE FROM clusters WHERE id = ?", id);
+        inTransaction(() -> {
+            update("DELETE FROM clusters WHERE id = ?", id);
+            update("DELETE FROM node_parameters WHERE cluster_id = ?", id);
+            update("DELETE FROM pending_modifications WHERE cluster_id = ?", id);
+        });
     }
 
     @Override
@@ -174,7 +191,10 @@ public final class JdbcStore implements Store {
 
     @Override
     public synchronized void deleteNode(String clusterId, String nodeId) {
-        update("DELETE FROM nodes WHERE cluster_id = ? AND node_id = ?", clusterId, nodeId);
+        inTransaction(() -> {
+            update("DELETE FROM nodes WHERE cluster_id = ? AND node_id = ?", clusterId, nodeId);
+            update("DELETE FROM node_parameters WHERE cluster_id = ? AND node_id = ?", clusterId, nodeId);
+        });
     }
 
     @Override
@@ -269,6 +289,114 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public synchronized List<CacheParameterGroup> parameterGroups() {
+        return queryGroups("SELECT name, engine, description FROM parameter_groups ORDER BY name");
+    }
+
+    @Override
+    public synchronized Optional<CacheParameterGroup> parameterGroup(String name) {
+        return queryGroups("SELECT name, engine, description FROM parameter_groups WHERE name = ?", name).stream()
+                .findFirst();
+    }
+
+    @Override
+    public synchronized boolean insertParameterGroup(CacheParameterGroup g) {
+        try (PreparedStatement ps = db.prepareStatement(
+                "INSERT INTO parameter_groups (name, engine, description) VALUES (?,?,?) ON CONFLICT DO NOTHING")) {
+            ps.setString(1, g.name());
+            ps.setString(2, g.engine().id());
+            ps.setString(3, g.description());
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("insert parameter group " + g.name(), e);
+        }
+    }
+
+    @Override
+    public synchronized void deleteParameterGroup(String name) {
+        inTransaction(() -> {
+            update("DELETE FROM parameter_values WHERE group_name = ?", name);
+            update("DELETE FROM parameter_groups WHERE name = ?", name);
+        });
+    }
+
+    @Override
+    public synchronized Map<String, String> parameterValues(String group) {
+        return queryValues("SELECT name, value FROM parameter_values WHERE group_name = ? ORDER BY name", group);
+    }
+
+    @Override
+    public synchronized void setParameterValue(String group, String name, String value) {
+        if (value == null) {
+            update("DELETE FROM parameter_values WHERE group_name = ? AND name = ?", group, name);
+        } else {
+            update("INSERT INTO parameter_values (group_name, name, value) VALUES (?,?,?) ON CONFLICT (group_name, name) "
+                    + "DO UPDATE SET value = excluded.value", group, name, value);
+        }
+    }
+
+    @Override
+    public synchronized Map<String, String> nodeParameters(String clusterId, String nodeId) {
+        return queryValues("SELECT name, value FROM node_parameters WHERE cluster_id = ? AND node_id = ? ORDER BY name",
+                clusterId, nodeId);
+    }
+
+    @Override
+    public synchronized void setNodeParameters(String clusterId, String nodeId, Map<String, String> values) {
+        inTransaction(() -> {
+            update("DELETE FROM node_parameters WHERE cluster_id = ? AND node_id = ?", clusterId, nodeId);
+            values.forEach((name, value) -> update(
+                    "INSERT INTO node_parameters (cluster_id, node_id, name, value) VALUES (?,?,?,?)",
+                    clusterId, nodeId, name, value));
+        });
+    }
+
+    @Override
+    public synchronized Optional<PendingModifications> pendingModifications(String clusterId) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT parameter_group, num_nodes, node_ids_to_remove "
+                + "FROM pending_modifications WHERE cluster_id = ?")) {
+            ps.setString(1, clusterId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                String group = rs.getString(1);
+                int num = rs.getInt(2);
+                Integer numOrNull = rs.wasNull() ? null : num;
+                String remove = rs.getString(3);
+                return Optional.of(new PendingModifications(group, numOrNull,
+                        remove.isEmpty() ? List.of() : Arrays.asList(remove.split(","))));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("read pending modifications of " + clusterId, e);
+        }
+    }
+
+    @Override
+    public synchronized void setPendingModifications(String clusterId, PendingModifications p) {
+        if (p == null) {
+            update("DELETE FROM pending_modifications WHERE cluster_id = ?", clusterId);
+            return;
+        }
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO pending_modifications (cluster_id, parameter_group, "
+                + "num_nodes, node_ids_to_remove) VALUES (?,?,?,?) ON CONFLICT (cluster_id) DO UPDATE SET "
+                + "parameter_group = excluded.parameter_group, num_nodes = excluded.num_nodes, "
+                + "node_ids_to_remove = excluded.node_ids_to_remove")) {
+            ps.setString(1, clusterId);
+            ps.setString(2, p.cacheParameterGroupName());
+            if (p.numCacheNodes() == null) {
+                ps.setNull(3, Types.INTEGER);
+            } else {
+                ps.setInt(3, p.numCacheNodes());
+            }
+            ps.setString(4, String.join(",", p.cacheNodeIdsToRemove()));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("store pending modifications of " + clusterId, e);
+        }
+    }
+
+    @Override
     public synchronized Optional<String> meta(String key) {
         try (PreparedStatement ps = db.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
             ps.setString(1, key);
@@ -294,6 +422,10 @@ public final class JdbcStore implements Store {
     @Override
     public synchronized void inTransaction(Runnable work) {
         try {
+            if (!db.getAutoCommit()) {
+                work.run();
+                return;
+            }
             db.setAutoCommit(false);
             try {
                 work.run();
@@ -372,6 +504,40 @@ public final class JdbcStore implements Store {
             return out;
         } catch (SQLException e) {
             throw new StoreException("read nodes", e);
+        }
+    }
+
+    private List<CacheParameterGroup> queryGroups(String sql, String... args) {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setString(i + 1, args[i]);
+            }
+            List<CacheParameterGroup> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new CacheParameterGroup(rs.getString(1), Engine.parse(rs.getString(2)), rs.getString(3)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("read parameter groups", e);
+        }
+    }
+
+    private Map<String, String> queryValues(String sql, String... args) {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setString(i + 1, args[i]);
+            }
+            Map<String, String> out = new LinkedHashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("read parameter values", e);
         }
     }
 

@@ -1,11 +1,14 @@
 package io.larder.control.store;
 
 import io.larder.control.model.CacheCluster;
+import io.larder.control.model.CacheParameterGroup;
 import io.larder.control.model.CacheNode;
 import io.larder.control.model.Event;
 import io.larder.control.model.MetricSample;
+import io.larder.control.model.PendingModifications;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -44,9 +47,37 @@ public interface Store extends AutoCloseable {
     /** Drops samples older than {@code before} (the store keeps 24 hours). */
     void pruneMetrics(long before);
 
+    /** The custom parameter groups (the default ones are not stored), by name. */
+    List<CacheParameterGroup> parameterGroups();
+
+    Optional<CacheParameterGroup> parameterGroup(String name);
+
+    /** @return false when a group with that name exists already */
+    boolean insertParameterGroup(CacheParameterGroup group);
+
+    /** Deletes the group and its values. */
+    void deleteParameterGroup(String name);
+
+    /** The values a user set in a custom group, by parameter name (the others keep their defaults). */
+    Map<String, String> parameterValues(String group);
+
+    /** Sets a user value, or removes it (back to the default) when {@code value} is null. */
+    void setParameterValue(String group, String name, String value);
+
+    /** The parameter values a node runs with (started with, then changed live); empty when never recorded. */
+    Map<String, String> nodeParameters(String clusterId, String nodeId);
+
+    void setNodeParameters(String clusterId, String nodeId, Map<String, String> values);
+
+    /** Modifications waiting for the cluster's next reboot. */
+    Optional<PendingModifications> pendingModifications(String clusterId);
+
+    /** Records them, or clears them when {@code pending} is null. */
+    void setPendingModifications(String clusterId, PendingModifications pending);
+
     Optional<String> meta(String key);
 
-    /** Runs {@code work} as one transaction: every write in it lands, or none does. */
+    /** Runs {@code work} as one transaction: every write in it lands, or none does. Nested calls join the outer one. */
     void inTransaction(Runnable work);
 
     void putMeta(String key, String value);
