@@ -29,7 +29,12 @@ public final class JdbcStore implements Store {
             + "status, auth_token, parameter_group, port, create_time";
     /** The PostgreSQL advisory lock a control plane holds on its database, so that a second one refuses. */
     private static final long CONTROL_PLANE_LOCK = 0x4c61726465720001L;
-    private final Connection db;
+    private final String url;
+    private final Dialect dialect;
+    /** The URL without its password, for messages. */
+    private final String where;
+    /** Replaced when it is lost (see {@link #failure}); used under this object's lock. */
+    private Connection db;
 
     /** What differs between the databases: how a connection is prepared and how a sequence column is declared. */
     enum Dialect {
@@ -62,20 +67,11 @@ public final class JdbcStore implements Store {
     }
 
     private JdbcStore(String url, Dialect dialect) {
-        String where = url.replaceAll("password=[^&]*", "password=***");
-        try {
-            db = DriverManager.getConnection(url);
-        } catch (SQLException e) {
-            throw new StoreException("cannot open the state store " + where, e);
-        }
+        this.url = url;
+        this.dialect = dialect;
+        this.where = url.replaceAll("password=[^&]*", "password=***");
+        db = connect();
         try (Statement s = db.createStatement()) {
-            if (dialect == Dialect.POSTGRES) {
-                try (ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + CONTROL_PLANE_LOCK + ")")) {
-                    if (!rs.next() || !rs.getBoolean(1)) {
-                        throw new IllegalStateException("another control plane is running on " + where);
-                    }
-                }
-            }
             for (String setup : dialect.setup) {
                 s.execute(setup);
             }
@@ -92,16 +88,63 @@ public final class JdbcStore implements Store {
                     + "name TEXT NOT NULL, time BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL)");
             s.execute("CREATE INDEX IF NOT EXISTS metrics_by_name ON metrics (cluster_id, name, time)");
             s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-        } catch (SQLException | RuntimeException e) {
-            try {
-                db.close();
-            } catch (SQLException ignored) {
-                // The first failure is the one to report.
-            }
-            if (e instanceof RuntimeException r) {
-                throw r;
-            }
+        } catch (SQLException e) {
+            closeQuietly(db);
             throw new StoreException("cannot prepare the state store " + where, e);
+        }
+    }
+
+    /** Opens a connection; on PostgreSQL it also takes the control plane's advisory lock, or refuses. */
+    private Connection connect() {
+        Connection c;
+        try {
+            c = DriverManager.getConnection(url);
+        } catch (SQLException e) {
+            throw new StoreException("cannot open the state store " + where, e);
+        }
+        if (dialect == Dialect.POSTGRES) {
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + CONTROL_PLANE_LOCK + ")")) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    closeQuietly(c);
+                    throw new IllegalStateException("another control plane is running on " + where);
+                }
+            } catch (SQLException e) {
+                closeQuietly(c);
+                throw new StoreException("cannot lock the state store " + where, e);
+            }
+        }
+        return c;
+    }
+
+    /**
+     * The exception for a failed call. When the connection itself is lost (a restarted PostgreSQL server), a new one
+     * is opened, so the next call works again: the caller retries (the supervisor every tick) instead of failing for
+     * ever.
+     */
+    private StoreException failure(String what, SQLException e) {
+        try {
+            if (db.isValid(2)) {
+                return new StoreException(what, e);
+            }
+        } catch (SQLException ignored) {
+            // Not valid either.
+        }
+        try {
+            Connection fresh = connect();
+            closeQuietly(db);
+            db = fresh;
+        } catch (RuntimeException reopen) {
+            e.addSuppressed(reopen);
+        }
+        return new StoreException(what, e);
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // Closing is all that is left to do with it.
         }
     }
 
@@ -122,7 +165,7 @@ public final class JdbcStore implements Store {
             bindCluster(ps, c);
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
-            throw new StoreException("insert cluster " + c.id(), e);
+            throw failure("insert cluster " + c.id(), e);
         }
     }
 
@@ -135,7 +178,7 @@ public final class JdbcStore implements Store {
             ps.setString(12, c.id());
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreException("update cluster " + c.id(), e);
+            throw failure("update cluster " + c.id(), e);
         }
     }
 
@@ -168,7 +211,7 @@ public final class JdbcStore implements Store {
             ps.setLong(6, n.createTime());
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreException("store node " + n.clusterId() + "/" + n.nodeId(), e);
+            throw failure("store node " + n.clusterId() + "/" + n.nodeId(), e);
         }
     }
 
@@ -187,7 +230,7 @@ public final class JdbcStore implements Store {
             ps.setLong(4, e.time());
             ps.executeUpdate();
         } catch (SQLException ex) {
-            throw new StoreException("record event", ex);
+            throw failure("record event", ex);
         }
     }
 
@@ -209,7 +252,7 @@ public final class JdbcStore implements Store {
             }
             return out;
         } catch (SQLException e) {
-            throw new StoreException("read events", e);
+            throw failure("read events", e);
         }
     }
 
@@ -228,7 +271,7 @@ public final class JdbcStore implements Store {
                 }
                 ps.executeBatch();
             } catch (SQLException e) {
-                throw new StoreException("store metrics", e);
+                throw failure("store metrics", e);
             }
         });
     }
@@ -254,7 +297,7 @@ public final class JdbcStore implements Store {
             }
             return out;
         } catch (SQLException e) {
-            throw new StoreException("read metrics", e);
+            throw failure("read metrics", e);
         }
     }
 
@@ -264,7 +307,7 @@ public final class JdbcStore implements Store {
             ps.setLong(1, before);
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreException("prune metrics", e);
+            throw failure("prune metrics", e);
         }
     }
 
@@ -276,7 +319,7 @@ public final class JdbcStore implements Store {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw new StoreException("read meta " + key, e);
+            throw failure("read meta " + key, e);
         }
     }
 
@@ -305,7 +348,7 @@ public final class JdbcStore implements Store {
                 db.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new StoreException("transaction", e);
+            throw failure("transaction", e);
         }
     }
 
@@ -353,7 +396,7 @@ public final class JdbcStore implements Store {
             }
             return out;
         } catch (SQLException e) {
-            throw new StoreException("read clusters", e);
+            throw failure("read clusters", e);
         }
     }
 
@@ -371,7 +414,7 @@ public final class JdbcStore implements Store {
             }
             return out;
         } catch (SQLException e) {
-            throw new StoreException("read nodes", e);
+            throw failure("read nodes", e);
         }
     }
 
@@ -382,7 +425,7 @@ public final class JdbcStore implements Store {
             }
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreException(sql, e);
+            throw failure(sql, e);
         }
     }
 }
