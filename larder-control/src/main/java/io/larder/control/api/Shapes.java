@@ -31,8 +31,11 @@ public final class Shapes {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("CacheClusterId", c.id());
         if (c.engine() == Engine.MEMCACHED && !nodes.isEmpty()) {
-            // One machine has no DNS name resolving to every node: the first node answers auto discovery for all.
-            m.put("ConfigurationEndpoint", endpoint(address, nodes.get(0).port()));
+            // One machine has no DNS name resolving to every node: the first node answers auto discovery for all
+            // (the first one staying, once a removal has started, as the discovery list no longer has the others).
+            CacheNode first = nodes.stream().filter(n -> !n.status().equals(NodeStatus.DELETING)).findFirst()
+                    .orElse(nodes.get(0));
+            m.put("ConfigurationEndpoint", endpoint(address, first.port()));
         }
         m.put("CacheNodeType", c.nodeType().id());
         m.put("Engine", c.engine().id());

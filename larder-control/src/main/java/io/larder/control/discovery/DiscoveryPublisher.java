@@ -46,6 +46,7 @@ public final class DiscoveryPublisher {
     private final int timeoutMillis;
     /** cluster/node to the "pid:version" it was last given; a restarted node (another pid) is given it again. */
     private final Map<String, String> pushed = new HashMap<>();
+    /** cluster/node to the "pid:version" it last refused, so a refusal is logged once, not every tick. */
     private final Map<String, String> failed = new HashMap<>();
 
     /**
@@ -60,8 +61,8 @@ public final class DiscoveryPublisher {
     }
 
     /** The list a cluster's nodes serve, as {@code config get cluster} shows it. */
-    public record ClusterList(long version, String nodes) {
-        public String body() {
+    record ClusterList(long version, String nodes) {
+        String body() {
             return version + "\n" + nodes + "\n";
         }
 
@@ -93,7 +94,7 @@ public final class DiscoveryPublisher {
     }
 
     /** The cluster's current list, with a new version recorded when its nodes changed; null while none is listed. */
-    public ClusterList update(String clusterId, List<CacheNode> nodes) {
+    ClusterList update(String clusterId, List<CacheNode> nodes) {
         String members = nodes.stream().filter(DiscoveryPublisher::listed)
                 .map(n -> address + "|" + address + "|" + n.port()).collect(Collectors.joining(" "));
         ClusterList before = store.meta(META_PREFIX + clusterId).map(ClusterList::parse).orElse(null);

@@ -5,6 +5,7 @@ import io.larder.control.model.Engine;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
 
 /**
  * CloudWatch's CPU metrics from CPU time used between two scrapes of the same process. CPUUtilization: the node
@@ -54,7 +55,7 @@ final class CpuUtilization {
     }
 
     /** Forgets nodes no longer scraped. */
-    void retain(java.util.Set<String> nodes) {
+    void retain(Set<String> nodes) {
         previous.keySet().retainAll(nodes);
     }
 

@@ -34,7 +34,12 @@ public final class JdbcStore implements Store {
             + "status, auth_token, parameter_group, port, create_time";
     /** The PostgreSQL advisory lock a control plane holds on its database, so that a second one refuses. */
     private static final long CONTROL_PLANE_LOCK = 0x4c61726465720001L;
-    private final Connection db;
+    private final String url;
+    private final Dialect dialect;
+    /** The URL without its password, for messages. */
+    private final String where;
+    /** Replaced when it is lost (see {@link #failure}); used under this object's lock. */
+    private Connection db;
 
     /** What differs between the databases: how a connection is prepared and how a sequence column is declared. */
     enum Dialect {
@@ -67,20 +72,11 @@ public final class JdbcStore implements Store {
     }
 
     private JdbcStore(String url, Dialect dialect) {
-        String where = url.replaceAll("password=[^&]*", "password=***");
-        try {
-            db = DriverManager.getConnection(url);
-        } catch (SQLException e) {
-            throw new StoreException("cannot open the state store " + where, e);
-        }
+        this.url = url;
+        this.dialect = dialect;
+        this.where = url.replaceAll("password=[^&]*", "password=***");
+        db = connect();
         try (Statement s = db.createStatement()) {
-            if (dialect == Dialect.POSTGRES) {
-                try (ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + CONTROL_PLANE_LOCK + ")")) {
-                    if (!rs.next() || !rs.getBoolean(1)) {
-                        throw new IllegalStateException("another control plane is running on " + where);
-                    }
-                }
-            }
             for (String setup : dialect.setup) {
                 s.execute(setup);
             }
@@ -105,16 +101,63 @@ public final class JdbcStore implements Store {
                     + "name TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (cluster_id, node_id, name))");
             s.execute("CREATE TABLE IF NOT EXISTS pending_modifications (cluster_id TEXT PRIMARY KEY, "
                     + "parameter_group TEXT, num_nodes INTEGER, node_ids_to_remove TEXT NOT NULL)");
-        } catch (SQLException | RuntimeException e) {
-            try {
-                db.close();
-            } catch (SQLException ignored) {
-                // The first failure is the one to report.
-            }
-            if (e instanceof RuntimeException r) {
-                throw r;
-            }
+        } catch (SQLException e) {
+            closeQuietly(db);
             throw new StoreException("cannot prepare the state store " + where, e);
+        }
+    }
+
+    /** Opens a connection; on PostgreSQL it also takes the control plane's advisory lock, or refuses. */
+    private Connection connect() {
+        Connection c;
+        try {
+            c = DriverManager.getConnection(url);
+        } catch (SQLException e) {
+            throw new StoreException("cannot open the state store " + where, e);
+        }
+        if (dialect == Dialect.POSTGRES) {
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + CONTROL_PLANE_LOCK + ")")) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    closeQuietly(c);
+                    throw new IllegalStateException("another control plane is running on " + where);
+                }
+            } catch (SQLException e) {
+                closeQuietly(c);
+                throw new StoreException("cannot lock the state store " + where, e);
+            }
+        }
+        return c;
+    }
+
+    /**
+     * The exception for a failed call. When the connection itself is lost (a restarted PostgreSQL server), a new one
+     * is opened, so the next call works again: the caller retries (the supervisor every tick) instead of failing for
+     * ever.
+     */
+    private StoreException failure(String what, SQLException e) {
+        try {
+            if (db.isValid(2)) {
+                return new StoreException(what, e);
+            }
+        } catch (SQLException ignored) {
+            // Not valid either.
+        }
+        try {
+            Connection fresh = connect();
+            closeQuietly(db);
+            db = fresh;
+        } catch (RuntimeException reopen) {
+            e.addSuppressed(reopen);
+        }
+        return new StoreException(what, e);
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // Closing is all that is left to do with it.
         }
     }
 
@@ -135,7 +178,7 @@ public final class JdbcStore implements Store {
             bindCluster(ps, c);
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
-            throw new StoreException("insert cluster " + c.id(), e);
+            throw failure("insert cluster " + c.id(), e);
         }
     }
 
@@ -148,7 +191,7 @@ public final class JdbcStore implements Store {
             ps.setString(12, c.id());
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreException("update cluster " + c.id(), e);
+            throw failure("update cluster " + c.id(), e);
         }
     }
 
@@ -185,7 +228,7 @@ public final class JdbcStore implements Store {
             ps.setLong(6, n.createTime());
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreException("store node " + n.clusterId() + "/" + n.nodeId(), e);
+            throw failure("store node " + n.clusterId() + "/" + n.nodeId(), e);
         }
     }
 
@@ -207,7 +250,7 @@ public final class JdbcStore implements Store {
             ps.setLong(4, e.time());
             ps.executeUpdate();
         } catch (SQLException ex) {
-            throw new StoreException("record event", ex);
+            throw failure("record event", ex);
         }
     }
 
@@ -229,7 +272,7 @@ public final class JdbcStore implements Store {
             }
             return out;
         } catch (SQLException e) {
-            throw new StoreException("read events", e);
+            throw failure("read events", e);
         }
     }
 
@@ -248,7 +291,7 @@ public final class JdbcStore implements Store {
                 }
                 ps.executeBatch();
             } catch (SQLException e) {
-                throw new StoreException("store metrics", e);
+                throw failure("store metrics", e);
             }
         });
     }
@@ -274,7 +317,7 @@ public final class JdbcStore implements Store {
             }
             return out;
         } catch (SQLException e) {
-            throw new StoreException("read metrics", e);
+            throw failure("read metrics", e);
         }
     }
 
@@ -284,7 +327,7 @@ public final class JdbcStore implements Store {
             ps.setLong(1, before);
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreException("prune metrics", e);
+            throw failure("prune metrics", e);
         }
     }
 
@@ -308,7 +351,7 @@ public final class JdbcStore implements Store {
             ps.setString(3, g.description());
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
-            throw new StoreException("insert parameter group " + g.name(), e);
+            throw failure("insert parameter group " + g.name(), e);
         }
     }
 
@@ -368,7 +411,7 @@ public final class JdbcStore implements Store {
                         remove.isEmpty() ? List.of() : Arrays.asList(remove.split(","))));
             }
         } catch (SQLException e) {
-            throw new StoreException("read pending modifications of " + clusterId, e);
+            throw failure("read pending modifications of " + clusterId, e);
         }
     }
 
@@ -392,7 +435,7 @@ public final class JdbcStore implements Store {
             ps.setString(4, String.join(",", p.cacheNodeIdsToRemove()));
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreException("store pending modifications of " + clusterId, e);
+            throw failure("store pending modifications of " + clusterId, e);
         }
     }
 
@@ -404,7 +447,7 @@ public final class JdbcStore implements Store {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw new StoreException("read meta " + key, e);
+            throw failure("read meta " + key, e);
         }
     }
 
@@ -437,7 +480,7 @@ public final class JdbcStore implements Store {
                 db.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new StoreException("transaction", e);
+            throw failure("transaction", e);
         }
     }
 
@@ -485,7 +528,7 @@ public final class JdbcStore implements Store {
             }
             return out;
         } catch (SQLException e) {
-            throw new StoreException("read clusters", e);
+            throw failure("read clusters", e);
         }
     }
 
@@ -503,7 +546,7 @@ public final class JdbcStore implements Store {
             }
             return out;
         } catch (SQLException e) {
-            throw new StoreException("read nodes", e);
+            throw failure("read nodes", e);
         }
     }
 
@@ -520,7 +563,7 @@ public final class JdbcStore implements Store {
             }
             return out;
         } catch (SQLException e) {
-            throw new StoreException("read parameter groups", e);
+            throw failure("read parameter groups", e);
         }
     }
 
@@ -537,7 +580,7 @@ public final class JdbcStore implements Store {
             }
             return out;
         } catch (SQLException e) {
-            throw new StoreException("read parameter values", e);
+            throw failure("read parameter values", e);
         }
     }
 
@@ -548,7 +591,7 @@ public final class JdbcStore implements Store {
             }
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreException(sql, e);
+            throw failure(sql, e);
         }
     }
 }

@@ -49,11 +49,20 @@ public final class PostgresServer implements AutoCloseable {
             port = s.getLocalPort();
         }
         PostgresServer server = new PostgresServer(bin, dir, port, root);
-        Path data = dir.resolve("data");
-        server.run("initdb", "-D", data.toString(), "-A", "trust", "-U", "larder", "-E", "UTF8", "--locale=C", "--no-sync");
-        server.run("pg_ctl", "-D", data.toString(), "-l", dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
-                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+        server.run("initdb", "-D", dir.resolve("data").toString(), "-A", "trust", "-U", "larder", "-E", "UTF8", "--locale=C", "--no-sync");
+        server.pgCtl("start");
         return server;
+    }
+
+    /** Restarts the server at once, as a crash would: every connection is cut. */
+    public void restart() throws Exception {
+        run("pg_ctl", "-D", dir.resolve("data").toString(), "-m", "immediate", "-w", "stop");
+        pgCtl("start");
+    }
+
+    private void pgCtl(String action) throws Exception {
+        run("pg_ctl", "-D", dir.resolve("data").toString(), "-l", dir.resolve("server.log").toString(), "-w", "-t", "60",
+                "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off", action);
     }
 
     /** The newest PostgreSQL installed. */

@@ -51,4 +51,15 @@ class PostgresStoreTest extends StoreContractTest {
         assertThatThrownBy(() -> JdbcStore.postgres(server.url("nosuchdb") + "&password=hunter2"))
                 .isInstanceOf(StoreException.class).hasMessageContaining("password=***").hasMessageNotContaining("hunter2");
     }
+
+    @Test
+    void aLostConnectionIsReopenedAndTheLockTakenAgain() throws Exception {
+        try (Store s = open()) {
+            s.putMeta("k", "v");
+            server.restart();
+            assertThatThrownBy(() -> s.meta("k")).as("the call that finds the connection cut").isInstanceOf(StoreException.class);
+            assertThat(s.meta("k")).contains("v");
+            assertThatThrownBy(this::open).as("the new connection holds the lock").isInstanceOf(IllegalStateException.class);
+        }
+    }
 }
