@@ -143,6 +143,11 @@ public final class Dispatcher {
             refuse(client, MISCONF);
             return true;
         }
+        if (!node.replication().enoughGoodReplicas() && isWrite(client, spec)) {
+            spec.recordRejected();
+            refuse(client, "NOREPLICAS Not enough good replicas to write.");
+            return true;
+        }
         if (propagation.active() && (spec.hasFlag("write") || spec.name().equals("ping"))) {
             String aofError = node.aof().writeError();
             if (aofError != null) {
@@ -208,7 +213,12 @@ public final class Dispatcher {
 
     /** Redis refuses writes, PING, and EXEC of a transaction with writes after a failed background save. */
     private static boolean deniedOnDiskError(Client client, CommandSpec spec) {
-        if (spec.hasFlag("write") || spec.name().equals("ping")) {
+        return spec.name().equals("ping") || isWrite(client, spec);
+    }
+
+    /** A write command, or EXEC of a transaction that queued one (Redis's is_write_command). */
+    private static boolean isWrite(Client client, CommandSpec spec) {
+        if (spec.hasFlag("write")) {
             return true;
         }
         if (spec.name().equals("exec") && client.transaction().open()) {

@@ -49,6 +49,7 @@ public final class Node {
     private final Acl acl;
     private final Propagation propagation;
     private final AppendOnlyFile aof;
+    private final io.larder.node.replication.Replication replication;
     private final Memory memory;
     private final Evictor evictor;
 
@@ -85,6 +86,7 @@ public final class Node {
         this.evictor = new Evictor(this, memory);
         this.dispatcher = new Dispatcher(this);
         this.aof = new AppendOnlyFile(this);
+        this.replication = new io.larder.node.replication.Replication(this);
     }
 
     /** Users and permissions (ACL). */
@@ -95,6 +97,9 @@ public final class Node {
 
     /** The append-only file. */
     public AppendOnlyFile aof() { return aof; }
+
+    /** Replication as a primary: ids, offset, backlog, replicas, WAIT. */
+    public io.larder.node.replication.Replication replication() { return replication; }
 
     /** Runs every connection's requests, and EXEC's queued commands. */
     public Dispatcher dispatcher() { return dispatcher; }
