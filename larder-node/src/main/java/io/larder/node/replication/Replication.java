@@ -45,6 +45,9 @@ public final class Replication implements CommandLog {
     private final ServerConfig config;
     private final Keyspace keyspace;
     private final Propagation propagation;
+    /** Read by every command (NOREPLICAS): a field read, not a lookup by name. */
+    private final ConfigParam minReplicasToWrite;
+    private final ConfigParam minReplicasMaxLag;
 
     private volatile String replId = newId();
     private volatile String replId2 = ZERO_ID;
@@ -78,6 +81,8 @@ public final class Replication implements CommandLog {
         this.config = node.config();
         this.keyspace = node.keyspace();
         this.propagation = node.propagation();
+        this.minReplicasToWrite = config.find("min-replicas-to-write");
+        this.minReplicasMaxLag = config.find("min-replicas-max-lag");
         config.find("repl-backlog-size").onChange(new ConfigParam.ConfigHook() {
             @Override
             public void changed(String value) {
@@ -404,12 +409,12 @@ public final class Replication implements CommandLog {
 
     /** min-replicas-to-write: false when writes must be refused with NOREPLICAS. */
     public boolean enoughGoodReplicas() {
-        long min = config.find("min-replicas-to-write").asLong();
-        return replicating || min == 0 || config.find("min-replicas-max-lag").asLong() == 0 || goodReplicas >= min;
+        long min = minReplicasToWrite.asLong();
+        return min == 0 || replicating || minReplicasMaxLag.asLong() == 0 || goodReplicas >= min;
     }
 
     private void refreshGoodReplicas() {
-        long maxLag = config.find("min-replicas-max-lag").asLong();
+        long maxLag = minReplicasMaxLag.asLong();
         long now = System.currentTimeMillis();
         int good = 0;
         for (ReplicaConnection r : replicas) {
@@ -541,8 +546,8 @@ public final class Replication implements CommandLog {
     /** The primary's fields of INFO replication, in Redis's order. */
     public void info(BiConsumer<String, Object> field) {
         field.accept("role", "master");
-        field.accept("connected_slaves", replicas.size());
-        if (config.find("min-replicas-to-write").asLong() > 0 && config.find("min-replicas-max-lag").asLong() > 0) {
+        field.accept("connected_slaves", connectedReplicas());
+        if (minReplicasToWrite.asLong() > 0 && minReplicasMaxLag.asLong() > 0) {
             field.accept("min_slaves_good_slaves", goodReplicas);
         }
         long now = System.currentTimeMillis();
@@ -578,6 +583,9 @@ public final class Replication implements CommandLog {
         }
         return out;
     }
+
+    /** Connections registered as replicas (INFO connected_slaves; INFO clients leaves them out, as Redis). */
+    public int connectedReplicas() { return replicas.size(); }
 
     public long syncFull() { return syncFull.get(); }
 

@@ -41,6 +41,7 @@ final class Waits {
         synchronized (this) {
             waiters.add(w);
         }
+        client.channel().closeFuture().addListener(f -> forget(client));
         if (timeoutMillis > 0) {
             w.timer = client.channel().eventLoop().schedule(() -> finish(w), timeoutMillis, TimeUnit.MILLISECONDS);
         }
@@ -63,6 +64,22 @@ final class Waits {
         }
         if (ready != null) {
             ready.forEach(this::finish);
+        }
+    }
+
+    /** A connection closed: its wait, if any, ends without a reply. */
+    void forget(Client client) {
+        Waiter gone = null;
+        synchronized (this) {
+            for (Waiter w : waiters) {
+                if (w.client == client) {
+                    gone = w;
+                }
+            }
+            waiters.remove(gone);
+        }
+        if (gone != null && gone.timer != null) {
+            gone.timer.cancel(false);
         }
     }
 

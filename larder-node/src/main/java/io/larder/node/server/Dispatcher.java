@@ -116,6 +116,11 @@ public final class Dispatcher {
             refuse(client, "NOAUTH Authentication required.");
             return true;
         }
+        if (spec.hasFlag("no_multi") && client.transaction().open()) {
+            spec.recordRejected();
+            refuse(client, "ERR Command not allowed inside a transaction");
+            return true;
+        }
         // ACL: one field read for unrestricted users (the default +@all ~* &*); Acl.permits replies NOPERM.
         if (!client.aclUser().unrestricted() && !node.acl().permits(client, spec, args)) {
             spec.recordRejected();

@@ -162,7 +162,7 @@ final class InfoCommand {
     }
 
     private static void clients(Node node, Info s) {
-        s.add("connected_clients", node.clients().size())
+        s.add("connected_clients", node.clients().size() - node.replication().connectedReplicas())
                 .add("cluster_connections", 0)
                 .add("maxclients", node.config().maxclients.asLong())
                 .add("client_recent_max_input_buffer", 0)
