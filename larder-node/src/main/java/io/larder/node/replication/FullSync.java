@@ -142,6 +142,12 @@ final class FullSync implements Runnable {
         // The file goes once every transfer has ended; each replica then gets its stream.
         AtomicInteger transfers = new AtomicInteger(targets.size());
         for (ReplicaConnection r : targets) {
+            if (!r.channel.isActive()) {
+                if (transfers.decrementAndGet() == 0) {
+                    Files.deleteIfExists(file);
+                }
+                continue;
+            }
             r.state = ReplicaConnection.State.SEND_BULK;
             r.send("$" + length + "\r\n");
             r.channel.writeAndFlush(new DefaultFileRegion(file.toFile(), 0, length)).addListener(f -> {
