@@ -66,8 +66,6 @@ public final class Replication implements CommandLog {
     private final AtomicLong syncFull = new AtomicLong();
     private final AtomicLong syncPartialOk = new AtomicLong();
     private final AtomicLong syncPartialErr = new AtomicLong();
-    /** The stream position after the last unit this thread appended: what WAIT on its connections waits for. */
-    private final ThreadLocal<long[]> lastWrite = ThreadLocal.withInitial(() -> new long[1]);
     private final Waits waits = new Waits(this);
 
     private ScheduledExecutorService cron;
@@ -186,7 +184,6 @@ public final class Replication implements CommandLog {
         ReplicationBuffer b = buffer;
         if (b != null && !replicating) {
             b.append(resp, 0, length);
-            lastWrite.get()[0] = b.end();
             wakeReplicas();
         }
         return 0;
@@ -339,6 +336,9 @@ public final class Replication implements CommandLog {
      */
     long cut(List<ReplicaConnection> targets) {
         ReplicationBuffer b = buffer;
+        if (b == null) {
+            throw new IllegalStateException("the backlog was dropped before the full sync began");
+        }
         long offset;
         synchronized (b) {
             offset = b.end();
@@ -381,11 +381,6 @@ public final class Replication implements CommandLog {
     }
 
     // ---- WAIT and min-replicas
-
-    /** The stream position after the calling thread's last write (Redis's client woff, per event loop here). */
-    long lastWriteOfThisThread() {
-        return lastWrite.get()[0];
-    }
 
     /** Online replicas that acknowledged {@code position}. */
     int acknowledged(long position) {
