@@ -240,6 +240,25 @@ class ReplicationProtocolTest {
     }
 
     @Test
+    void replicasAreNotPausedByClientPause() throws Exception {
+        primary = LarderServer.start("--repl-diskless-sync", "no");
+        Replication repl = primary.node().replication();
+        try (RawClient c = new RawClient(primary.port()); FakeReplica r = new FakeReplica(primary.port())) {
+            r.send("PSYNC", "?", "-1");
+            long start = offsetIn(r.line(), null);
+            r.payload();
+            assertThat(c.callText("CLIENT", "PAUSE", "5000", "ALL")).isEqualTo("+OK\r\n");
+            r.send("REPLCONF", "ACK", Long.toString(start + 1000));
+            long deadline = System.currentTimeMillis() + 3000;
+            while (repl.onlineReplicas().isEmpty() || !repl.onlineReplicas().get(0)[2].equals(Long.toString(start + 1000))) {
+                assertThat(System.currentTimeMillis()).as("the ACK was taken during the pause").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            assertThat(c.callText("CLIENT", "UNPAUSE")).isEqualTo("+OK\r\n");
+        }
+    }
+
+    @Test
     void ackGetsNoReplyAndPsyncNeedsAnIntegerOffset() throws Exception {
         primary = LarderServer.start();
         try (FakeReplica r = new FakeReplica(primary.port())) {
