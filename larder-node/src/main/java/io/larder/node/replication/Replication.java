@@ -71,8 +71,9 @@ public final class Replication implements CommandLog {
     private ScheduledExecutorService cron;
     private long lastSecondTick;
     private long secondTicks;
-    /** Guarded by this: the full sync under way, if any. */
+    /** Guarded by this: the full sync under way, if any, and when a postponed one may be tried again. */
     private FullSync running;
+    private long retryNotBeforeMillis;
 
     public Replication(Node node) {
         this.node = node;
@@ -132,6 +133,7 @@ public final class Replication implements CommandLog {
                 replId2 = replId;
                 secondOffset = offset + 1;
             }
+            replaceBacklog(b); // kept, but no longer fed by this node's own writes
         } else {
             replId2 = ZERO_ID;
             secondOffset = -1;
@@ -146,9 +148,8 @@ public final class Replication implements CommandLog {
         replId2 = replId;
         secondOffset = offset() + 1;
         replId = newId();
-        if (buffer == null) {
-            replaceBacklog(new ReplicationBuffer(offsetWithoutBacklog, backlogSize()));
-        }
+        // The backlog goes on (or starts) and is fed by this node's own writes from now on.
+        replaceBacklog(buffer != null ? buffer : new ReplicationBuffer(offsetWithoutBacklog, backlogSize()));
     }
 
     /** Drops every replica connection (they reconnect and resynchronize). */
@@ -158,7 +159,10 @@ public final class Replication implements CommandLog {
         }
     }
 
-    /** Installs (or, with null, removes) the backlog; the propagation log follows it. */
+    /**
+     * Installs (or, with null, removes) the backlog. It follows this node's writes only as a primary: a replica's
+     * backlog is fed verbatim from its primary's stream, so nothing is attached for it then.
+     */
     private void replaceBacklog(ReplicationBuffer next) {
         keyspace.lockAll();
         try {
@@ -167,7 +171,7 @@ public final class Replication implements CommandLog {
                 offsetWithoutBacklog = old.end();
             }
             buffer = next;
-            if (next == null) {
+            if (next == null || replicating) {
                 propagation.detach(this);
             } else {
                 propagation.attach(this);
@@ -299,7 +303,9 @@ public final class Replication implements CommandLog {
      * replica reads an EOF-marked payload) once the oldest has waited repl-diskless-sync-delay, else at once.
      */
     private synchronized void startPendingSync() {
-        if (running != null) {
+        // A BGSAVE holds the snapshot slot: wait for it rather than stall every command to find out.
+        if (running != null || node.persistence().bgsaveInProgress()
+                || System.currentTimeMillis() < retryNotBeforeMillis) {
             return;
         }
         List<ReplicaConnection> waiting = new ArrayList<>();
@@ -363,6 +369,7 @@ public final class Replication implements CommandLog {
         for (ReplicaConnection r : targets) {
             r.state = ReplicaConnection.State.WAIT_BGSAVE_START;
         }
+        retryNotBeforeMillis = System.currentTimeMillis() + 1000;
         syncEnded(sync);
     }
 
@@ -538,9 +545,17 @@ public final class Replication implements CommandLog {
 
     // ---- introspection
 
-    /** The primary's fields of INFO replication, in Redis's order. */
+    /** INFO replication of a primary, in Redis's order. */
     public void info(BiConsumer<String, Object> field) {
         field.accept("role", "master");
+        infoAfterRole(field);
+    }
+
+    /**
+     * The fields after the role's own ones, for both roles (a replica shows its role:slave block first): its
+     * replicas, the failover state, ids, offsets and the backlog.
+     */
+    public void infoAfterRole(BiConsumer<String, Object> field) {
         field.accept("connected_slaves", connectedReplicas());
         if (minReplicasToWrite.asLong() > 0 && minReplicasMaxLag.asLong() > 0) {
             field.accept("min_slaves_good_slaves", goodReplicas);
@@ -555,8 +570,7 @@ public final class Replication implements CommandLog {
         infoHistory(field);
     }
 
-    /** The fields both roles show: ids, offsets and the backlog. */
-    public void infoHistory(BiConsumer<String, Object> field) {
+    private void infoHistory(BiConsumer<String, Object> field) {
         ReplicationBuffer b = buffer;
         field.accept("master_replid", replId);
         field.accept("master_replid2", replId2);

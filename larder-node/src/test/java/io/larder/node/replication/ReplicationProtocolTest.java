@@ -240,6 +240,45 @@ class ReplicationProtocolTest {
     }
 
     @Test
+    void aReplicaForwardsItsPrimarysStreamVerbatimToItsOwnReplicas() throws Exception {
+        primary = LarderServer.start();
+        Replication repl = primary.node().replication();
+        String upstream = "a".repeat(40);
+        repl.becomeReplicaOf(upstream, 1000);
+        assertThat(repl.replId()).isEqualTo(upstream);
+        assertThat(repl.replId2()).isEqualTo(Replication.ZERO_ID);
+        assertThat(repl.offset()).isEqualTo(1000);
+        try (RawClient c = new RawClient(primary.port()); FakeReplica sub = new FakeReplica(primary.port())) {
+            c.call("SET", "local", "1"); // a replica's own writes are not forwarded
+            assertThat(repl.offset()).isEqualTo(1000);
+            byte[] forwarded = resp("SET", "k", "from-upstream").getBytes(StandardCharsets.UTF_8);
+            repl.feedVerbatim(forwarded, 0, forwarded.length);
+            assertThat(repl.offset()).isEqualTo(1000 + forwarded.length);
+
+            sub.send("REPLCONF", "capa", "psync2");
+            sub.line();
+            sub.send("PSYNC", upstream, "1001");
+            assertThat(sub.line()).isEqualTo("+CONTINUE " + upstream);
+            assertThat(sub.command()).isEqualTo(resp("SET", "k", "from-upstream"));
+
+            // A partial resync with a primary that changed its id: the old one stays good up to here.
+            String promoted = "b".repeat(40);
+            long at = repl.offset();
+            repl.becomeReplicaOf(promoted, at);
+            assertThat(repl.replId()).isEqualTo(promoted);
+            assertThat(repl.replId2()).isEqualTo(upstream);
+            assertThat(repl.secondOffset()).isEqualTo(at + 1);
+
+            repl.shiftReplIds(); // promoted itself: its own writes now go to its replicas
+            assertThat(repl.replicating()).isFalse();
+            assertThat(repl.replId2()).isEqualTo(promoted);
+            c.call("SET", "own", "2");
+            assertThat(sub.command()).isEqualTo(resp("SELECT", "0"));
+            assertThat(sub.command()).isEqualTo(resp("SET", "own", "2"));
+        }
+    }
+
+    @Test
     void replicasAreNotPausedByClientPause() throws Exception {
         primary = LarderServer.start("--repl-diskless-sync", "no");
         Replication repl = primary.node().replication();
