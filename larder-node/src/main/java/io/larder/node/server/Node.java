@@ -38,7 +38,6 @@ public final class Node {
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final long startMillis = System.currentTimeMillis();
     private final String runId;
-    private final String replicationId;
     private final Watches watches;
     private final Tracking tracking;
     private final Dispatcher dispatcher;
@@ -73,8 +72,6 @@ public final class Node {
         byte[] id = new byte[20];
         new java.security.SecureRandom().nextBytes(id);
         this.runId = java.util.HexFormat.of().formatHex(id);
-        new java.security.SecureRandom().nextBytes(id);
-        this.replicationId = java.util.HexFormat.of().formatHex(id);
         Commands.registerAll(commands);
         this.acl = new Acl(config, commands);
         acl.clients(clients::values);
@@ -138,9 +135,6 @@ public final class Node {
 
     /** 40 hex characters, new at every start, as Redis's run_id. */
     public String runId() { return runId; }
-
-    /** 40 hex characters: the replication history id INFO reports as master_replid. */
-    public String replicationId() { return replicationId; }
 
     public Collection<Client> clients() { return clients.values(); }
 
