@@ -67,12 +67,14 @@ final class FullSync implements Runnable {
         RdbSnapshot snapshot = new RdbSnapshot(keyspace, RDB_VERSION, config.find("rdbcompression").asBool());
         long offset;
         boolean begun;
+        replication.cutLock().lock();
         keyspace.lockAll();
         try {
             begun = snapshot.begin();
             offset = begun ? replication.cut(targets) : -1;
         } finally {
             keyspace.unlockAll();
+            replication.cutLock().unlock();
         }
         if (!begun) {
             replication.syncPostponed(this, targets); // a BGSAVE runs; the cron tries again

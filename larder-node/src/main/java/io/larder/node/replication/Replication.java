@@ -67,6 +67,8 @@ public final class Replication implements CommandLog {
     private final AtomicLong syncPartialOk = new AtomicLong();
     private final AtomicLong syncPartialErr = new AtomicLong();
     private final Waits waits = new Waits(this);
+    private final java.util.concurrent.locks.ReentrantReadWriteLock cutLock =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     private ScheduledExecutorService cron;
     private long lastSecondTick;
@@ -110,7 +112,10 @@ public final class Replication implements CommandLog {
 
     /**
      * Bytes of a primary's stream this node applied, kept as they are for its own replicas (a chain). Called in
-     * stream order by the replica side.
+     * stream order by the replica side. A full sync of a sub-replica may start between applying a command and
+     * forwarding it (the command would then be both in its RDB and in its stream): use
+     * {@link #applyAndForward} for the bytes of each applied command, or call this only while nothing applied is
+     * still unforwarded.
      */
     public void feedVerbatim(byte[] buf, int off, int len) {
         ReplicationBuffer b = buffer;
@@ -118,6 +123,26 @@ public final class Replication implements CommandLog {
             b.append(buf, off, len);
             wakeReplicas();
         }
+    }
+
+    /**
+     * Applies one command of the primary's stream ({@code apply}, e.g. dispatching it as the master client) and
+     * forwards its bytes, with no full-sync snapshot point between the two: each command reaches a sub-replica
+     * either in its RDB or in its stream, never in both or neither.
+     */
+    public void applyAndForward(Runnable apply, byte[] buf, int off, int len) {
+        cutLock.readLock().lock();
+        try {
+            apply.run();
+            feedVerbatim(buf, off, len);
+        } finally {
+            cutLock.readLock().unlock();
+        }
+    }
+
+    /** Taken by a full sync's snapshot point, before the stripes (commands applied from a primary hold it shared). */
+    java.util.concurrent.locks.Lock cutLock() {
+        return cutLock.writeLock();
     }
 
     /**
