@@ -42,6 +42,8 @@ public final class RdbSnapshot implements Keyspace.StripeWatcher {
     private final AtomicLong bytesAhead = new AtomicLong();
     private final AtomicLong peakBytesAhead = new AtomicLong();
     private volatile RuntimeException failure;
+    /** The snapshot point was fixed by {@link #begin} before {@link #writeTo}. */
+    private boolean begun;
 
     public RdbSnapshot(Keyspace keyspace, int version, boolean compress) {
         this(keyspace, version, compress, false);
@@ -120,11 +122,21 @@ public final class RdbSnapshot implements Keyspace.StripeWatcher {
     }
 
     /**
+     * Fixes the snapshot point now, ahead of {@link #writeTo} (which must follow, on any thread): a caller that
+     * holds every stripe gets the cut it chooses, e.g. one aligned with a position of the replication stream.
+     * False when another snapshot is in progress.
+     */
+    public boolean begin() {
+        begun = keyspace.stripeWatcher(this, null);
+        return begun;
+    }
+
+    /**
      * Writes the whole image to {@code out} on the calling thread (which must not hold a stripe lock unless it
      * holds all of them) and returns the number of keys written. Only one snapshot runs at a time.
      */
     public long writeTo(OutputStream out, Map<String, byte[]> aux, boolean checksum) throws IOException {
-        if (!keyspace.stripeWatcher(this, null)) {
+        if (!begun && !begin()) {
             throw new IllegalStateException("another snapshot is in progress");
         }
         try {

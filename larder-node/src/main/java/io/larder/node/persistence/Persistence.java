@@ -229,7 +229,8 @@ public final class Persistence {
         return config.find("maxmemory-policy").text().endsWith("-lru");
     }
 
-    private static Map<String, byte[]> auxFields() {
+    /** The aux fields every RDB this node writes starts with. */
+    public static Map<String, byte[]> auxFields() {
         Map<String, byte[]> aux = new LinkedHashMap<>();
         aux.put("redis-ver", ascii(Version.REDIS));
         aux.put("redis-bits", ascii("64"));

@@ -1,7 +1,7 @@
 package io.larder.node.propagation;
 
 /**
- * A consumer of the node's propagated writes (the append-only file now, replication later). Called with the
+ * A consumer of the node's propagated writes (the append-only file, the replication backlog). Called with the
  * propagation lock held, in the order the writes happened; must only buffer, never wait for I/O.
  */
 public interface CommandLog {

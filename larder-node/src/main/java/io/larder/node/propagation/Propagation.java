@@ -20,7 +20,8 @@ import java.util.List;
  * with lazyfree-lazy-expire). What one command or one EXEC logs is appended as one unit, wrapped in
  * MULTI/EXEC when it holds more than one command, with SELECT whenever the database changes.
  * <p>
- * While no log is attached, {@link #active()} is one volatile read and nothing else happens.
+ * Several logs may follow the writes at once (the AOF and the replication backlog); each gets every unit, in
+ * the same order. While none is attached, {@link #active()} is one volatile read and nothing else happens.
  */
 public final class Propagation implements KeyspaceListener {
     private static final byte[] SELECT = bytes("SELECT");
@@ -31,7 +32,10 @@ public final class Propagation implements KeyspaceListener {
 
     private final Keyspace keyspace;
     private final ServerConfig config;
+    /** Null, the one attached log, or a {@link FanOut} of them: one volatile read on the hot path. */
     private volatile CommandLog log;
+    /** Guarded by this: the attached logs in attachment order. */
+    private final List<CommandLog> logs = new ArrayList<>(2);
     private final ThreadLocal<Unit> units = ThreadLocal.withInitial(Unit::new);
     /** Guarded by this: the encoding buffer and the database the log last selected. */
     private final Resp resp = new Resp();
@@ -58,15 +62,62 @@ public final class Propagation implements KeyspaceListener {
     }
 
     /**
-     * Attaches the log (null detaches it). The caller holds every stripe so that no command is half-way
-     * through a write when logging starts or stops.
+     * Attaches a log (again: no change). The caller holds every stripe so that no command is half-way through a
+     * write when logging starts.
      */
-    public synchronized void attach(CommandLog newLog) {
-        if ((log == null) != (newLog == null)) {
-            keyspace.modificationInterest(newLog == null ? -1 : 1);
+    public synchronized void attach(CommandLog added) {
+        if (!logs.contains(added)) {
+            logs.add(added);
+            attached();
         }
-        log = newLog;
+    }
+
+    /** Detaches a log; as for {@link #attach}, the caller holds every stripe. */
+    public synchronized void detach(CommandLog removed) {
+        if (logs.remove(removed)) {
+            attached();
+        }
+    }
+
+    private void attached() {
+        CommandLog next = switch (logs.size()) {
+            case 0 -> null;
+            case 1 -> logs.get(0);
+            default -> new FanOut(logs.toArray(new CommandLog[0]));
+        };
+        if ((log == null) != (next == null)) {
+            keyspace.modificationInterest(next == null ? -1 : 1);
+        }
+        log = next;
         selectedDb = -1;
+    }
+
+    /**
+     * Several logs fed the same units. At most one of them (the AOF) has positions that replies wait for; the
+     * others answer 0 and false, so the first non-zero position and the first log that takes a waiter decide.
+     */
+    private record FanOut(CommandLog[] members) implements CommandLog {
+        @Override
+        public long append(byte[] resp, int length) {
+            long position = 0;
+            for (CommandLog m : members) {
+                long p = m.append(resp, length);
+                if (position == 0) {
+                    position = p;
+                }
+            }
+            return position;
+        }
+
+        @Override
+        public boolean whenDurable(long position, Runnable action) {
+            for (CommandLog m : members) {
+                if (m.whenDurable(position, action)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** The next unit starts with SELECT (a new AOF file begins). Call with the log's consent, under this lock. */

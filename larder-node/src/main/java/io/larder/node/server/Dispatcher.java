@@ -116,6 +116,11 @@ public final class Dispatcher {
             refuse(client, "NOAUTH Authentication required.");
             return true;
         }
+        if (spec.hasFlag("no_multi") && client.transaction().open()) {
+            spec.recordRejected();
+            refuse(client, "ERR Command not allowed inside a transaction");
+            return true;
+        }
         // ACL: one field read for unrestricted users (the default +@all ~* &*); Acl.permits replies NOPERM.
         if (!client.aclUser().unrestricted() && !node.acl().permits(client, spec, args)) {
             spec.recordRejected();
@@ -141,6 +146,11 @@ public final class Dispatcher {
         if (node.persistence().writesDenied() && deniedOnDiskError(client, spec)) {
             spec.recordRejected();
             refuse(client, MISCONF);
+            return true;
+        }
+        if (!node.replication().enoughGoodReplicas() && isWrite(client, spec)) {
+            spec.recordRejected();
+            refuse(client, "NOREPLICAS Not enough good replicas to write.");
             return true;
         }
         if (propagation.active() && (spec.hasFlag("write") || spec.name().equals("ping"))) {
@@ -208,7 +218,12 @@ public final class Dispatcher {
 
     /** Redis refuses writes, PING, and EXEC of a transaction with writes after a failed background save. */
     private static boolean deniedOnDiskError(Client client, CommandSpec spec) {
-        if (spec.hasFlag("write") || spec.name().equals("ping")) {
+        return spec.name().equals("ping") || isWrite(client, spec);
+    }
+
+    /** A write command, or EXEC of a transaction that queued one (Redis's is_write_command). */
+    private static boolean isWrite(Client client, CommandSpec spec) {
+        if (spec.hasFlag("write")) {
             return true;
         }
         if (spec.name().equals("exec") && client.transaction().open()) {

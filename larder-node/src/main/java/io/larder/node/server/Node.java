@@ -38,7 +38,6 @@ public final class Node {
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final long startMillis = System.currentTimeMillis();
     private final String runId;
-    private final String replicationId;
     private final Watches watches;
     private final Tracking tracking;
     private final Dispatcher dispatcher;
@@ -49,6 +48,7 @@ public final class Node {
     private final Acl acl;
     private final Propagation propagation;
     private final AppendOnlyFile aof;
+    private final io.larder.node.replication.Replication replication;
     private final Memory memory;
     private final Evictor evictor;
 
@@ -72,8 +72,6 @@ public final class Node {
         byte[] id = new byte[20];
         new java.security.SecureRandom().nextBytes(id);
         this.runId = java.util.HexFormat.of().formatHex(id);
-        new java.security.SecureRandom().nextBytes(id);
-        this.replicationId = java.util.HexFormat.of().formatHex(id);
         Commands.registerAll(commands);
         this.acl = new Acl(config, commands);
         acl.clients(clients::values);
@@ -85,6 +83,7 @@ public final class Node {
         this.evictor = new Evictor(this, memory);
         this.dispatcher = new Dispatcher(this);
         this.aof = new AppendOnlyFile(this);
+        this.replication = new io.larder.node.replication.Replication(this);
     }
 
     /** Users and permissions (ACL). */
@@ -95,6 +94,9 @@ public final class Node {
 
     /** The append-only file. */
     public AppendOnlyFile aof() { return aof; }
+
+    /** Replication as a primary: ids, offset, backlog, replicas, WAIT. */
+    public io.larder.node.replication.Replication replication() { return replication; }
 
     /** Runs every connection's requests, and EXEC's queued commands. */
     public Dispatcher dispatcher() { return dispatcher; }
@@ -133,9 +135,6 @@ public final class Node {
 
     /** 40 hex characters, new at every start, as Redis's run_id. */
     public String runId() { return runId; }
-
-    /** 40 hex characters: the replication history id INFO reports as master_replid. */
-    public String replicationId() { return replicationId; }
 
     public Collection<Client> clients() { return clients.values(); }
 

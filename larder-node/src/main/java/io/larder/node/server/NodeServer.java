@@ -233,8 +233,8 @@ public final class NodeServer implements AutoCloseable {
         long now = System.currentTimeMillis();
         for (Client c : node.clients()) {
             ClientHandler h = c.handler();
-            // As in Redis, monitors, blocked clients and subscribers never time out.
-            if (!c.monitor() && !c.subscribed() && (h == null || !h.suspended())
+            // As in Redis, monitors, replicas, blocked clients and subscribers never time out.
+            if (!c.monitor() && !c.subscribed() && !node.replication().isReplica(c) && (h == null || !h.suspended())
                     && now - c.lastInteractionMillis() > timeout * 1000) {
                 c.kill();
             }
@@ -277,6 +277,7 @@ public final class NodeServer implements AutoCloseable {
             return;
         }
         cron.shutdownNow();
+        node.replication().close();
         for (Channel ch : listeners) {
             ch.close().syncUninterruptibly();
         }

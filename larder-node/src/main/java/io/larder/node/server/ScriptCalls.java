@@ -65,6 +65,9 @@ public final class ScriptCalls {
      * EVAL being handed to the script thread).
      */
     public void finished(Client caller, byte[][] command, long micros) {
+        if (node.propagation().active()) {
+            node.propagation().endUnit(); // the script's effects, wrapped in MULTI/EXEC when more than one
+        }
         node.slowLog().offer(caller, command, micros);
         node.latencyMonitor().commandFinished(false, micros);
     }
@@ -102,8 +105,17 @@ public final class ScriptCalls {
         ReplyWriter reply = fake.reply();
         reply.protocol(protocol);
         long start = System.nanoTime();
+        // Scripts replicate as their effects (the commands they ran that changed something), as in Redis 7;
+        // the script thread holds every stripe, so whether anything is logged cannot change during a run.
+        boolean logged = node.propagation().active();
         try {
+            if (logged) {
+                node.propagation().beforeCommand();
+            }
             spec.handler().execute(fake, args);
+            if (logged) {
+                node.propagation().commandDone(fake.dbIndex(), spec.name(), args);
+            }
             if (caller.tracking() != null || spec.wholeKeyspace()) {
                 // As Redis: the keys a script reads are tracked for its caller; a FLUSHALL invalidates all.
                 node.tracking().afterHandler(caller, spec, args);

@@ -250,6 +250,9 @@ public final class ClientCommand {
      * treats them as replicas otherwise; the replica class comes with replication.
      */
     private static String typeOf(Client c) {
+        if (c.node().replication().isReplica(c)) {
+            return "replica";
+        }
         return c.subscribed() ? "pubsub" : "normal";
     }
 
@@ -322,6 +325,8 @@ public final class ClientCommand {
         StringBuilder f = new StringBuilder();
         if (c.monitor()) {
             f.append('O');
+        } else if (c.node().replication().isReplica(c)) {
+            f.append('S');
         }
         if (c.subscribed()) {
             f.append('P');

@@ -41,7 +41,6 @@ final class InfoCommand {
             "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
     private static final List<String> ALL_SECTIONS = List.of("server", "clients", "memory", "persistence", "stats",
             "replication", "cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace");
-    private static final String ZERO_ID = "0".repeat(40);
     private static final long CLOCK_TICKS_PER_SECOND = 100;
     private static final int TTL_SAMPLES = 256;
 
@@ -163,7 +162,7 @@ final class InfoCommand {
     }
 
     private static void clients(Node node, Info s) {
-        s.add("connected_clients", node.clients().size())
+        s.add("connected_clients", node.clients().size() - node.replication().connectedReplicas())
                 .add("cluster_connections", 0)
                 .add("maxclients", node.config().maxclients.asLong())
                 .add("client_recent_max_input_buffer", 0)
@@ -322,9 +321,9 @@ final class InfoCommand {
                 .add("instantaneous_input_repl_kbps", "0.00")
                 .add("instantaneous_output_repl_kbps", "0.00")
                 .add("rejected_connections", st.rejectedConnections.sum())
-                .add("sync_full", 0)
-                .add("sync_partial_ok", 0)
-                .add("sync_partial_err", 0)
+                .add("sync_full", node.replication().syncFull())
+                .add("sync_partial_ok", node.replication().syncPartialOk())
+                .add("sync_partial_err", node.replication().syncPartialErr())
                 .add("expired_keys", st.expiredKeys.sum())
                 .add("expired_stale_perc", "0.00")
                 .add("expired_time_cap_reached_count", 0)
@@ -372,17 +371,7 @@ final class InfoCommand {
     }
 
     private static void replication(Node node, Info s) {
-        s.add("role", "master")
-                .add("connected_slaves", 0)
-                .add("master_failover_state", "no-failover")
-                .add("master_replid", node.replicationId())
-                .add("master_replid2", ZERO_ID)
-                .add("master_repl_offset", 0)
-                .add("second_repl_offset", -1)
-                .add("repl_backlog_active", 0)
-                .add("repl_backlog_size", longParam(node, "repl-backlog-size", 1048576))
-                .add("repl_backlog_first_byte_offset", 0)
-                .add("repl_backlog_histlen", 0);
+        node.replication().info(s::add);
     }
 
     /** Process CPU from /proc/self/stat; the "main thread" figures are those of the event loop answering. */

@@ -474,7 +474,7 @@ public final class AppendOnlyFile implements CommandLog {
     public void stop() throws IOException {
         keyspace.lockAll();
         try {
-            propagation.attach(null);
+            propagation.detach(this);
             enabled = false;
             try {
                 drain();

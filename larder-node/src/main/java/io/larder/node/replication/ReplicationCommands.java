@@ -1,0 +1,209 @@
+package io.larder.node.replication;
+
+import io.larder.engine.util.Numbers;
+import io.larder.node.command.CommandSpec;
+import io.larder.node.command.CommandTable;
+import io.larder.node.commands.Errors;
+import io.larder.node.server.Client;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+
+/** The primary's side of the replication protocol (SYNC, PSYNC, REPLCONF) and WAIT, ROLE. */
+public final class ReplicationCommands {
+    /** Redis's NET_HOST_STR_LEN: an announced address must be shorter. */
+    private static final int MAX_IP_LENGTH = 256;
+    private static final String WAIT_ON_REPLICA = "ERR WAIT cannot be used with replica instances. Please also note "
+            + "that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to "
+            + "replicas are just local and are not propagated.";
+
+    private ReplicationCommands() {
+    }
+
+    public static void register(CommandTable table) {
+        table.register(CommandSpec.builder("sync", 1).flags("admin noscript no_async_loading no_multi")
+                .acl("admin slow dangerous").group("server").since("1.0.0")
+                .summary("Asks for a full copy of the dataset and the stream of writes (the old protocol)")
+                .handler((c, a) -> sync(c, a, false)).build());
+        table.register(CommandSpec.builder("psync", -3).flags("admin noscript no_async_loading no_multi")
+                .acl("admin slow dangerous").group("server").since("2.8.0")
+                .summary("Asks for the writes after a replication offset, or a full copy when they are gone")
+                .handler((c, a) -> sync(c, a, true)).build());
+        table.register(CommandSpec.builder("replconf", -1).flags("admin noscript loading stale allow_busy")
+                .acl("admin slow dangerous").group("server").since("3.0.0")
+                .summary("Tells the primary about a replica: its port, address, abilities and progress")
+                .handler(ReplicationCommands::replconf).build());
+        table.register(CommandSpec.builder("wait", 3).flags("noscript").acl("slow connection")
+                .tips("request_policy:all_shards", "response_policy:agg_min").group("generic").since("3.0.0")
+                .complexity("O(1)")
+                .summary("Waits until the replicas acknowledged the connection's writes, or a timeout")
+                .handler(ReplicationCommands::waitCommand).build());
+        table.register(CommandSpec.builder("role", 1).flags("noscript loading stale fast")
+                .acl("admin fast dangerous").group("server").since("2.8.12").complexity("O(1)")
+                .summary("Tells whether this node is a primary or a replica, and how replication stands")
+                .handler(ReplicationCommands::role).build());
+    }
+
+    private static void sync(Client c, byte[][] args, boolean psync) {
+        Replication repl = c.node().replication();
+        if (c.monitor() || repl.isReplica(c)) {
+            return; // as Redis: already a replica (or a monitor, one to Redis)
+        }
+        if (c.reply().pending() > 0) {
+            c.error("ERR SYNC and PSYNC are invalid with pending output");
+            return;
+        }
+        ReplicaConnection r = repl.connection(c);
+        if (!psync) {
+            repl.fullResyncRequested(r, true);
+            return;
+        }
+        long offset;
+        try {
+            offset = Numbers.parseLong(args[2]);
+        } catch (Numbers.NotANumber e) {
+            c.error(Errors.NOT_INTEGER);
+            return;
+        }
+        String id = new String(args[1], StandardCharsets.UTF_8);
+        if (!repl.tryPartial(r, id, offset)) {
+            repl.fullResyncRequested(r, false);
+        }
+    }
+
+    private static void replconf(Client c, byte[][] args) {
+        if (args.length % 2 == 0) {
+            c.error(Errors.SYNTAX);
+            return;
+        }
+        Replication repl = c.node().replication();
+        for (int j = 1; j < args.length; j += 2) {
+            String option = new String(args[j], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+            byte[] value = args[j + 1];
+            switch (option) {
+                case "listening-port" -> {
+                    long port;
+                    try {
+                        port = Numbers.parseLong(value);
+                    } catch (Numbers.NotANumber e) {
+                        c.error(Errors.NOT_INTEGER);
+                        return;
+                    }
+                    repl.connection(c).listeningPort = (int) port;
+                }
+                case "ip-address" -> {
+                    if (value.length >= MAX_IP_LENGTH) {
+                        c.error("ERR REPLCONF ip-address provided by replica instance is too long: " + value.length
+                                + " bytes");
+                        return;
+                    }
+                    repl.connection(c).announcedIp = new String(value, StandardCharsets.UTF_8);
+                }
+                case "capa" -> {
+                    String capa = new String(value, StandardCharsets.UTF_8);
+                    if (capa.equalsIgnoreCase("eof")) {
+                        repl.connection(c).capaEof = true;
+                    } else if (capa.equalsIgnoreCase("psync2")) {
+                        repl.connection(c).capaPsync2 = true;
+                    } // others are ignored, as Redis ignores capabilities it does not know
+                }
+                case "ack" -> {
+                    // No reply ever: the replica reads nothing on this link but the stream.
+                    ReplicaConnection r = repl.replicaOf(c);
+                    if (r != null) {
+                        try {
+                            repl.acked(r, Numbers.parseLong(value));
+                        } catch (Numbers.NotANumber e) {
+                            // ignored, as Redis ignores a malformed ACK
+                        }
+                    }
+                    return;
+                }
+                case "getack" -> {
+                    return; // answered by a replica to its primary; a primary has nothing to say
+                }
+                case "rdb-only" -> {
+                    long flag;
+                    try {
+                        flag = Numbers.parseLong(value);
+                    } catch (Numbers.NotANumber e) {
+                        c.error(Errors.NOT_INTEGER);
+                        return;
+                    }
+                    if (flag < 0 || flag > 1) {
+                        c.error("ERR value is out of range, value must between 0 and 1");
+                        return;
+                    }
+                }
+                case "rdb-filter-only" -> {
+                    for (String filter : new String(value, StandardCharsets.UTF_8).split(" ")) {
+                        if (!filter.isEmpty() && !filter.equalsIgnoreCase("functions")) {
+                            c.error("ERR Unsupported rdb-filter-only option: " + filter);
+                            return;
+                        }
+                    }
+                }
+                default -> {
+                    c.error("ERR Unrecognized REPLCONF option: " + new String(args[j], StandardCharsets.UTF_8));
+                    return;
+                }
+            }
+        }
+        c.reply().ok();
+    }
+
+    private static void waitCommand(Client c, byte[][] args) {
+        Replication repl = c.node().replication();
+        if (repl.replicating()) {
+            c.error(WAIT_ON_REPLICA);
+            return;
+        }
+        long needed;
+        long timeout;
+        try {
+            needed = Numbers.parseLong(args[1]);
+        } catch (Numbers.NotANumber e) {
+            c.error(Errors.NOT_INTEGER);
+            return;
+        }
+        try {
+            timeout = Numbers.parseLong(args[2]);
+        } catch (Numbers.NotANumber e) {
+            c.error("ERR timeout is not an integer or out of range");
+            return;
+        }
+        if (timeout < 0) {
+            c.error("ERR timeout is negative");
+            return;
+        }
+        if (timeout > Long.MAX_VALUE - System.currentTimeMillis()) {
+            c.error("ERR timeout is out of range");
+            return;
+        }
+        // Redis waits for the offset of the client's own last write; the offset now is at or past it (a client's
+        // commands, scripts included, have all been logged before its next one runs), so no write is missed.
+        long position = repl.offset();
+        int acked = repl.acknowledged(position);
+        if (acked >= needed || c.transaction().executing() || c.handler() == null) {
+            c.reply().integer(acked); // inside EXEC nothing blocks
+            return;
+        }
+        repl.waits().block(c, position, needed, timeout);
+    }
+
+    private static void role(Client c, byte[][] args) {
+        Replication repl = c.node().replication();
+        List<String[]> online = repl.onlineReplicas();
+        c.reply().array(3);
+        c.reply().bulk("master");
+        c.reply().integer(repl.offset());
+        c.reply().array(online.size());
+        for (String[] r : online) {
+            c.reply().array(3);
+            for (String field : r) {
+                c.reply().bulk(field);
+            }
+        }
+    }
+}
