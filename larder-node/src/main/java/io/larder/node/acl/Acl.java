@@ -1,5 +1,6 @@
 package io.larder.node.acl;
 
+import io.larder.auth.TokenVerifier;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandTable;
 import io.larder.node.config.ServerConfig;
@@ -38,9 +39,12 @@ public final class Acl {
     private Supplier<Collection<Client>> clients = List::of;
     /** The client running SETUSER/DELUSER/LOAD, under this object's lock: it is closed only after its reply. */
     private Client caller;
+    /** Token-authenticated users; only the node's registry has them (ACL LOAD's scratch copy never logs in). */
+    private TokenLogins tokens;
 
     public Acl(ServerConfig config, CommandTable table) {
         this(config, new CommandIndex(table));
+        this.tokens = new TokenLogins(config);
         applyRequirepass(config.requirepass.text());
         config.requirepass.onChange(new io.larder.node.config.ConfigParam.ConfigHook() {
             @Override
@@ -171,20 +175,47 @@ public final class Acl {
         return !r.nopass || !r.enabled;
     }
 
-    /** The user these credentials open, or null (unknown user, disabled, wrong password). */
-    public User authenticate(String name, byte[] password) {
-        User u = users.get(name);
-        if (u == null) {
-            return null;
-        }
-        User.Rules r = u.rules();
-        return r.enabled && r.passwordMatches(password) ? u : null;
+    /**
+     * AUTH's outcome: the user logged in and, for a token user, when its token expires (the connection is closed
+     * then unless it logs in again); or null with, for a refused token, why.
+     */
+    public record Login(User user, long expiresAtMillis, String failure) {
+        static final Login REFUSED = new Login(null, 0, null);
     }
 
-    /** Logs a failed AUTH/HELLO AUTH (the object is the command's name as sent) and counts it. */
-    public void authFailed(Client c, String command, String username) {
+    /** Checks a password, or for a user of larder-token-users a signed token, at {@code nowMillis}. */
+    public Login login(String name, byte[] password, long nowMillis) {
+        User u = users.get(name);
+        if (u == null || !u.rules().enabled) {
+            return Login.REFUSED;
+        }
+        if (tokens != null && tokens.covers(name)) {
+            // Its ACL passwords (or nopass) never open a token user: only a token does.
+            TokenVerifier.Verdict v = tokens.verify(name, password, nowMillis);
+            return v.accepted() ? new Login(u, v.token().expiresAtSeconds() * 1000, null)
+                    : new Login(null, 0, v.failure().text);
+        }
+        return u.rules().passwordMatches(password) ? new Login(u, 0, null) : Login.REFUSED;
+    }
+
+    /**
+     * Logs a failed AUTH/HELLO AUTH and counts it. The object is the command's name as sent, followed for a
+     * refused token by the reason ("AUTH: expired token").
+     */
+    public void authFailed(Client c, String command, String username, String tokenFailure) {
         c.node().stats().aclDeniedAuth.increment();
-        log.add("auth", context(c), command, username, clientInfo(c), maxLogLength());
+        String object = tokenFailure == null ? command : command + ": " + tokenFailure;
+        log.add("auth", context(c), object, username, clientInfo(c), maxLogLength());
+    }
+
+    /** Closes the connections whose token expired before {@code nowMillis} (the cron calls this). */
+    public void closeExpiredLogins(long nowMillis) {
+        for (Client c : clients.get()) {
+            long expires = c.loginExpiresMillis();
+            if (expires != 0 && nowMillis >= expires) {
+                c.kill();
+            }
+        }
     }
 
     /**

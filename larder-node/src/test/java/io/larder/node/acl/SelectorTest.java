@@ -93,7 +93,7 @@ class SelectorTest {
         assertThatThrownBy(() -> acl.setUser("u", List.of("off", "resetpass", "resetkeys", "+nosuch")))
                 .isInstanceOf(AclException.class);
         assertThat(acl.describeAll().toString()).isEqualTo(before);
-        assertThat(acl.authenticate("u", "p".getBytes())).isNotNull();
-        assertThat(acl.authenticate("u", "q".getBytes())).isNull();
+        assertThat(acl.login("u", "p".getBytes(), 0).user()).isNotNull();
+        assertThat(acl.login("u", "q".getBytes(), 0).user()).isNull();
     }
 }

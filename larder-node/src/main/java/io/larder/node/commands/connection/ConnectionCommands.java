@@ -1,10 +1,10 @@
 package io.larder.node.commands.connection;
 
 import io.larder.engine.util.Numbers;
+import io.larder.node.acl.Acl;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandTable;
 import io.larder.node.commands.Errors;
-import io.larder.node.acl.User;
 import io.larder.node.server.Client;
 import io.larder.node.server.Version;
 
@@ -90,6 +90,7 @@ public final class ConnectionCommands {
             c.node().monitors().remove(c);
         }
         c.aclUser(c.node().acl().defaultUser());
+        c.loginExpiresMillis(0);
         c.authenticated(!c.node().acl().authRequired());
         c.reply().simple("RESET");
     }
@@ -131,15 +132,19 @@ public final class ConnectionCommands {
         c.reply().ok();
     }
 
-    /** Checks credentials against the ACL users; a failure is logged (ACL LOG) and counted. */
+    /**
+     * Checks credentials against the ACL users (a token for users of larder-token-users); a failure is logged
+     * (ACL LOG) and counted. A login replaces the previous one, token expiry included.
+     */
     private static boolean authenticate(Client c, byte[] command, byte[] user, byte[] password) {
         String name = new String(user, StandardCharsets.UTF_8);
-        User u = c.node().acl().authenticate(name, password);
-        if (u == null) {
-            c.node().acl().authFailed(c, new String(command, StandardCharsets.UTF_8), name);
+        Acl.Login login = c.node().acl().login(name, password, System.currentTimeMillis());
+        if (login.user() == null) {
+            c.node().acl().authFailed(c, new String(command, StandardCharsets.UTF_8), name, login.failure());
             return false;
         }
-        c.aclUser(u);
+        c.aclUser(login.user());
+        c.loginExpiresMillis(login.expiresAtMillis());
         c.authenticated(true);
         return true;
     }
