@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
                 ClusterVerbs.Modify.class, ClusterVerbs.Reboot.class, ClusterVerbs.Delete.class,
                 ClusterVerbs.DescribeEvents.class, ClusterVerbs.DescribeEngineVersions.class, Wait.class,
                 GetMetricStatistics.class, ParameterGroupVerbs.DescribeGroups.class,
-                ParameterGroupVerbs.DescribeParameters.class, ParameterGroupVerbs.DescribeEngineDefaults.class})
+                ParameterGroupVerbs.DescribeParameters.class, ParameterGroupVerbs.DescribeEngineDefaults.class,
+                AuthTokenCommands.Generate.class, AuthTokenCommands.GenerateKey.class})
 public final class Larder implements Runnable {
     public static void main(String[] args) {
         int status = new CommandLine(new Larder()).setUnmatchedOptionsArePositionalParams(true).execute(args);
