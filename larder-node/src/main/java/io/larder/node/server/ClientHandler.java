@@ -1,6 +1,5 @@
 package io.larder.node.server;
 
-import io.larder.node.config.ServerConfig;
 import io.larder.resp.ProtocolException;
 import io.larder.resp.ReplyWriter;
 import io.larder.resp.RequestLimits;
@@ -50,36 +49,42 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        node.stats().connectionsReceived.increment();
         client = new Client(node.nextClientId(), node, ctx.channel(), new ReplyWriter(ctx.alloc()));
         client.handler(this);
         if (node.clients().size() >= node.config().maxclients.asLong()) {
-            node.stats().rejectedConnections.increment();
-            client.reply().error("ERR max number of clients reached");
-            flush();
-            ctx.close();
+            refuse("ERR max number of clients reached");
             return;
         }
         if (deniedByProtectedMode()) {
-            client.reply().error(PROTECTED_MODE_DENIED);
-            flush();
-            ctx.close();
+            refuse(PROTECTED_MODE_DENIED);
             return;
         }
+        // As Redis, refused connections count in rejected_connections, not in total_connections_received.
+        node.stats().connectionsReceived.increment();
         node.register(client);
         ctx.fireChannelActive();
     }
 
-    /**
-     * Redis 7's protected mode: while the default user has no password, only loopback clients are served,
-     * whatever the bind addresses (Redis 6 also required the default bind; Redis 7 dropped that condition).
-     */
-    private boolean deniedByProtectedMode() {
-        return deniedByProtectedMode(node.config(), ctx.channel().remoteAddress());
+    private void refuse(String error) {
+        node.stats().rejectedConnections.increment();
+        client.reply().error(error);
+        flush();
+        ctx.close();
     }
 
-    static boolean deniedByProtectedMode(ServerConfig config, java.net.SocketAddress peer) {
-        if (!config.protectedMode.asBool() || !config.requirepass.text().isEmpty()) {
+    /**
+     * Redis 7's protected mode: while the default user has no password (nopass, whether by requirepass or ACL
+     * rules), only loopback clients are served, whatever the bind addresses (Redis 6 also required the default
+     * bind; Redis 7 dropped that condition).
+     */
+    private boolean deniedByProtectedMode() {
+        return deniedByProtectedMode(node.config().protectedMode.asBool(), node.acl().defaultUser().nopass(),
+                ctx.channel().remoteAddress());
+    }
+
+    static boolean deniedByProtectedMode(boolean protectedMode, boolean defaultUserNopass,
+                                         java.net.SocketAddress peer) {
+        if (!protectedMode || !defaultUserNopass) {
             return false;
         }
         // Unix sockets (and in-process channels) count as local, as in Redis's connIsLocal.
