@@ -208,11 +208,18 @@ public final class Acl {
         log.add("auth", context(c), object, username, clientInfo(c), maxLogLength());
     }
 
-    /** Closes the connections whose token expired before {@code nowMillis} (the cron calls this). */
+    /**
+     * The cron's check: closes the connections whose login token expired before {@code nowMillis}, and those
+     * still unauthenticated after larder-unauthenticated-timeout seconds.
+     */
     public void closeExpiredLogins(long nowMillis) {
+        long unauthenticatedMillis = config.find("larder-unauthenticated-timeout").asLong() * 1000;
+        boolean authRequired = authRequired();
         for (Client c : clients.get()) {
             long expires = c.loginExpiresMillis();
-            if (expires != 0 && nowMillis >= expires) {
+            if (expires != 0 && nowMillis >= expires
+                    || unauthenticatedMillis > 0 && authRequired && !c.authenticated()
+                    && nowMillis - c.createdMillis() >= unauthenticatedMillis) {
                 c.kill();
             }
         }

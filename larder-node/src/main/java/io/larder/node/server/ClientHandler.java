@@ -59,6 +59,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
             refuse(PROTECTED_MODE_DENIED);
             return;
         }
+        if (tooManyUnauthenticated()) {
+            refuse("ERR max number of unauthenticated clients reached");
+            return;
+        }
         // As Redis, refused connections count in rejected_connections, not in total_connections_received.
         node.stats().connectionsReceived.increment();
         node.register(client);
@@ -80,6 +84,24 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private boolean deniedByProtectedMode() {
         return deniedByProtectedMode(node.config().protectedMode.asBool(), node.acl().defaultUser().nopass(),
                 ctx.channel().remoteAddress());
+    }
+
+    /**
+     * larder-max-unauthenticated-clients: a new connection that would have to AUTH is refused while that many
+     * connections have not authenticated yet. Counted only when the cap is set, so it costs nothing otherwise.
+     */
+    private boolean tooManyUnauthenticated() {
+        long cap = node.config().find("larder-max-unauthenticated-clients").asLong();
+        if (cap == 0 || !client.authRequired()) {
+            return false;
+        }
+        long waiting = 0;
+        for (Client c : node.clients()) {
+            if (!c.authenticated() && ++waiting >= cap) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean deniedByProtectedMode(boolean protectedMode, boolean defaultUserNopass,
