@@ -36,6 +36,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private int heldReplies;
     /** A command that arrived during CLIENT PAUSE, run first when the connection resumes. */
     private byte[][] deferred;
+    private final PubSub.OutputLimit.Watch outputWatch = new PubSub.OutputLimit.Watch();
 
     public ClientHandler(Node node, Dispatcher dispatcher) {
         this.node = node;
@@ -341,8 +342,22 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
                 return;
             }
             ctx.writeAndFlush(out);
+            enforceOutputLimit();
         } else if (client.closingAfterReply()) {
             ctx.close();
+        }
+    }
+
+    /**
+     * client-output-buffer-limit's normal class (monitors included, as in Redis): closes the connection when what
+     * the socket has not taken yet passes the hard limit, or stays over the soft limit too long. Subscribers are
+     * held to the pubsub class by their mailbox instead. Event loop only.
+     */
+    private void enforceOutputLimit() {
+        PubSub.OutputLimit limit = node.normalOutputLimit();
+        if (!limit.unlimited() && !client.subscribed()
+                && outputWatch.over(pendingOutputBytes(), limit, System.currentTimeMillis())) {
+            client.kill();
         }
     }
 
@@ -362,7 +377,12 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
 
     /** Writes bytes to this client from another connection's thread (MONITOR, unblocking). */
     public void send(ByteBuf data) {
-        ctx.writeAndFlush(data);
+        if (ctx.executor().inEventLoop()) {
+            ctx.writeAndFlush(data);
+            enforceOutputLimit();
+        } else {
+            ctx.executor().execute(() -> send(data));
+        }
     }
 
     @Override
