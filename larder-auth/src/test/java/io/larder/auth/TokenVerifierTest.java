@@ -50,6 +50,19 @@ class TokenVerifierTest {
     }
 
     @Test
+    void claimsAreCheckedBeforeTheCostlySignature() {
+        String forged = AuthToken.mint(OTHER.getPrivate(), "app", 60, NOW);
+        assertThat(verifier.checkClaims("app", bytes(forged), NOW).accepted()).isTrue();
+        assertThat(verifier.signatureValid(bytes(forged))).isFalse();
+        // A forged token that fails on its claims is refused for them, without a signature check.
+        assertThat(failure("other", forged, NOW)).isEqualTo(TokenVerifier.Failure.WRONG_USER);
+        assertThat(failure("app", forged, NOW + 3_600_000)).isEqualTo(TokenVerifier.Failure.EXPIRED);
+        String genuine = AuthToken.mint(KEY.getPrivate(), "app", 60, NOW);
+        assertThat(verifier.signatureValid(bytes(genuine))).isTrue();
+        assertThat(verifier.signatureValid(bytes("lt1.AAAA"))).isFalse();
+    }
+
+    @Test
     void aTokenForAnotherUserIsRefused() {
         String token = AuthToken.mint(KEY.getPrivate(), "reporting", 60, NOW);
         assertThat(failure("app", token, NOW)).isEqualTo(TokenVerifier.Failure.WRONG_USER);
@@ -62,8 +75,8 @@ class TokenVerifierTest {
         String token = AuthToken.mint(KEY.getPrivate(), "app", 60, NOW);
         String[] parts = token.split("\\.");
         byte[] payload = java.util.Base64.getUrlDecoder().decode(parts[1]);
-        // Push the expiry an hour later, keep the signature.
-        ByteBuffer.wrap(payload).putLong(8, NOW / 1000 + 3600);
+        // Push the expiry ten minutes later (a lifetime still allowed), keep the signature.
+        ByteBuffer.wrap(payload).putLong(8, NOW / 1000 + 600);
         String tampered = "lt1." + AuthToken.B64.encodeToString(payload) + "." + parts[2];
         assertThat(failure("app", tampered, NOW)).isEqualTo(TokenVerifier.Failure.BAD_SIGNATURE);
         // Renamed to another user: same.

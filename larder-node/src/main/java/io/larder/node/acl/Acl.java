@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import io.larder.node.server.PubSub;
 import io.larder.node.server.Subscriptions;
@@ -183,19 +184,44 @@ public final class Acl {
         static final Login REFUSED = new Login(null, 0, null);
     }
 
-    /** Checks a password, or for a user of larder-token-users a signed token, at {@code nowMillis}. */
-    public Login login(String name, byte[] password, long nowMillis) {
+    /**
+     * Checks a password, or for a user of larder-token-users a signed token, and hands the outcome to
+     * {@code then}: at once, except when a token's signature must be checked (not seen valid before); that runs
+     * off the event loop, with {@code c}'s later requests held until {@code then} has run on its event loop.
+     */
+    public void login(Client c, String name, byte[] password, Consumer<Login> then) {
         User u = users.get(name);
         if (u == null || !u.rules().enabled) {
-            return Login.REFUSED;
+            then.accept(Login.REFUSED);
+            return;
         }
-        if (tokens != null && tokens.covers(name)) {
-            // Its ACL passwords (or nopass) never open a token user: only a token does.
-            TokenVerifier.Verdict v = tokens.verify(name, password, nowMillis);
-            return v.accepted() ? new Login(u, v.token().expiresAtSeconds() * 1000, null)
-                    : new Login(null, 0, v.failure().text);
+        if (!tokens.covers(name)) {
+            then.accept(u.rules().passwordMatches(password) ? new Login(u, 0, null) : Login.REFUSED);
+            return;
         }
-        return u.rules().passwordMatches(password) ? new Login(u, 0, null) : Login.REFUSED;
+        // Its ACL passwords (or nopass) never open a token user: only a token does.
+        TokenVerifier.Verdict claims = tokens.checkClaims(name, password, System.currentTimeMillis());
+        if (!claims.accepted()) {
+            then.accept(new Login(null, 0, claims.failure().text));
+            return;
+        }
+        long expires = claims.token().expiresAtSeconds() * 1000;
+        if (tokens.seenValid(password)) {
+            then.accept(new Login(u, expires, null));
+        } else if (c.handler() == null || c.transaction().executing()) {
+            then.accept(signed(u, expires, tokens.signatureValid(password, expires)));
+        } else {
+            c.handler().runAside(TokenLogins.SIGNATURE_CHECKS, () -> tokens.signatureValid(password, expires),
+                    valid -> then.accept(signed(u, expires, valid)));
+        }
+    }
+
+    private static Login signed(User u, long expiresAtMillis, boolean valid) {
+        if (!valid) {
+            return new Login(null, 0, TokenVerifier.Failure.BAD_SIGNATURE.text);
+        }
+        // The user may have been turned off while its signature was checked.
+        return u.rules().enabled ? new Login(u, expiresAtMillis, null) : Login.REFUSED;
     }
 
     /**

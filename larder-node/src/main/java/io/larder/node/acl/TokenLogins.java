@@ -7,11 +7,16 @@ import io.larder.node.config.ConfigParam;
 import io.larder.node.config.ServerConfig;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
  * The users that log in with short-lived signed tokens instead of passwords ({@code larder-token-users}) and the
@@ -22,9 +27,28 @@ import java.util.Set;
 final class TokenLogins {
     static final String USERS = "larder-token-users";
     static final String KEY_FILES = "larder-token-public-key-file";
+    /**
+     * Where token signatures are checked: an Ed25519 check takes a fraction of a millisecond, so it stays off
+     * the event loops, and one thread bounds what a flood of forged tokens can take from them. Each waiting
+     * connection holds at most one check (its later requests wait), so the queue is bounded by the clients.
+     */
+    static final Executor SIGNATURE_CHECKS = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("larder-token-checks").factory());
+    private static final int SEEN_VALID_MAX = 10_000;
 
     private volatile Set<String> users;
-    private volatile TokenVerifier verifier;
+    private volatile Keys keys;
+
+    /**
+     * The verifier and the tokens whose signature it found valid, with their expiry (a pool logging in many
+     * connections with one token pays one check); replaced as a whole when the key files change, so no token
+     * checked with a dropped key stays remembered.
+     */
+    private record Keys(TokenVerifier verifier, Map<String, Long> seenValid) {
+        Keys(List<PublicKey> keys) {
+            this(new TokenVerifier(keys), new ConcurrentHashMap<>());
+        }
+    }
 
     /** Reads the parameters as loaded; a bad key file or user list stops the node from starting. */
     TokenLogins(ServerConfig config) {
@@ -32,7 +56,7 @@ final class TokenLogins {
         ConfigParam keysParam = config.find(KEY_FILES);
         try {
             users = parseUsers(usersParam.text());
-            verifier = new TokenVerifier(readKeys(keysParam.text()));
+            keys = new Keys(readKeys(keysParam.text()));
         } catch (ConfigException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
@@ -46,7 +70,7 @@ final class TokenLogins {
         keysParam.onChange(new ConfigParam.ConfigHook() {
             @Override
             public void changed(String value) throws ConfigException {
-                verifier = new TokenVerifier(readKeys(value));
+                keys = new Keys(readKeys(value));
             }
         });
     }
@@ -55,8 +79,28 @@ final class TokenLogins {
         return users.contains(user);
     }
 
-    TokenVerifier.Verdict verify(String user, byte[] token, long nowMillis) {
-        return verifier.verify(user, token, nowMillis);
+    /** Everything but the signature (see {@link TokenVerifier#checkClaims}). */
+    TokenVerifier.Verdict checkClaims(String user, byte[] token, long nowMillis) {
+        return keys.verifier().checkClaims(user, token, nowMillis);
+    }
+
+    /** True when this exact token's signature was found valid with the current keys and it has not expired. */
+    boolean seenValid(byte[] token) {
+        Long expires = keys.seenValid().get(new String(token, StandardCharsets.ISO_8859_1));
+        return expires != null && System.currentTimeMillis() < expires;
+    }
+
+    /** Checks the signature of a token whose claims passed (it expires at the time given), remembering it if valid. */
+    boolean signatureValid(byte[] token, long expiresAtMillis) {
+        Keys k = keys;
+        if (!k.verifier().signatureValid(token)) {
+            return false;
+        }
+        if (k.seenValid().size() >= SEEN_VALID_MAX) {
+            k.seenValid().clear();
+        }
+        k.seenValid().put(new String(token, StandardCharsets.ISO_8859_1), expiresAtMillis);
+        return true;
     }
 
     private static Set<String> parseUsers(String value) throws ConfigException {

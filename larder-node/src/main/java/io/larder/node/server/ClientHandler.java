@@ -235,6 +235,30 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         });
     }
 
+    /**
+     * Runs {@code work} on {@code executor}, off the event loop (a costly check such as a token's signature),
+     * holding this connection's later requests until {@code then} has run on the event loop with the result.
+     * The running command's statistics were recorded when it returned, so an error {@code then} replies is not
+     * charged to the next command. Event loop only.
+     */
+    public <T> void runAside(java.util.concurrent.Executor executor, java.util.function.Supplier<T> work,
+                             java.util.function.Consumer<T> then) {
+        suspend();
+        executor.execute(() -> {
+            T result = work.get();
+            ctx.executor().execute(() -> {
+                if (ctx.channel().isActive()) {
+                    then.accept(result);
+                    client.takeCommandFailed();
+                }
+                suspensions--;
+                updateAutoRead();
+                process();
+                flush();
+            });
+        });
+    }
+
     /** Keeps a command that must wait (CLIENT PAUSE) and suspends the connection until it may run. */
     void defer(byte[][] args) {
         deferred = args;

@@ -83,7 +83,7 @@ class TokenAuthTest {
             String good = token(KEY, "app", 60);
             String[] parts = good.split("\\.");
             byte[] payload = java.util.Base64.getUrlDecoder().decode(parts[1]);
-            java.nio.ByteBuffer.wrap(payload).putLong(8, now / 1000 + 3600);
+            java.nio.ByteBuffer.wrap(payload).putLong(8, now / 1000 + 600);
             String tampered = "lt1." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(payload)
                     + "." + parts[2];
             assertThat(c.callText("AUTH", "app", expired)).isEqualTo(WRONGPASS);

@@ -125,28 +125,28 @@ public final class ConnectionCommands {
             c.error(AUTH_WITHOUT_PASSWORD);
             return;
         }
-        if (!authenticate(c, args[0], user, password)) {
-            c.error(WRONGPASS);
-            return;
-        }
-        c.reply().ok();
+        authenticate(c, args[0], user, password, () -> c.reply().ok());
     }
 
     /**
-     * Checks credentials against the ACL users (a token for users of larder-token-users); a failure is logged
-     * (ACL LOG) and counted. A login replaces the previous one, token expiry included.
+     * Checks credentials against the ACL users (a token for users of larder-token-users), then runs
+     * {@code loggedIn}; a failure is replied to, logged (ACL LOG) and counted. A token's signature may be checked
+     * off the event loop, with the connection's later requests held until this is done. A login replaces the
+     * previous one, token expiry included.
      */
-    private static boolean authenticate(Client c, byte[] command, byte[] user, byte[] password) {
+    private static void authenticate(Client c, byte[] command, byte[] user, byte[] password, Runnable loggedIn) {
         String name = new String(user, StandardCharsets.UTF_8);
-        Acl.Login login = c.node().acl().login(name, password, System.currentTimeMillis());
-        if (login.user() == null) {
-            c.node().acl().authFailed(c, new String(command, StandardCharsets.UTF_8), name, login.failure());
-            return false;
-        }
-        c.aclUser(login.user());
-        c.loginExpiresMillis(login.expiresAtMillis());
-        c.authenticated(true);
-        return true;
+        c.node().acl().login(c, name, password, login -> {
+            if (login.user() == null) {
+                c.node().acl().authFailed(c, new String(command, StandardCharsets.UTF_8), name, login.failure());
+                c.error(WRONGPASS);
+                return;
+            }
+            c.aclUser(login.user());
+            c.loginExpiresMillis(login.expiresAtMillis());
+            c.authenticated(true);
+            loggedIn.run();
+        });
     }
 
     /** HELLO [protover [AUTH user pass] [SETNAME name]], checked in Redis's order. */
@@ -190,10 +190,16 @@ public final class ConnectionCommands {
                 return;
             }
         }
-        if (user != null && !authenticate(c, args[0], user, password)) {
-            c.error(WRONGPASS);
-            return;
+        int chosen = protocol;
+        String newName = name;
+        if (user != null) {
+            authenticate(c, args[0], user, password, () -> helloReply(c, chosen, newName));
+        } else {
+            helloReply(c, chosen, newName);
         }
+    }
+
+    private static void helloReply(Client c, int protocol, String name) {
         if (c.authRequired()) {
             c.error(HELLO_NOAUTH);
             return;
