@@ -108,6 +108,45 @@ class TokenAuthTest {
         }
     }
 
+    /** The signature is checked off the event loop: what was pipelined behind AUTH waits for it, in order. */
+    @Test
+    void pipelinedCommandsWaitForTheTokenCheck() throws Exception {
+        try (LarderServer server = start(); RawClient c = new RawClient(server.port())) {
+            String forged = token(TokenKeys.generate(), "app", 60);
+            String good = token(KEY, "app", 60);
+            c.sendRaw(concat(RawClient.encode(bytes("AUTH"), bytes("app"), bytes(forged)),
+                    RawClient.encode(bytes("GET"), bytes("app:k")),
+                    RawClient.encode(bytes("AUTH"), bytes("app"), bytes(good)),
+                    RawClient.encode(bytes("SET"), bytes("app:k"), bytes("v")),
+                    RawClient.encode(bytes("GET"), bytes("app:k")),
+                    RawClient.encode(bytes("GET"), bytes("other"))));
+            assertThat(new String(c.readReply())).isEqualTo(WRONGPASS);
+            assertThat(new String(c.readReply())).isEqualTo("$-1\r\n"); // still the default user
+            assertThat(new String(c.readReply())).isEqualTo("+OK\r\n");
+            assertThat(new String(c.readReply())).isEqualTo("+OK\r\n");
+            assertThat(new String(c.readReply())).isEqualTo("$1\r\nv\r\n");
+            assertThat(new String(c.readReply())).isEqualTo("-NOPERM No permissions to access a key\r\n");
+            // Inside a transaction the check runs in EXEC itself.
+            assertThat(c.callText("MULTI")).isEqualTo("+OK\r\n");
+            assertThat(c.callText("AUTH", "app", forged)).isEqualTo("+QUEUED\r\n");
+            assertThat(c.callText("AUTH", "app", token(KEY, "app", 30))).isEqualTo("+QUEUED\r\n");
+            assertThat(c.callText("EXEC")).isEqualTo("*2\r\n" + WRONGPASS + "+OK\r\n");
+            assertThat(server.node().stats().errorsByCode().get("WRONGPASS").sum()).isEqualTo(2);
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
     @Test
     void passwordUsersAreUnaffected() throws Exception {
         try (LarderServer server = start(); RawClient c = new RawClient(server.port())) {
