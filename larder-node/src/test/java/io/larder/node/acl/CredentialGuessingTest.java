@@ -42,9 +42,14 @@ class CredentialGuessingTest {
             assertThat(admin.callText("ACL", "SETUSER", "app", "on", ">correct horse battery staple", "~*", "+@all"))
                     .isEqualTo("+OK\r\n");
             int perConnection = 5_000;
-            load(server, "reference, PING", perConnection, i -> command("PING"), "+PONG\r\n");
-            load(server, "wrong passwords", perConnection, i -> command("AUTH", "app", "guess-" + i), WRONGPASS);
-            assertGuessesShow(admin, CONNECTIONS * perConnection, "AUTH");
+            // Twice each: the first round also measures the JIT compiling the paths.
+            for (int round = 1; round <= 2; round++) {
+                load(server, "round " + round + ", reference PINGs", perConnection, i -> command("PING"),
+                        "+PONG\r\n");
+                load(server, "round " + round + ", wrong passwords", perConnection,
+                        i -> command("AUTH", "app", "guess-" + i), WRONGPASS);
+                assertGuessesShow(admin, round * CONNECTIONS * perConnection, "AUTH");
+            }
         }
     }
 
