@@ -213,7 +213,7 @@ public final class User {
         return HexFormat.of().formatHex(digest(password.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** One digest per thread: looking the algorithm up costs more than hashing a password (AUTH is hot under guessing). */
+    /** One digest per thread: looking the algorithm up costs more than hashing a password. */
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");

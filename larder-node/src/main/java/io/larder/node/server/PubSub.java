@@ -341,7 +341,7 @@ public final class PubSub {
         }
     }
 
-    /** One class of client-output-buffer-limit (pubsub unless told): hard bytes, soft bytes, soft seconds (0 = no limit). */
+    /** One class of client-output-buffer-limit: hard bytes, soft bytes, soft seconds (0 = no limit). */
     static final class OutputLimit {
         private final String clientClass;
         volatile long hard;
@@ -389,7 +389,7 @@ public final class PubSub {
         static final class Watch {
             private long overSoftLimitSince;
 
-            /** Redis's rule: over the hard limit at once, or over the soft limit continuously for longer than its seconds. */
+            /** Redis's rule: over the hard limit at once, or over the soft one for longer than its seconds. */
             boolean over(long pending, OutputLimit limit, long nowMillis) {
                 long hard = limit.hard;
                 long soft = limit.soft;

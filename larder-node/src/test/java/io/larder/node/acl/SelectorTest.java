@@ -98,7 +98,7 @@ class SelectorTest {
     }
 
     private static User loginUser(Acl acl, String name, String password) {
-        java.util.concurrent.atomic.AtomicReference<Acl.Login> login = new java.util.concurrent.atomic.AtomicReference<>();
+        var login = new java.util.concurrent.atomic.AtomicReference<Acl.Login>();
         acl.login(null, name, password.getBytes(), login::set);
         return login.get().user();
     }

@@ -12,7 +12,8 @@ class UnauthenticatedClientsTest {
 
     @Test
     void capRefusesNewConnectionsWhileTooManyHaveNotAuthenticated() throws Exception {
-        try (LarderServer server = LarderServer.start("--requirepass", "pw", "--larder-max-unauthenticated-clients", "2");
+        try (LarderServer server = LarderServer.start("--requirepass", "pw",
+                "--larder-max-unauthenticated-clients", "2");
              RawClient admin = new RawClient(server.port())) {
             assertThat(admin.callText("AUTH", "pw")).isEqualTo("+OK\r\n");
             try (RawClient a = new RawClient(server.port()); RawClient b = new RawClient(server.port())) {
@@ -29,7 +30,8 @@ class UnauthenticatedClientsTest {
                 }
                 assertThat(admin.callText("INFO", "stats")).contains("rejected_connections:1\r\n");
                 // Lifting the cap (0) takes effect at once.
-                assertThat(admin.callText("CONFIG", "SET", "larder-max-unauthenticated-clients", "0")).isEqualTo("+OK\r\n");
+                assertThat(admin.callText("CONFIG", "SET", "larder-max-unauthenticated-clients", "0"))
+                        .isEqualTo("+OK\r\n");
                 try (RawClient c = new RawClient(server.port()); RawClient d = new RawClient(server.port())) {
                     assertThat(c.callText("PING")).isEqualTo("-NOAUTH Authentication required.\r\n");
                     assertThat(d.callText("PING")).isEqualTo("-NOAUTH Authentication required.\r\n");
