@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
                 GetMetricStatistics.class, ParameterGroupVerbs.DescribeGroups.class,
                 ParameterGroupVerbs.DescribeParameters.class, ParameterGroupVerbs.DescribeEngineDefaults.class,
                 ParameterGroupVerbs.Create.class, ParameterGroupVerbs.Modify.class, ParameterGroupVerbs.Reset.class,
-                ParameterGroupVerbs.Delete.class})
+                ParameterGroupVerbs.Delete.class, AuthTokenCommands.Generate.class, AuthTokenCommands.GenerateKey.class})
 public final class Larder implements Runnable {
     public static void main(String[] args) {
         int status = new CommandLine(new Larder()).setUnmatchedOptionsArePositionalParams(true).execute(args);

@@ -14,7 +14,8 @@ public final class CloudWatchMetrics {
     public static boolean cumulative(String metric) {
         return switch (metric) {
             case "CacheHits", "CacheMisses", "Evictions", "Reclaimed", "NewConnections", "NetworkBytesIn",
-                 "NetworkBytesOut", "CmdGet", "CmdSet", "GetHits", "GetMisses", "GetTypeCmds", "SetTypeCmds" -> true;
+                 "NetworkBytesOut", "CmdGet", "CmdSet", "GetHits", "GetMisses", "GetTypeCmds", "SetTypeCmds",
+                 "AuthenticationFailures" -> true;
             default -> false;
         };
     }
@@ -27,6 +28,8 @@ public final class CloudWatchMetrics {
         if (engine == Engine.REDIS) {
             put(m, "CurrConnections", raw.get("connected_clients"));
             put(m, "NewConnections", raw.get("total_connections_received"));
+            // Failed AUTH/HELLO AUTH, wrong passwords and refused tokens alike, as ElastiCache's metric.
+            put(m, "AuthenticationFailures", raw.get("acl_access_denied_auth"));
             double hits = raw.getOrDefault("keyspace_hits", 0.0);
             double misses = raw.getOrDefault("keyspace_misses", 0.0);
             put(m, "CacheHits", raw.get("keyspace_hits"));

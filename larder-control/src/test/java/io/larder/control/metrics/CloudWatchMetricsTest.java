@@ -13,9 +13,11 @@ class CloudWatchMetricsTest {
     void redisMetricsComeFromInfo() {
         Map<String, Double> m = CloudWatchMetrics.of(Engine.REDIS, Map.of("keyspace_hits", 3.0, "keyspace_misses", 1.0,
                 "used_memory", 50.0, "maxmemory", 200.0, "db0.keys", 4.0, "db3.keys", 2.0, "db0.expires", 1.0,
-                "connected_clients", 2.0, "evicted_keys", 0.0));
+                "connected_clients", 2.0, "evicted_keys", 0.0, "acl_access_denied_auth", 7.0));
         assertThat(m).containsEntry("CacheHits", 3.0).containsEntry("CacheMisses", 1.0).containsEntry("CurrItems", 6.0)
                 .containsEntry("CurrConnections", 2.0).containsEntry("Evictions", 0.0).containsEntry("BytesUsedForCache", 50.0);
+        assertThat(m).containsEntry("AuthenticationFailures", 7.0);
+        assertThat(CloudWatchMetrics.cumulative("AuthenticationFailures")).isTrue();
         assertThat(m.get("CacheHitRate")).isCloseTo(75.0, within(1e-9));
         assertThat(m.get("DatabaseMemoryUsagePercentage")).isCloseTo(25.0, within(1e-9));
     }

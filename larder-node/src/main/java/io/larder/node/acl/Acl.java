@@ -1,5 +1,6 @@
 package io.larder.node.acl;
 
+import io.larder.auth.TokenVerifier;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandTable;
 import io.larder.node.config.ServerConfig;
@@ -15,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import io.larder.node.server.PubSub;
 import io.larder.node.server.Subscriptions;
@@ -38,9 +40,12 @@ public final class Acl {
     private Supplier<Collection<Client>> clients = List::of;
     /** The client running SETUSER/DELUSER/LOAD, under this object's lock: it is closed only after its reply. */
     private Client caller;
+    /** Token-authenticated users; only the node's registry has them (ACL LOAD's scratch copy never logs in). */
+    private TokenLogins tokens;
 
     public Acl(ServerConfig config, CommandTable table) {
         this(config, new CommandIndex(table));
+        this.tokens = new TokenLogins(config);
         applyRequirepass(config.requirepass.text());
         config.requirepass.onChange(new io.larder.node.config.ConfigParam.ConfigHook() {
             @Override
@@ -171,20 +176,79 @@ public final class Acl {
         return !r.nopass || !r.enabled;
     }
 
-    /** The user these credentials open, or null (unknown user, disabled, wrong password). */
-    public User authenticate(String name, byte[] password) {
-        User u = users.get(name);
-        if (u == null) {
-            return null;
-        }
-        User.Rules r = u.rules();
-        return r.enabled && r.passwordMatches(password) ? u : null;
+    /**
+     * AUTH's outcome: the user logged in and, for a token user, when its token expires (the connection is closed
+     * then unless it logs in again); or null with, for a refused token, why.
+     */
+    public record Login(User user, long expiresAtMillis, String failure) {
+        static final Login REFUSED = new Login(null, 0, null);
     }
 
-    /** Logs a failed AUTH/HELLO AUTH (the object is the command's name as sent) and counts it. */
-    public void authFailed(Client c, String command, String username) {
+    /**
+     * Checks a password, or for a user of larder-token-users a signed token, and hands the outcome to
+     * {@code then}: at once, except when a token's signature must be checked (not seen valid before); that runs
+     * off the event loop, with {@code c}'s later requests held until {@code then} has run on its event loop.
+     */
+    public void login(Client c, String name, byte[] password, Consumer<Login> then) {
+        User u = users.get(name);
+        if (u == null || !u.rules().enabled) {
+            then.accept(Login.REFUSED);
+            return;
+        }
+        if (!tokens.covers(name)) {
+            then.accept(u.rules().passwordMatches(password) ? new Login(u, 0, null) : Login.REFUSED);
+            return;
+        }
+        // Its ACL passwords (or nopass) never open a token user: only a token does.
+        TokenVerifier.Verdict claims = tokens.checkClaims(name, password, System.currentTimeMillis());
+        if (!claims.accepted()) {
+            then.accept(new Login(null, 0, claims.failure().text));
+            return;
+        }
+        long expires = claims.token().expiresAtSeconds() * 1000;
+        if (tokens.seenValid(password)) {
+            then.accept(new Login(u, expires, null));
+        } else if (c.handler() == null || c.transaction().executing()) {
+            then.accept(signed(u, expires, tokens.signatureValid(password, expires)));
+        } else {
+            c.handler().runAside(TokenLogins.SIGNATURE_CHECKS, () -> tokens.signatureValid(password, expires),
+                    valid -> then.accept(signed(u, expires, valid)));
+        }
+    }
+
+    private static Login signed(User u, long expiresAtMillis, boolean valid) {
+        if (!valid) {
+            return new Login(null, 0, TokenVerifier.Failure.BAD_SIGNATURE.text);
+        }
+        // The user may have been turned off while its signature was checked.
+        return u.rules().enabled ? new Login(u, expiresAtMillis, null) : Login.REFUSED;
+    }
+
+    /**
+     * Logs a failed AUTH/HELLO AUTH and counts it. The object is the command's name as sent, followed for a
+     * refused token by the reason ("AUTH: expired token").
+     */
+    public void authFailed(Client c, String command, String username, String tokenFailure) {
         c.node().stats().aclDeniedAuth.increment();
-        log.add("auth", context(c), command, username, clientInfo(c), maxLogLength());
+        String object = tokenFailure == null ? command : command + ": " + tokenFailure;
+        log.add("auth", context(c), object, username, clientInfo(c), maxLogLength());
+    }
+
+    /**
+     * The cron's check: closes the connections whose login token expired before {@code nowMillis}, and those
+     * still unauthenticated after larder-unauthenticated-timeout seconds.
+     */
+    public void closeExpiredLogins(long nowMillis) {
+        long unauthenticatedMillis = config.find("larder-unauthenticated-timeout").asLong() * 1000;
+        boolean authRequired = authRequired();
+        for (Client c : clients.get()) {
+            long expires = c.loginExpiresMillis();
+            if (expires != 0 && nowMillis >= expires
+                    || unauthenticatedMillis > 0 && authRequired && !c.authenticated()
+                    && nowMillis - c.createdMillis() >= unauthenticatedMillis) {
+                c.kill();
+            }
+        }
     }
 
     /**

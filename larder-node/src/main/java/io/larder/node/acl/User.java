@@ -213,11 +213,16 @@ public final class User {
         return HexFormat.of().formatHex(digest(password.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static byte[] digest(byte[] data) {
+    /** One digest per thread: looking the algorithm up costs more than hashing a password. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    private static byte[] digest(byte[] data) {
+        return SHA256.get().digest(data);
     }
 }

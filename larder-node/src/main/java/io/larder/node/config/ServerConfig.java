@@ -269,6 +269,13 @@ public final class ServerConfig {
         add("tls-session-caching", ConfigType.BOOL, "yes", MUTABLE);
         add("tls-session-cache-size", ConfigType.integer(0, INT_MAX), "20480", MUTABLE);
         add("tls-session-cache-timeout", ConfigType.integer(0, INT_MAX), "300", MUTABLE);
+
+        // Larder's own (docs/security.md): token-authenticated users and the keys that verify their tokens;
+        // limits on connections that have not authenticated yet (0: none).
+        add("larder-token-users", ConfigType.STRING, "", MUTABLE).multiArgs();
+        add("larder-token-public-key-file", ConfigType.STRING, "", MUTABLE).multiArgs();
+        add("larder-max-unauthenticated-clients", ConfigType.integer(0, INT_MAX), "0", MUTABLE);
+        add("larder-unauthenticated-timeout", ConfigType.integer(0, INT_MAX), "0", MUTABLE);
     }
 
     /** Registers a parameter; used by later subsystems to add theirs. */

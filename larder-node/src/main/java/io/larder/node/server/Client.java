@@ -24,6 +24,8 @@ public final class Client {
     private volatile boolean authenticated;
     /** The ACL user this connection runs as; the dispatcher reads its {@code unrestricted} flag per command. */
     private volatile User aclUser;
+    /** When the token this connection logged in with expires (0: not logged in with a token). */
+    private volatile long loginExpiresMillis;
     private volatile long lastInteractionMillis;
     private volatile String lastCommand = "NULL";
     private volatile boolean closeAfterReply;
@@ -163,6 +165,11 @@ public final class Client {
 
     /** Runs this connection as {@code user} from now on (AUTH, HELLO AUTH, RESET). */
     public void aclUser(User user) { this.aclUser = user; }
+
+    /** When this connection's login token expires and the connection is closed; 0 for none. */
+    public long loginExpiresMillis() { return loginExpiresMillis; }
+
+    public void loginExpiresMillis(long millis) { this.loginExpiresMillis = millis; }
 
     public long createdMillis() { return createdMillis; }
 

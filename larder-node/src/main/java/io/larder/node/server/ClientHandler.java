@@ -1,6 +1,5 @@
 package io.larder.node.server;
 
-import io.larder.node.config.ServerConfig;
 import io.larder.resp.ProtocolException;
 import io.larder.resp.ReplyWriter;
 import io.larder.resp.RequestLimits;
@@ -37,6 +36,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private int heldReplies;
     /** A command that arrived during CLIENT PAUSE, run first when the connection resumes. */
     private byte[][] deferred;
+    private final PubSub.OutputLimit.Watch outputWatch = new PubSub.OutputLimit.Watch();
 
     public ClientHandler(Node node, Dispatcher dispatcher) {
         this.node = node;
@@ -50,36 +50,64 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        node.stats().connectionsReceived.increment();
         client = new Client(node.nextClientId(), node, ctx.channel(), new ReplyWriter(ctx.alloc()));
         client.handler(this);
         if (node.clients().size() >= node.config().maxclients.asLong()) {
-            node.stats().rejectedConnections.increment();
-            client.reply().error("ERR max number of clients reached");
-            flush();
-            ctx.close();
+            refuse("ERR max number of clients reached");
             return;
         }
         if (deniedByProtectedMode()) {
-            client.reply().error(PROTECTED_MODE_DENIED);
-            flush();
-            ctx.close();
+            refuse(PROTECTED_MODE_DENIED);
             return;
         }
+        if (tooManyUnauthenticated()) {
+            refuse("ERR max number of unauthenticated clients reached");
+            return;
+        }
+        // As Redis, refused connections count in rejected_connections, not in total_connections_received.
+        node.stats().connectionsReceived.increment();
         node.register(client);
         ctx.fireChannelActive();
     }
 
-    /**
-     * Redis 7's protected mode: while the default user has no password, only loopback clients are served,
-     * whatever the bind addresses (Redis 6 also required the default bind; Redis 7 dropped that condition).
-     */
-    private boolean deniedByProtectedMode() {
-        return deniedByProtectedMode(node.config(), ctx.channel().remoteAddress());
+    private void refuse(String error) {
+        node.stats().rejectedConnections.increment();
+        client.reply().error(error);
+        flush();
+        ctx.close();
     }
 
-    static boolean deniedByProtectedMode(ServerConfig config, java.net.SocketAddress peer) {
-        if (!config.protectedMode.asBool() || !config.requirepass.text().isEmpty()) {
+    /**
+     * Redis 7's protected mode: while the default user has no password (nopass, whether by requirepass or ACL
+     * rules), only loopback clients are served, whatever the bind addresses (Redis 6 also required the default
+     * bind; Redis 7 dropped that condition).
+     */
+    private boolean deniedByProtectedMode() {
+        return deniedByProtectedMode(node.config().protectedMode.asBool(), node.acl().defaultUser().nopass(),
+                ctx.channel().remoteAddress());
+    }
+
+    /**
+     * larder-max-unauthenticated-clients: a new connection that would have to AUTH is refused while that many
+     * connections have not authenticated yet. Counted only when the cap is set, so it costs nothing otherwise.
+     */
+    private boolean tooManyUnauthenticated() {
+        long cap = node.config().find("larder-max-unauthenticated-clients").asLong();
+        if (cap == 0 || !client.authRequired()) {
+            return false;
+        }
+        long waiting = 0;
+        for (Client c : node.clients()) {
+            if (!c.authenticated() && ++waiting >= cap) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean deniedByProtectedMode(boolean protectedMode, boolean defaultUserNopass,
+                                         java.net.SocketAddress peer) {
+        if (!protectedMode || !defaultUserNopass) {
             return false;
         }
         // Unix sockets (and in-process channels) count as local, as in Redis's connIsLocal.
@@ -207,6 +235,30 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         });
     }
 
+    /**
+     * Runs {@code work} on {@code executor}, off the event loop (a costly check such as a token's signature),
+     * holding this connection's later requests until {@code then} has run on the event loop with the result.
+     * The running command's statistics were recorded when it returned, so an error {@code then} replies is not
+     * charged to the next command. Event loop only.
+     */
+    public <T> void runAside(java.util.concurrent.Executor executor, java.util.function.Supplier<T> work,
+                             java.util.function.Consumer<T> then) {
+        suspend();
+        executor.execute(() -> {
+            T result = work.get();
+            ctx.executor().execute(() -> {
+                if (ctx.channel().isActive()) {
+                    then.accept(result);
+                    client.takeCommandFailed();
+                }
+                suspensions--;
+                updateAutoRead();
+                process();
+                flush();
+            });
+        });
+    }
+
     /** Keeps a command that must wait (CLIENT PAUSE) and suspends the connection until it may run. */
     void defer(byte[][] args) {
         deferred = args;
@@ -314,8 +366,22 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
                 return;
             }
             ctx.writeAndFlush(out);
+            enforceOutputLimit();
         } else if (client.closingAfterReply()) {
             ctx.close();
+        }
+    }
+
+    /**
+     * client-output-buffer-limit's normal class (monitors included, as in Redis): closes the connection when what
+     * the socket has not taken yet passes the hard limit, or stays over the soft limit too long. Subscribers are
+     * held to the pubsub class by their mailbox instead. Event loop only.
+     */
+    private void enforceOutputLimit() {
+        PubSub.OutputLimit limit = node.normalOutputLimit();
+        if (!limit.unlimited() && !client.subscribed()
+                && outputWatch.over(pendingOutputBytes(), limit, System.currentTimeMillis())) {
+            client.kill();
         }
     }
 
@@ -335,7 +401,12 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
 
     /** Writes bytes to this client from another connection's thread (MONITOR, unblocking). */
     public void send(ByteBuf data) {
-        ctx.writeAndFlush(data);
+        if (ctx.executor().inEventLoop()) {
+            ctx.writeAndFlush(data);
+            enforceOutputLimit();
+        } else {
+            ctx.executor().execute(() -> send(data));
+        }
     }
 
     @Override

@@ -34,6 +34,8 @@ public final class Node {
     private final MonitorFeed monitors = new MonitorFeed();
     private final ClientPause pause = new ClientPause();
     private final PubSub pubsub;
+    /** client-output-buffer-limit's normal class, which ClientHandler enforces (subscribers have the pubsub class). */
+    private final PubSub.OutputLimit normalOutputLimit;
     private final KeyspaceEvents keyspaceEvents;
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final long startMillis = System.currentTimeMillis();
@@ -57,6 +59,7 @@ public final class Node {
         this.slowLog = new SlowLog(config);
         this.latencyMonitor = new LatencyMonitor(config);
         this.pubsub = new PubSub(config);
+        this.normalOutputLimit = PubSub.OutputLimit.follow(config, "normal");
         this.keyspaceEvents = new KeyspaceEvents(config, pubsub);
         this.keyspace = new Keyspace(config.databases.asInt(), clock);
         this.watches = new Watches(keyspace, stats);
@@ -149,6 +152,8 @@ public final class Node {
 
     /** Channel and pattern subscriptions. */
     public PubSub pubsub() { return pubsub; }
+
+    PubSub.OutputLimit normalOutputLimit() { return normalOutputLimit; }
 
     /** Keyspace notifications (notify-keyspace-events). */
     public KeyspaceEvents keyspaceEvents() { return keyspaceEvents; }

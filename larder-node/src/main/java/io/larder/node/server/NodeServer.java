@@ -215,6 +215,7 @@ public final class NodeServer implements AutoCloseable {
             }
             node.tracking().cron();
             closeIdleClients();
+            node.acl().closeExpiredLogins(System.currentTimeMillis());
             node.stats().sampleInstantaneous(System.currentTimeMillis());
             node.memory().used(); // notes the peak
             node.pause().expireIfDue(System.currentTimeMillis());

@@ -59,14 +59,7 @@ public final class PubSub {
     private final OutputLimit outputLimit;
 
     PubSub(ServerConfig config) {
-        ConfigParam limits = config.find("client-output-buffer-limit");
-        this.outputLimit = new OutputLimit(limits.text());
-        limits.onChange(new ConfigParam.ConfigHook() {
-            @Override
-            public void changed(String value) {
-                outputLimit.update(value);
-            }
-        });
+        this.outputLimit = OutputLimit.follow(config, "pubsub");
     }
 
     /** The pubsub class of client-output-buffer-limit, as last configured. */
@@ -348,24 +341,70 @@ public final class PubSub {
         }
     }
 
-    /** client-output-buffer-limit's pubsub class: hard bytes, soft bytes, soft seconds (0 = no limit). */
+    /** One class of client-output-buffer-limit: hard bytes, soft bytes, soft seconds (0 = no limit). */
     static final class OutputLimit {
+        private final String clientClass;
         volatile long hard;
         volatile long soft;
         volatile long softSeconds;
 
         OutputLimit(String config) {
+            this(config, "pubsub");
+        }
+
+        OutputLimit(String config, String clientClass) {
+            this.clientClass = clientClass;
             update(config);
+        }
+
+        /** The class's limit as configured now and after every CONFIG SET. */
+        static OutputLimit follow(ServerConfig config, String clientClass) {
+            ConfigParam param = config.find("client-output-buffer-limit");
+            OutputLimit limit = new OutputLimit(param.text(), clientClass);
+            param.onChange(new ConfigParam.ConfigHook() {
+                @Override
+                public void changed(String value) {
+                    limit.update(value);
+                }
+            });
+            return limit;
         }
 
         void update(String config) {
             String[] words = config.trim().split("\\s+");
             for (int i = 0; i + 3 < words.length; i += 4) {
-                if (words[i].equalsIgnoreCase("pubsub")) {
+                if (words[i].equalsIgnoreCase(clientClass)) {
                     hard = Long.parseLong(words[i + 1]);
                     soft = Long.parseLong(words[i + 2]);
                     softSeconds = Long.parseLong(words[i + 3]);
                 }
+            }
+        }
+
+        boolean unlimited() {
+            return hard == 0 && soft == 0;
+        }
+
+        /** One client's standing against a limit: when its pending output first passed the soft limit. */
+        static final class Watch {
+            private long overSoftLimitSince;
+
+            /** Redis's rule: over the hard limit at once, or over the soft one for longer than its seconds. */
+            boolean over(long pending, OutputLimit limit, long nowMillis) {
+                long hard = limit.hard;
+                long soft = limit.soft;
+                if (hard > 0 && pending >= hard) {
+                    return true;
+                }
+                if (soft > 0 && pending >= soft) {
+                    if (overSoftLimitSince == 0) {
+                        overSoftLimitSince = nowMillis;
+                        return false;
+                    }
+                    return (nowMillis - overSoftLimitSince) / 1000 > limit.softSeconds;
+                }
+                overSoftLimitSince = 0;
+                return false;
             }
         }
     }

@@ -28,8 +28,8 @@ public final class Subscriptions {
     private final AtomicLong queuedBytes = new AtomicLong();
     /** Publishers paused because this mailbox ran ahead; the next drain resumes them. */
     private final ConcurrentLinkedQueue<ClientHandler> pausedPublishers = new ConcurrentLinkedQueue<>();
-    /** When the pending output first passed the soft limit (0 = it is under it); touched by the owner's loop. */
-    private long overSoftLimitSince;
+    /** Against the pubsub output limit; touched by the owner's loop. */
+    private final PubSub.OutputLimit.Watch outputWatch = new PubSub.OutputLimit.Watch();
 
     Set<PubSub.Name> of(PubSub.Kind kind) {
         return switch (kind) {
@@ -143,19 +143,6 @@ public final class Subscriptions {
      * soft limit continuously for more than the given seconds.
      */
     boolean overLimit(long pending, PubSub.OutputLimit limit, long nowMillis) {
-        long hard = limit.hard;
-        long soft = limit.soft;
-        if (hard > 0 && pending >= hard) {
-            return true;
-        }
-        if (soft > 0 && pending >= soft) {
-            if (overSoftLimitSince == 0) {
-                overSoftLimitSince = nowMillis;
-                return false;
-            }
-            return (nowMillis - overSoftLimitSince) / 1000 > limit.softSeconds;
-        }
-        overSoftLimitSince = 0;
-        return false;
+        return outputWatch.over(pending, limit, nowMillis);
     }
 }

@@ -93,7 +93,13 @@ class SelectorTest {
         assertThatThrownBy(() -> acl.setUser("u", List.of("off", "resetpass", "resetkeys", "+nosuch")))
                 .isInstanceOf(AclException.class);
         assertThat(acl.describeAll().toString()).isEqualTo(before);
-        assertThat(acl.authenticate("u", "p".getBytes())).isNotNull();
-        assertThat(acl.authenticate("u", "q".getBytes())).isNull();
+        assertThat(loginUser(acl, "u", "p")).isNotNull();
+        assertThat(loginUser(acl, "u", "q")).isNull();
+    }
+
+    private static User loginUser(Acl acl, String name, String password) {
+        var login = new java.util.concurrent.atomic.AtomicReference<Acl.Login>();
+        acl.login(null, name, password.getBytes(), login::set);
+        return login.get().user();
     }
 }

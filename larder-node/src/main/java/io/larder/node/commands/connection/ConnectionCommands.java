@@ -1,10 +1,10 @@
 package io.larder.node.commands.connection;
 
 import io.larder.engine.util.Numbers;
+import io.larder.node.acl.Acl;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandTable;
 import io.larder.node.commands.Errors;
-import io.larder.node.acl.User;
 import io.larder.node.server.Client;
 import io.larder.node.server.Version;
 
@@ -90,6 +90,7 @@ public final class ConnectionCommands {
             c.node().monitors().remove(c);
         }
         c.aclUser(c.node().acl().defaultUser());
+        c.loginExpiresMillis(0);
         c.authenticated(!c.node().acl().authRequired());
         c.reply().simple("RESET");
     }
@@ -124,24 +125,28 @@ public final class ConnectionCommands {
             c.error(AUTH_WITHOUT_PASSWORD);
             return;
         }
-        if (!authenticate(c, args[0], user, password)) {
-            c.error(WRONGPASS);
-            return;
-        }
-        c.reply().ok();
+        authenticate(c, args[0], user, password, () -> c.reply().ok());
     }
 
-    /** Checks credentials against the ACL users; a failure is logged (ACL LOG) and counted. */
-    private static boolean authenticate(Client c, byte[] command, byte[] user, byte[] password) {
+    /**
+     * Checks credentials against the ACL users (a token for users of larder-token-users), then runs
+     * {@code loggedIn}; a failure is replied to, logged (ACL LOG) and counted. A token's signature may be checked
+     * off the event loop, with the connection's later requests held until this is done. A login replaces the
+     * previous one, token expiry included.
+     */
+    private static void authenticate(Client c, byte[] command, byte[] user, byte[] password, Runnable loggedIn) {
         String name = new String(user, StandardCharsets.UTF_8);
-        User u = c.node().acl().authenticate(name, password);
-        if (u == null) {
-            c.node().acl().authFailed(c, new String(command, StandardCharsets.UTF_8), name);
-            return false;
-        }
-        c.aclUser(u);
-        c.authenticated(true);
-        return true;
+        c.node().acl().login(c, name, password, login -> {
+            if (login.user() == null) {
+                c.node().acl().authFailed(c, new String(command, StandardCharsets.UTF_8), name, login.failure());
+                c.error(WRONGPASS);
+                return;
+            }
+            c.aclUser(login.user());
+            c.loginExpiresMillis(login.expiresAtMillis());
+            c.authenticated(true);
+            loggedIn.run();
+        });
     }
 
     /** HELLO [protover [AUTH user pass] [SETNAME name]], checked in Redis's order. */
@@ -185,10 +190,16 @@ public final class ConnectionCommands {
                 return;
             }
         }
-        if (user != null && !authenticate(c, args[0], user, password)) {
-            c.error(WRONGPASS);
-            return;
+        int chosen = protocol;
+        String newName = name;
+        if (user != null) {
+            authenticate(c, args[0], user, password, () -> helloReply(c, chosen, newName));
+        } else {
+            helloReply(c, chosen, newName);
         }
+    }
+
+    private static void helloReply(Client c, int protocol, String name) {
         if (c.authRequired()) {
             c.error(HELLO_NOAUTH);
             return;
