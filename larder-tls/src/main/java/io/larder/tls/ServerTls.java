@@ -1,0 +1,234 @@
+package io.larder.tls;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslSessionContext;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A server's TLS context, rebuilt from {@link TlsSettings} on demand. A rebuild is atomic, as Redis's
+ * tlsConfigure: a setting that fails leaves the previous context serving. Connections accepted after a rebuild
+ * use the new context; those already open keep the session they negotiated.
+ * <p>
+ * The engine is BoringSSL (netty-tcnative) when it loads, the JDK's otherwise; the system property
+ * {@code larder.tls.provider=jdk} forces the JDK's (to compare the two).
+ */
+public final class ServerTls {
+    /** How a connection treats the client's certificate (redis-server's tls-auth-clients). */
+    public enum ClientAuth { NO, YES, OPTIONAL }
+
+    private static final SslProvider PROVIDER = chooseProvider();
+
+    private volatile Built current;
+
+    private record Built(SslContext context, boolean preferServerCiphers, X509Certificate certificate) {
+    }
+
+    /** The TLS engine in use: "openssl" (BoringSSL) or "jdk". */
+    public static String provider() {
+        return PROVIDER == SslProvider.OPENSSL ? "openssl" : "jdk";
+    }
+
+    private static SslProvider chooseProvider() {
+        String forced = System.getProperty("larder.tls.provider", "");
+        if (forced.equalsIgnoreCase("jdk")) {
+            return SslProvider.JDK;
+        }
+        return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    }
+
+    /** True once a context was built. */
+    public boolean configured() {
+        return current != null;
+    }
+
+    /** Builds a context from the settings and, only if that succeeds, makes it the one new connections use. */
+    public void configure(TlsSettings settings) throws TlsConfigException {
+        current = build(settings);
+    }
+
+    /** The server certificate (the first of tls-cert-file's chain) in use, or null before configuration. */
+    public X509Certificate certificate() {
+        Built b = current;
+        return b == null ? null : b.certificate();
+    }
+
+    /** A handler for a newly accepted connection, verifying the client's certificate as {@code auth} says. */
+    public SslHandler newHandler(ByteBufAllocator alloc, ClientAuth auth) {
+        Built b = current;
+        SSLEngine engine = b.context().newEngine(alloc);
+        switch (auth) {
+            case NO -> engine.setNeedClientAuth(false);
+            case OPTIONAL -> engine.setWantClientAuth(true);
+            case YES -> engine.setNeedClientAuth(true);
+        }
+        if (b.preferServerCiphers()) {
+            SSLParameters params = engine.getSSLParameters();
+            params.setUseCipherSuitesOrder(true);
+            engine.setSSLParameters(params);
+        }
+        return new SslHandler(engine);
+    }
+
+    private static Built build(TlsSettings s) throws TlsConfigException {
+        if (s.certFile().isEmpty()) {
+            throw new TlsConfigException("No tls-cert-file configured!");
+        }
+        if (s.keyFile().isEmpty()) {
+            throw new TlsConfigException("No tls-key-file configured!");
+        }
+        if (s.caRequired() && s.caCertFile().isEmpty() && s.caCertDir().isEmpty()) {
+            throw new TlsConfigException("Either tls-ca-cert-file or tls-ca-cert-dir must be specified when "
+                    + "tls-cluster, tls-replication or tls-auth-clients are enabled!");
+        }
+        List<String> protocols = s.protocolList();
+        List<X509Certificate> chain = readCertificates(s.certFile(), "Failed to load certificate: ");
+        if (chain.isEmpty()) {
+            throw new TlsConfigException("Failed to load certificate: " + s.certFile() + ": no certificate found");
+        }
+        PrivateKey key;
+        try {
+            key = PemFiles.readPrivateKey(Path.of(s.keyFile()), s.keyPassword());
+        } catch (IOException e) {
+            throw new TlsConfigException("Failed to load private key: " + s.keyFile() + ": " + rootMessage(e), e);
+        }
+        if (!PemFiles.matches(key, chain.get(0))) {
+            throw new TlsConfigException("Failed to load private key: " + s.keyFile() + ": key values mismatch");
+        }
+        List<X509Certificate> trusted = trustedCertificates(s);
+        SslContext defaults = context(s, protocols, key, chain, trusted, null);
+        SslContext context = defaults;
+        if (!s.ciphers().isEmpty() || !s.ciphersuites().isEmpty()) {
+            context = context(s, protocols, key, chain, trusted, cipherList(s, defaults.cipherSuites()));
+        }
+        try {
+            context.newEngine(ByteBufAllocator.DEFAULT); // the JDK's engine checks cipher names only here
+        } catch (IllegalArgumentException e) {
+            throw new TlsConfigException("Failed to configure ciphers: " + rootMessage(e), e);
+        }
+        if (!s.sessionCaching() && context.sessionContext() instanceof OpenSslSessionContext openssl) {
+            openssl.setSessionCacheEnabled(false);
+        }
+        return new Built(context, s.preferServerCiphers(), chain.get(0));
+    }
+
+    private static SslContext context(TlsSettings s, List<String> protocols, PrivateKey key,
+                                      List<X509Certificate> chain, List<X509Certificate> trusted,
+                                      List<String> ciphers) throws TlsConfigException {
+        try {
+            SslContextBuilder builder = SslContextBuilder.forServer(key, chain)
+                    .sslProvider(PROVIDER)
+                    .protocols(protocols)
+                    .clientAuth(io.netty.handler.ssl.ClientAuth.NONE) // set per connection
+                    .sessionCacheSize(s.sessionCaching() ? s.sessionCacheSize() : 1)
+                    .sessionTimeout(s.sessionCacheTimeoutSeconds());
+            if (!trusted.isEmpty()) {
+                builder.trustManager(trusted);
+            }
+            if (ciphers != null) {
+                builder.ciphers(ciphers, IdentityCipherSuiteFilter.INSTANCE);
+            }
+            return builder.build();
+        } catch (IllegalArgumentException | IOException e) {
+            throw new TlsConfigException((ciphers == null ? "Failed to configure TLS: " : "Failed to configure ciphers: ")
+                    + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * tls-ciphers names the TLS 1.2 (and older) ciphers and tls-ciphersuites the TLS 1.3 ones, each leaving the
+     * other protocol's defaults alone, as in OpenSSL. Names may be OpenSSL's or the JDK's.
+     */
+    private static List<String> cipherList(TlsSettings s, List<String> defaults) throws TlsConfigException {
+        Set<String> result = new LinkedHashSet<>();
+        List<String> legacy = names(s.ciphers());
+        List<String> tls13 = names(s.ciphersuites());
+        for (String name : legacy) {
+            if (isTls13Suite(name)) {
+                throw new TlsConfigException("Failed to configure ciphers: " + s.ciphers());
+            }
+        }
+        for (String name : tls13) {
+            if (!isTls13Suite(name)) {
+                throw new TlsConfigException("Failed to configure ciphersuites: " + s.ciphersuites());
+            }
+        }
+        result.addAll(tls13.isEmpty() ? defaults.stream().filter(ServerTls::isTls13Suite).toList() : tls13);
+        result.addAll(legacy.isEmpty() ? defaults.stream().filter(n -> !isTls13Suite(n)).toList() : legacy);
+        return new ArrayList<>(result);
+    }
+
+    /** TLS 1.3 suites name no key exchange: TLS_AES_128_GCM_SHA256, TLS_CHACHA20_POLY1305_SHA256 ... */
+    private static boolean isTls13Suite(String name) {
+        return name.startsWith("TLS_") && !name.contains("_WITH_");
+    }
+
+    private static List<String> names(String colonSeparated) {
+        List<String> result = new ArrayList<>();
+        for (String n : colonSeparated.split(":")) {
+            if (!n.isBlank()) {
+                result.add(n.trim());
+            }
+        }
+        return result;
+    }
+
+    private static List<X509Certificate> trustedCertificates(TlsSettings s) throws TlsConfigException {
+        List<X509Certificate> result = new ArrayList<>();
+        String failure = "Failed to configure CA certificate(s) file/directory: ";
+        if (!s.caCertFile().isEmpty()) {
+            result.addAll(readCertificates(s.caCertFile(), failure));
+        }
+        if (!s.caCertDir().isEmpty()) {
+            // A directory as OpenSSL's c_rehash leaves it: every readable certificate in it is trusted.
+            try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of(s.caCertDir()))) {
+                for (Path p : dir) {
+                    if (Files.isRegularFile(p)) {
+                        try {
+                            result.addAll(readCertificates(p.toString(), failure));
+                        } catch (TlsConfigException notACertificate) {
+                            // other files (keys, notes) may live there too
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new TlsConfigException(failure + s.caCertDir() + ": " + rootMessage(e), e);
+            }
+        }
+        return result;
+    }
+
+    private static List<X509Certificate> readCertificates(String file, String failure) throws TlsConfigException {
+        try {
+            return PemFiles.readCertificates(Path.of(file));
+        } catch (IOException e) {
+            throw new TlsConfigException(failure + file + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m;
+    }
+}
