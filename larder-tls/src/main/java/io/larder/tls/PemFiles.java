@@ -1,6 +1,7 @@
 package io.larder.tls;
 
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
@@ -30,6 +32,9 @@ import java.util.List;
 
 /** Reads the PEM files OpenSSL reads for redis-server: certificate chains and private keys in any of its forms. */
 public final class PemFiles {
+    /** For the PEM ciphers (AES/CBC/PKCS7Padding ...) the JDK lacks; used directly, never registered globally. */
+    private static final Provider BC = new BouncyCastleProvider();
+
     private PemFiles() {
     }
 
@@ -63,11 +68,11 @@ public final class PemFiles {
             }
             if (o instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
                 return converter.getPrivateKey(encrypted.decryptPrivateKeyInfo(
-                        new JceOpenSSLPKCS8DecryptorProviderBuilder().build(passwordOf(password))));
+                        new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(passwordOf(password))));
             }
             if (o instanceof PEMEncryptedKeyPair encrypted) {
                 return converter.getKeyPair(encrypted.decryptKeyPair(
-                        new JcePEMDecryptorProviderBuilder().build(passwordOf(password)))).getPrivate();
+                        new JcePEMDecryptorProviderBuilder().setProvider(BC).build(passwordOf(password)))).getPrivate();
             }
             throw new IOException("no private key found");
         } catch (OperatorCreationException | PKCSException | PEMException e) {

@@ -1,6 +1,7 @@
 package io.larder.tls;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.CipherSuiteConverter;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslSessionContext;
@@ -34,19 +35,28 @@ public final class ServerTls {
     /** How a connection treats the client's certificate (redis-server's tls-auth-clients). */
     public enum ClientAuth { NO, YES, OPTIONAL }
 
-    private static final SslProvider PROVIDER = chooseProvider();
-
+    private final SslProvider provider;
     private volatile Built current;
+
+    /** A context on the preferred engine: BoringSSL when it loads, unless larder.tls.provider=jdk. */
+    public ServerTls() {
+        this(preferredProvider());
+    }
+
+    /** A context on the given engine (tests compare both). */
+    public ServerTls(SslProvider provider) {
+        this.provider = provider;
+    }
 
     private record Built(SslContext context, boolean preferServerCiphers, X509Certificate certificate) {
     }
 
     /** The TLS engine in use: "openssl" (BoringSSL) or "jdk". */
-    public static String provider() {
-        return PROVIDER == SslProvider.OPENSSL ? "openssl" : "jdk";
+    public String provider() {
+        return provider == SslProvider.OPENSSL ? "openssl" : "jdk";
     }
 
-    private static SslProvider chooseProvider() {
+    public static SslProvider preferredProvider() {
         String forced = System.getProperty("larder.tls.provider", "");
         if (forced.equalsIgnoreCase("jdk")) {
             return SslProvider.JDK;
@@ -61,7 +71,7 @@ public final class ServerTls {
 
     /** Builds a context from the settings and, only if that succeeds, makes it the one new connections use. */
     public void configure(TlsSettings settings) throws TlsConfigException {
-        current = build(settings);
+        current = build(settings, provider);
     }
 
     /** The server certificate (the first of tls-cert-file's chain) in use, or null before configuration. */
@@ -87,7 +97,7 @@ public final class ServerTls {
         return new SslHandler(engine);
     }
 
-    private static Built build(TlsSettings s) throws TlsConfigException {
+    private static Built build(TlsSettings s, SslProvider provider) throws TlsConfigException {
         if (s.certFile().isEmpty()) {
             throw new TlsConfigException("No tls-cert-file configured!");
         }
@@ -113,10 +123,10 @@ public final class ServerTls {
             throw new TlsConfigException("Failed to load private key: " + s.keyFile() + ": key values mismatch");
         }
         List<X509Certificate> trusted = trustedCertificates(s);
-        SslContext defaults = context(s, protocols, key, chain, trusted, null);
+        SslContext defaults = context(s, provider, protocols, key, chain, trusted, null);
         SslContext context = defaults;
         if (!s.ciphers().isEmpty() || !s.ciphersuites().isEmpty()) {
-            context = context(s, protocols, key, chain, trusted, cipherList(s, defaults.cipherSuites()));
+            context = context(s, provider, protocols, key, chain, trusted, cipherList(s, defaults.cipherSuites(), provider));
         }
         try {
             context.newEngine(ByteBufAllocator.DEFAULT); // the JDK's engine checks cipher names only here
@@ -129,12 +139,12 @@ public final class ServerTls {
         return new Built(context, s.preferServerCiphers(), chain.get(0));
     }
 
-    private static SslContext context(TlsSettings s, List<String> protocols, PrivateKey key,
+    private static SslContext context(TlsSettings s, SslProvider provider, List<String> protocols, PrivateKey key,
                                       List<X509Certificate> chain, List<X509Certificate> trusted,
                                       List<String> ciphers) throws TlsConfigException {
         try {
             SslContextBuilder builder = SslContextBuilder.forServer(key, chain)
-                    .sslProvider(PROVIDER)
+                    .sslProvider(provider)
                     .protocols(protocols)
                     .clientAuth(io.netty.handler.ssl.ClientAuth.NONE) // set per connection
                     .sessionCacheSize(s.sessionCaching() ? s.sessionCacheSize() : 1)
@@ -156,9 +166,17 @@ public final class ServerTls {
      * tls-ciphers names the TLS 1.2 (and older) ciphers and tls-ciphersuites the TLS 1.3 ones, each leaving the
      * other protocol's defaults alone, as in OpenSSL. Names may be OpenSSL's or the JDK's.
      */
-    private static List<String> cipherList(TlsSettings s, List<String> defaults) throws TlsConfigException {
+    private static List<String> cipherList(TlsSettings s, List<String> defaults, SslProvider provider)
+            throws TlsConfigException {
         Set<String> result = new LinkedHashSet<>();
         List<String> legacy = names(s.ciphers());
+        if (provider == SslProvider.JDK) {
+            // the JDK knows the IANA names only (TLS_ECDHE_..._WITH_...), not OpenSSL's (ECDHE-...)
+            legacy = legacy.stream().map(n -> {
+                String java = n.startsWith("TLS_") || n.startsWith("SSL_") ? null : CipherSuiteConverter.toJava(n, "TLS");
+                return java == null ? n : java;
+            }).toList();
+        }
         List<String> tls13 = names(s.ciphersuites());
         for (String name : legacy) {
             if (isTls13Suite(name)) {

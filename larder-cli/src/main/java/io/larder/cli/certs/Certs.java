@@ -6,6 +6,7 @@ import io.larder.tls.ca.KeyType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +50,12 @@ public final class Certs implements Runnable {
                 System.err.println("larder certs: " + out + " already holds a CA; --force replaces it");
                 return 1;
             }
-            CertificateAuthority.create(name, Duration.ofDays(days), keyType).save(out);
+            try {
+                CertificateAuthority.create(name, Duration.ofDays(days), keyType).save(out);
+            } catch (IOException | IllegalArgumentException e) {
+                System.err.println("larder certs: " + e.getMessage());
+                return 1;
+            }
             System.out.println("CA written: " + out.resolve(CertificateAuthority.CERT_FILE) + ", "
                     + out.resolve(CertificateAuthority.KEY_FILE));
             return 0;
@@ -89,11 +95,16 @@ public final class Certs implements Runnable {
                 System.err.println("larder certs: --name may hold letters, digits, '.', '_' and '-' only");
                 return 1;
             }
-            CertificateAuthority authority = CertificateAuthority.load(ca);
             Path dir = out == null ? ca : out;
-            Files.createDirectories(dir);
-            authority.issue(new CertificateRequest(name, ips(), dnsNames(), usage(), Duration.ofDays(days), keyType))
-                    .write(dir, name);
+            try {
+                CertificateAuthority authority = CertificateAuthority.load(ca);
+                Files.createDirectories(dir);
+                authority.issue(new CertificateRequest(name, ips(), dnsNames(), usage(), Duration.ofDays(days), keyType))
+                        .write(dir, name);
+            } catch (IOException | IllegalArgumentException e) {
+                System.err.println("larder certs: " + e.getMessage());
+                return 1;
+            }
             System.out.println("certificate written: " + dir.resolve(name + ".crt") + ", " + dir.resolve(name + ".key"));
             return 0;
         }

@@ -1,0 +1,219 @@
+package io.larder.tls;
+
+import io.larder.tls.ca.CertificateAuthority;
+import io.larder.tls.ca.CertificateRequest;
+import io.larder.tls.ca.IssuedCertificate;
+import io.larder.tls.ca.KeyType;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslProvider;
+import org.bouncycastle.openssl.PKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Real handshakes against a server context built by ServerTls, on BoringSSL and on the JDK's engine. */
+class ServerTlsTest {
+    @TempDir
+    Path dir;
+    private CertificateAuthority ca;
+    private IssuedCertificate client;
+    private EventLoopGroup group;
+    private Channel server;
+
+    static List<SslProvider> providers() {
+        List<SslProvider> result = new ArrayList<>(List.of(SslProvider.JDK));
+        assertThat(OpenSsl.isAvailable()).as("netty-tcnative-boringssl-static loads on linux-x86_64").isTrue();
+        result.add(SslProvider.OPENSSL);
+        return result;
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        ca = CertificateAuthority.create("CA", Duration.ofDays(2), KeyType.EC);
+        ca.save(dir);
+        ca.issue(new CertificateRequest("node", List.of("127.0.0.1"), List.of(), CertificateRequest.Usage.NODE,
+                Duration.ofDays(1), KeyType.EC)).write(dir, "node");
+        client = ca.issue(new CertificateRequest("client", List.of(), List.of(), CertificateRequest.Usage.CLIENT,
+                Duration.ofDays(1), KeyType.EC));
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private TlsSettings settings(String protocols, String ciphers, String keyFile, String password) {
+        return new TlsSettings(path("node.crt"), keyFile, password, path("ca.crt"), "", protocols, ciphers, "",
+                false, true, 100, 60, true);
+    }
+
+    private String path(String name) {
+        return dir.resolve(name).toString();
+    }
+
+    @ParameterizedTest
+    @MethodSource("providers")
+    void handshakeWithRequiredAndOptionalClientCertificates(SslProvider provider) throws Exception {
+        ServerTls tls = new ServerTls(provider);
+        tls.configure(settings("", "", path("node.key"), ""));
+        int port = serve(tls, ServerTls.ClientAuth.YES);
+        assertThat(echo(port, client, "TLSv1.3")).isEqualTo("TLSv1.3");
+        assertThatThrownBy(() -> echo(port, null, "TLSv1.3")).isInstanceOf(IOException.class);
+        server.close().syncUninterruptibly();
+        int optional = serve(tls, ServerTls.ClientAuth.OPTIONAL);
+        assertThat(echo(optional, null, "TLSv1.3")).isEqualTo("TLSv1.3");
+        assertThat(echo(optional, client, "TLSv1.2")).isEqualTo("TLSv1.2");
+    }
+
+    @ParameterizedTest
+    @MethodSource("providers")
+    void protocolsAndCiphersAreThoseConfigured(SslProvider provider) throws Exception {
+        ServerTls tls = new ServerTls(provider);
+        tls.configure(settings("TLSv1.2", "ECDHE-ECDSA-AES128-GCM-SHA256", path("node.key"), ""));
+        int port = serve(tls, ServerTls.ClientAuth.NO);
+        try (SSLSocket s = connect(port, null, "TLSv1.2")) {
+            s.startHandshake();
+            assertThat(s.getSession().getProtocol()).isEqualTo("TLSv1.2");
+            assertThat(s.getSession().getCipherSuite()).isEqualTo("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+        }
+        assertThatThrownBy(() -> echo(port, null, "TLSv1.3")).isInstanceOf(IOException.class);
+    }
+
+    @ParameterizedTest
+    @MethodSource("providers")
+    void encryptedKeysNeedTheirPassword(SslProvider provider) throws Exception {
+        IssuedCertificate node = ca.issue(new CertificateRequest("node", List.of("127.0.0.1"), List.of(),
+                CertificateRequest.Usage.NODE, Duration.ofDays(1), KeyType.EC));
+        node.write(dir, "node");
+        StringWriter pem = new StringWriter();
+        try (JcaPEMWriter w = new JcaPEMWriter(pem)) {
+            w.writeObject(new JcaPKCS8Generator(node.key(), new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
+                    .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()).setPassword("s3cret".toCharArray()).build()).generate());
+        }
+        Files.writeString(dir.resolve("enc.key"), pem.toString());
+        ServerTls tls = new ServerTls(provider);
+        assertThatThrownBy(() -> tls.configure(settings("", "", path("enc.key"), "")))
+                .hasMessageContaining("the key is encrypted and no password was given");
+        assertThatThrownBy(() -> tls.configure(settings("", "", path("enc.key"), "wrong")))
+                .hasMessageContaining("Failed to load private key");
+        tls.configure(settings("", "", path("enc.key"), "s3cret"));
+        assertThat(echo(serve(tls, ServerTls.ClientAuth.YES), client, "TLSv1.3")).isEqualTo("TLSv1.3");
+    }
+
+    @ParameterizedTest
+    @MethodSource("providers")
+    void badSettingsAreRefusedAndTheContextInUseStays(SslProvider provider) throws Exception {
+        ServerTls tls = new ServerTls(provider);
+        tls.configure(settings("", "", path("node.key"), ""));
+        X509Certificate inUse = tls.certificate();
+        ca.issue(new CertificateRequest("other", List.of(), List.of(), CertificateRequest.Usage.NODE,
+                Duration.ofDays(1), KeyType.EC)).write(dir, "other");
+        assertThatThrownBy(() -> tls.configure(settings("", "", path("other.key"), "")))
+                .hasMessageEndingWith("key values mismatch");
+        assertThatThrownBy(() -> tls.configure(settings("TLSv1.2 SSLv3", "", path("node.key"), "")))
+                .hasMessageStartingWith("Invalid tls-protocols specified.");
+        assertThatThrownBy(() -> tls.configure(settings("", "NOT-A-CIPHER", path("node.key"), "")))
+                .hasMessageStartingWith("Failed to configure ciphers");
+        assertThatThrownBy(() -> tls.configure(settings("", "", path("missing.key"), "")))
+                .hasMessageStartingWith("Failed to load private key: " + path("missing.key"));
+        assertThatThrownBy(() -> tls.configure(new TlsSettings(path("node.crt"), path("node.key"), "", "", "", "",
+                "", "", false, true, 1, 1, true))).hasMessageStartingWith("Either tls-ca-cert-file or tls-ca-cert-dir");
+        assertThat(tls.certificate()).isEqualTo(inUse);
+        assertThat(echo(serve(tls, ServerTls.ClientAuth.YES), client, "TLSv1.3")).isEqualTo("TLSv1.3");
+    }
+
+    /** Serves an echo over TLS; returns the port. */
+    private int serve(ServerTls tls, ServerTls.ClientAuth auth) {
+        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(tls.newHandler(ch.alloc(), auth)).addLast(new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                ctx.writeAndFlush(msg);
+                            }
+
+                            @Override
+                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                ctx.close();
+                            }
+                        });
+                    }
+                }).bind("127.0.0.1", 0).syncUninterruptibly().channel();
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** Sends a line and reads it back; returns the protocol negotiated. */
+    private String echo(int port, IssuedCertificate identity, String protocol) throws Exception {
+        try (SSLSocket s = connect(port, identity, protocol)) {
+            s.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] back = s.getInputStream().readNBytes(6);
+            if (back.length < 6) {
+                throw new IOException("closed by the server");
+            }
+            assertThat(new String(back, StandardCharsets.US_ASCII)).isEqualTo("hello\n");
+            return s.getSession().getProtocol();
+        }
+    }
+
+    private SSLSocket connect(int port, IssuedCertificate identity, String protocol) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", ca.certificate());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        KeyManagerFactory kmf = null;
+        if (identity != null) {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("me", identity.key(), new char[0], new X509Certificate[]{identity.certificate()});
+            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, new char[0]);
+        }
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
+        s.setSoTimeout(5000);
+        s.setEnabledProtocols(new String[]{protocol});
+        return s;
+    }
+}
