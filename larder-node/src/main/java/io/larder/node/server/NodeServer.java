@@ -161,6 +161,11 @@ public final class NodeServer implements AutoCloseable {
         return bound;
     }
 
+    /** The TLS engine new TLS connections get: "openssl" (BoringSSL) or "jdk". */
+    public String tlsEngine() {
+        return tls.engine();
+    }
+
     /** Runs the cron hz times a second; CONFIG SET hz reschedules it. */
     private synchronized void scheduleCron(int hz) {
         if (cronTask != null) {

@@ -35,6 +35,10 @@ final class NodeTls {
         }
     }
 
+    String engine() {
+        return tls.provider();
+    }
+
     /** TLS is in use: a TLS port, or TLS for replication or the cluster bus. */
     boolean enabled() {
         return config.find("tls-port").asInt() != 0 || config.find("tls-replication").asBool()
