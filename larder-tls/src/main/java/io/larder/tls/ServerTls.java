@@ -109,18 +109,18 @@ public final class ServerTls {
                     + "tls-cluster, tls-replication or tls-auth-clients are enabled!");
         }
         List<String> protocols = s.protocolList();
-        List<X509Certificate> chain = readCertificates(s.certFile(), "Failed to load certificate: ");
+        List<X509Certificate> chain = readCertificates(s.certFile(), TlsConfigException.Subject.CERTIFICATE);
         if (chain.isEmpty()) {
-            throw new TlsConfigException("Failed to load certificate: " + s.certFile() + ": no certificate found");
+            throw new TlsConfigException(TlsConfigException.Subject.CERTIFICATE, s.certFile(), "no certificate found", null);
         }
         PrivateKey key;
         try {
             key = PemFiles.readPrivateKey(Path.of(s.keyFile()), s.keyPassword());
         } catch (IOException e) {
-            throw new TlsConfigException("Failed to load private key: " + s.keyFile() + ": " + rootMessage(e), e);
+            throw new TlsConfigException(TlsConfigException.Subject.KEY, s.keyFile(), rootMessage(e), e);
         }
         if (!PemFiles.matches(key, chain.get(0))) {
-            throw new TlsConfigException("Failed to load private key: " + s.keyFile() + ": key values mismatch");
+            throw new TlsConfigException(TlsConfigException.Subject.KEY, s.keyFile(), "key values mismatch", null);
         }
         List<X509Certificate> trusted = trustedCertificates(s);
         SslContext defaults = context(s, provider, protocols, key, chain, trusted, null);
@@ -210,7 +210,7 @@ public final class ServerTls {
 
     private static List<X509Certificate> trustedCertificates(TlsSettings s) throws TlsConfigException {
         List<X509Certificate> result = new ArrayList<>();
-        String failure = "Failed to configure CA certificate(s) file/directory: ";
+        TlsConfigException.Subject failure = TlsConfigException.Subject.CA;
         if (!s.caCertFile().isEmpty()) {
             result.addAll(readCertificates(s.caCertFile(), failure));
         }
@@ -227,17 +227,18 @@ public final class ServerTls {
                     }
                 }
             } catch (IOException e) {
-                throw new TlsConfigException(failure + s.caCertDir() + ": " + rootMessage(e), e);
+                throw new TlsConfigException(failure, s.caCertDir(), rootMessage(e), e);
             }
         }
         return result;
     }
 
-    private static List<X509Certificate> readCertificates(String file, String failure) throws TlsConfigException {
+    private static List<X509Certificate> readCertificates(String file, TlsConfigException.Subject subject)
+            throws TlsConfigException {
         try {
             return PemFiles.readCertificates(Path.of(file));
         } catch (IOException e) {
-            throw new TlsConfigException(failure + file + ": " + rootMessage(e), e);
+            throw new TlsConfigException(subject, file, rootMessage(e), e);
         }
     }
 
