@@ -83,7 +83,9 @@ public final class ServerTls {
     /** A handler for a newly accepted connection, verifying the client's certificate as {@code auth} says. */
     public SslHandler newHandler(ByteBufAllocator alloc, ClientAuth auth) {
         Built b = current;
-        SSLEngine engine = b.context().newEngine(alloc);
+        // the context's own handler: for BoringSSL it unwraps many records per call (no JDK compatibility mode)
+        SslHandler handler = b.context().newHandler(alloc);
+        SSLEngine engine = handler.engine();
         switch (auth) {
             case NO -> engine.setNeedClientAuth(false);
             case OPTIONAL -> engine.setWantClientAuth(true);
@@ -94,7 +96,7 @@ public final class ServerTls {
             params.setUseCipherSuitesOrder(true);
             engine.setSSLParameters(params);
         }
-        return new SslHandler(engine);
+        return handler;
     }
 
     private static Built build(TlsSettings s, SslProvider provider) throws TlsConfigException {
