@@ -71,6 +71,11 @@ final class Listener {
         }
     }
 
+    /** The addresses last bound (the bind parameter's text). */
+    synchronized String addresses() {
+        return addresses;
+    }
+
     synchronized void close() {
         channels.forEach(ch -> ch.close().syncUninterruptibly());
         channels.clear();

@@ -141,8 +141,14 @@ public final class NodeServer implements AutoCloseable {
         config.bind.onChange(new ConfigParam.ConfigHook() {
             @Override
             public void changed(String value) throws ConfigException {
+                String before = plain.addresses();
                 plain.relisten(value, config.port.asInt(), "Failed to bind to specified addresses.");
-                tlsListener.relisten(value, tlsPort.asInt(), "Failed to bind to specified addresses.");
+                try {
+                    tlsListener.relisten(value, tlsPort.asInt(), "Failed to bind to specified addresses.");
+                } catch (ConfigException e) {
+                    plain.relisten(before, config.port.asInt(), "Failed to bind to specified addresses.");
+                    throw e;
+                }
             }
         });
         scheduleCron(config.hz.asInt());

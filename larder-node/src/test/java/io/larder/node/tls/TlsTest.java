@@ -257,6 +257,29 @@ class TlsTest {
     }
 
     @Test
+    void bindChangesMoveBothPortsOrNeither() throws Exception {
+        LarderServer[] node = new LarderServer[1];
+        int tlsPort = startNode(node);
+        int plainPort = node[0].port();
+        try (java.net.ServerSocket squatter = new java.net.ServerSocket()) {
+            squatter.bind(new java.net.InetSocketAddress("127.0.0.2", tlsPort)); // the TLS port there is taken
+            try (Jedis plain = new Jedis("127.0.0.1", plainPort)) {
+                assertThatThrownBy(() -> plain.configSet("bind", "127.0.0.1 127.0.0.2")).hasMessage(
+                        "ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.");
+                assertThat(plain.configGet("bind").get("bind")).isEqualTo("127.0.0.1");
+            }
+            assertThatThrownBy(() -> new Socket("127.0.0.2", plainPort).close()).isInstanceOf(IOException.class);
+        }
+        try (Jedis plain = new Jedis("127.0.0.1", plainPort)) {
+            assertThat(plain.configSet("bind", "127.0.0.1 127.0.0.2")).isEqualTo("OK");
+        }
+        try (Jedis tls = jedis(tlsPort, certs.client); Jedis other = new Jedis("127.0.0.2", plainPort)) {
+            assertThat(tls.ping()).isEqualTo("PONG");
+            assertThat(other.ping()).isEqualTo("PONG");
+        }
+    }
+
+    @Test
     void aNodeWithoutUsableCertificatesRefusesToStart() throws Exception {
         int tlsPort = RedisServerProcess.freePort();
         assertThatThrownBy(() -> LarderServer.start("--tls-port", String.valueOf(tlsPort)))
