@@ -48,7 +48,12 @@ public final class ServerTls {
         this.provider = provider;
     }
 
-    private record Built(SslContext context, boolean preferServerCiphers, X509Certificate certificate) {
+    private record Built(SslContext context, SslContext clientContext, boolean preferServerCiphers,
+                         X509Certificate certificate) {
+    }
+
+    /** A certificate chain with its private key, checked to belong together. */
+    private record Identity(List<X509Certificate> chain, PrivateKey key) {
     }
 
     /** The TLS engine in use: "openssl" (BoringSSL) or "jdk". */
@@ -99,6 +104,15 @@ public final class ServerTls {
         return handler;
     }
 
+    /**
+     * A handler for a connection this server opens to {@code host:port} (a replica to its master): it presents
+     * the client identity (or the server certificate) and checks the peer against the configured CAs, as Redis
+     * does (the certificate's chain, not its host name).
+     */
+    public SslHandler newClientHandler(ByteBufAllocator alloc, String host, int port) {
+        return current.clientContext().newHandler(alloc, host, port);
+    }
+
     private static Built build(TlsSettings s, SslProvider provider) throws TlsConfigException {
         if (s.certFile().isEmpty()) {
             throw new TlsConfigException("No tls-cert-file configured!");
@@ -111,19 +125,11 @@ public final class ServerTls {
                     + "tls-cluster, tls-replication or tls-auth-clients are enabled!");
         }
         List<String> protocols = s.protocolList();
-        List<X509Certificate> chain = readCertificates(s.certFile(), TlsConfigException.Subject.CERTIFICATE);
-        if (chain.isEmpty()) {
-            throw new TlsConfigException(TlsConfigException.Subject.CERTIFICATE, s.certFile(), "no certificate found", null);
-        }
-        PrivateKey key;
-        try {
-            key = PemFiles.readPrivateKey(Path.of(s.keyFile()), s.keyPassword());
-        } catch (IOException e) {
-            throw new TlsConfigException(TlsConfigException.Subject.KEY, s.keyFile(), rootMessage(e), e);
-        }
-        if (!PemFiles.matches(key, chain.get(0))) {
-            throw new TlsConfigException(TlsConfigException.Subject.KEY, s.keyFile(), "key values mismatch", null);
-        }
+        Identity server = identity(s.certFile(), s.keyFile(), s.keyPassword());
+        Identity client = s.client().set()
+                ? identity(s.client().certFile(), s.client().keyFile(), s.client().keyPassword()) : server;
+        List<X509Certificate> chain = server.chain();
+        PrivateKey key = server.key();
         List<X509Certificate> trusted = trustedCertificates(s);
         SslContext defaults = context(s, provider, protocols, key, chain, trusted, null);
         SslContext context = defaults;
@@ -138,7 +144,37 @@ public final class ServerTls {
         if (!s.sessionCaching() && context.sessionContext() instanceof OpenSslSessionContext openssl) {
             openssl.setSessionCacheEnabled(false);
         }
-        return new Built(context, s.preferServerCiphers(), chain.get(0));
+        SslContext clientContext;
+        try {
+            SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(provider).protocols(protocols)
+                    .keyManager(client.key(), client.chain())
+                    .endpointIdentificationAlgorithm(null) // Redis checks the chain only, not the host name
+                    .ciphers(context.cipherSuites(), IdentityCipherSuiteFilter.INSTANCE);
+            if (!trusted.isEmpty()) {
+                builder.trustManager(trusted);
+            }
+            clientContext = builder.build();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new TlsConfigException("Failed to configure the client context: " + rootMessage(e), e);
+        }
+        return new Built(context, clientContext, s.preferServerCiphers(), chain.get(0));
+    }
+
+    private static Identity identity(String certFile, String keyFile, String password) throws TlsConfigException {
+        List<X509Certificate> chain = readCertificates(certFile, TlsConfigException.Subject.CERTIFICATE);
+        if (chain.isEmpty()) {
+            throw new TlsConfigException(TlsConfigException.Subject.CERTIFICATE, certFile, "no certificate found", null);
+        }
+        PrivateKey key;
+        try {
+            key = PemFiles.readPrivateKey(Path.of(keyFile), password);
+        } catch (IOException e) {
+            throw new TlsConfigException(TlsConfigException.Subject.KEY, keyFile, rootMessage(e), e);
+        }
+        if (!PemFiles.matches(key, chain.get(0))) {
+            throw new TlsConfigException(TlsConfigException.Subject.KEY, keyFile, "key values mismatch", null);
+        }
+        return new Identity(chain, key);
     }
 
     private static SslContext context(TlsSettings s, SslProvider provider, List<String> protocols, PrivateKey key,

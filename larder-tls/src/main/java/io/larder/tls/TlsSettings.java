@@ -10,11 +10,28 @@ import java.util.List;
 public record TlsSettings(String certFile, String keyFile, String keyPassword, String caCertFile, String caCertDir,
                           String protocols, String ciphers, String ciphersuites, boolean preferServerCiphers,
                           boolean sessionCaching, int sessionCacheSize, int sessionCacheTimeoutSeconds,
-                          boolean caRequired) {
+                          boolean caRequired, ClientIdentity client) {
 
-    /** A server with a certificate and key only: no client verification, default protocols and ciphers. */
-    public static TlsSettings serverOnly(String certFile, String keyFile) {
-        return new TlsSettings(certFile, keyFile, "", "", "", "", "", "", false, true, 20480, 300, false);
+    /**
+     * The certificate a server presents when it connects out (to its master: tls-client-cert-file,
+     * tls-client-key-file, tls-client-key-file-pass). Unset, it presents its server certificate, as Redis does.
+     */
+    public record ClientIdentity(String certFile, String keyFile, String keyPassword) {
+        public static final ClientIdentity NONE = new ClientIdentity("", "", "");
+
+        boolean set() {
+            return !certFile.isEmpty() && !keyFile.isEmpty();
+        }
+    }
+
+    /** Settings of a server that never connects out with TLS (or presents its server certificate when it does). */
+    public TlsSettings(String certFile, String keyFile, String keyPassword, String caCertFile, String caCertDir,
+                       String protocols, String ciphers, String ciphersuites, boolean preferServerCiphers,
+                       boolean sessionCaching, int sessionCacheSize, int sessionCacheTimeoutSeconds,
+                       boolean caRequired) {
+        this(certFile, keyFile, keyPassword, caCertFile, caCertDir, protocols, ciphers, ciphersuites,
+                preferServerCiphers, sessionCaching, sessionCacheSize, sessionCacheTimeoutSeconds, caRequired,
+                ClientIdentity.NONE);
     }
 
     /** The protocols to enable, in the JDK's spelling; Redis's default (TLSv1.2 and TLSv1.3) when unset. */

@@ -160,6 +160,75 @@ class ServerTlsTest {
         assertThat(echo(serve(tls, ServerTls.ClientAuth.YES), client, "TLSv1.3")).isEqualTo("TLSv1.3");
     }
 
+    @ParameterizedTest
+    @MethodSource("providers")
+    void outgoingConnectionsPresentTheClientIdentityAndCheckThePeer(SslProvider provider) throws Exception {
+        ServerTls master = new ServerTls(provider);
+        master.configure(settings("", "", path("node.key"), ""));
+        int port = serve(master, ServerTls.ClientAuth.YES);
+        ca.issue(new CertificateRequest("replica", List.of(), List.of(), CertificateRequest.Usage.CLIENT,
+                Duration.ofDays(1), KeyType.EC)).write(dir, "replica");
+        TlsSettings.ClientIdentity identity = new TlsSettings.ClientIdentity(path("replica.crt"), path("replica.key"), "");
+        ServerTls replica = new ServerTls(provider);
+        replica.configure(withClient(identity, path("ca.crt")));
+        assertThat(echoThrough(replica, port)).isEqualTo("hello\n");
+        // without a client identity the server certificate is presented, which the master accepts too
+        ServerTls plainReplica = new ServerTls(provider);
+        plainReplica.configure(withClient(TlsSettings.ClientIdentity.NONE, path("ca.crt")));
+        assertThat(echoThrough(plainReplica, port)).isEqualTo("hello\n");
+        // a master whose CA the replica does not trust is refused
+        CertificateAuthority other = CertificateAuthority.create("Other", Duration.ofDays(1), KeyType.EC);
+        Files.writeString(dir.resolve("other-ca.crt"), other.certificatePem());
+        ServerTls suspicious = new ServerTls(provider);
+        suspicious.configure(withClient(identity, path("other-ca.crt")));
+        assertThatThrownBy(() -> echoThrough(suspicious, port)).isInstanceOf(Exception.class);
+        // an unreadable client key fails the whole configuration, as in Redis
+        assertThatThrownBy(() -> replica.configure(withClient(new TlsSettings.ClientIdentity(path("replica.crt"),
+                path("node.key"), ""), path("ca.crt")))).hasMessageEndingWith("key values mismatch");
+    }
+
+    private TlsSettings withClient(TlsSettings.ClientIdentity identity, String caFile) {
+        return new TlsSettings(path("node.crt"), path("node.key"), "", caFile, "", "", "", "", false, true, 100, 60,
+                true, identity);
+    }
+
+    /** Connects with the handler ServerTls gives outgoing connections; returns what the echo server sent back. */
+    private String echoThrough(ServerTls tls, int port) throws Exception {
+        java.util.concurrent.CompletableFuture<String> reply = new java.util.concurrent.CompletableFuture<>();
+        Channel ch = new io.netty.bootstrap.Bootstrap().group(group).channel(io.netty.channel.socket.nio.NioSocketChannel.class)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel c) {
+                        c.pipeline().addLast(tls.newClientHandler(c.alloc(), "127.0.0.1", port))
+                                .addLast(new ChannelInboundHandlerAdapter() {
+                                    @Override
+                                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                        io.netty.buffer.ByteBuf b = (io.netty.buffer.ByteBuf) msg;
+                                        reply.complete(b.toString(StandardCharsets.US_ASCII));
+                                        b.release();
+                                    }
+
+                                    @Override
+                                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                        reply.completeExceptionally(cause);
+                                        ctx.close();
+                                    }
+
+                                    @Override
+                                    public void channelInactive(ChannelHandlerContext ctx) {
+                                        reply.completeExceptionally(new IOException("closed"));
+                                    }
+                                });
+                    }
+                }).connect("127.0.0.1", port).syncUninterruptibly().channel();
+        try {
+            ch.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer("hello\n", StandardCharsets.US_ASCII));
+            return reply.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            ch.close().syncUninterruptibly();
+        }
+    }
+
     /** Serves an echo over TLS; returns the port. */
     private int serve(ServerTls tls, ServerTls.ClientAuth auth) {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)

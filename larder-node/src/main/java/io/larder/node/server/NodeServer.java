@@ -172,6 +172,16 @@ public final class NodeServer implements AutoCloseable {
         return tls.engine();
     }
 
+    /**
+     * TLS for a connection this node opens to {@code host:port} (a replica to its master, with tls-replication):
+     * presents tls-client-cert-file (else tls-cert-file) and checks the peer against the configured CAs. Only
+     * while TLS is configured (tls-port, tls-replication or tls-cluster set).
+     */
+    public io.netty.handler.ssl.SslHandler newTlsClientHandler(io.netty.buffer.ByteBufAllocator alloc, String host,
+                                                               int port) {
+        return tls.newClientHandler(alloc, host, port);
+    }
+
     /** Runs the cron hz times a second; CONFIG SET hz reschedules it. */
     private synchronized void scheduleCron(int hz) {
         if (cronTask != null) {

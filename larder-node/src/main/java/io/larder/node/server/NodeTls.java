@@ -5,6 +5,7 @@ import io.larder.node.config.ServerConfig;
 import io.larder.tls.ServerTls;
 import io.larder.tls.TlsConfigException;
 import io.larder.tls.TlsSettings;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
 
@@ -77,6 +78,11 @@ final class NodeTls {
         return tls.newHandler(ch.alloc(), auth);
     }
 
+    /** A handler for a connection this node opens (to its master with tls-replication). */
+    SslHandler newClientHandler(ByteBufAllocator alloc, String host, int port) {
+        return tls.newClientHandler(alloc, host, port);
+    }
+
     private TlsSettings settings() {
         return new TlsSettings(text("tls-cert-file"), text("tls-key-file"), text("tls-key-file-pass"),
                 text("tls-ca-cert-file"), text("tls-ca-cert-dir"), text("tls-protocols"), text("tls-ciphers"),
@@ -84,7 +90,9 @@ final class NodeTls {
                 config.find("tls-session-caching").asBool(), config.find("tls-session-cache-size").asInt(),
                 config.find("tls-session-cache-timeout").asInt(),
                 !text("tls-auth-clients").equals("no") || config.find("tls-replication").asBool()
-                        || config.find("tls-cluster").asBool());
+                        || config.find("tls-cluster").asBool(),
+                new TlsSettings.ClientIdentity(text("tls-client-cert-file"), text("tls-client-key-file"),
+                        text("tls-client-key-file-pass")));
     }
 
     private String text(String name) {

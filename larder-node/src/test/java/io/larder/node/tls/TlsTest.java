@@ -182,6 +182,12 @@ class TlsTest {
                             + "Unable to update TLS configuration. Check server logs.");
             assertThatThrownBy(() -> jedis.configSet("tls-key-file", dir.resolve("missing.key").toString()))
                     .hasMessageContaining("argument 'tls-key-file') - Unable to update TLS configuration.");
+            // a client certificate (for connections to a master) is loaded and checked too
+            assertThatThrownBy(() -> jedis.configSet("tls-client-cert-file", certs.path("client.crt"),
+                    "tls-client-key-file", certs.path("node.key")))
+                    .hasMessageContaining("argument 'tls-client-cert-file') - Unable to update TLS configuration.");
+            assertThat(jedis.configSet("tls-client-cert-file", certs.path("client.crt"), "tls-client-key-file",
+                    certs.path("client.key"))).isEqualTo("OK");
             assertThatThrownBy(() -> jedis.configSet("tls-protocols", "TLSv9"))
                     .hasMessageContaining("argument 'tls-protocols') - Unable to update TLS configuration.");
             // the two together are applied once, after both are set
@@ -253,6 +259,41 @@ class TlsTest {
         assertThatThrownBy(() -> new Socket("127.0.0.1", tlsPort).close()).isInstanceOf(IOException.class);
         try (Jedis plain = new Jedis("127.0.0.1", plainPort)) {
             assertThat(plain.ping()).isEqualTo("PONG");
+        }
+    }
+
+    @Test
+    void aNodeConnectsOutOverTlsWithItsClientCertificate() throws Exception {
+        LarderServer[] master = new LarderServer[1];
+        int masterTls = startNode(master);
+        LarderServer[] replica = new LarderServer[1];
+        startNode(replica, "--tls-client-cert-file", certs.path("client.crt"), "--tls-client-key-file",
+                certs.path("client.key"));
+        io.netty.channel.EventLoopGroup group = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+                io.netty.channel.nio.NioIoHandler.newFactory());
+        try {
+            java.util.concurrent.CompletableFuture<String> reply = new java.util.concurrent.CompletableFuture<>();
+            io.netty.channel.Channel ch = new io.netty.bootstrap.Bootstrap().group(group)
+                    .channel(io.netty.channel.socket.nio.NioSocketChannel.class)
+                    .handler(new io.netty.channel.ChannelInitializer<io.netty.channel.socket.SocketChannel>() {
+                        @Override
+                        protected void initChannel(io.netty.channel.socket.SocketChannel c) {
+                            c.pipeline().addLast(replica[0].node().server().newTlsClientHandler(c.alloc(), "127.0.0.1",
+                                    masterTls)).addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                                    io.netty.buffer.ByteBuf b = (io.netty.buffer.ByteBuf) msg;
+                                    reply.complete(b.toString(StandardCharsets.US_ASCII));
+                                    b.release();
+                                }
+                            });
+                        }
+                    }).connect("127.0.0.1", masterTls).syncUninterruptibly().channel();
+            ch.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer("PING\r\n", StandardCharsets.US_ASCII));
+            assertThat(reply.get(10, TimeUnit.SECONDS)).isEqualTo("+PONG\r\n");
+            ch.close().syncUninterruptibly();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 
