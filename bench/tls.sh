@@ -78,8 +78,7 @@ bench() {
       continue
     fi
     [[ "$round" == warmup ]] && continue
-    echo "$out" | grep '^"[A-Z]' | grep -v '^"test"' | tr -d '"' | awk -F, -v s="$server" -v d="$depth" -v r="$round" \
-      '{ t=$1; sub(/ .*/, "", t); printf "%s,%s,%s,%s,%s,%s,%s\n", s, d, r, t, $2, $5, $7 }' >> "$RESULTS"
+    echo "$out" | benchmark_rows "$server" "$depth" "$round" >> "$RESULTS"
   done
 }
 
