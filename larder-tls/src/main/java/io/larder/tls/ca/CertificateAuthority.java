@@ -23,7 +23,12 @@ import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -103,6 +108,34 @@ public final class CertificateAuthority {
     /** The CA certificate in PEM, for tls-ca-cert-file and clients' --cacert. */
     public String certificatePem() {
         return Pem.certificate(certificate);
+    }
+
+    /**
+     * A client's TLS context for nodes whose certificates this CA signed: it trusts this CA only and presents
+     * {@code identity} when the node asks for a certificate (null: none).
+     */
+    public SSLContext clientContext(IssuedCertificate identity) throws GeneralSecurityException {
+        try {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", certificate);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            KeyManager[] keys = null;
+            if (identity != null) {
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                store.load(null, null);
+                store.setKeyEntry("client", identity.key(), new char[0], new X509Certificate[]{identity.certificate()});
+                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(store, new char[0]);
+                keys = kmf.getKeyManagers();
+            }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys, tmf.getTrustManagers(), null);
+            return context;
+        } catch (IOException e) {
+            throw new GeneralSecurityException(e);
+        }
     }
 
     /** Makes a key pair and a certificate for it, signed by this CA. */
