@@ -96,11 +96,10 @@ public final class ServerTls {
             case OPTIONAL -> engine.setWantClientAuth(true);
             case YES -> engine.setNeedClientAuth(true);
         }
-        if (b.preferServerCiphers()) {
-            SSLParameters params = engine.getSSLParameters();
-            params.setUseCipherSuitesOrder(true);
-            engine.setSSLParameters(params);
-        }
+        // set either way: both engines default to the server's order, Redis's default is the client's
+        SSLParameters params = engine.getSSLParameters();
+        params.setUseCipherSuitesOrder(b.preferServerCiphers());
+        engine.setSSLParameters(params);
         return handler;
     }
 

@@ -115,6 +115,26 @@ class ServerTlsTest {
 
     @ParameterizedTest
     @MethodSource("providers")
+    void preferServerCiphersPicksTheServersFirstChoice(SslProvider provider) throws Exception {
+        String serverOrder = "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256";
+        String[] clientOrder = {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"};
+        for (boolean prefer : new boolean[]{false, true}) {
+            ServerTls tls = new ServerTls(provider);
+            tls.configure(new TlsSettings(path("node.crt"), path("node.key"), "", path("ca.crt"), "", "TLSv1.2",
+                    serverOrder, "", prefer, true, 100, 60, false));
+            int port = serve(tls, ServerTls.ClientAuth.NO);
+            try (SSLSocket s = connect(port, null, "TLSv1.2")) {
+                s.setEnabledCipherSuites(clientOrder);
+                s.startHandshake();
+                assertThat(s.getSession().getCipherSuite()).as("prefer-server-ciphers " + prefer)
+                        .isEqualTo(prefer ? clientOrder[1] : clientOrder[0]);
+            }
+            server.close().syncUninterruptibly();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("providers")
     void encryptedKeysNeedTheirPassword(SslProvider provider) throws Exception {
         IssuedCertificate node = ca.issue(new CertificateRequest("node", List.of("127.0.0.1"), List.of(),
                 CertificateRequest.Usage.NODE, Duration.ofDays(1), KeyType.EC));
