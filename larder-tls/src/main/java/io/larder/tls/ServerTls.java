@@ -49,16 +49,17 @@ public final class ServerTls {
     }
 
     private record Built(SslContext context, SslContext clientContext, boolean preferServerCiphers,
-                         X509Certificate certificate) {
+                         X509Certificate certificate, SslProvider provider) {
     }
 
     /** A certificate chain with its private key, checked to belong together. */
     private record Identity(List<X509Certificate> chain, PrivateKey key) {
     }
 
-    /** The TLS engine in use: "openssl" (BoringSSL) or "jdk". */
+    /** The TLS engine new connections get: "openssl" (BoringSSL) or "jdk". */
     public String provider() {
-        return provider == SslProvider.OPENSSL ? "openssl" : "jdk";
+        Built b = current;
+        return (b == null ? provider : b.provider()) == SslProvider.OPENSSL ? "openssl" : "jdk";
     }
 
     public static SslProvider preferredProvider() {
@@ -112,7 +113,10 @@ public final class ServerTls {
         return current.clientContext().newHandler(alloc, host, port);
     }
 
-    private static Built build(TlsSettings s, SslProvider provider) throws TlsConfigException {
+    private static Built build(TlsSettings s, SslProvider preferred) throws TlsConfigException {
+        // BoringSSL always offers all its TLS 1.3 suites; a restricted tls-ciphersuites needs the JDK's engine
+        SslProvider provider = preferred == SslProvider.OPENSSL && !s.ciphersuites().isBlank() ? SslProvider.JDK
+                : preferred;
         if (s.certFile().isEmpty()) {
             throw new TlsConfigException("No tls-cert-file configured!");
         }
@@ -156,7 +160,7 @@ public final class ServerTls {
         } catch (IOException | IllegalArgumentException e) {
             throw new TlsConfigException("Failed to configure the client context: " + rootMessage(e), e);
         }
-        return new Built(context, clientContext, s.preferServerCiphers(), chain.get(0));
+        return new Built(context, clientContext, s.preferServerCiphers(), chain.get(0), provider);
     }
 
     private static Identity identity(String certFile, String keyFile, String password) throws TlsConfigException {

@@ -115,6 +115,23 @@ class ServerTlsTest {
 
     @ParameterizedTest
     @MethodSource("providers")
+    void tls13CiphersuitesAreThoseConfigured(SslProvider provider) throws Exception {
+        ServerTls tls = new ServerTls(provider);
+        tls.configure(new TlsSettings(path("node.crt"), path("node.key"), "", path("ca.crt"), "", "", "",
+                "TLS_CHACHA20_POLY1305_SHA256", false, true, 100, 60, false));
+        int port = serve(tls, ServerTls.ClientAuth.NO);
+        try (SSLSocket s = connect(port, null, "TLSv1.3")) {
+            s.startHandshake();
+            assertThat(s.getSession().getCipherSuite()).isEqualTo("TLS_CHACHA20_POLY1305_SHA256");
+        }
+        // TLS 1.2 keeps its default ciphers
+        assertThat(echo(port, null, "TLSv1.2")).isEqualTo("TLSv1.2");
+        // BoringSSL cannot restrict TLS 1.3 suites: this context runs on the JDK's engine
+        assertThat(tls.provider()).isEqualTo("jdk");
+    }
+
+    @ParameterizedTest
+    @MethodSource("providers")
     void preferServerCiphersPicksTheServersFirstChoice(SslProvider provider) throws Exception {
         String serverOrder = "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256";
         String[] clientOrder = {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"};
