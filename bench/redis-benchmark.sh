@@ -35,9 +35,7 @@ bench() {
       continue
     fi
     [[ "$round" == warmup ]] && continue
-    # CSV columns of redis-benchmark 7: test,rps,avg,min,p50,p95,p99,max ("MSET (10 keys)" becomes MSET)
-    echo "$out" | grep '^"[A-Z]' | grep -v '^"test"' | tr -d '"' | awk -F, -v s="$server" -v d="$depth" -v r="$round" \
-      '{ t=$1; sub(/ .*/, "", t); printf "%s,%s,%s,%s,%s,%s,%s\n", s, d, r, t, $2, $5, $7 }' >> "$RESULTS"
+    echo "$out" | benchmark_rows "$server" "$depth" "$round" >> "$RESULTS"
   done
 }
 

@@ -60,3 +60,10 @@ require_tools() {
 
 # The median of the numbers on standard input, one a line (nothing for no input).
 median() { sort -g | awk '{ v[NR]=$1 } END { if (NR == 0) exit; if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2 }'; }
+
+# redis-benchmark --csv on standard input, as rows SERVER,DEPTH,ROUND,TEST,RPS,P50,P99 (CSV columns of
+# redis-benchmark 7: test,rps,avg,min,p50,p95,p99,max; "MSET (10 keys)" becomes MSET).
+benchmark_rows() { # benchmark_rows SERVER DEPTH ROUND
+  grep '^"[A-Z]' | grep -v '^"test"' | tr -d '"' | awk -F, -v s="$1" -v d="$2" -v r="$3" \
+    '{ t=$1; sub(/ .*/, "", t); printf "%s,%s,%s,%s,%s,%s,%s\n", s, d, r, t, $2, $5, $7 }'
+}

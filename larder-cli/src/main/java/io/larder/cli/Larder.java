@@ -1,5 +1,6 @@
 package io.larder.cli;
 
+import io.larder.cli.certs.Certs;
 import io.larder.cli.control.ClusterVerbs;
 import io.larder.cli.control.Down;
 import io.larder.cli.control.GetMetricStatistics;
@@ -20,7 +21,7 @@ import java.util.concurrent.Callable;
 /** The {@code larder} command. Node sub-commands take their server's own flags unchanged. */
 @Command(name = "larder", mixinStandardHelpOptions = true, version = "larder 0.1.0",
         description = "Self-hosted managed in-memory caches that speak Redis and Memcached.",
-        subcommands = {Larder.Server.class, Larder.Memcached.class, Up.class, Down.class, ClusterVerbs.Create.class, ClusterVerbs.Describe.class,
+        subcommands = {Larder.Server.class, Larder.Memcached.class, Certs.class, Up.class, Down.class, ClusterVerbs.Create.class, ClusterVerbs.Describe.class,
                 ClusterVerbs.Modify.class, ClusterVerbs.Reboot.class, ClusterVerbs.Delete.class,
                 ClusterVerbs.DescribeEvents.class, ClusterVerbs.DescribeEngineVersions.class, Wait.class,
                 GetMetricStatistics.class, ParameterGroupVerbs.DescribeGroups.class,
@@ -29,7 +30,8 @@ import java.util.concurrent.Callable;
                 ParameterGroupVerbs.Delete.class, AuthTokenCommands.Generate.class, AuthTokenCommands.GenerateKey.class})
 public final class Larder implements Runnable {
     public static void main(String[] args) {
-        int status = new CommandLine(new Larder()).setUnmatchedOptionsArePositionalParams(true).execute(args);
+        int status = new CommandLine(new Larder()).setUnmatchedOptionsArePositionalParams(true)
+                .setCaseInsensitiveEnumValuesAllowed(true).execute(args);
         System.exit(status);
     }
 

@@ -25,7 +25,13 @@ public final class McMain {
             System.err.println("larder memcached: " + e.getMessage());
             return 64;
         }
-        McServer server = new McServer(settings, McClock.system());
+        McServer server;
+        try {
+            server = new McServer(settings, McClock.system());
+        } catch (io.larder.tls.TlsConfigException e) {
+            System.err.println(McServer.memcachedError(e));
+            return 64;
+        }
         server.onShutdown(() -> System.exit(0));
         try {
             server.start();

@@ -4,6 +4,9 @@ import io.larder.memcached.discovery.ClusterConfig;
 import io.larder.memcached.sasl.Credentials;
 import io.larder.memcached.store.McClock;
 import io.larder.memcached.store.Store;
+import io.larder.tls.ServerTls;
+import io.larder.tls.TlsConfigException;
+import io.larder.tls.TlsSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -55,8 +58,11 @@ public final class McServer implements AutoCloseable {
     private final long startedMillis = System.currentTimeMillis();
     private volatile int verbosity;
     private volatile Runnable onShutdown = () -> { };
+    /** The TLS context of every listener with -Z, else null. */
+    private final ServerTls tls;
 
-    public McServer(McSettings settings, McClock clock) throws IOException {
+    /** @throws TlsConfigException with -Z, when the ssl_* files cannot be used (memcached refuses to start) */
+    public McServer(McSettings settings, McClock clock) throws IOException, TlsConfigException {
         this.settings = settings;
         this.clock = clock;
         this.verbosity = settings.verbose;
@@ -64,6 +70,12 @@ public final class McServer implements AutoCloseable {
         this.saslUsers = settings.sasl ? Credentials.load(settings.saslPwdb) : null;
         this.asciiUsers = settings.authFile != null ? Credentials.load(settings.authFile) : null;
         this.cluster = new ClusterConfig();
+        if (settings.tls) {
+            tls = new ServerTls();
+            tls.configure(tlsSettings(settings));
+        } else {
+            tls = null;
+        }
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.acceptor = new MultiThreadIoEventLoopGroup(1, io);
@@ -128,6 +140,53 @@ public final class McServer implements AutoCloseable {
         t.start();
     }
 
+    /**
+     * The text protocol's refresh_certs: reloads the certificate, key and CAs from their files for new
+     * connections. Returns null when done, else memcached's error line.
+     */
+    public String refreshCerts() {
+        if (tls == null) {
+            return "Error TLS not enabled";
+        }
+        try {
+            tls.configure(tlsSettings(settings));
+            return null;
+        } catch (TlsConfigException e) {
+            return memcachedError(e);
+        }
+    }
+
+    /** The error as memcached words it ("Error loading the certificate chain: FILE : reason"). */
+    public static String memcachedError(TlsConfigException e) {
+        return switch (e.subject()) {
+            case CERTIFICATE -> "Error loading the certificate chain: " + e.file() + " : " + e.detail();
+            case KEY -> "Error loading the key: " + e.file() + " : " + e.detail();
+            case CA -> "Error loading the CA certificate: " + e.file() + " : " + e.detail();
+            case SETTINGS -> "Error: " + e.detail();
+        };
+    }
+
+    private static TlsSettings tlsSettings(McSettings s) {
+        // memcached's ssl_min_version: that version and every newer one
+        List<String> versions = List.of("tlsv1.0", "tlsv1.1", "tlsv1.2", "tlsv1.3");
+        String protocols = String.join(" ", versions.subList(versions.indexOf(s.sslMinVersion), versions.size()))
+                .replace("tlsv1.0", "tlsv1");
+        return new TlsSettings(orEmpty(s.sslChainCert), orEmpty(s.sslKey), "", orEmpty(s.sslCaCert), "", protocols,
+                orEmpty(s.sslCiphers), "", false, s.sslSessionCache, 20480, 300, false);
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static ServerTls.ClientAuth clientAuth(int verifyMode) {
+        return switch (verifyMode) {
+            case 0 -> ServerTls.ClientAuth.NO;
+            case 1 -> ServerTls.ClientAuth.OPTIONAL;
+            default -> ServerTls.ClientAuth.YES;
+        };
+    }
+
     public long startedMillis() {
         return startedMillis;
     }
@@ -163,6 +222,9 @@ public final class McServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         if (settings.idleTimeout > 0) {
                             ch.pipeline().addLast(new IdleStateHandler(0, 0, settings.idleTimeout));
+                        }
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), clientAuth(settings.sslVerifyMode)));
                         }
                         ch.pipeline().addLast(new McConnection(McServer.this));
                     }

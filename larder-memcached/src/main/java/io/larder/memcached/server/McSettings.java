@@ -47,6 +47,19 @@ public final class McSettings {
     public String hashAlgorithm = "murmur3";
     public String discoveryToken;
     public String discoveryHostname;
+    /** -Z: every listener speaks TLS, with the ssl_* sub-options below (memcached's names and defaults). */
+    public boolean tls = false;
+    public String sslChainCert;
+    public String sslKey;
+    public String sslCaCert;
+    public String sslCiphers;
+    /** 0 none, 1 request a client certificate, 2 require one, 3 require it once (the same here). */
+    public int sslVerifyMode = 0;
+    public int sslKeyformat = 1;
+    public int sslWbufSize = 16 * 1024;
+    public boolean sslSessionCache = false;
+    public boolean sslKernelTls = false;
+    public String sslMinVersion = "tlsv1.2";
 
     /** A flag the parser refused, with memcached's style of message. */
     public static final class UsageException extends Exception {
@@ -96,6 +109,7 @@ public final class McSettings {
                     case "S" -> s.sasl = true;
                     case "F" -> s.flushEnabled = false;
                     case "A" -> s.shutdownCommand = true;
+                    case "Z" -> s.tls = true;
                     default -> { }
                 }
                 continue;
@@ -210,6 +224,31 @@ public final class McSettings {
                 case "sasl_pwdb" -> saslPwdb = Path.of(required(key, value));
                 case "discovery_token" -> discoveryToken = required(key, value);
                 case "discovery_hostname" -> discoveryHostname = required(key, value);
+                case "ssl_chain_cert" -> sslChainCert = required(key, value);
+                case "ssl_key" -> sslKey = required(key, value);
+                case "ssl_ca_cert" -> sslCaCert = required(key, value);
+                case "ssl_ciphers" -> sslCiphers = required(key, value);
+                case "ssl_verify_mode" -> {
+                    sslVerifyMode = intValue(key, required(key, value));
+                    if (sslVerifyMode < 0 || sslVerifyMode > 3) {
+                        throw new UsageException("Invalid ssl_verify_mode. Use help to see valid options.");
+                    }
+                }
+                case "ssl_keyformat" -> {
+                    sslKeyformat = intValue(key, required(key, value));
+                    if (sslKeyformat != 1) {
+                        throw new UsageException("Only PEM keys (ssl_keyformat=1) are supported");
+                    }
+                }
+                case "ssl_wbuf_size" -> sslWbufSize = intValue(key, required(key, value)) * 1024;
+                case "ssl_session_cache" -> sslSessionCache = true;
+                case "ssl_kernel_tls" -> sslKernelTls = true;
+                case "ssl_min_version" -> {
+                    sslMinVersion = required(key, value);
+                    if (!List.of("tlsv1.0", "tlsv1.1", "tlsv1.2", "tlsv1.3").contains(sslMinVersion)) {
+                        throw new UsageException("Invalid ssl_min_version. Use help to see valid options.");
+                    }
+                }
                 default -> throw new UsageException("Illegal suboption \"" + opt + "\"");
             }
         }
@@ -254,7 +293,7 @@ public final class McSettings {
         }
     }
 
-    private static final java.util.Set<String> FLAGS_WITHOUT_VALUE = java.util.Set.of("M", "C", "S", "F", "A");
+    private static final java.util.Set<String> FLAGS_WITHOUT_VALUE = java.util.Set.of("M", "C", "S", "F", "A", "Z");
 
     private static final java.util.Map<String, String> LONG_NAMES = java.util.Map.ofEntries(
             java.util.Map.entry("port", "p"), java.util.Map.entry("udp-port", "U"),
@@ -267,7 +306,7 @@ public final class McSettings {
             java.util.Map.entry("extended", "o"), java.util.Map.entry("listen-backlog", "b"),
             java.util.Map.entry("max-reqs-per-event", "R"), java.util.Map.entry("disable-flush-all", "F"),
             java.util.Map.entry("protocol", "B"), java.util.Map.entry("enable-shutdown", "A"),
-            java.util.Map.entry("user", "u"));
+            java.util.Map.entry("user", "u"), java.util.Map.entry("enable-ssl", "Z"));
 
     /** The -h text. */
     public static final String USAGE = """
@@ -290,10 +329,16 @@ public final class McSettings {
             -S, --enable-sasl         turn on SASL authentication (binary protocol; PLAIN and CRAM-MD5)
             -F, --disable-flush-all   disable flush_all command
             -Y, --auth-file=<file>    enable ASCII protocol authentication (user:pass lines)
+            -Z, --enable-ssl          enable TLS/SSL on every listener
             -o, --extended            comma separated list of extended options:
                idle_timeout=<s>, no_lru_crawler, maxconns_fast, modern (and memcached's tuning options)
                sasl_pwdb=<file>       users for -S, user:password lines (or MEMCACHED_SASL_PWDB)
                discovery_token=<s>    enables "config set cluster <token> <bytes>" (auto discovery)
                discovery_hostname=<h> this node's name in "config get cluster"
+               ssl_chain_cert=<file>  certificate chain (PEM); ssl_key=<file> its private key (PEM)
+               ssl_ca_cert=<file>     CAs of acceptable client certificates (PEM)
+               ssl_verify_mode=<n>    client certificate: 0 none (default), 1 request, 2 require, 3 require once
+               ssl_ciphers=<list>     TLS 1.2 ciphers; ssl_min_version=tlsv1.0..tlsv1.3 (default: tlsv1.2)
+               ssl_session_cache      enable the server's session cache
             """.formatted(VERSION);
 }

@@ -239,6 +239,7 @@ public final class TextProtocol implements Protocol {
             case "shutdown" -> shutdown(ntokens);
             case "cache_memlimit" -> cacheMemlimit(ntokens);
             case "config" -> config(ntokens);
+            case "refresh_certs" -> refreshCerts(ntokens);
             case "slabs" -> admin.slabs(t, ntokens);
             case "lru_crawler" -> admin.lruCrawler(t, ntokens);
             case "lru" -> {
@@ -548,6 +549,17 @@ public final class TextProtocol implements Protocol {
             server.shutdown();
         } else {
             reply("CLIENT_ERROR invalid shutdown mode");
+        }
+    }
+
+    /** Reloads the TLS files; an error is written even with noreply, as memcached does. */
+    private void refreshCerts(int ntokens) {
+        noreplyMaybe(ntokens);
+        String error = server.refreshCerts();
+        if (error == null) {
+            reply("OK");
+        } else {
+            error(error);
         }
     }
 

@@ -16,6 +16,7 @@ public final class ConfigParam {
     private final ConfigHook hook;
     private java.util.function.UnaryOperator<String> display = java.util.function.UnaryOperator.identity();
     private final List<ConfigHook> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile ConfigApply apply;
     private boolean protectedConfig;
     private boolean multiArg;
     private volatile String text;
@@ -79,6 +80,19 @@ public final class ConfigParam {
     /** Adds a reaction to changes made after startup (re-binding, rescheduling ...). */
     public void onChange(ConfigHook listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Sets the reaction that CONFIG SET runs once, after every parameter it names is set, however many of them
+     * share it (Redis's apply functions: a certificate and its key change together, or not at all).
+     */
+    public void applyWith(ConfigApply apply) {
+        this.apply = apply;
+    }
+
+    /** The reaction shared with other parameters, or null. */
+    public ConfigApply apply() {
+        return apply;
     }
 
     public String text() { return text; }
@@ -148,5 +162,11 @@ public final class ConfigParam {
         /** Puts a new value into effect; an exception makes the parameter keep its old value. */
         default void changed(String value) throws ConfigException {
         }
+    }
+
+    /** Puts the values of several parameters into effect at once; an exception makes them all keep their old values. */
+    @FunctionalInterface
+    public interface ConfigApply {
+        void apply() throws ConfigException;
     }
 }

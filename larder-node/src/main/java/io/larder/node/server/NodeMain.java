@@ -67,7 +67,12 @@ public final class NodeMain {
         }
         System.out.println("Larder " + Version.LARDER + " (Redis " + Version.REDIS + " compatible), pid "
                 + ProcessHandle.current().pid() + ", listening on " + bound);
-        System.out.println("Ready to accept connections tcp");
+        if (config.port.asInt() != 0) {
+            System.out.println("Ready to accept connections tcp");
+        }
+        if (config.find("tls-port").asInt() != 0) {
+            System.out.println("Ready to accept connections tls (" + server.tlsEngine() + " engine)");
+        }
         // SIGTERM: save when save points exist, as Redis does (once: SHUTDOWN has saved already)
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.persistence().saveForShutdown(null);

@@ -4,7 +4,6 @@ import io.larder.node.config.ConfigException;
 import io.larder.node.config.ConfigParam;
 import io.larder.node.config.ServerConfig;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -21,7 +20,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,7 +33,6 @@ public final class NodeServer implements AutoCloseable {
     private final Node node;
     private final EventLoopGroup group;
     private final Class<? extends ServerChannel> channelClass;
-    private final List<Channel> listeners = new ArrayList<>();
     private final ScheduledExecutorService cron;
     private final ActiveExpiry activeExpiry;
     private volatile boolean activeExpireEnabled = true;
@@ -45,10 +42,11 @@ public final class NodeServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     /** Accepts connections; separate from the worker loops so CONFIG SET port/bind can wait for a bind. */
     private final EventLoopGroup acceptor;
-    private ServerBootstrap bootstrap;
     private java.util.concurrent.ScheduledFuture<?> cronTask;
-    private String listeningAddresses;
-    private int listeningPort;
+    private final NodeTls tls;
+    /** Plain TCP on {@code port} and TLS on {@code tls-port}; null before start. */
+    private Listener plain;
+    private Listener tlsListener;
 
     public NodeServer(Node node) {
         this.node = node;
@@ -63,6 +61,7 @@ public final class NodeServer implements AutoCloseable {
             return t;
         });
         this.activeExpiry = new ActiveExpiry(node.keyspace());
+        this.tls = new NodeTls(node.config());
         node.server(this);
     }
 
@@ -80,7 +79,7 @@ public final class NodeServer implements AutoCloseable {
             throw new IllegalStateException(e.getMessage(), e);
         }
         Dispatcher dispatcher = node.dispatcher();
-        bootstrap = new ServerBootstrap()
+        ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, group)
                 .channel(channelClass)
                 .option(ChannelOption.SO_BACKLOG, config.find("tcp-backlog").asInt())
@@ -91,15 +90,38 @@ public final class NodeServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         applyKeepalive(ch, config.tcpKeepalive.asInt());
-                        ch.pipeline().addLast(new ClientHandler(node, dispatcher));
+                        ch.pipeline().addLast(new TlsOnPlainPortGuard()).addLast(new ClientHandler(node, dispatcher));
                     }
                 });
+        ServerBootstrap tlsBootstrap = bootstrap.clone().childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                applyKeepalive(ch, config.tcpKeepalive.asInt());
+                ch.pipeline().addLast(tls.newHandler(ch)).addLast(new ClientHandler(node, dispatcher));
+            }
+        });
+        plain = new Listener(bootstrap);
+        tlsListener = new Listener(tlsBootstrap);
+        ConfigParam tlsPort = config.find("tls-port");
+        if (config.port.asInt() == 0 && tlsPort.asInt() == 0) {
+            close();
+            throw new IllegalStateException("Configured to not listen anywhere, exiting.");
+        }
+        if (tls.enabled()) {
+            try {
+                tls.configure();
+            } catch (io.larder.tls.TlsConfigException e) {
+                close();
+                throw new IllegalStateException(e.getMessage() + "\nFailed to configure TLS. Check logs for more info.", e);
+            }
+        }
         // before listening, so that no client sees the empty keyspace; the load itself starts once started.
         // As Redis, a node with appendonly yes loads only its AOF (done above), never the RDB file.
         boolean load = !config.find("appendonly").asBool() && node.persistence().prepareLoad();
         List<InetSocketAddress> bound;
         try {
-            bound = listen(config.bind.text(), config.port.asInt());
+            bound = plain.listen(config.bind.text(), config.port.asInt());
+            bound.addAll(tlsListener.listen(config.bind.text(), tlsPort.asInt()));
         } catch (IllegalStateException e) {
             close();
             throw e;
@@ -107,13 +129,26 @@ public final class NodeServer implements AutoCloseable {
         config.port.onChange(new ConfigParam.ConfigHook() {
             @Override
             public void changed(String value) throws ConfigException {
-                relisten(config.bind.text(), Integer.parseInt(value), "Unable to listen on this port");
+                plain.relisten(config.bind.text(), Integer.parseInt(value), "Unable to listen on this port");
             }
+        });
+        tlsPort.applyWith(() -> {
+            if (tlsPort.asInt() != 0 && !tls.configured()) {
+                tls.configureOrRefuse();
+            }
+            tlsListener.relisten(config.bind.text(), tlsPort.asInt(), "Unable to listen on this port. Check server logs.");
         });
         config.bind.onChange(new ConfigParam.ConfigHook() {
             @Override
             public void changed(String value) throws ConfigException {
-                relisten(value, config.port.asInt(), "Failed to bind to specified addresses.");
+                String before = plain.addresses();
+                plain.relisten(value, config.port.asInt(), "Failed to bind to specified addresses.");
+                try {
+                    tlsListener.relisten(value, tlsPort.asInt(), "Failed to bind to specified addresses.");
+                } catch (ConfigException e) {
+                    plain.relisten(before, config.port.asInt(), "Failed to bind to specified addresses.");
+                    throw e;
+                }
             }
         });
         scheduleCron(config.hz.asInt());
@@ -132,6 +167,21 @@ public final class NodeServer implements AutoCloseable {
         return bound;
     }
 
+    /** The TLS engine new TLS connections get: "openssl" (BoringSSL) or "jdk". */
+    public String tlsEngine() {
+        return tls.engine();
+    }
+
+    /**
+     * TLS for a connection this node opens to {@code host:port} (a replica to its master, with tls-replication):
+     * presents tls-client-cert-file (else tls-cert-file) and checks the peer against the configured CAs. Only
+     * while TLS is configured (tls-port, tls-replication or tls-cluster set).
+     */
+    public io.netty.handler.ssl.SslHandler newTlsClientHandler(io.netty.buffer.ByteBufAllocator alloc, String host,
+                                                               int port) {
+        return tls.newClientHandler(alloc, host, port);
+    }
+
     /** Runs the cron hz times a second; CONFIG SET hz reschedules it. */
     private synchronized void scheduleCron(int hz) {
         if (cronTask != null) {
@@ -139,54 +189,6 @@ public final class NodeServer implements AutoCloseable {
         }
         long periodMillis = Math.max(1, 1000 / Math.max(1, hz));
         cronTask = cron.scheduleAtFixedRate(this::tick, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
-    }
-
-    /** Binds every address (a leading '-' marks one that may fail) on the port; closes what it bound on failure. */
-    private synchronized List<InetSocketAddress> listen(String addresses, int port) {
-        List<InetSocketAddress> bound = new ArrayList<>();
-        List<Channel> opened = new ArrayList<>();
-        for (String address : addresses.trim().split("\\s+")) {
-            if (address.isEmpty()) {
-                continue;
-            }
-            boolean optional = address.startsWith("-");
-            String host = optional ? address.substring(1) : address;
-            host = switch (host) {
-                case "*" -> "0.0.0.0";
-                case "::*" -> "::";
-                default -> host;
-            };
-            try {
-                Channel ch = bootstrap.bind(host, port).sync().channel();
-                opened.add(ch);
-                bound.add((InetSocketAddress) ch.localAddress());
-            } catch (Exception e) {
-                if (!optional) {
-                    opened.forEach(ch -> ch.close().syncUninterruptibly());
-                    throw new IllegalStateException("Could not create server TCP listening socket " + host + ":" + port
-                            + ": " + e.getMessage(), e);
-                }
-            }
-        }
-        listeners.addAll(opened);
-        listeningAddresses = addresses;
-        listeningPort = port;
-        return bound;
-    }
-
-    /** CONFIG SET port/bind: closes the listeners and binds anew; on failure the old addresses are restored. */
-    private synchronized void relisten(String addresses, int port, String failure) throws ConfigException {
-        String oldAddresses = listeningAddresses;
-        int oldPort = listeningPort;
-        List<Channel> old = new ArrayList<>(listeners);
-        listeners.clear();
-        old.forEach(ch -> ch.close().syncUninterruptibly());
-        try {
-            listen(addresses, port);
-        } catch (IllegalStateException e) {
-            listen(oldAddresses, oldPort);
-            throw new ConfigException(failure);
-        }
     }
 
     /** TCP keepalive as Redis sets it: probes after the interval, then every third of it, three times. */
@@ -279,8 +281,9 @@ public final class NodeServer implements AutoCloseable {
         }
         cron.shutdownNow();
         node.replication().close();
-        for (Channel ch : listeners) {
-            ch.close().syncUninterruptibly();
+        if (plain != null) {
+            plain.close();
+            tlsListener.close();
         }
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

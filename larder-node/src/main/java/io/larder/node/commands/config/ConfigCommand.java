@@ -158,7 +158,38 @@ public final class ConfigCommand {
                 return;
             }
         }
+        String failure = applyAll(params);
+        if (failure != null) {
+            for (int j = n - 1; j >= 0; j--) {
+                try {
+                    params[j].setValidated(previous.get(j));
+                } catch (ConfigException ignored) {
+                    // as above
+                }
+            }
+            applyAll(params); // the old values were in effect before; put them back
+            c.error(failure);
+            return;
+        }
         c.reply().ok();
+    }
+
+    /** Runs each distinct apply function of the parameters once; the error of the first that fails, or null. */
+    private static String applyAll(ConfigParam[] params) {
+        List<ConfigParam.ConfigApply> done = new ArrayList<>();
+        for (ConfigParam p : params) {
+            ConfigParam.ConfigApply apply = p.apply();
+            if (apply == null || done.contains(apply)) {
+                continue;
+            }
+            done.add(apply);
+            try {
+                apply.apply();
+            } catch (ConfigException e) {
+                return failed(p.name(), e.getMessage());
+            }
+        }
+        return null;
     }
 
     private static String failed(String name, String reason) {
