@@ -94,6 +94,11 @@ final class ControlPlaneProcess implements AutoCloseable {
         }
     }
 
+    /** The API's base URL, http://127.0.0.1:PORT. */
+    String endpoint() {
+        return endpoint;
+    }
+
     Result cli(String... args) {
         return cliAt(endpoint, args);
     }
