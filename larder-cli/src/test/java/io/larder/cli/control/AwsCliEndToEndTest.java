@@ -27,14 +27,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The unchanged AWS CLI ({@code aws elasticache ... --endpoint-url}) against a real control plane and real node
- * processes, through ElastiCache's Query protocol. The CLI is required: without {@code aws} on the PATH (or in
- * {@code $AWS_CLI}) the test fails. Works with awscli 1.x and 2.x, whose JSON output differs only in how
- * timestamps are printed.
+ * processes, through ElastiCache's Query protocol, every request's SigV4 signature checked against the key the
+ * control plane is given. The CLI is required: without {@code aws} on the PATH (or in {@code $AWS_CLI}) the test
+ * fails. Works with awscli 1.x and 2.x, whose JSON output differs only in how timestamps are printed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AwsCliEndToEndTest {
     private static final String CLUSTER = "aws-mc";
     private static final String GROUP = "aws-params";
+    private static final String KEY_ID = "AKIDLARDEREXAMPLE";
+    private static final String SECRET = "larder/example/secret/key";
     private static ControlPlaneProcess cp;
     private static String aws;
     private static Path home;
@@ -48,7 +50,7 @@ class AwsCliEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         aws = awsCli();
-        cp = new ControlPlaneProcess(26100, 26199, 6);
+        cp = new ControlPlaneProcess(26100, 26199, 6, "--aws-access-key-id", KEY_ID, "--aws-secret-access-key", SECRET);
         home = Files.createTempDirectory("larder-aws-cli");
     }
 
@@ -80,16 +82,20 @@ class AwsCliEndToEndTest {
         throw new AssertionError("the AWS CLI (aws) is not installed: this test needs it (.ci/run installs awscli)");
     }
 
-    /** One {@code aws elasticache} call with dummy credentials and none of the user's AWS configuration. */
+    /** One {@code aws elasticache} call with the control plane's key and none of the user's AWS configuration. */
     private static Aws aws(String... args) throws Exception {
+        return awsSignedWith(KEY_ID, SECRET, args);
+    }
+
+    private static Aws awsSignedWith(String keyId, String secret, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(aws, "--endpoint-url", cp.endpoint(), "--region", "us-east-1",
                 "--output", "json", "elasticache"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("AWS_"));
-        env.put("AWS_ACCESS_KEY_ID", "AKIDLARDEREXAMPLE");
-        env.put("AWS_SECRET_ACCESS_KEY", "larder/example/secret/key");
+        env.put("AWS_ACCESS_KEY_ID", keyId);
+        env.put("AWS_SECRET_ACCESS_KEY", secret);
         env.put("AWS_CONFIG_FILE", home.resolve("config").toString());
         env.put("AWS_SHARED_CREDENTIALS_FILE", home.resolve("credentials").toString());
         env.put("AWS_PAGER", "");
@@ -116,7 +122,10 @@ class AwsCliEndToEndTest {
 
     /** A refusal: the CLI exits non-zero (255 in 1.x, 254 in 2.x) and prints ElastiCache's error code. */
     private static void refused(String code, String... args) throws Exception {
-        Aws r = aws(args);
+        refused(code, aws(args), args);
+    }
+
+    private static void refused(String code, Aws r, String... args) {
         assertThat(r.status()).as("aws %s refused: %s", args[0], r.out()).isIn(254, 255);
         assertThat(r.err()).contains("An error occurred (" + code + ") when calling the ");
     }
@@ -196,6 +205,11 @@ class AwsCliEndToEndTest {
                 "no-such-group");
         refused("InvalidParameterCombination", "modify-cache-cluster", "--cache-cluster-id", CLUSTER,
                 "--cache-node-ids-to-remove", "0002");
+        // Requests not signed with the control plane's key.
+        refused("SignatureDoesNotMatch", awsSignedWith(KEY_ID, "another/secret", "describe-cache-clusters"),
+                "describe-cache-clusters");
+        refused("InvalidClientTokenId", awsSignedWith("AKIDSOMEONEELSE", SECRET, "create-cache-cluster",
+                "--cache-cluster-id", "unsigned", "--engine", "memcached"), "create-cache-cluster");
         // Nothing refused was made.
         assertThat(ok("describe-cache-clusters").path("CacheClusters")).hasSize(1);
     }

@@ -13,6 +13,7 @@ import io.larder.control.model.Engine;
 import io.larder.control.service.ClusterService;
 import io.larder.control.service.ParameterGroupService;
 import io.larder.control.api.query.QueryApi;
+import io.larder.control.api.query.SigV4;
 import io.larder.control.store.Store;
 
 import java.io.IOException;
@@ -64,12 +65,15 @@ public final class ApiServer implements AutoCloseable {
     private final Runnable shutdownWithNodes;
     private Javalin app;
 
+    /** @param awsCredentials the key AWS Query requests must be signed with (SigV4), or null to accept any */
     public ApiServer(ClusterService clusters, ParameterGroupService parameterGroups, Store store, String nodeAddress,
-                     Clock clock, Supplier<String> metrics, Runnable shutdown, Runnable shutdownWithNodes) {
+                     Clock clock, Supplier<String> metrics, Runnable shutdown, Runnable shutdownWithNodes,
+                     SigV4.Credentials awsCredentials) {
         this.clusters = clusters;
         this.groups = new ParameterGroupApi(parameterGroups);
         this.view = new ClusterView(clusters, store, nodeAddress);
-        this.query = new QueryApi(clusters, parameterGroups, view, store, clock);
+        this.query = new QueryApi(clusters, parameterGroups, view, store, clock,
+                awsCredentials == null ? null : new SigV4(awsCredentials));
         this.store = store;
         this.clock = clock;
         this.metrics = metrics;

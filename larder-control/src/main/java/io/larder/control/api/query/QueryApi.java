@@ -25,8 +25,8 @@ import java.util.UUID;
  * {@code Action=DescribeCacheClusters&Version=2015-02-02&...}, answered in XML. Each Action calls the services the
  * REST API calls and renders the same {@link Shapes}, so the unchanged AWS CLI and SDKs manage Larder's caches.
  * <p>
- * The SigV4 signature the clients send is not verified: the control plane has no credentials model yet, so any
- * (or no) signature is accepted, as on the REST API.
+ * With credentials configured ({@code up --aws-access-key-id --aws-secret-access-key}) every request must carry a
+ * valid SigV4 signature made with them; without, any (or no) signature is accepted, as on the REST API.
  */
 public final class QueryApi {
     /** An Action: its result fields, or null for an operation without output. */
@@ -39,14 +39,18 @@ public final class QueryApi {
     private final ClusterView view;
     private final Store store;
     private final Clock clock;
+    private final SigV4 signatures;
     private final Map<String, Operation> operations = new LinkedHashMap<>();
 
-    public QueryApi(ClusterService clusters, ParameterGroupService groups, ClusterView view, Store store, Clock clock) {
+    /** @param signatures checks each request's signature, or null to accept any */
+    public QueryApi(ClusterService clusters, ParameterGroupService groups, ClusterView view, Store store, Clock clock,
+                    SigV4 signatures) {
         this.clusters = clusters;
         this.groups = groups;
         this.view = view;
         this.store = store;
         this.clock = clock;
+        this.signatures = signatures;
         operations.put("CreateCacheCluster", this::createCacheCluster);
         operations.put("DescribeCacheClusters", this::describeCacheClusters);
         operations.put("ModifyCacheCluster", this::modifyCacheCluster);
@@ -72,6 +76,10 @@ public final class QueryApi {
         String requestId = UUID.randomUUID().toString();
         ctx.header("x-amzn-RequestId", requestId).contentType("text/xml");
         try {
+            if (signatures != null) {
+                signatures.verify(new SigV4.Request(ctx.method().name(), ctx.path(), ctx.queryString(), ctx::header,
+                        ctx.bodyAsBytes()), clock.instant());
+            }
             QueryRequest r = QueryRequest.of(ctx.formParamMap());
             String action = r.string("Action");
             if (action == null) {

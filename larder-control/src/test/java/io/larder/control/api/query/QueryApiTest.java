@@ -65,7 +65,7 @@ class QueryApiTest {
         Clock clock = Clock.systemUTC();
         api = new ApiServer(new ClusterService(store, new Object(), new PortAllocator(26400, 26409), clock),
                 new ParameterGroupService(store, new Object(), new EventLog(store, clock)), store, "127.0.0.1", clock,
-                () -> "", () -> { }, () -> { });
+                () -> "", () -> { }, () -> { }, null);
         port = api.start("127.0.0.1", 0);
         http = HttpClient.newHttpClient();
     }
@@ -105,12 +105,27 @@ class QueryApiTest {
 
     @Test
     void everyOperationOfTheBriefIsAnAction() {
-        assertThat(new QueryApi(null, null, null, null, null).actions()).containsExactlyInAnyOrder(
+        assertThat(new QueryApi(null, null, null, null, null, null).actions()).containsExactlyInAnyOrder(
                 "CreateCacheCluster", "DescribeCacheClusters", "ModifyCacheCluster", "RebootCacheCluster",
                 "DeleteCacheCluster", "CreateCacheParameterGroup", "DescribeCacheParameterGroups",
                 "ModifyCacheParameterGroup", "ResetCacheParameterGroup", "DeleteCacheParameterGroup",
                 "DescribeCacheParameters", "DescribeEngineDefaultParameters", "DescribeEvents",
                 "DescribeCacheEngineVersions");
+    }
+
+    @Test
+    void withCredentialsConfiguredAnUnsignedRequestIsRefused() throws Exception {
+        Clock clock = Clock.systemUTC();
+        try (ApiServer signed = new ApiServer(new ClusterService(store, new Object(), new PortAllocator(26410, 26419),
+                clock), new ParameterGroupService(store, new Object(), new EventLog(store, clock)), store, "127.0.0.1",
+                clock, () -> "", () -> { }, () -> { }, new SigV4.Credentials("AKIDEXAMPLE", "secret"))) {
+            int unsignedPort = port;
+            port = signed.start("127.0.0.1", 0);
+            refused(post("Action", "DescribeCacheClusters"), 403, "MissingAuthenticationToken");
+            port = unsignedPort;
+        }
+        // The server without credentials answers the same request.
+        assertThat(post("Action", "DescribeCacheClusters").status()).isEqualTo(200);
     }
 
     @Test
