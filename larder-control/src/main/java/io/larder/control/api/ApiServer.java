@@ -48,6 +48,7 @@ import java.util.function.Supplier;
  * GET    /metrics                             Prometheus text: CloudWatch-named metrics per node
  * GET    /openapi.json                        the OpenAPI 3 document of all of these
  * POST   /v1/admin/shutdown                   stops the control plane ({"StopNodes": true} stops the nodes too)
+ * POST   /                                    ElastiCache's AWS Query protocol (Action=..., XML answers): {@link QueryApi}
  * </pre>
  */
 public final class ApiServer implements AutoCloseable {
