@@ -167,7 +167,7 @@ public final class QueryApi {
     private Map<String, Object> describeCacheParameters(QueryRequest r) {
         String name = r.required("CacheParameterGroupName");
         List<Parameter> parameters = groups.parameters(name, r.string("Source"));
-        return Map.of("Parameters", parameters(parameters, groups.existing(name).engine()));
+        return Map.of("Parameters", Shapes.parameters(parameters, groups.existing(name).engine()));
     }
 
     private Map<String, Object> describeEngineDefaultParameters(QueryRequest r) {
@@ -175,14 +175,8 @@ public final class QueryApi {
         Engine engine = ParameterGroupService.engineOfFamily(family);
         Map<String, Object> defaults = new LinkedHashMap<>();
         defaults.put("CacheParameterGroupFamily", family);
-        defaults.put("Parameters", parameters(DefaultParameters.of(engine), engine));
+        defaults.put("Parameters", Shapes.parameters(DefaultParameters.of(engine), engine));
         return Map.of("EngineDefaults", defaults);
-    }
-
-    private static List<Object> parameters(List<Parameter> parameters, Engine engine) {
-        List<Object> out = new ArrayList<>();
-        parameters.forEach(p -> out.add(Shapes.parameter(p, engine)));
-        return out;
     }
 
     private Map<String, Object> describeEvents(QueryRequest r) {
