@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.larder.control.api.query.QueryApi;
+import io.larder.control.api.query.SigV4;
 import io.larder.control.metrics.MetricStatistics;
 import io.larder.control.model.CacheCluster;
 import io.larder.control.model.Engine;
 import io.larder.control.service.ClusterService;
 import io.larder.control.service.ParameterGroupService;
-import io.larder.control.api.query.QueryApi;
-import io.larder.control.api.query.SigV4;
 import io.larder.control.store.Store;
 
 import java.io.IOException;
