@@ -66,7 +66,7 @@ public final class ControlPlane implements AutoCloseable {
         supervisor = new Supervisor(store, lock, provisioner, new NodeProbe(300), events, clock, discovery);
         metrics = new MetricsScraper(store, new NodeStats(1000), provisioner.address(), clock);
         api = new ApiServer(clusters, new ParameterGroupService(store, lock, events), store, provisioner.address(), clock, metrics::prometheusText, () -> stop(false),
-                () -> stop(true));
+                () -> stop(true), config.awsCredentials());
     }
 
     /** The secret memcached nodes accept discovery lists with: made once, kept in the store for adopted nodes. */

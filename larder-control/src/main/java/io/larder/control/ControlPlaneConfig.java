@@ -1,5 +1,6 @@
 package io.larder.control;
 
+import io.larder.control.api.query.SigV4;
 import io.larder.control.provision.PortAllocator;
 
 import java.nio.file.Path;
@@ -12,11 +13,12 @@ import java.util.List;
  * @param larderCommand    runs {@code larder} (the JVM, its options, class path and main class) for Redis nodes
  * @param memcachedCommand runs memcached nodes; equal to {@code larderCommand} for {@code larder memcached}
  * @param storeUrl         a PostgreSQL JDBC URL for the state, or null for the embedded SQLite file
+ * @param awsCredentials   the key the AWS Query protocol's SigV4 signatures must be made with, or null to accept any
  */
 public record ControlPlaneConfig(Path dataDir, String apiHost, int apiPort, PortAllocator nodePorts,
                                  boolean defaultCache, long healthIntervalMillis, long metricsIntervalMillis,
                                  List<String> larderCommand,
-                                 List<String> memcachedCommand, String storeUrl) {
+                                 List<String> memcachedCommand, String storeUrl, SigV4.Credentials awsCredentials) {
     public static final int DEFAULT_API_PORT = 7380;
     public static final String DEFAULT_NODE_PORTS = "7400-7499";
     public static final int DEFAULT_CACHE_PORT = 6379;

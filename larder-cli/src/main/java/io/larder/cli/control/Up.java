@@ -3,6 +3,7 @@ package io.larder.cli.control;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.larder.control.ControlPlane;
 import io.larder.control.ControlPlaneConfig;
+import io.larder.control.api.query.SigV4;
 import io.larder.control.store.StoreException;
 import io.larder.control.provision.PortAllocator;
 import picocli.CommandLine.Command;
@@ -48,6 +49,16 @@ public final class Up implements Callable<Integer> {
                     + "LARDER_STORE_URL environment variable) instead of DATA/state.db")
     String storeUrl;
 
+    @Option(names = "--aws-access-key-id", paramLabel = "KEY", defaultValue = "${env:LARDER_AWS_ACCESS_KEY_ID}",
+            description = "the access key AWS Query requests (the AWS CLI, SDKs) must be signed with (SigV4); also "
+                    + "LARDER_AWS_ACCESS_KEY_ID. Without it any signature is accepted")
+    String awsAccessKeyId;
+
+    @Option(names = "--aws-secret-access-key", paramLabel = "SECRET",
+            defaultValue = "${env:LARDER_AWS_SECRET_ACCESS_KEY}",
+            description = "its secret; better given as LARDER_AWS_SECRET_ACCESS_KEY, out of the process list")
+    String awsSecretAccessKey;
+
     @Option(names = "--detach", description = "run in the background; stop it with larder down")
     boolean detach;
 
@@ -64,6 +75,14 @@ public final class Up implements Callable<Integer> {
             System.err.println("larder up: " + e.getMessage());
             return 2;
         }
+        SigV4.Credentials aws = null;
+        if (awsAccessKeyId != null || awsSecretAccessKey != null) {
+            if (awsAccessKeyId == null || awsSecretAccessKey == null) {
+                System.err.println("larder up: --aws-access-key-id and --aws-secret-access-key go together");
+                return 2;
+            }
+            aws = new SigV4.Credentials(awsAccessKeyId, awsSecretAccessKey);
+        }
         dataDir = dataDir.toAbsolutePath();
         Files.createDirectories(dataDir);
         if (detach) {
@@ -74,7 +93,7 @@ public final class Up implements Callable<Integer> {
         ControlPlane cp;
         try {
             cp = new ControlPlane(new ControlPlaneConfig(dataDir, apiHost, apiPort, ports, !noDefaultCache,
-                    healthIntervalMillis, metricsIntervalMillis, larder, memcached, storeUrl));
+                    healthIntervalMillis, metricsIntervalMillis, larder, memcached, storeUrl, aws));
         } catch (IllegalStateException | IllegalArgumentException | StoreException e) {
             System.err.println("larder up: " + e.getMessage());
             return 1;
@@ -106,6 +125,12 @@ public final class Up implements Callable<Integer> {
         if (storeUrl != null) {
             // Through the environment: a password in the URL would show in the process list as an argument.
             builder.environment().put("LARDER_STORE_URL", storeUrl);
+        }
+        if (awsAccessKeyId != null) {
+            builder.environment().put("LARDER_AWS_ACCESS_KEY_ID", awsAccessKeyId);
+        }
+        if (awsSecretAccessKey != null) {
+            builder.environment().put("LARDER_AWS_SECRET_ACCESS_KEY", awsSecretAccessKey);
         }
         Process p = builder.redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

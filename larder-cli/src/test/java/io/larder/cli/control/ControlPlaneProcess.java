@@ -39,8 +39,12 @@ final class ControlPlaneProcess implements AutoCloseable {
     private final String endpoint;
     private Process process;
 
-    /** Starts one with node ports from the first free window of {@code portCount} inside [low, high]. */
-    ControlPlaneProcess(int low, int high, int portCount) throws Exception {
+    /**
+     * Starts one with node ports from the first free window of {@code portCount} inside [low, high].
+     *
+     * @param upOptions more options for {@code larder up}
+     */
+    ControlPlaneProcess(int low, int high, int portCount, String... upOptions) throws Exception {
         dataDir = Files.createTempDirectory("larder-control-test");
         apiPort = freePort();
         lowPort = freeWindow(low, high, portCount);
@@ -49,6 +53,7 @@ final class ControlPlaneProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(Launcher.larderCommand());
         command.addAll(List.of("up", "--data-dir", dataDir.toString(), "--api-port", Integer.toString(apiPort),
                 "--node-ports", lowPort + "-" + (lowPort + portCount - 1), "--no-default-cache"));
+        command.addAll(List.of(upOptions));
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("test-control.log").toFile())).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
@@ -92,6 +97,11 @@ final class ControlPlaneProcess implements AutoCloseable {
             System.setOut(out);
             System.setErr(err);
         }
+    }
+
+    /** The API's base URL, http://127.0.0.1:PORT. */
+    String endpoint() {
+        return endpoint;
     }
 
     Result cli(String... args) {

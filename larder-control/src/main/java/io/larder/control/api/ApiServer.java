@@ -7,23 +7,19 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.larder.control.api.query.QueryApi;
+import io.larder.control.api.query.SigV4;
 import io.larder.control.metrics.MetricStatistics;
 import io.larder.control.model.CacheCluster;
-import io.larder.control.model.CacheNode;
 import io.larder.control.model.Engine;
-import io.larder.control.model.Event;
-import io.larder.control.model.Ids;
 import io.larder.control.service.ClusterService;
 import io.larder.control.service.ParameterGroupService;
-import io.larder.control.service.ParameterSync;
 import io.larder.control.store.Store;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +48,7 @@ import java.util.function.Supplier;
  * GET    /metrics                             Prometheus text: CloudWatch-named metrics per node
  * GET    /openapi.json                        the OpenAPI 3 document of all of these
  * POST   /v1/admin/shutdown                   stops the control plane ({"StopNodes": true} stops the nodes too)
+ * POST   /                                    ElastiCache's AWS Query protocol (Action=..., XML answers): {@link QueryApi}
  * </pre>
  */
 public final class ApiServer implements AutoCloseable {
@@ -60,22 +57,25 @@ public final class ApiServer implements AutoCloseable {
     private static final byte[] OPENAPI = openApiDocument();
     private final ClusterService clusters;
     private final ParameterGroupApi groups;
-    private final ParameterSync parameterSync;
+    private final ClusterView view;
+    private final QueryApi query;
     private final Store store;
-    private final String nodeAddress;
     private final Clock clock;
     private final Supplier<String> metrics;
     private final Runnable shutdown;
     private final Runnable shutdownWithNodes;
     private Javalin app;
 
+    /** @param awsCredentials the key AWS Query requests must be signed with (SigV4), or null to accept any */
     public ApiServer(ClusterService clusters, ParameterGroupService parameterGroups, Store store, String nodeAddress,
-                     Clock clock, Supplier<String> metrics, Runnable shutdown, Runnable shutdownWithNodes) {
+                     Clock clock, Supplier<String> metrics, Runnable shutdown, Runnable shutdownWithNodes,
+                     SigV4.Credentials awsCredentials) {
         this.clusters = clusters;
         this.groups = new ParameterGroupApi(parameterGroups);
-        this.parameterSync = new ParameterSync(store);
+        this.view = new ClusterView(clusters, store, nodeAddress);
+        this.query = new QueryApi(clusters, parameterGroups, view, store, clock,
+                awsCredentials == null ? null : new SigV4(awsCredentials));
         this.store = store;
-        this.nodeAddress = nodeAddress;
         this.clock = clock;
         this.metrics = metrics;
         this.shutdown = shutdown;
@@ -110,6 +110,8 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/v1/engine-default-parameters", guarded(groups::describeEngineDefaults));
             config.routes.get("/v1/metric-statistics", guarded(this::getMetricStatistics));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.get()));
+            // The AWS Query protocol (what the AWS CLI and SDKs speak): POST / with an Action form field.
+            config.routes.post("/", query::handle);
             config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(OPENAPI));
         });
         app.start(host, port);
@@ -170,31 +172,10 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void describeEvents(Context ctx) {
-        String source = ctx.queryParam("SourceIdentifier");
-        String type = ctx.queryParam("SourceType");
-        if (type != null && !type.equals("cache-cluster")) {
-            throw ApiException.invalidValue("Invalid SourceType '" + type + "': only cache-cluster has events so far.");
-        }
-        long now = clock.millis();
-        long end = instant(ctx.queryParam("EndTime"), "EndTime", now);
-        Integer duration = queryInt(ctx, "Duration");
-        String startText = ctx.queryParam("StartTime");
-        if (duration != null && startText != null) {
-            throw ApiException.invalidCombination("StartTime and Duration cannot both be given.");
-        }
-        long start = startText != null ? instant(startText, "StartTime", 0)
-                : end - (duration == null ? 60 : duration) * 60_000L;
-        Integer max = queryInt(ctx, "MaxRecords");
-        if (max != null && (max < 20 || max > 100)) {
-            throw ApiException.invalidValue("MaxRecords must be between 20 and 100.");
-        }
-        List<Event> events = store.events(source == null ? null : Ids.cacheClusterId(source), start, end);
-        int limit = max == null ? 100 : max;
-        // Newest first, as DescribeEvents lists them.
         List<Object> out = new ArrayList<>();
-        for (int i = events.size() - 1; i >= 0 && out.size() < limit; i--) {
-            out.add(Shapes.event(events.get(i)));
-        }
+        new EventQuery(ctx.queryParam("SourceIdentifier"), ctx.queryParam("SourceType"), ctx.queryParam("StartTime"),
+                ctx.queryParam("EndTime"), queryInt(ctx, "Duration"), queryInt(ctx, "MaxRecords"))
+                .select(store, clock.millis()).forEach(e -> out.add(Shapes.event(e)));
         send(ctx, 200, Map.of("Events", out));
     }
 
@@ -202,11 +183,7 @@ public final class ApiServer implements AutoCloseable {
         String engine = ctx.queryParam("Engine");
         String version = ctx.queryParam("EngineVersion");
         List<Object> out = new ArrayList<>();
-        for (Engine e : Engine.values()) {
-            if ((engine == null || engine.equals(e.id())) && (version == null || e.offers(version))) {
-                out.add(Shapes.engineVersion(e));
-            }
-        }
+        Engine.matching(engine, version, null).forEach(e -> out.add(Shapes.engineVersion(e)));
         send(ctx, 200, Map.of("CacheEngineVersions", out));
     }
 
@@ -224,8 +201,8 @@ public final class ApiServer implements AutoCloseable {
         if (startText == null || endText == null) {
             throw ApiException.missing(startText == null ? "StartTime" : "EndTime");
         }
-        long start = instant(startText, "StartTime", 0);
-        long end = instant(endText, "EndTime", 0);
+        long start = EventQuery.instant(startText, "StartTime", 0);
+        long end = EventQuery.instant(endText, "EndTime", 0);
         if (end <= start) {
             throw ApiException.invalidValue("EndTime must be after StartTime.");
         }
@@ -256,9 +233,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private Map<String, Object> render(CacheCluster c, boolean nodes) {
-        List<CacheNode> list = clusters.nodes(c.id());
-        return Shapes.cacheCluster(c, list, nodeAddress, nodes, parameterSync.state(c, list),
-                clusters.pending(c.id()).orElse(null));
+        return view.render(c, nodes);
     }
 
     static void send(Context ctx, int status, Object body) {
@@ -345,17 +320,6 @@ public final class ApiServer implements AutoCloseable {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
             throw ApiException.invalidValue(name + " must be an integer.");
-        }
-    }
-
-    private static long instant(String text, String name, long absent) {
-        if (text == null) {
-            return absent;
-        }
-        try {
-            return Instant.parse(text).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalidValue(name + " must be an ISO-8601 time such as 2026-11-27T17:00:00Z.");
         }
     }
 

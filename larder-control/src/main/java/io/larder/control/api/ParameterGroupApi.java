@@ -55,21 +55,15 @@ final class ParameterGroupApi {
     void describeParameters(Context ctx) {
         String name = ctx.pathParam("name");
         List<Parameter> parameters = groups.parameters(name, ctx.queryParam("Source"));
-        ApiServer.send(ctx, 200, Map.of("Parameters", render(parameters, groups.existing(name).engine())));
+        ApiServer.send(ctx, 200, Map.of("Parameters", Shapes.parameters(parameters, groups.existing(name).engine())));
     }
 
     void describeEngineDefaults(Context ctx) {
         String family = ctx.queryParam("CacheParameterGroupFamily");
         Engine engine = ParameterGroupService.engineOfFamily(family);
-        List<Object> parameters = render(DefaultParameters.of(engine), engine);
+        List<Object> parameters = Shapes.parameters(DefaultParameters.of(engine), engine);
         ApiServer.send(ctx, 200, Map.of("EngineDefaults", Map.of("CacheParameterGroupFamily", family,
                 "Parameters", parameters)));
-    }
-
-    private static List<Object> render(List<Parameter> parameters, Engine engine) {
-        List<Object> out = new ArrayList<>();
-        parameters.forEach(p -> out.add(Shapes.parameter(p, engine)));
-        return out;
     }
 
     /** ParameterNameValues: [{"ParameterName": .., "ParameterValue": ..}, ...], or null when absent. */

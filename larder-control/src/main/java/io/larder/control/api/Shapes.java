@@ -138,6 +138,12 @@ public final class Shapes {
         return m;
     }
 
+    public static List<Object> parameters(List<Parameter> parameters, Engine engine) {
+        List<Object> out = new ArrayList<>(parameters.size());
+        parameters.forEach(p -> out.add(parameter(p, engine)));
+        return out;
+    }
+
     public static Map<String, Object> error(ApiException e) {
         Map<String, Object> err = new LinkedHashMap<>();
         err.put("Type", e.httpStatus() >= 500 ? "Receiver" : "Sender");

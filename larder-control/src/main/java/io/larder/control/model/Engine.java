@@ -1,5 +1,6 @@
 package io.larder.control.model;
 
+import java.util.Arrays;
 import java.util.List;
 
 /** The cache engines the control plane runs, with the versions it offers (ElastiCache's Engine values). */
@@ -58,6 +59,12 @@ public enum Engine {
             }
         }
         return null;
+    }
+
+    /** DescribeCacheEngineVersions' filter: the engines matching every criterion given (null: any). */
+    public static List<Engine> matching(String engine, String version, String family) {
+        return Arrays.stream(values()).filter(e -> (engine == null || engine.equals(e.id))
+                && (version == null || e.offers(version)) && (family == null || family.equals(e.family))).toList();
     }
 
     public static List<String> names() {

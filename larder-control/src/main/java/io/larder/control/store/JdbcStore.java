@@ -486,6 +486,15 @@ public final class JdbcStore implements Store {
 
     @Override
     public synchronized void close() {
+        if (dialect == Dialect.POSTGRES) {
+            // The server frees a session's lock only once its backend has gone, which may be after close() returns:
+            // a control plane opened right after would find it still held.
+            try (Statement s = db.createStatement()) {
+                s.execute("SELECT pg_advisory_unlock(" + CONTROL_PLANE_LOCK + ")");
+            } catch (SQLException e) {
+                // A lost connection holds no lock any more.
+            }
+        }
         try {
             db.close();
         } catch (SQLException e) {

@@ -37,7 +37,7 @@ class OpenApiDocumentTest {
     void everyRegisteredRouteIsDocumentedAndEveryDocumentedOneIsRegistered() throws Exception {
         try (Store store = JdbcStore.sqlite(dir.resolve("state.db"));
              ApiServer api = new ApiServer(new ClusterService(store, new Object(), new PortAllocator(24900, 24909),
-                     Clock.systemUTC()), new ParameterGroupService(store, new Object(), new EventLog(store, Clock.systemUTC())), store, "127.0.0.1", Clock.systemUTC(), () -> "", () -> { }, () -> { });
+                     Clock.systemUTC()), new ParameterGroupService(store, new Object(), new EventLog(store, Clock.systemUTC())), store, "127.0.0.1", Clock.systemUTC(), () -> "", () -> { }, () -> { }, null);
              HttpClient http = HttpClient.newHttpClient()) {
             int port = api.start("127.0.0.1", 0);
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/openapi.json"))
