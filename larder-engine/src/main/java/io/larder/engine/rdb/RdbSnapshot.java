@@ -42,6 +42,7 @@ public final class RdbSnapshot implements Keyspace.StripeWatcher {
     private final AtomicLong bytesAhead = new AtomicLong();
     private final AtomicLong peakBytesAhead = new AtomicLong();
     private volatile RuntimeException failure;
+    private boolean started;
 
     public RdbSnapshot(Keyspace keyspace, int version, boolean compress) {
         this(keyspace, version, compress, false);
@@ -124,7 +125,28 @@ public final class RdbSnapshot implements Keyspace.StripeWatcher {
      * holds all of them) and returns the number of keys written. Only one snapshot runs at a time.
      */
     public long writeTo(OutputStream out, Map<String, byte[]> aux, boolean checksum) throws IOException {
-        if (!keyspace.stripeWatcher(this, null)) {
+        return writeTo(out, aux, List.of(), checksum);
+    }
+
+    /**
+     * Takes the snapshot point now, without writing: the caller holds every stripe (so the point falls between
+     * two commands) and then calls {@link #writeTo}. False when another snapshot is in progress.
+     */
+    public boolean begin() {
+        if (started) {
+            throw new IllegalStateException("snapshot already begun");
+        }
+        started = keyspace.stripeWatcher(this, null);
+        return started;
+    }
+
+    /**
+     * {@link #writeTo(OutputStream, Map, boolean)} with the function libraries' code, written as FUNCTION2
+     * records after the aux fields, as Redis writes them.
+     */
+    public long writeTo(OutputStream out, Map<String, byte[]> aux, List<byte[]> libraries, boolean checksum)
+            throws IOException {
+        if (!started && !begin()) {
             throw new IllegalStateException("another snapshot is in progress");
         }
         try {
@@ -134,6 +156,10 @@ public final class RdbSnapshot implements Keyspace.StripeWatcher {
                 head.writeByte(RdbTypes.OPCODE_AUX);
                 head.writeString(e.getKey().getBytes(StandardCharsets.US_ASCII));
                 head.writeString(e.getValue());
+            }
+            for (byte[] code : libraries) {
+                head.writeByte(RdbTypes.OPCODE_FUNCTION2);
+                head.writeString(code);
             }
             long crc = head.writeTo(out, 0);
             long keys = 0;
@@ -175,7 +201,12 @@ public final class RdbSnapshot implements Keyspace.StripeWatcher {
             head.writeTo(out, crc);
             return keys;
         } finally {
-            keyspace.stripeWatcher(null, this);
+            abandon();
         }
+    }
+
+    /** Ends a begun snapshot that will not be written (written ones end by themselves). */
+    public void abandon() {
+        keyspace.stripeWatcher(null, this);
     }
 }

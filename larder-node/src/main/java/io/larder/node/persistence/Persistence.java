@@ -54,8 +54,19 @@ public final class Persistence {
     /** What a SAVE or BGSAVE request came to. */
     public enum Outcome { STARTED, SCHEDULED, DONE, IN_PROGRESS, FAILED }
 
+    /** Loads one function library from a file (FUNCTION LOAD REPLACE), or throws with the reason. */
+    @FunctionalInterface
+    public interface LibraryLoader {
+        void load(byte[] code) throws Exception;
+    }
+
     private final ServerConfig config;
     private final Keyspace keyspace;
+    /** The node's function libraries, which RDB files carry as FUNCTION2 records. */
+    private volatile java.util.function.Supplier<List<byte[]>> libraries = List::of;
+    private volatile LibraryLoader libraryLoader = code -> {
+        throw new IllegalStateException("no function registry");
+    };
     private final AtomicBoolean snapshotRunning = new AtomicBoolean();
     private volatile boolean bgsaveRunning;
     private volatile boolean bgsaveScheduled;
@@ -78,6 +89,26 @@ public final class Persistence {
         this.config = config;
         this.keyspace = keyspace;
         this.lastSaveMillis = startMillis;
+    }
+
+    /** Where the function libraries saved come from and those loaded go to. */
+    public void libraries(java.util.function.Supplier<List<byte[]>> codes, LibraryLoader loader) {
+        this.libraries = codes;
+        this.libraryLoader = loader;
+    }
+
+    /** The function libraries' code, as a snapshot writes them. */
+    public List<byte[]> libraryCodes() {
+        return libraries.get();
+    }
+
+    /** Loads a library read from a file (RDB or AOF base), replacing one of the same name. */
+    public void loadLibrary(byte[] code) {
+        try {
+            libraryLoader.load(code);
+        } catch (Exception e) {
+            throw new RdbFormatException("Failed creating function, " + e.getMessage());
+        }
     }
 
     public Path file() {
@@ -209,7 +240,7 @@ public final class Persistence {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-                snapshot.writeTo(out, auxFields(), config.find("rdbchecksum").asBool());
+                snapshot.writeTo(out, auxFields(false), libraryCodes(), config.find("rdbchecksum").asBool());
                 out.flush();
                 channel.force(true);
             }
@@ -229,14 +260,15 @@ public final class Persistence {
         return config.find("maxmemory-policy").text().endsWith("-lru");
     }
 
-    private static Map<String, byte[]> auxFields() {
+    /** Redis's aux fields; {@code aofBase} for the RDB base of a multi-part AOF. */
+    public static Map<String, byte[]> auxFields(boolean aofBase) {
         Map<String, byte[]> aux = new LinkedHashMap<>();
         aux.put("redis-ver", ascii(Version.REDIS));
         aux.put("redis-bits", ascii("64"));
         aux.put("ctime", ascii(Long.toString(System.currentTimeMillis() / 1000)));
         Runtime rt = Runtime.getRuntime();
         aux.put("used-mem", ascii(Long.toString(rt.totalMemory() - rt.freeMemory())));
-        aux.put("aof-base", ascii("0"));
+        aux.put("aof-base", ascii(aofBase ? "1" : "0"));
         return aux;
     }
 
@@ -411,7 +443,7 @@ public final class Persistence {
 
         @Override
         public void function(byte[] code) {
-            log("The RDB file holds a function library; libraries are not loaded from RDB files yet: skipped.");
+            loadLibrary(code);
         }
 
         @Override
