@@ -205,6 +205,10 @@ public final class RdbSnapshot implements Keyspace.StripeWatcher {
         }
     }
 
+    public boolean begun() {
+        return started;
+    }
+
     /** Ends a begun snapshot that will not be written (written ones end by themselves). */
     public void abandon() {
         keyspace.stripeWatcher(null, this);

@@ -42,11 +42,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Persistence {
     /**
-     * The RDB version files are written in: 11 as Redis 7.2, or 10 with {@code -Dlarder.rdb.version=10} for files
-     * that Redis 7.0 must load (it refuses 11; the only difference is that listpack sets become plain sets).
+     * The RDB version files (and AOF bases) are written in: 11 as Redis 7.2, or 10 with
+     * {@code -Dlarder.rdb.version=10} for files that Redis 7.0 must load (it refuses 11; listpack sets become
+     * plain sets and streams type 19). Read at each save.
      */
-    static final int WRITE_VERSION = Integer.getInteger("larder.rdb.version", RdbTypes.VERSION) == RdbTypes.VERSION_7_0
-            ? RdbTypes.VERSION_7_0 : RdbTypes.VERSION;
+    static int writeVersion() {
+        return Integer.getInteger("larder.rdb.version", RdbTypes.VERSION) == RdbTypes.VERSION_7_0
+                ? RdbTypes.VERSION_7_0 : RdbTypes.VERSION;
+    }
+
     private static final int LRU_CLOCK_MAX = (1 << 24) - 1;
     /** Redis retries a failed automatic BGSAVE after this long (CONFIG_BGSAVE_RETRY_DELAY). */
     private static final long BGSAVE_RETRY_MILLIS = 5000;
@@ -234,9 +238,11 @@ public final class Persistence {
         Path target = file();
         Path dir = target.toAbsolutePath().getParent();
         Path temp = dir.resolve("temp-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().threadId() + ".rdb");
-        RdbSnapshot snapshot = new RdbSnapshot(keyspace, WRITE_VERSION, config.find("rdbcompression").asBool(),
-                lruPolicy());
+        RdbSnapshot snapshot = newSnapshot();
         try {
+            while (!snapshot.begin()) {
+                Thread.sleep(10); // an AOF rewrite's snapshot is being written; one runs at a time
+            }
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
@@ -249,10 +255,20 @@ public final class Persistence {
                 d.force(true);
             }
         } catch (IOException | RuntimeException e) {
+            snapshot.abandon();
             Files.deleteIfExists(temp);
             throw e;
+        } catch (InterruptedException e) {
+            snapshot.abandon();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for another snapshot");
         }
         lastCowBytes = snapshot.peakBytesAhead();
+    }
+
+    /** A snapshot of the keyspace with this node's format settings (RDB files and AOF bases). */
+    public RdbSnapshot newSnapshot() {
+        return new RdbSnapshot(keyspace, writeVersion(), config.find("rdbcompression").asBool(), lruPolicy());
     }
 
     /** Idle times are saved and loaded, as in Redis, only under an LRU eviction policy. */
@@ -408,19 +424,36 @@ public final class Persistence {
 
     /** {@link #load(Path)}; with {@code merge} a key already present is replaced instead of being an error. */
     public long load(Path file, boolean merge) throws IOException {
-        Loader loader = new Loader(merge);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             loadingTotalBytes = Files.size(file);
             loadingLoadedBytes = 0;
-            RdbReader.read(in, limits(), keyspace.databaseCount(), config.find("rdbchecksum").asBool(), loader);
+            long keys = read(in, merge).keys();
+            changesAtLastSave = keyspace.changes();
+            lastSaveMillis = System.currentTimeMillis();
+            return keys;
+        }
+    }
+
+    /**
+     * Loads the RDB that starts an AOF base file (the {@code aof-use-rdb-preamble} form) into the empty
+     * keyspace; returns the bytes it took, after which the file may go on with commands.
+     */
+    public long loadAofPreamble(InputStream in) throws IOException {
+        return read(in, false).bytes();
+    }
+
+    private RdbReader.Summary read(InputStream in, boolean merge) throws IOException {
+        Loader loader = new Loader(merge);
+        RdbReader.Summary summary;
+        try {
+            summary = RdbReader.read(in, limits(), keyspace.databaseCount(), config.find("rdbchecksum").asBool(),
+                    loader);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
         lastLoadKeysLoaded = loader.loaded;
         lastLoadKeysExpired = loader.expired;
-        changesAtLastSave = keyspace.changes();
-        lastSaveMillis = System.currentTimeMillis();
-        return loader.loaded;
+        return summary;
     }
 
     /** Stores each key of a file being loaded, under its stripe's lock. */

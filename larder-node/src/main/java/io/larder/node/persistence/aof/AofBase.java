@@ -20,8 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The dataset as commands (Redis's rewriteAppendOnlyFileRio, the {@code aof-use-rdb-preamble no} form): per
- * database a SELECT, per key the commands that rebuild it, at most 64 elements a command, then PEXPIREAT.
+ * The dataset as commands (Redis's rewriteAppendOnlyFileRio, the {@code aof-use-rdb-preamble no} form): the
+ * function libraries, then per database a SELECT, per key the commands that rebuild it, at most 64 elements a command, then PEXPIREAT.
  */
 final class AofBase {
     private static final int ITEMS_PER_COMMAND = 64;
@@ -29,9 +29,15 @@ final class AofBase {
     private AofBase() {
     }
 
-    /** Serializes every database; the caller holds every stripe. */
-    static Resp write(Keyspace keyspace) {
+    /** Serializes the function libraries (FUNCTION LOAD) and every database; the caller holds every stripe. */
+    static Resp write(Keyspace keyspace, List<byte[]> libraries) {
         Resp out = new Resp();
+        for (byte[] code : libraries) {
+            out.header('*', 3);
+            out.bulk(ascii("FUNCTION"));
+            out.bulk(ascii("LOAD"));
+            out.bulk(code);
+        }
         long now = keyspace.clock().millis();
         for (int d = 0; d < keyspace.databaseCount(); d++) {
             Db db = keyspace.db(d);

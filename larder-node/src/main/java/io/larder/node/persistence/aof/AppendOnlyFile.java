@@ -1,16 +1,21 @@
 package io.larder.node.persistence.aof;
 
 import io.larder.engine.keyspace.Keyspace;
+import io.larder.engine.rdb.RdbSnapshot;
 import io.larder.node.config.ConfigException;
 import io.larder.node.config.ConfigParam;
 import io.larder.node.config.ServerConfig;
+import io.larder.node.persistence.Persistence;
 import io.larder.node.propagation.CommandLog;
 import io.larder.node.propagation.Propagation;
 import io.larder.node.propagation.Resp;
 import io.larder.node.server.Node;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +73,8 @@ public final class AppendOnlyFile implements CommandLog {
     /** CONFIG SET appendonly yes was accepted and its rewrite has not finished. */
     private volatile boolean starting;
     private volatile long rewritesFailed;
+    /** How long the last rewrite held every stripe (writes wait that long), in microseconds. */
+    private volatile long lastRewritePauseMicros = -1;
     /** Runs rewrites one after the other, off the event loops. */
     private final java.util.concurrent.ExecutorService rewriter = java.util.concurrent.Executors
             .newSingleThreadExecutor(r -> {
@@ -363,28 +370,60 @@ public final class AppendOnlyFile implements CommandLog {
             AofManifest old = manifest != null ? manifest : loadManifestIfAny();
             long baseSeq = old.base() == null ? 1 : old.base().seq() + 1;
             boolean logging = enable || enabled;
-            Resp base;
+            boolean preamble = config.find("aof-use-rdb-preamble").asBool();
+            RdbSnapshot snapshot = preamble ? node.persistence().newSnapshot() : null;
+            Resp commands = null;
+            List<byte[]> libraries;
             AofManifest.Entry newIncr = null;
-            keyspace.lockAll();
-            try {
-                if (logging) {
-                    newIncr = switchIncr(old.entries());
-                    if (enable) {
-                        attach();
+            long pauseStart;
+            while (true) {
+                pauseStart = System.nanoTime();
+                keyspace.lockAll();
+                try {
+                    // One snapshot at a time: a BGSAVE's is finishing.
+                    if (snapshot != null && !snapshot.begin()) {
+                        continue;
+                    }
+                    if (logging) {
+                        newIncr = switchIncr(old.entries());
+                        if (enable) {
+                            attach();
+                        }
+                    }
+                    libraries = node.persistence().libraryCodes();
+                    if (snapshot == null) {
+                        commands = AofBase.write(keyspace, libraries);
+                    }
+                    break;
+                } finally {
+                    keyspace.unlockAll();
+                    lastRewritePauseMicros = (System.nanoTime() - pauseStart) / 1000;
+                    if (snapshot != null && !snapshot.begun()) {
+                        sleepQuietly();
                     }
                 }
-                base = AofBase.write(keyspace);
-            } finally {
-                keyspace.unlockAll();
             }
-            String baseName = prefix() + "." + baseSeq + ".base.aof";
+            String baseName = prefix() + "." + baseSeq + (preamble ? ".base.rdb" : ".base.aof");
+            long written;
             try (FileChannel ch = FileChannel.open(dir().resolve(baseName), StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(base.array(), 0, base.length());
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
+                if (snapshot != null) {
+                    OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+                    snapshot.writeTo(out, Persistence.auxFields(true), libraries,
+                            config.find("rdbchecksum").asBool());
+                    out.flush();
+                } else {
+                    ByteBuffer buf = ByteBuffer.wrap(commands.array(), 0, commands.length());
+                    while (buf.hasRemaining()) {
+                        ch.write(buf);
+                    }
                 }
                 ch.force(true);
+                written = ch.size();
+            } finally {
+                if (snapshot != null) {
+                    snapshot.abandon(); // a no-op once written
+                }
             }
             List<AofManifest.Entry> entries = new ArrayList<>();
             entries.add(new AofManifest.Entry(baseName, baseSeq, AofManifest.Type.BASE));
@@ -405,7 +444,7 @@ public final class AppendOnlyFile implements CommandLog {
                     }
                 }
                 manifest = next;
-                baseSize = base.length();
+                baseSize = written;
             }
             rewrites++;
             rewritesFailed = 0;
@@ -536,6 +575,8 @@ public final class AppendOnlyFile implements CommandLog {
     public String lastRewriteStatus() { return lastRewriteStatus; }
 
     public long lastRewriteSeconds() { return lastRewriteSeconds; }
+
+    public long lastRewritePauseMicros() { return lastRewritePauseMicros; }
 
     public long currentRewriteSeconds() {
         return rewriting() ? (System.currentTimeMillis() - rewriteStartMillis) / 1000 : -1;

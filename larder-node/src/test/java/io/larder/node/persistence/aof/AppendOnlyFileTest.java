@@ -42,16 +42,73 @@ class AppendOnlyFileTest {
 
     @Test
     void restartReplaysTheLogToTheSameDataset() throws Exception {
-        String before;
-        try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
-            AofTestSupport.workload(c, 1);
-            before = digest(s.port());
+        for (String preamble : new String[]{"yes", "no"}) {
+            AofTestSupport.deleteTree(dir.resolve("appendonlydir"));
+            String before;
+            try (LarderServer s = larder("--aof-use-rdb-preamble", preamble); RawClient c = new RawClient(s.port())) {
+                AofTestSupport.workload(c, 1);
+                c.call("FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('one', function() return 1 end)");
+                c.call("BGREWRITEAOF");
+                awaitRewrite(c);
+                AofTestSupport.workload(c, 4);
+                before = digest(s.port());
+            }
+            String ext = preamble.equals("yes") ? "rdb" : "aof";
+            assertThat(AofTestSupport.manifest(dir)).isEqualTo("file appendonly.aof.2.base." + ext
+                    + " seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n");
+            assertThat(new String(Files.readAllBytes(dir.resolve("appendonlydir/appendonly.aof.2.base." + ext)), 0, 5,
+                    StandardCharsets.US_ASCII)).isEqualTo(preamble.equals("yes") ? "REDIS" : "*3\r\n$");
+            try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
+                assertThat(digest(s.port())).as(preamble).isEqualTo(before);
+                assertThat(AofTestSupport.keys(s.port())).isGreaterThan(50);
+                assertThat(c.callText("FCALL", "one", "0")).isEqualTo(":1\r\n");
+            }
         }
-        assertThat(AofTestSupport.manifest(dir)).isEqualTo(
-                "file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n");
-        try (LarderServer s = larder()) {
-            assertThat(digest(s.port())).isEqualTo(before);
-            assertThat(AofTestSupport.keys(s.port())).isGreaterThan(50);
+    }
+
+    /**
+     * The RDB-preamble base both ways: Redis 7.0 (its default) writes one that Larder loads, and loads Larder's,
+     * written at RDB version 10 (7.0 refuses 11, as it refuses Redis 7.2's bases).
+     */
+    @Test
+    void rdbPreambleBasesMoveBothWaysWithRedis70() throws Exception {
+        assumeThat(RedisServerProcess.available()).isTrue();
+        String larderDigest;
+        System.setProperty("larder.rdb.version", "10");
+        try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
+            AofTestSupport.workload(c, 5);
+            c.call("BGREWRITEAOF");
+            awaitRewrite(c);
+            c.call("SET", "after-rewrite", "v");
+            larderDigest = digest(s.port());
+        } finally {
+            System.clearProperty("larder.rdb.version");
+        }
+        assertThat(AofTestSupport.manifest(dir)).startsWith("file appendonly.aof.2.base.rdb seq 2 type b\n");
+        try (RedisServerProcess redis = RedisServerProcess.start("--appendonly", "yes", "--dir", dir.toString(),
+                "--enable-debug-command", "yes")) {
+            assertThat(digest(redis.port())).isEqualTo(larderDigest);
+        }
+        Path redisDir = Files.createTempDirectory("redis-aof");
+        try {
+            String redisDigest;
+            try (RedisServerProcess redis = RedisServerProcess.start("--appendonly", "yes", "--dir",
+                    redisDir.toString(), "--enable-debug-command", "yes");
+                 RawClient c = new RawClient(redis.port())) {
+                AofTestSupport.workload(c, 6);
+                c.call("BGREWRITEAOF");
+                AofTestSupport.sleep(500);
+                c.call("SET", "after-rewrite", "v");
+                redisDigest = digest(redis.port());
+            }
+            assertThat(AofTestSupport.manifest(redisDir)).contains(".base.rdb seq 2 type b");
+            AofTestSupport.deleteTree(dir.resolve("appendonlydir"));
+            AofTestSupport.copy(redisDir.resolve("appendonlydir"), dir.resolve("appendonlydir"));
+            try (LarderServer s = larder()) {
+                assertThat(digest(s.port())).isEqualTo(redisDigest);
+            }
+        } finally {
+            AofTestSupport.deleteTree(redisDir);
         }
     }
 
@@ -101,7 +158,8 @@ class AppendOnlyFileTest {
     void redisLoadsLarderAofAndLarderLoadsRedisAof() throws Exception {
         assumeThat(RedisServerProcess.available()).isTrue();
         String larderDigest;
-        try (LarderServer s = larder("--aof-timestamp-enabled", "yes"); RawClient c = new RawClient(s.port())) {
+        try (LarderServer s = larder("--aof-timestamp-enabled", "yes", "--aof-use-rdb-preamble", "no");
+             RawClient c = new RawClient(s.port())) {
             AofTestSupport.workload(c, 2);
             larderDigest = digest(s.port());
         }
@@ -211,7 +269,7 @@ class AppendOnlyFileTest {
             }
             before = digest(s.port());
         }
-        assertThat(AofTestSupport.manifest(dir)).startsWith("file appendonly.aof.5.base.aof seq 5 type b\n");
+        assertThat(AofTestSupport.manifest(dir)).startsWith("file appendonly.aof.5.base.rdb seq 5 type b\n");
         try (LarderServer s = larder()) {
             assertThat(digest(s.port())).isEqualTo(before);
         }
@@ -221,7 +279,8 @@ class AppendOnlyFileTest {
     void automaticRewriteAndTurningTheAofOnAtRuntime() throws Exception {
         String before;
         try (LarderServer s = LarderServer.start("--dir", dir.toString(), "--enable-debug-command", "yes",
-                "--auto-aof-rewrite-min-size", "4096", "--auto-aof-rewrite-percentage", "100");
+                "--auto-aof-rewrite-min-size", "4096", "--auto-aof-rewrite-percentage", "100",
+                "--aof-use-rdb-preamble", "no");
              RawClient c = new RawClient(s.port())) {
             c.call("SET", "before", "the aof was on");
             assertThat(c.callText("CONFIG", "SET", "appendonly", "yes")).isEqualTo("+OK\r\n");
@@ -253,7 +312,7 @@ class AppendOnlyFileTest {
     void streamGroupsConsumersAndPendingEntriesSurviveARewriteAndLoadInRedis() throws Exception {
         String groups;
         String pending;
-        try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
+        try (LarderServer s = larder("--aof-use-rdb-preamble", "no"); RawClient c = new RawClient(s.port())) {
             for (int i = 1; i <= 5; i++) {
                 c.call("XADD", "st", i + "-1", "f", "v" + i);
             }
