@@ -374,6 +374,24 @@ public final class Persistence {
                 config.listMaxListpackSize.asInt());
     }
 
+    /** Enters the loading state for a load other than the RDB file's (the AOF's) of {@code totalBytes}. */
+    public void startLoading(long totalBytes) {
+        loadingStartMillis = System.currentTimeMillis();
+        loadingTotalBytes = totalBytes;
+        loadingLoadedBytes = 0;
+        loading = true;
+    }
+
+    public void loadingProgress(long loadedBytes) {
+        loadingLoadedBytes = loadedBytes;
+    }
+
+    /** Leaves the loading state after a load that succeeded (after a failure the node stays LOADING and exits). */
+    public void stopLoading() {
+        changesAtLastSave = keyspace.changes();
+        loading = false;
+    }
+
     /**
      * Before the node listens: when there is an RDB file to load, enters the loading state (commands get
      * LOADING) and returns true; {@link #loadAtStartup} then loads it.

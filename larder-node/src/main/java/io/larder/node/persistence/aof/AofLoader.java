@@ -22,6 +22,8 @@ final class AofLoader {
     private final Node node;
     private final Path dir;
     private final boolean truncatedAllowed;
+    /** Bytes of the files loaded before the current one (INFO loading_loaded_bytes). */
+    private long loadedBefore;
 
     AofLoader(Node node, Path dir, boolean truncatedAllowed) {
         this.node = node;
@@ -50,6 +52,7 @@ final class AofLoader {
                     throw new BadAof("The AOF file " + file.getFileName() + " doesn't exist");
                 }
                 loadFile(client, file, i == files.size() - 1);
+                loadedBefore += Files.size(file);
             }
         } finally {
             client.reply().discard();
@@ -58,6 +61,7 @@ final class AofLoader {
 
     private void loadFile(Client client, Path file, boolean last) throws IOException {
         long preamble = loadPreamble(file);
+        long commands = 0;
         long validEnd = preamble; // the end of the last command outside a transaction
         boolean inMulti = false;
         boolean torn = false;
@@ -88,6 +92,9 @@ final class AofLoader {
                             + file.getFileName());
                 }
                 run(client, args);
+                if (++commands % PROGRESS_COMMANDS == 0) {
+                    node.persistence().loadingProgress(loadedBefore + in.offset);
+                }
                 if (name.equals("multi")) {
                     inMulti = true;
                 } else if (name.equals("exec")) {
@@ -139,6 +146,7 @@ final class AofLoader {
         }
     }
 
+    private static final int PROGRESS_COMMANDS = 1024;
     private static final byte[] RDB_MAGIC = "REDIS".getBytes(StandardCharsets.US_ASCII);
 
     private void run(Client client, byte[][] args) {

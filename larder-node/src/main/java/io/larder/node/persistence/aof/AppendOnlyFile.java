@@ -82,6 +82,10 @@ public final class AppendOnlyFile implements CommandLog {
                 t.setDaemon(true);
                 return t;
             });
+    /** Why the AOF found at start-up could not be loaded, or null. */
+    private volatile String loadError;
+    /** {@link #start} found an AOF that {@link #loadAtStartup} is to load. */
+    private volatile boolean loadPending;
     /** Writer thread only: bytes were written since the last fsync. */
     private boolean unsynced;
 
@@ -99,15 +103,22 @@ public final class AppendOnlyFile implements CommandLog {
         this.propagation = node.propagation();
     }
 
-    /** At start-up: loads the AOF when appendonly is on (creating it when missing), then follows CONFIG SET. */
+    /**
+     * At start-up, before the node listens: with appendonly on, finds the AOF and enters the loading state
+     * ({@link #loadAtStartup} loads it), or creates the AOF when there is none; then follows CONFIG SET.
+     */
     public void start() throws IOException {
         if (config.find("appendonly").asBool()) {
             Path manifestFile = dir().resolve(manifestName());
             if (Files.exists(manifestFile)) {
                 manifest = AofManifest.read(manifestFile);
-                new AofLoader(node, dir(), config.find("aof-load-truncated").asBool()).load(manifest);
-                baseSize = manifest.base() == null ? 0 : Files.size(dir().resolve(manifest.base().name()));
-                openExistingIncr();
+                long total = 0;
+                for (AofManifest.Entry e : manifest.entries()) {
+                    Path file = dir().resolve(e.name());
+                    total += Files.exists(file) ? Files.size(file) : 0;
+                }
+                node.persistence().startLoading(total);
+                loadPending = true;
             } else {
                 rewrite(true);
             }
@@ -135,6 +146,34 @@ public final class AppendOnlyFile implements CommandLog {
                 }
             }
         });
+    }
+
+    /**
+     * Once the node listens: loads the AOF {@link #start} found on a thread of its own, while commands are answered
+     * with LOADING, then appends to it; {@code onFailure} runs with the reason when it cannot be loaded (the node
+     * then exits, as Redis does, and stays in the loading state until then).
+     */
+    public void loadAtStartup(java.util.function.Consumer<String> onFailure) {
+        if (!loadPending) {
+            return;
+        }
+        loadPending = false;
+        Thread t = new Thread(() -> {
+            try {
+                long start = System.nanoTime();
+                new AofLoader(node, dir(), config.find("aof-load-truncated").asBool()).load(manifest);
+                baseSize = manifest.base() == null ? 0 : Files.size(dir().resolve(manifest.base().name()));
+                openExistingIncr();
+                node.persistence().stopLoading();
+                System.out.println("DB loaded from append only file: "
+                        + String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - start) / 1e9) + " seconds");
+            } catch (IOException | RuntimeException e) {
+                loadError = String.valueOf(e.getMessage());
+                onFailure.accept(e.getMessage());
+            }
+        }, "larder-aof-load");
+        t.setDaemon(true);
+        t.start();
     }
 
     private Path dir() {
@@ -557,6 +596,9 @@ public final class AppendOnlyFile implements CommandLog {
     }
 
     public boolean enabled() { return enabled; }
+
+    /** Why the AOF found at start-up could not be loaded (the node then exits), or null. */
+    public String loadError() { return loadError; }
 
     /** INFO aof_enabled: on, or being turned on. */
     public boolean on() { return enabled || starting; }

@@ -15,7 +15,6 @@ import java.nio.file.StandardOpenOption;
 
 import static io.larder.node.persistence.aof.AofTestSupport.digest;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /** The multi-part AOF: restart, interoperability with redis-server 7.0 both ways, torn tails, rewrites. */
@@ -37,7 +36,54 @@ class AppendOnlyFileTest {
         String[] all = new String[base.length + extra.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(extra, 0, all, base.length, extra.length);
-        return LarderServer.start(all);
+        LarderServer server = LarderServer.start(all);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (server.node().persistence().loading() && server.node().aof().loadError() == null
+                && System.currentTimeMillis() < deadline) {
+            AofTestSupport.sleep(5); // the AOF loads after the node listens, as Redis answers LOADING meanwhile
+        }
+        return server;
+    }
+
+    /**
+     * Loading the AOF at start-up, the node already answers: LOADING for commands without the loading flag,
+     * INFO with Redis's loading fields; afterwards the data is there and writes are logged again.
+     */
+    @Test
+    void commandsGetLoadingWhileTheAofLoads() throws Exception {
+        try (LarderServer s = larder("--aof-use-rdb-preamble", "no"); RawClient c = new RawClient(s.port())) {
+            String big = "x".repeat(1000);
+            for (int i = 0; i < 20_000; i++) {
+                c.call("SET", "key" + i, big);
+            }
+        }
+        String[] options = {"--appendonly", "yes", "--dir", dir.toString(), "--enable-debug-command", "yes"};
+        try (LarderServer s = LarderServer.start(options); RawClient c = new RawClient(s.port())) {
+            String loadingReply = null;
+            String info = null;
+            while (s.node().persistence().loading()) {
+                String reply = c.callText("GET", "key1");
+                String persistence = c.callText("INFO", "persistence");
+                if (reply.startsWith("-LOADING") && persistence.contains("loading:1")) {
+                    loadingReply = reply;
+                    info = persistence;
+                    break;
+                }
+            }
+            assertThat(loadingReply).as("a command while loading").isEqualTo("-LOADING Redis is loading the dataset in memory\r\n");
+            assertThat(info).contains("loading_start_time:").contains("loading_total_bytes:")
+                    .contains("loading_loaded_bytes:").contains("loading_loaded_perc:").contains("loading_eta_seconds:");
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (s.node().persistence().loading() && System.currentTimeMillis() < deadline) {
+                AofTestSupport.sleep(5);
+            }
+            assertThat(c.callText("DBSIZE")).isEqualTo(":20000\r\n");
+            assertThat(c.callText("INFO", "persistence")).contains("loading:0");
+            c.call("SET", "after", "load");
+        }
+        try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
+            assertThat(c.callText("GET", "after")).isEqualTo("$4\r\nload\r\n");
+        }
     }
 
     @Test
@@ -204,8 +250,7 @@ class AppendOnlyFileTest {
         // A transaction whose EXEC never made it, then half a command.
         Files.writeString(incr, "*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$4\r\ntorn\r\n$1\r\n1\r\n*3\r\n$3\r\nSET\r\n$2\r\nxy",
                 StandardOpenOption.APPEND);
-        assertThatThrownBy(() -> larder("--aof-load-truncated", "no")).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("Unexpected end of file");
+        assertThat(refusedStart("--aof-load-truncated", "no")).contains("Unexpected end of file");
         assertThat(Files.size(incr)).isGreaterThan(size);
         try (LarderServer s = larder("--aof-load-truncated", "yes"); RawClient c = new RawClient(s.port())) {
             assertThat(digest(s.port())).isEqualTo(before);
@@ -232,7 +277,7 @@ class AppendOnlyFileTest {
         String[] lines = AofTestSupport.manifest(dir).split("\n");
         Path base = dir.resolve("appendonlydir").resolve(lines[0].split(" ")[1]);
         Files.writeString(base, "*2\r\n$3\r\nDEL", StandardOpenOption.APPEND);
-        assertThatThrownBy(() -> larder("--aof-load-truncated", "yes")).isInstanceOf(IllegalStateException.class);
+        assertThat(refusedStart("--aof-load-truncated", "yes")).contains("Unexpected end of file");
     }
 
     @Test
@@ -374,6 +419,23 @@ class AppendOnlyFileTest {
             assertThat(c.callText("GET", "a")).isEqualTo("$1\r\n1\r\n");
             assertThat(c.callText("CONFIG", "SET", "appendonly", "no")).isEqualTo("+OK\r\n");
             assertThat(c.callText("SET", "c", "3")).isEqualTo("+OK\r\n");
+        }
+    }
+
+    /**
+     * Starts a node on an AOF it cannot load: it answers LOADING until the load fails, then closes its listeners
+     * (Redis exits); returns the reason.
+     */
+    private String refusedStart(String... extra) throws Exception {
+        try (LarderServer s = larder(extra)) {
+            assertThat(s.node().persistence().loading()).as("still loading: the node must not serve a partial load")
+                    .isTrue();
+            try (RawClient c = new RawClient(s.port())) {
+                assertThat(c.callText("GET", "a")).startsWith("-LOADING");
+            } catch (IOException closed) {
+                // the listeners are already closed
+            }
+            return s.node().aof().loadError();
         }
     }
 
