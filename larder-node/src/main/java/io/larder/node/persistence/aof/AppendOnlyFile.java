@@ -54,6 +54,10 @@ public final class AppendOnlyFile implements CommandLog {
     /** Guarded by io: the incremental file being appended to. */
     private final Object io = new Object();
     private FileChannel incr;
+    /** Guarded by io: the incremental file switched away from, not yet fsynced (see {@link #settleSwitch}). */
+    private FileChannel retiring;
+    /** Guarded by io: the manifest changed by a switch is not yet on disk. */
+    private boolean manifestUnsaved;
     private long incrSize;
     private AofManifest manifest;
     private long baseSize;
@@ -292,6 +296,7 @@ public final class AppendOnlyFile implements CommandLog {
                 }
                 long sizeBefore = incrSize;
                 try {
+                    settleSwitch();
                     if (batch.length() > 0) {
                         ByteBuffer buf = ByteBuffer.wrap(batch.array(), 0, batch.length());
                         while (buf.hasRemaining()) {
@@ -467,6 +472,7 @@ public final class AppendOnlyFile implements CommandLog {
             List<AofManifest.Entry> entries = new ArrayList<>();
             entries.add(new AofManifest.Entry(baseName, baseSeq, AofManifest.Type.BASE));
             synchronized (io) {
+                settleSwitch();
                 // The incremental files opened since the switch (only the one) follow the new base.
                 if (manifest != null) {
                     for (AofManifest.Entry e : manifest.incrs()) {
@@ -514,27 +520,41 @@ public final class AppendOnlyFile implements CommandLog {
             FileChannel next = FileChannel.open(dir().resolve(entry.name()), StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
             if (incr != null) {
-                incr.force(false);
-                incr.close();
-            }
-            synchronized (lock) {
-                synced = accepted;
-                releaseWaiters(synced);
+                retiring = incr;
             }
             incr = next;
             incrSize = 0;
             List<AofManifest.Entry> entries = new ArrayList<>(current);
             entries.add(entry);
             manifest = new AofManifest(entries);
-            manifest.write(dir().resolve(manifestName()));
+            manifestUnsaved = true;
         }
         propagation.forgetSelectedDb();
         return entry;
     }
 
+    /**
+     * Under io, before anything more is written to the new incremental file: fsyncs and closes the file switched
+     * away from and persists the manifest naming the new one. A switch only swaps the channels while every
+     * stripe is held; these fsyncs happen here, on the writer thread (or whoever writes next), so writes
+     * wait for the switch alone, and what reaches the new file is never durable before what preceded it.
+     */
+    private void settleSwitch() throws IOException {
+        if (retiring != null) {
+            retiring.force(false);
+            retiring.close();
+            retiring = null;
+        }
+        if (manifestUnsaved) {
+            manifest.write(dir().resolve(manifestName()));
+            manifestUnsaved = false;
+        }
+    }
+
     /** Writes (not fsyncs) whatever is buffered into the current incremental file. */
     private void drain() throws IOException {
         synchronized (io) {
+            settleSwitch();
             synchronized (lock) {
                 if (pending.length() > 0 && incr != null) {
                     ByteBuffer buf = ByteBuffer.wrap(pending.array(), 0, pending.length());
@@ -561,6 +581,11 @@ public final class AppendOnlyFile implements CommandLog {
                 System.err.println("larder: AOF flush failed while turning it off: " + e.getMessage());
             }
             synchronized (io) {
+                try {
+                    settleSwitch();
+                } catch (IOException e) {
+                    System.err.println("larder: AOF fsync failed while turning it off: " + e.getMessage());
+                }
                 if (incr != null) {
                     try {
                         incr.force(false);
