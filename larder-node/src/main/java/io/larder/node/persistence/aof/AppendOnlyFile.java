@@ -2,6 +2,7 @@ package io.larder.node.persistence.aof;
 
 import io.larder.engine.keyspace.Keyspace;
 import io.larder.engine.rdb.RdbSnapshot;
+import io.larder.engine.rdb.RdbTypes;
 import io.larder.node.config.ConfigException;
 import io.larder.node.config.ConfigParam;
 import io.larder.node.config.ServerConfig;
@@ -11,8 +12,10 @@ import io.larder.node.propagation.Propagation;
 import io.larder.node.propagation.Resp;
 import io.larder.node.server.Node;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -22,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
@@ -415,17 +419,17 @@ public final class AppendOnlyFile implements CommandLog {
             long baseSeq = old.base() == null ? 1 : old.base().seq() + 1;
             boolean logging = enable || enabled;
             boolean preamble = config.find("aof-use-rdb-preamble").asBool();
-            RdbSnapshot snapshot = preamble ? node.persistence().newSnapshot() : null;
-            Resp commands = null;
+            // The command form is made from an uncompressed image of the same kind, read back.
+            RdbSnapshot snapshot = preamble ? node.persistence().newSnapshot()
+                    : new RdbSnapshot(keyspace, RdbTypes.VERSION, false);
             List<byte[]> libraries;
             AofManifest.Entry newIncr = null;
-            long pauseStart;
             while (true) {
-                pauseStart = System.nanoTime();
+                long pauseStart = System.nanoTime();
                 keyspace.lockAll();
                 try {
                     // One snapshot at a time: a BGSAVE's is finishing.
-                    if (snapshot != null && !snapshot.begin()) {
+                    if (!snapshot.begin()) {
                         continue;
                     }
                     if (logging) {
@@ -435,14 +439,11 @@ public final class AppendOnlyFile implements CommandLog {
                         }
                     }
                     libraries = node.persistence().libraryCodes();
-                    if (snapshot == null) {
-                        commands = AofBase.write(keyspace, libraries);
-                    }
                     break;
                 } finally {
                     keyspace.unlockAll();
                     lastRewritePauseMicros = (System.nanoTime() - pauseStart) / 1000;
-                    if (snapshot != null && !snapshot.begun()) {
+                    if (!snapshot.begun()) {
                         sleepQuietly();
                     }
                 }
@@ -451,23 +452,27 @@ public final class AppendOnlyFile implements CommandLog {
             long written;
             try (FileChannel ch = FileChannel.open(dir().resolve(baseName), StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                if (snapshot != null) {
-                    OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-                    snapshot.writeTo(out, Persistence.auxFields(true), libraries,
-                            config.find("rdbchecksum").asBool());
-                    out.flush();
+                if (preamble) {
+                    writeImage(snapshot, ch, Persistence.auxFields(true), libraries);
                 } else {
-                    ByteBuffer buf = ByteBuffer.wrap(commands.array(), 0, commands.length());
-                    while (buf.hasRemaining()) {
-                        ch.write(buf);
+                    Path image = dir().resolve("temp-rewrite-" + ProcessHandle.current().pid() + ".rdb");
+                    try {
+                        try (FileChannel imageChannel = FileChannel.open(image, StandardOpenOption.CREATE,
+                                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                            writeImage(snapshot, imageChannel, Map.of(), libraries);
+                        }
+                        try (InputStream in = new BufferedInputStream(Files.newInputStream(image), 1 << 16)) {
+                            AofBase.fromImage(in, ch, node.persistence().limits(), keyspace.databaseCount(),
+                                    keyspace.clock().millis());
+                        }
+                    } finally {
+                        Files.deleteIfExists(image);
                     }
                 }
                 ch.force(true);
                 written = ch.size();
             } finally {
-                if (snapshot != null) {
-                    snapshot.abandon(); // a no-op once written
-                }
+                snapshot.abandon(); // a no-op once written
             }
             List<AofManifest.Entry> entries = new ArrayList<>();
             entries.add(new AofManifest.Entry(baseName, baseSeq, AofManifest.Type.BASE));
@@ -498,6 +503,13 @@ public final class AppendOnlyFile implements CommandLog {
         } finally {
             rewriting = false;
         }
+    }
+
+    private void writeImage(RdbSnapshot snapshot, FileChannel ch, Map<String, byte[]> aux, List<byte[]> libraries)
+            throws IOException {
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+        snapshot.writeTo(out, aux, libraries, config.find("rdbchecksum").asBool());
+        out.flush();
     }
 
     private AofManifest loadManifestIfAny() throws IOException {
