@@ -81,6 +81,8 @@ public final class AppendOnlyFile implements CommandLog {
     /** CONFIG SET appendonly yes was accepted and its rewrite has not finished. */
     private volatile boolean starting;
     private volatile long rewritesFailed;
+    /** The last rewrite's stripes captured ahead of its writer (INFO aof_last_cow_size: its extra memory). */
+    private volatile long lastCowBytes;
     /** How long the last rewrite held every stripe (writes wait that long), in microseconds. */
     private volatile long lastRewritePauseMicros = -1;
     /** Runs rewrites one after the other, off the event loops. */
@@ -474,6 +476,7 @@ public final class AppendOnlyFile implements CommandLog {
             } finally {
                 snapshot.abandon(); // a no-op once written
             }
+            lastCowBytes = snapshot.peakBytesAhead();
             List<AofManifest.Entry> entries = new ArrayList<>();
             entries.add(new AofManifest.Entry(baseName, baseSeq, AofManifest.Type.BASE));
             synchronized (io) {
@@ -656,6 +659,8 @@ public final class AppendOnlyFile implements CommandLog {
     public long lastRewriteSeconds() { return lastRewriteSeconds; }
 
     public long lastRewritePauseMicros() { return lastRewritePauseMicros; }
+
+    public long lastCowBytes() { return lastCowBytes; }
 
     public long currentRewriteSeconds() {
         return rewriting() ? (System.currentTimeMillis() - rewriteStartMillis) / 1000 : -1;
