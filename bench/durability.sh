@@ -62,39 +62,7 @@ rss_kb() { ps -o rss= -p "$1" | tr -d ' '; }
 mkdir -p "$WORK/redis" "$WORK/larder"
 DATA="$WORK/data.resp"
 REWRITE="$WORK/rewrite.resp"
-python3 - "$KEYS" "$DATA" "$REWRITE" <<'PY'
-import sys
-n, data, rewrite = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-def cmd(*a):
-    out = "*%d\r\n" % len(a)
-    for x in a:
-        x = str(x)
-        out += "$%d\r\n%s\r\n" % (len(x.encode()), x)
-    return out
-strings, hashes, lists, sets, zsets = n * 70 // 100, n // 10, n // 10, n // 20, n - n * 70 // 100 - n // 10 * 2 - n // 20
-with open(data, 'w') as f:
-    for i in range(strings):
-        f.write(cmd("SET", "s:%d" % i, "value-%d-%s" % (i, "x" * (i % 40))))
-    for i in range(hashes):
-        f.write(cmd("HSET", "h:%d" % i, "a", i, "b", "bee", "c", "sea", "d", i * 2, "e", "end"))
-    for i in range(lists):
-        f.write(cmd("RPUSH", "l:%d" % i, "one", "two", i, "four", "five"))
-    for i in range(sets):
-        f.write(cmd("SADD", "st:%d" % i, "m1", "m2", "m3", i))
-    for i in range(zsets):
-        f.write(cmd("ZADD", "z:%d" % i, 1, "a", 2.5, "b", i, "c"))
-with open(rewrite, 'w') as f:  # every other key of each kind gets a new value: 50% of the dataset
-    for i in range(0, strings, 2):
-        f.write(cmd("SET", "s:%d" % i, "new-%d-%s" % (i, "y" * (i % 40))))
-    for i in range(0, hashes, 2):
-        f.write(cmd("HSET", "h:%d" % i, "a", -i))
-    for i in range(0, lists, 2):
-        f.write(cmd("LSET", "l:%d" % i, 0, "uno"))
-    for i in range(0, sets, 2):
-        f.write(cmd("SADD", "st:%d" % i, "m4"))
-    for i in range(0, zsets, 2):
-        f.write(cmd("ZADD", "z:%d" % i, 9, "a"))
-PY
+python3 "$ROOT/bench/mixed-dataset.py" "$KEYS" "$DATA" "$REWRITE"
 
 echo "== $KEYS mixed keys (indicative figures: the machine is shared)"
 start_redis "$WORK/redis" --enable-debug-command yes

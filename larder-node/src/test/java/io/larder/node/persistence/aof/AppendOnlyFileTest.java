@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 import static io.larder.node.persistence.aof.AofTestSupport.digest;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -131,73 +133,44 @@ class AppendOnlyFileTest {
             System.clearProperty("larder.rdb.version");
         }
         assertThat(AofTestSupport.manifest(dir)).startsWith("file appendonly.aof.2.base.rdb seq 2 type b\n");
+        assertRedisLoadsOurs(larderDigest);
+        Path redisDir = assertWeLoadRedisAof(6);
+        assertThat(AofTestSupport.manifest(redisDir)).contains(".base.rdb seq 2 type b");
+        AofTestSupport.deleteTree(redisDir);
+    }
+
+    /** Redis 7.0 loads the AOF directory in {@link #dir} and has the same DEBUG DIGEST. */
+    private void assertRedisLoadsOurs(String larderDigest) throws Exception {
         try (RedisServerProcess redis = RedisServerProcess.start("--appendonly", "yes", "--dir", dir.toString(),
                 "--enable-debug-command", "yes")) {
             assertThat(digest(redis.port())).isEqualTo(larderDigest);
         }
+    }
+
+    /**
+     * Redis 7.0 runs a seeded workload with {@code redisOptions}, rewrites and writes once more; Larder loads
+     * a copy of its AOF directory and has the same DEBUG DIGEST. Returns Redis's directory (the caller deletes it).
+     */
+    private Path assertWeLoadRedisAof(long seed, String... redisOptions) throws Exception {
         Path redisDir = Files.createTempDirectory("redis-aof");
-        try {
-            String redisDigest;
-            try (RedisServerProcess redis = RedisServerProcess.start("--appendonly", "yes", "--dir",
-                    redisDir.toString(), "--enable-debug-command", "yes");
-                 RawClient c = new RawClient(redis.port())) {
-                AofTestSupport.workload(c, 6);
-                c.call("BGREWRITEAOF");
-                AofTestSupport.sleep(500);
-                c.call("SET", "after-rewrite", "v");
-                redisDigest = digest(redis.port());
-            }
-            assertThat(AofTestSupport.manifest(redisDir)).contains(".base.rdb seq 2 type b");
-            AofTestSupport.deleteTree(dir.resolve("appendonlydir"));
-            AofTestSupport.copy(redisDir.resolve("appendonlydir"), dir.resolve("appendonlydir"));
-            try (LarderServer s = larder()) {
-                assertThat(digest(s.port())).isEqualTo(redisDigest);
-            }
-        } finally {
-            AofTestSupport.deleteTree(redisDir);
+        List<String> options = new ArrayList<>(List.of("--appendonly", "yes", "--dir", redisDir.toString(),
+                "--enable-debug-command", "yes"));
+        options.addAll(List.of(redisOptions));
+        String redisDigest;
+        try (RedisServerProcess redis = RedisServerProcess.start(options.toArray(new String[0]));
+             RawClient c = new RawClient(redis.port())) {
+            AofTestSupport.workload(c, seed);
+            c.call("BGREWRITEAOF");
+            AofTestSupport.sleep(500);
+            c.call("SET", "after-rewrite", "v");
+            redisDigest = digest(redis.port());
         }
-    }
-
-    @Test
-    void loggedFormsAreRedisPropagatedForms() throws Exception {
-        try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
-            c.call("SET", "a", "v", "EX", "100", "GET");
-            c.call("EXPIRE", "a", "200", "GT");
-            c.call("INCRBYFLOAT", "f", "0.5");
-            c.call("SADD", "s", "only");
-            c.call("SPOP", "s");
-            c.call("GET", "a"); // reads are not logged
-            c.call("SET", "a", "x", "NX"); // nothing changed: not logged
-            c.call("DEL", "missing");
-        }
-        String log = Files.readString(AofTestSupport.lastIncr(dir), StandardCharsets.UTF_8).replace("\r\n", " ");
-        assertThat(log).matches("\\*2 \\$6 SELECT \\$1 0 \\*5 \\$3 SET \\$1 a \\$1 v \\$4 PXAT \\$13 \\d{13} "
-                + "\\*4 \\$9 PEXPIREAT \\$1 a \\$13 \\d{13} \\$2 GT \\*4 \\$3 SET \\$1 f \\$3 0.5 \\$7 KEEPTTL "
-                + "\\*3 \\$4 SADD \\$1 s \\$4 only \\*3 \\$4 SREM \\$1 s \\$4 only ");
-    }
-
-    @Test
-    void blockingPopsServedLaterAreLoggedAsTheirNonBlockingForm() throws Exception {
-        String before;
-        try (LarderServer s = larder(); RawClient waiter = new RawClient(s.port());
-             RawClient pusher = new RawClient(s.port())) {
-            waiter.send("BLPOP".getBytes(), "q".getBytes(), "0".getBytes());
-            AofTestSupport.sleep(100);
-            pusher.call("RPUSH", "q", "a", "b");
-            assertThat(new String(waiter.readReply(), StandardCharsets.UTF_8)).isEqualTo("*2\r\n$1\r\nq\r\n$1\r\na\r\n");
-            waiter.send("BLMOVE".getBytes(), "q2".getBytes(), "d".getBytes(), "LEFT".getBytes(), "RIGHT".getBytes(),
-                    "0".getBytes());
-            AofTestSupport.sleep(100);
-            pusher.call("RPUSH", "q2", "x");
-            assertThat(new String(waiter.readReply(), StandardCharsets.UTF_8)).isEqualTo("$1\r\nx\r\n");
-            before = digest(s.port());
-        }
-        String log = Files.readString(AofTestSupport.lastIncr(dir), StandardCharsets.UTF_8).replace("\r\n", " ");
-        assertThat(log).isEqualTo("*2 $6 SELECT $1 0 *4 $5 RPUSH $1 q $1 a $1 b *2 $4 LPOP $1 q "
-                + "*3 $5 RPUSH $2 q2 $1 x *5 $5 LMOVE $2 q2 $1 d $4 LEFT $5 RIGHT ");
+        AofTestSupport.deleteTree(dir.resolve("appendonlydir"));
+        AofTestSupport.copy(redisDir.resolve("appendonlydir"), dir.resolve("appendonlydir"));
         try (LarderServer s = larder()) {
-            assertThat(digest(s.port())).isEqualTo(before);
+            assertThat(digest(s.port())).isEqualTo(redisDigest);
         }
+        return redisDir;
     }
 
     @Test
@@ -209,33 +182,10 @@ class AppendOnlyFileTest {
             AofTestSupport.workload(c, 2);
             larderDigest = digest(s.port());
         }
-        try (RedisServerProcess redis = RedisServerProcess.start("--appendonly", "yes", "--dir", dir.toString(),
-                "--enable-debug-command", "yes")) {
-            assertThat(digest(redis.port())).isEqualTo(larderDigest);
-        }
+        assertRedisLoadsOurs(larderDigest);
         // The other way: Redis writes (commands, no RDB preamble), Larder reads.
-        Path redisDir = Files.createTempDirectory("redis-aof");
-        try {
-            String redisDigest;
-            try (RedisServerProcess redis = RedisServerProcess.start("--appendonly", "yes", "--dir",
-                    redisDir.toString(), "--aof-use-rdb-preamble", "no", "--enable-debug-command", "yes",
-                    "--aof-timestamp-enabled", "yes");
-                 RawClient c = new RawClient(redis.port())) {
-                AofTestSupport.workload(c, 3);
-                c.call("BGREWRITEAOF");
-                AofTestSupport.sleep(500);
-                c.call("SET", "after-rewrite", "v");
-                redisDigest = digest(redis.port());
-            }
-            Files.delete(dir.resolve("appendonlydir").resolve("appendonly.aof.manifest"));
-            AofTestSupport.deleteTree(dir.resolve("appendonlydir"));
-            AofTestSupport.copy(redisDir.resolve("appendonlydir"), dir.resolve("appendonlydir"));
-            try (LarderServer s = larder()) {
-                assertThat(digest(s.port())).isEqualTo(redisDigest);
-            }
-        } finally {
-            AofTestSupport.deleteTree(redisDir);
-        }
+        AofTestSupport.deleteTree(assertWeLoadRedisAof(3, "--aof-use-rdb-preamble", "no",
+                "--aof-timestamp-enabled", "yes"));
     }
 
     @Test
