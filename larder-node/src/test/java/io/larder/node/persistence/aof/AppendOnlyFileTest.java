@@ -174,6 +174,48 @@ class AppendOnlyFileTest {
     }
 
     @Test
+    void loggedFormsAreRedisPropagatedForms() throws Exception {
+        try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
+            c.call("SET", "a", "v", "EX", "100", "GET");
+            c.call("EXPIRE", "a", "200", "GT");
+            c.call("INCRBYFLOAT", "f", "0.5");
+            c.call("SADD", "s", "only");
+            c.call("SPOP", "s");
+            c.call("GET", "a"); // reads are not logged
+            c.call("SET", "a", "x", "NX"); // nothing changed: not logged
+            c.call("DEL", "missing");
+        }
+        String log = Files.readString(AofTestSupport.lastIncr(dir), StandardCharsets.UTF_8).replace("\r\n", " ");
+        assertThat(log).matches("\\*2 \\$6 SELECT \\$1 0 \\*5 \\$3 SET \\$1 a \\$1 v \\$4 PXAT \\$13 \\d{13} "
+                + "\\*4 \\$9 PEXPIREAT \\$1 a \\$13 \\d{13} \\$2 GT \\*4 \\$3 SET \\$1 f \\$3 0.5 \\$7 KEEPTTL "
+                + "\\*3 \\$4 SADD \\$1 s \\$4 only \\*3 \\$4 SREM \\$1 s \\$4 only ");
+    }
+
+    @Test
+    void blockingPopsServedLaterAreLoggedAsTheirNonBlockingForm() throws Exception {
+        String before;
+        try (LarderServer s = larder(); RawClient waiter = new RawClient(s.port());
+             RawClient pusher = new RawClient(s.port())) {
+            waiter.send("BLPOP".getBytes(), "q".getBytes(), "0".getBytes());
+            AofTestSupport.sleep(100);
+            pusher.call("RPUSH", "q", "a", "b");
+            assertThat(new String(waiter.readReply(), StandardCharsets.UTF_8)).isEqualTo("*2\r\n$1\r\nq\r\n$1\r\na\r\n");
+            waiter.send("BLMOVE".getBytes(), "q2".getBytes(), "d".getBytes(), "LEFT".getBytes(), "RIGHT".getBytes(),
+                    "0".getBytes());
+            AofTestSupport.sleep(100);
+            pusher.call("RPUSH", "q2", "x");
+            assertThat(new String(waiter.readReply(), StandardCharsets.UTF_8)).isEqualTo("$1\r\nx\r\n");
+            before = digest(s.port());
+        }
+        String log = Files.readString(AofTestSupport.lastIncr(dir), StandardCharsets.UTF_8).replace("\r\n", " ");
+        assertThat(log).isEqualTo("*2 $6 SELECT $1 0 *4 $5 RPUSH $1 q $1 a $1 b *2 $4 LPOP $1 q "
+                + "*3 $5 RPUSH $2 q2 $1 x *5 $5 LMOVE $2 q2 $1 d $4 LEFT $5 RIGHT ");
+        try (LarderServer s = larder()) {
+            assertThat(digest(s.port())).isEqualTo(before);
+        }
+    }
+
+    @Test
     void redisLoadsLarderAofAndLarderLoadsRedisAof() throws Exception {
         assumeThat(RedisServerProcess.available()).isTrue();
         String larderDigest;
