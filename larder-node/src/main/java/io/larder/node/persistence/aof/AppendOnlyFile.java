@@ -31,13 +31,15 @@ import java.util.PriorityQueue;
 /**
  * Redis 7's multi-part append-only file: a base file, incremental files and the manifest naming them, in
  * {@code dir/appenddirname}. Propagated writes are buffered by {@link #append} (under the propagation lock)
- * and written by one thread that also fsyncs: after each write with {@code appendfsync always} (one fsync
- * covers every write buffered meanwhile: group commit, and the replies waiting for it are released after it),
- * about once a second with {@code everysec}, never with {@code no}.
+ * and written by one thread; their replies wait until then. With {@code appendfsync always} that thread also
+ * fsyncs after each write (one fsync covers every write buffered meanwhile: group commit, and the replies
+ * waiting for it are released after it); with {@code everysec} a thread of its own fsyncs about once a second
+ * while writes go on; with {@code no} nothing is fsynced.
  * <p>
- * A rewrite (BGREWRITEAOF, the automatic one, turning the AOF on) holds every stripe only while it switches to
- * a new incremental file and serializes the dataset into memory; the base is written to disk afterwards,
- * while writes continue into the new incremental file, and the manifest then names the new base and it.
+ * A rewrite (BGREWRITEAOF, the automatic one, turning the AOF on) holds every stripe only while it takes the
+ * point of a fork-less snapshot and switches to a new incremental file; the base (that snapshot as an RDB, or
+ * as commands) is written afterwards, while writes continue into the new incremental file, and the manifest
+ * then names the new base and it.
  */
 public final class AppendOnlyFile implements CommandLog {
     private final Node node;
@@ -96,6 +98,15 @@ public final class AppendOnlyFile implements CommandLog {
     private volatile String loadError;
     /** {@link #start} found an AOF that {@link #loadAtStartup} is to load. */
     private volatile boolean loadPending;
+    /** The channel an everysec fdatasync is running on, or null: one at a time. */
+    private final java.util.concurrent.atomic.AtomicReference<FileChannel> backgroundFsync =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.ExecutorService fsyncer = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "larder-aof-fsync");
+                t.setDaemon(true);
+                return t;
+            });
     /** Writer thread only: bytes were written since the last fsync. */
     private boolean unsynced;
 
@@ -245,7 +256,9 @@ public final class AppendOnlyFile implements CommandLog {
             pending.raw(resp, length);
             accepted += length;
             lock.notifyAll();
-            return config.find("appendfsync").text().equals("always") ? accepted : 0;
+            // Every reply waits until its write is in the file (with always, on disk), as Redis write()s before
+            // it replies: a process kill then loses no acknowledged write.
+            return accepted;
         }
     }
 
@@ -313,11 +326,16 @@ public final class AppendOnlyFile implements CommandLog {
                     unsynced |= batch.length() > 0;
                     String fsync = config.find("appendfsync").text();
                     long now = System.currentTimeMillis();
-                    if (unsynced && (fsync.equals("always")
-                            || fsync.equals("everysec") && now - lastFsyncMillis >= 1000)) {
+                    if (unsynced && fsync.equals("always")) {
                         incr.force(false);
                         lastFsyncMillis = now;
                         unsynced = false;
+                    } else if (unsynced && fsync.equals("everysec") && now - lastFsyncMillis >= 1000
+                            && backgroundFsync.compareAndSet(null, incr)) {
+                        // On the fsync thread, as Redis's bio: writes (and the replies waiting for them) go on.
+                        lastFsyncMillis = now;
+                        unsynced = false;
+                        fsyncer.execute(this::fsyncInBackground);
                     }
                     lastWriteStatus = "ok";
                     writeError = null;
@@ -337,6 +355,11 @@ public final class AppendOnlyFile implements CommandLog {
                         pending.clear();
                         spare = pending;
                         pending = batch;
+                        if (!config.find("appendfsync").text().equals("always")) {
+                            // As Redis: the writes stay buffered and are retried, their replies go out, and
+                            // new writes are refused with MISCONF meanwhile. With always they wait for the disk.
+                            releaseWaiters(upTo);
+                        }
                     }
                     failed = true;
                 }
@@ -351,6 +374,22 @@ public final class AppendOnlyFile implements CommandLog {
                 releaseWaiters(synced);
             }
             maybeAutoRewrite();
+        }
+    }
+
+    /** The everysec fdatasync of {@link #backgroundFsync}'s channel; a channel closed meanwhile was fsynced by its closer. */
+    private void fsyncInBackground() {
+        FileChannel channel = backgroundFsync.get();
+        try {
+            channel.force(false);
+        } catch (java.nio.channels.ClosedChannelException e) {
+            // switched away from (settleSwitch) or turned off (stop): both fsync before closing
+        } catch (IOException e) {
+            lastWriteStatus = "err";
+            writeError = String.valueOf(e.getMessage());
+            System.err.println("larder: AOF fsync failed: " + e.getMessage());
+        } finally {
+            backgroundFsync.set(null);
         }
     }
 
