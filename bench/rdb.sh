@@ -5,26 +5,7 @@
 set -euo pipefail
 R=$1; L=$2
 DATA=$(mktemp /tmp/rdb-bench-XXXX.resp)
-python3 - "$DATA" <<'PY'
-import sys
-def cmd(*a):
-    out = "*%d\r\n" % len(a)
-    for x in a:
-        x = str(x)
-        out += "$%d\r\n%s\r\n" % (len(x.encode()), x)
-    return out
-with open(sys.argv[1], 'w') as f:
-    for i in range(700000):
-        f.write(cmd("SET", "s:%d" % i, "value-%d-%s" % (i, "x" * (i % 40))))
-    for i in range(100000):
-        f.write(cmd("HSET", "h:%d" % i, "a", i, "b", "bee", "c", "sea", "d", i * 2, "e", "end"))
-    for i in range(100000):
-        f.write(cmd("RPUSH", "l:%d" % i, "one", "two", i, "four", "five"))
-    for i in range(50000):
-        f.write(cmd("SADD", "st:%d" % i, "m1", "m2", "m3", i))
-    for i in range(50000):
-        f.write(cmd("ZADD", "z:%d" % i, 1, "a", 2.5, "b", i, "c"))
-PY
+python3 "$(dirname "$0")/mixed-dataset.py" 1000000 "$DATA"
 for p in $R $L; do redis-cli -p "$p" --pipe < "$DATA" | tail -1; done
 echo "digests: $(redis-cli -p "$R" debug digest) $(redis-cli -p "$L" debug digest)"
 bgsave() {

@@ -132,6 +132,19 @@ public final class RdbInput {
         return len;
     }
 
+    /** An unsigned 64-bit number stored as a length (stream IDs and counters). */
+    public long readUnsignedLength() {
+        int first = readByte();
+        if (first == RdbTypes.LEN_64BIT) {
+            return readBigEndian(8);
+        }
+        long len = lengthAfter(first);
+        if (len < 0) {
+            throw new RdbFormatException("Unexpected encoded length");
+        }
+        return len;
+    }
+
     /** A length that must fit an array (the count of a collection, the size of a string). */
     public int readSize() {
         long len = readLength();

@@ -78,14 +78,14 @@ public final class RdbOutput {
         }
     }
 
-    /** RDB's length encoding: 6, 14, 32 or 64 bits. */
+    /** RDB's length encoding: 6, 14, 32 or 64 bits; {@code len} is unsigned (stream IDs use the whole range). */
     public void writeLength(long len) {
-        if (len < (1 << 6)) {
+        if (len >= 0 && len < (1 << 6)) {
             writeByte((int) len);
-        } else if (len < (1 << 14)) {
+        } else if (len >= 0 && len < (1 << 14)) {
             writeByte((int) ((len >>> 8) | 0x40));
             writeByte((int) len);
-        } else if (len <= 0xFFFF_FFFFL) {
+        } else if (len >= 0 && len <= 0xFFFF_FFFFL) {
             writeByte(RdbTypes.LEN_32BIT);
             writeBigEndian(len, 4);
         } else {

@@ -32,8 +32,8 @@ public final class RdbReader {
         }
     }
 
-    /** What a load found, for the log and INFO. */
-    public record Summary(int version, long keys, long emptyKeysSkipped, boolean checksumVerified) {
+    /** What a load found, for the log and INFO; {@code bytes} is the file's length up to its checksum's end. */
+    public record Summary(int version, long keys, long emptyKeysSkipped, boolean checksumVerified, long bytes) {
     }
 
     /** How often (in keys) {@link Sink#progress} is called. */
@@ -122,7 +122,7 @@ public final class RdbReader {
                             verified = true;
                         }
                     }
-                    return new Summary(version, keys, empty, verified);
+                    return new Summary(version, keys, empty, verified, in.position());
                 }
                 default -> {
                     if (!RdbTypes.isValueType(type)) {

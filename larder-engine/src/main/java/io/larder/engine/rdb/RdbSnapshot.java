@@ -42,8 +42,7 @@ public final class RdbSnapshot implements Keyspace.StripeWatcher {
     private final AtomicLong bytesAhead = new AtomicLong();
     private final AtomicLong peakBytesAhead = new AtomicLong();
     private volatile RuntimeException failure;
-    /** The snapshot point was fixed by {@link #begin} before {@link #writeTo}. */
-    private boolean begun;
+    private boolean started;
 
     public RdbSnapshot(Keyspace keyspace, int version, boolean compress) {
         this(keyspace, version, compress, false);
@@ -122,21 +121,32 @@ public final class RdbSnapshot implements Keyspace.StripeWatcher {
     }
 
     /**
-     * Fixes the snapshot point now, ahead of {@link #writeTo} (which must follow, on any thread): a caller that
-     * holds every stripe gets the cut it chooses, e.g. one aligned with a position of the replication stream.
-     * False when another snapshot is in progress.
-     */
-    public boolean begin() {
-        begun = keyspace.stripeWatcher(this, null);
-        return begun;
-    }
-
-    /**
      * Writes the whole image to {@code out} on the calling thread (which must not hold a stripe lock unless it
      * holds all of them) and returns the number of keys written. Only one snapshot runs at a time.
      */
     public long writeTo(OutputStream out, Map<String, byte[]> aux, boolean checksum) throws IOException {
-        if (!begun && !begin()) {
+        return writeTo(out, aux, List.of(), checksum);
+    }
+
+    /**
+     * Takes the snapshot point now, without writing: the caller holds every stripe (so the point falls between
+     * two commands) and then calls {@link #writeTo}. False when another snapshot is in progress.
+     */
+    public boolean begin() {
+        if (started) {
+            throw new IllegalStateException("snapshot already begun");
+        }
+        started = keyspace.stripeWatcher(this, null);
+        return started;
+    }
+
+    /**
+     * {@link #writeTo(OutputStream, Map, boolean)} with the function libraries' code, written as FUNCTION2
+     * records after the aux fields, as Redis writes them.
+     */
+    public long writeTo(OutputStream out, Map<String, byte[]> aux, List<byte[]> libraries, boolean checksum)
+            throws IOException {
+        if (!started && !begin()) {
             throw new IllegalStateException("another snapshot is in progress");
         }
         try {
@@ -146,6 +156,10 @@ public final class RdbSnapshot implements Keyspace.StripeWatcher {
                 head.writeByte(RdbTypes.OPCODE_AUX);
                 head.writeString(e.getKey().getBytes(StandardCharsets.US_ASCII));
                 head.writeString(e.getValue());
+            }
+            for (byte[] code : libraries) {
+                head.writeByte(RdbTypes.OPCODE_FUNCTION2);
+                head.writeString(code);
             }
             long crc = head.writeTo(out, 0);
             long keys = 0;
@@ -187,7 +201,16 @@ public final class RdbSnapshot implements Keyspace.StripeWatcher {
             head.writeTo(out, crc);
             return keys;
         } finally {
-            keyspace.stripeWatcher(null, this);
+            abandon();
         }
+    }
+
+    public boolean begun() {
+        return started;
+    }
+
+    /** Ends a begun snapshot that will not be written (written ones end by themselves). */
+    public void abandon() {
+        keyspace.stripeWatcher(null, this);
     }
 }

@@ -5,6 +5,7 @@ import io.larder.engine.hash.HashValue;
 import io.larder.engine.list.ListValue;
 import io.larder.engine.set.SetLimits;
 import io.larder.engine.set.SetValue;
+import io.larder.engine.stream.StreamValue;
 import io.larder.engine.string.StringValues;
 import io.larder.engine.util.DoubleFormat;
 import io.larder.engine.util.Numbers;
@@ -21,9 +22,10 @@ import java.util.List;
  * <p>
  * Values are written in the encoding Redis 7.2 uses for the same representation: strings as strings, lists as
  * quicklist 2 (listpack nodes), intsets, listpack hashes, sets and sorted sets as listpacks, large ones as plain
- * element lists (sorted sets with binary scores). At format version 10 (Redis 7.0) a listpack set is written as
- * a plain set, the one encoding 7.0 lacks. Values are read from every encoding of versions 1 to 11 except
- * streams and module types, and built with the node's encoding limits, as Redis converts on load.
+ * element lists (sorted sets with binary scores), streams as {@link RdbStreams}. At format version 10 (Redis 7.0)
+ * a listpack set is written as a plain set and a stream as type 19, the encodings 7.0 knows. Values are read
+ * from every encoding of versions 1 to 11 except module types, and built with the node's encoding limits, as
+ * Redis converts on load.
  */
 public final class RdbValues {
     /** Bytes per quicklist node written (Redis's default list-max-listpack-size -2). */
@@ -46,6 +48,11 @@ public final class RdbValues {
             case SetValue s -> writeSet(out, key, s, version);
             case ListValue l -> writeList(out, key, l);
             case ZSetValue z -> writeZSet(out, key, z);
+            case StreamValue st -> {
+                int type = RdbStreams.type(version);
+                start(out, type, key);
+                RdbStreams.write(out, st, type);
+            }
             default -> {
                 if (!StringValues.isString(value)) {
                     throw new IllegalArgumentException("no RDB encoding for " + value.getClass().getName());
@@ -271,7 +278,7 @@ public final class RdbValues {
                 yield hash(flat, limits);
             }
             case RdbTypes.STREAM_LISTPACKS, RdbTypes.STREAM_LISTPACKS_2, RdbTypes.STREAM_LISTPACKS_3 ->
-                    throw new RdbFormatException("Stream values are not supported by Larder yet");
+                    RdbStreams.read(in, type);
             case RdbTypes.MODULE_PRE_GA, RdbTypes.MODULE_2 ->
                     throw new RdbFormatException("Module values are not supported by Larder");
             default -> throw new RdbFormatException("Unknown RDB encoding type " + type);

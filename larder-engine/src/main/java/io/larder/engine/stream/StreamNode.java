@@ -7,7 +7,7 @@ import java.util.Arrays;
  * flagged but still present, and the encoded size the listpack would have. The first entry's fields are the
  * node's "master fields"; entries with the same fields are stored without them, as Redis does.
  */
-final class StreamNode {
+final class StreamNode implements StreamValue.Node {
     final StreamId master;
     private final byte[][] masterFields;
     private final long masterFieldsBytes;
@@ -29,6 +29,15 @@ final class StreamNode {
             bytes += Listpacks.elementSize(masterFields[i]);
         }
         this.masterFieldsBytes = bytes;
+    }
+
+    /** A node as RDB stores it: its master fields given as they are. */
+    static StreamNode withMasterFields(StreamId master, byte[][] masterFields) {
+        long bytes = 0;
+        for (byte[] f : masterFields) {
+            bytes += Listpacks.elementSize(f);
+        }
+        return new StreamNode(master, masterFields, bytes);
     }
 
     /** A copy sharing the immutable field and value arrays. */
@@ -62,8 +71,24 @@ final class StreamNode {
         return size;
     }
 
-    int live() {
+    @Override
+    public int live() {
         return live;
+    }
+
+    @Override
+    public int deletedCount() {
+        return deletedCount;
+    }
+
+    @Override
+    public StreamId master() {
+        return master;
+    }
+
+    @Override
+    public byte[][] masterFields() {
+        return masterFields;
     }
 
     void append(StreamId id, byte[][] fieldValues) {
@@ -96,7 +121,8 @@ final class StreamNode {
         entriesBytes += bytes;
     }
 
-    private boolean sameFields(byte[][] fieldValues) {
+    @Override
+    public boolean sameFields(byte[][] fieldValues) {
         if (fieldValues.length / 2 != masterFields.length) {
             return false;
         }
@@ -108,26 +134,30 @@ final class StreamNode {
         return true;
     }
 
-    int size() {
+    @Override
+    public int size() {
         return size;
     }
 
-    StreamId id(int i) {
+    @Override
+    public StreamId id(int i) {
         return new StreamId(ms[i], seq[i]);
     }
 
-    boolean isDeleted(int i) {
+    @Override
+    public boolean isDeleted(int i) {
         return deleted[i];
     }
 
-    byte[][] item(int i) {
+    /** The entry's fields and values; a deleted entry keeps them, as its bytes stay in Redis's listpack. */
+    @Override
+    public byte[][] item(int i) {
         return items[i];
     }
 
-    /** Marks entry {@code i} deleted (it keeps its bytes, as in Redis). */
+    /** Marks entry {@code i} deleted (it keeps its bytes, as in Redis, so RDB writes the node as Redis does). */
     void markDeleted(int i) {
         deleted[i] = true;
-        items[i] = null;
         live--;
         deletedCount++;
     }

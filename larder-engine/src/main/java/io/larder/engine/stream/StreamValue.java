@@ -20,6 +20,29 @@ public final class StreamValue {
         boolean visit(StreamId id, byte[][] fieldValues);
     }
 
+    /** A node as RDB reads and writes it: Redis's listpack of entries with its master ID and fields. */
+    public interface Node {
+        StreamId master();
+
+        byte[][] masterFields();
+
+        /** Entries, deleted ones included. */
+        int size();
+
+        int live();
+
+        int deletedCount();
+
+        StreamId id(int i);
+
+        boolean isDeleted(int i);
+
+        byte[][] item(int i);
+
+        /** Whether an entry with these fields and values is stored without its fields (Redis's SAMEFIELDS). */
+        boolean sameFields(byte[][] fieldValues);
+    }
+
     private final TreeMap<StreamId, StreamNode> nodes = new TreeMap<>();
     private long length;
     private StreamId lastId = StreamId.MIN;
@@ -53,6 +76,39 @@ public final class StreamValue {
         this.lastId = last;
         this.entriesAdded = added;
         this.maxDeletedId = maxDeleted;
+    }
+
+    /** The nodes in ID order. */
+    public java.util.Collection<? extends Node> nodes() {
+        return nodes.values();
+    }
+
+    /**
+     * Loading (RDB): appends an entry to the node keyed {@code master}, created with {@code masterFields} when it
+     * is new; entries come in ID order. The counters are set afterwards with {@link #loadedCounters}.
+     */
+    public void loadEntry(StreamId master, byte[][] masterFields, StreamId id, byte[][] fieldValues, boolean deleted) {
+        StreamNode node = nodes.get(master);
+        if (node == null) {
+            node = StreamNode.withMasterFields(master, masterFields);
+            nodes.put(master, node);
+        }
+        node.append(id, fieldValues);
+        if (deleted) {
+            node.markDeleted(node.size() - 1);
+        }
+    }
+
+    /**
+     * Loading (RDB): the counters as stored; a null {@code first} is found from the entries (older formats), and
+     * is the largest ID when there is none, as Redis's streamGetEdgeID leaves it.
+     */
+    public void loadedCounters(long length, StreamId last, StreamId first, StreamId maxDeleted, long added) {
+        this.length = length;
+        this.lastId = last;
+        this.maxDeletedId = maxDeleted;
+        this.entriesAdded = added;
+        this.firstId = first != null ? first : length == 0 ? StreamId.MAX : firstValidId();
     }
 
     /** Number of listpack nodes (XINFO STREAM radix-tree-keys). */

@@ -42,11 +42,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Persistence {
     /**
-     * The RDB version files are written in: 11 as Redis 7.2, or 10 with {@code -Dlarder.rdb.version=10} for files
-     * that Redis 7.0 must load (it refuses 11; the only difference is that listpack sets become plain sets).
+     * The RDB version files (and AOF bases) are written in: 11 as Redis 7.2, or 10 with
+     * {@code -Dlarder.rdb.version=10} for files that Redis 7.0 must load (it refuses 11; listpack sets become
+     * plain sets and streams type 19). Read at each save.
      */
-    static final int WRITE_VERSION = Integer.getInteger("larder.rdb.version", RdbTypes.VERSION) == RdbTypes.VERSION_7_0
-            ? RdbTypes.VERSION_7_0 : RdbTypes.VERSION;
+    static int writeVersion() {
+        return Integer.getInteger("larder.rdb.version", RdbTypes.VERSION) == RdbTypes.VERSION_7_0
+                ? RdbTypes.VERSION_7_0 : RdbTypes.VERSION;
+    }
+
     private static final int LRU_CLOCK_MAX = (1 << 24) - 1;
     /** Redis retries a failed automatic BGSAVE after this long (CONFIG_BGSAVE_RETRY_DELAY). */
     private static final long BGSAVE_RETRY_MILLIS = 5000;
@@ -54,8 +58,19 @@ public final class Persistence {
     /** What a SAVE or BGSAVE request came to. */
     public enum Outcome { STARTED, SCHEDULED, DONE, IN_PROGRESS, FAILED }
 
+    /** Loads one function library from a file (FUNCTION LOAD REPLACE), or throws with the reason. */
+    @FunctionalInterface
+    public interface LibraryLoader {
+        void load(byte[] code) throws Exception;
+    }
+
     private final ServerConfig config;
     private final Keyspace keyspace;
+    /** The node's function libraries, which RDB files carry as FUNCTION2 records. */
+    private volatile java.util.function.Supplier<List<byte[]>> libraries = List::of;
+    private volatile LibraryLoader libraryLoader = code -> {
+        throw new IllegalStateException("no function registry");
+    };
     private final AtomicBoolean snapshotRunning = new AtomicBoolean();
     private volatile boolean bgsaveRunning;
     private volatile boolean bgsaveScheduled;
@@ -78,6 +93,26 @@ public final class Persistence {
         this.config = config;
         this.keyspace = keyspace;
         this.lastSaveMillis = startMillis;
+    }
+
+    /** Where the function libraries saved come from and those loaded go to. */
+    public void libraries(java.util.function.Supplier<List<byte[]>> codes, LibraryLoader loader) {
+        this.libraries = codes;
+        this.libraryLoader = loader;
+    }
+
+    /** The function libraries' code, as a snapshot writes them. */
+    public List<byte[]> libraryCodes() {
+        return libraries.get();
+    }
+
+    /** Loads a library read from a file (RDB or AOF base), replacing one of the same name. */
+    public void loadLibrary(byte[] code) {
+        try {
+            libraryLoader.load(code);
+        } catch (Exception e) {
+            throw new RdbFormatException("Failed creating function, " + e.getMessage());
+        }
     }
 
     public Path file() {
@@ -203,13 +238,15 @@ public final class Persistence {
         Path target = file();
         Path dir = target.toAbsolutePath().getParent();
         Path temp = dir.resolve("temp-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().threadId() + ".rdb");
-        RdbSnapshot snapshot = new RdbSnapshot(keyspace, WRITE_VERSION, config.find("rdbcompression").asBool(),
-                lruPolicy());
+        RdbSnapshot snapshot = newSnapshot();
         try {
+            while (!snapshot.begin()) {
+                Thread.sleep(10); // an AOF rewrite's snapshot is being written; one runs at a time
+            }
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-                snapshot.writeTo(out, auxFields(), config.find("rdbchecksum").asBool());
+                snapshot.writeTo(out, auxFields(false), libraryCodes(), config.find("rdbchecksum").asBool());
                 out.flush();
                 channel.force(true);
             }
@@ -218,10 +255,20 @@ public final class Persistence {
                 d.force(true);
             }
         } catch (IOException | RuntimeException e) {
+            snapshot.abandon();
             Files.deleteIfExists(temp);
             throw e;
+        } catch (InterruptedException e) {
+            snapshot.abandon();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for another snapshot");
         }
         lastCowBytes = snapshot.peakBytesAhead();
+    }
+
+    /** A snapshot of the keyspace with this node's format settings (RDB files and AOF bases). */
+    public RdbSnapshot newSnapshot() {
+        return new RdbSnapshot(keyspace, writeVersion(), config.find("rdbcompression").asBool(), lruPolicy());
     }
 
     /** Idle times are saved and loaded, as in Redis, only under an LRU eviction policy. */
@@ -229,15 +276,15 @@ public final class Persistence {
         return config.find("maxmemory-policy").text().endsWith("-lru");
     }
 
-    /** The aux fields every RDB this node writes starts with. */
-    public static Map<String, byte[]> auxFields() {
+    /** Redis's aux fields; {@code aofBase} for the RDB base of a multi-part AOF. */
+    public static Map<String, byte[]> auxFields(boolean aofBase) {
         Map<String, byte[]> aux = new LinkedHashMap<>();
         aux.put("redis-ver", ascii(Version.REDIS));
         aux.put("redis-bits", ascii("64"));
         aux.put("ctime", ascii(Long.toString(System.currentTimeMillis() / 1000)));
         Runtime rt = Runtime.getRuntime();
         aux.put("used-mem", ascii(Long.toString(rt.totalMemory() - rt.freeMemory())));
-        aux.put("aof-base", ascii("0"));
+        aux.put("aof-base", ascii(aofBase ? "1" : "0"));
         return aux;
     }
 
@@ -327,6 +374,24 @@ public final class Persistence {
                 config.listMaxListpackSize.asInt());
     }
 
+    /** Enters the loading state for a load other than the RDB file's (the AOF's) of {@code totalBytes}. */
+    public void startLoading(long totalBytes) {
+        loadingStartMillis = System.currentTimeMillis();
+        loadingTotalBytes = totalBytes;
+        loadingLoadedBytes = 0;
+        loading = true;
+    }
+
+    public void loadingProgress(long loadedBytes) {
+        loadingLoadedBytes = loadedBytes;
+    }
+
+    /** Leaves the loading state after a load that succeeded (after a failure the node stays LOADING and exits). */
+    public void stopLoading() {
+        changesAtLastSave = keyspace.changes();
+        loading = false;
+    }
+
     /**
      * Before the node listens: when there is an RDB file to load, enters the loading state (commands get
      * LOADING) and returns true; {@link #loadAtStartup} then loads it.
@@ -377,19 +442,36 @@ public final class Persistence {
 
     /** {@link #load(Path)}; with {@code merge} a key already present is replaced instead of being an error. */
     public long load(Path file, boolean merge) throws IOException {
-        Loader loader = new Loader(merge);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             loadingTotalBytes = Files.size(file);
             loadingLoadedBytes = 0;
-            RdbReader.read(in, limits(), keyspace.databaseCount(), config.find("rdbchecksum").asBool(), loader);
+            long keys = read(in, merge).keys();
+            changesAtLastSave = keyspace.changes();
+            lastSaveMillis = System.currentTimeMillis();
+            return keys;
+        }
+    }
+
+    /**
+     * Loads the RDB that starts an AOF base file (the {@code aof-use-rdb-preamble} form) into the empty
+     * keyspace; returns the bytes it took, after which the file may go on with commands.
+     */
+    public long loadAofPreamble(InputStream in) throws IOException {
+        return read(in, false).bytes();
+    }
+
+    private RdbReader.Summary read(InputStream in, boolean merge) throws IOException {
+        Loader loader = new Loader(merge);
+        RdbReader.Summary summary;
+        try {
+            summary = RdbReader.read(in, limits(), keyspace.databaseCount(), config.find("rdbchecksum").asBool(),
+                    loader);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
         lastLoadKeysLoaded = loader.loaded;
         lastLoadKeysExpired = loader.expired;
-        changesAtLastSave = keyspace.changes();
-        lastSaveMillis = System.currentTimeMillis();
-        return loader.loaded;
+        return summary;
     }
 
     /** Stores each key of a file being loaded, under its stripe's lock. */
@@ -412,7 +494,7 @@ public final class Persistence {
 
         @Override
         public void function(byte[] code) {
-            log("The RDB file holds a function library; libraries are not loaded from RDB files yet: skipped.");
+            loadLibrary(code);
         }
 
         @Override

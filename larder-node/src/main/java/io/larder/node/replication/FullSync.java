@@ -67,9 +67,11 @@ final class FullSync implements Runnable {
         RdbSnapshot snapshot = new RdbSnapshot(keyspace, RDB_VERSION, config.find("rdbcompression").asBool());
         long offset;
         boolean begun;
+        List<byte[]> libraries;
         replication.cutLock().lock();
         keyspace.lockAll();
         try {
+            libraries = node.persistence().libraryCodes(); // function libraries as of the cut, like the keys
             begun = snapshot.begin();
             offset = begun ? replication.cut(targets) : -1;
         } finally {
@@ -89,9 +91,9 @@ final class FullSync implements Runnable {
         Map<String, byte[]> aux = auxFields(replId, offset);
         try {
             if (diskless) {
-                sendDiskless(snapshot, aux);
+                sendDiskless(snapshot, aux, libraries);
             } else {
-                sendFile(snapshot, aux);
+                sendFile(snapshot, aux, libraries);
             }
         } catch (IOException | RuntimeException e) {
             System.err.println("larder: full sync with replicas failed: " + e.getMessage());
@@ -102,14 +104,14 @@ final class FullSync implements Runnable {
     }
 
     private Map<String, byte[]> auxFields(String replId, long offset) {
-        Map<String, byte[]> aux = new LinkedHashMap<>(Persistence.auxFields());
+        Map<String, byte[]> aux = new LinkedHashMap<>(Persistence.auxFields(false));
         aux.put("repl-stream-db", ascii("0"));
         aux.put("repl-id", ascii(replId));
         aux.put("repl-offset", ascii(Long.toString(offset)));
         return aux;
     }
 
-    private void sendDiskless(RdbSnapshot snapshot, Map<String, byte[]> aux) throws IOException {
+    private void sendDiskless(RdbSnapshot snapshot, Map<String, byte[]> aux, List<byte[]> libraries) throws IOException {
         byte[] id = new byte[20];
         new SecureRandom().nextBytes(id);
         String mark = HexFormat.of().formatHex(id);
@@ -117,7 +119,7 @@ final class FullSync implements Runnable {
             r.send("$EOF:" + mark + "\r\n");
         }
         SocketsOutput out = new SocketsOutput(targets);
-        snapshot.writeTo(out, aux, config.find("rdbchecksum").asBool());
+        snapshot.writeTo(out, aux, libraries, config.find("rdbchecksum").asBool());
         out.write(mark.getBytes(StandardCharsets.US_ASCII));
         out.flush();
         for (ReplicaConnection r : out.alive()) {
@@ -127,14 +129,14 @@ final class FullSync implements Runnable {
         }
     }
 
-    private void sendFile(RdbSnapshot snapshot, Map<String, byte[]> aux) throws IOException {
+    private void sendFile(RdbSnapshot snapshot, Map<String, byte[]> aux, List<byte[]> libraries) throws IOException {
         Path dir = Path.of(config.find("dir").text()).toAbsolutePath();
         Path file = dir.resolve("temp-repl-" + ProcessHandle.current().pid() + "-" + FILES.incrementAndGet() + ".rdb");
         long length;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), CHUNK);
-            snapshot.writeTo(out, aux, config.find("rdbchecksum").asBool());
+            snapshot.writeTo(out, aux, libraries, config.find("rdbchecksum").asBool());
             out.flush();
             length = ch.size();
         } catch (IOException | RuntimeException e) {

@@ -67,13 +67,19 @@ public final class Client {
         this.transaction = new Transaction(node.watches());
     }
 
+    private boolean internal;
+
     /** A connection-less client for replaying commands inside the node (loading the AOF). */
     public static Client internal(Node node) {
         Client c = new Client(0, node, new io.netty.channel.embedded.EmbeddedChannel(),
                 new ReplyWriter(io.netty.buffer.ByteBufAllocator.DEFAULT));
         c.authenticated = true;
+        c.internal = true;
         return c;
     }
+
+    /** The AOF loader's client: its commands run while the node answers others with LOADING. */
+    public boolean internal() { return internal; }
 
     /** MULTI/EXEC and WATCH state. */
     public Transaction transaction() { return transaction; }

@@ -161,7 +161,7 @@ public final class Dispatcher {
                 return true;
             }
         }
-        if (node.persistence().loading() && !spec.hasFlag("loading")) {
+        if (node.persistence().loading() && !spec.hasFlag("loading") && !client.internal()) {
             spec.recordRejected();
             refuse(client, "LOADING Redis is loading the dataset in memory");
             return true;

@@ -12,6 +12,7 @@ import io.larder.node.memory.Memory;
 import io.larder.node.persistence.Persistence;
 import io.larder.node.persistence.aof.AppendOnlyFile;
 import io.larder.node.propagation.Propagation;
+import io.larder.node.scripting.Functions;
 import io.larder.node.scripting.Scripting;
 
 import java.util.Collection;
@@ -72,6 +73,8 @@ public final class Node {
                 KeyspaceListener.both(watches, blocked), KeyspaceListener.both(keyspaceEvents, tracking)),
                 propagation));
         this.persistence = new Persistence(config, keyspace, startMillis);
+        persistence.libraries(() -> scripting.functions().libraries().stream().map(Functions.Library::code).toList(),
+                code -> scripting.functions().load(code, true));
         byte[] id = new byte[20];
         new java.security.SecureRandom().nextBytes(id);
         this.runId = java.util.HexFormat.of().formatHex(id);

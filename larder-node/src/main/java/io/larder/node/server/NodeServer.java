@@ -73,7 +73,7 @@ public final class NodeServer implements AutoCloseable {
     public List<InetSocketAddress> start() throws InterruptedException {
         ServerConfig config = node.config();
         try {
-            node.aof().start(); // loads the AOF before any client is served
+            node.aof().start(); // finds the AOF to load (commands get LOADING until loadAtStartup is done)
         } catch (java.io.IOException e) {
             close();
             throw new IllegalStateException(e.getMessage(), e);
@@ -164,6 +164,10 @@ public final class NodeServer implements AutoCloseable {
                 loadFailureAction.run();
             });
         }
+        node.aof().loadAtStartup(reason -> {
+            System.err.println("Fatal error loading the AOF: " + reason + ". Exiting.");
+            loadFailureAction.run();
+        });
         return bound;
     }
 
@@ -210,7 +214,7 @@ public final class NodeServer implements AutoCloseable {
             node.keyspace().refreshClock();
             // Like Redis's slow cycle: at most a quarter of each tick.
             long periodNanos = 1_000_000_000L / Math.max(1, node.config().hz.asInt());
-            if (activeExpireEnabled) {
+            if (activeExpireEnabled && !node.persistence().loading()) { // as Redis: no expiry cycle while loading
                 long start = System.nanoTime();
                 activeExpiry.run(start + periodNanos / 4);
                 node.latencyMonitor().addSampleIfNeeded("expire-cycle", (System.nanoTime() - start) / 1_000_000);

@@ -109,6 +109,23 @@ class DumpRestoreInteropTest extends JedisOracleTestBase {
         return key.equals("setlp") || key.equals("list") ? "listpack" : encoding70;
     }
 
+    /** Streams with their groups, both ways (Larder writes type 19 at version 10, which 7.0 reads). */
+    @Test
+    void streamPayloadsMoveBothWays() {
+        for (int round = 0; round < 2; round++) {
+            Jedis from = round == 0 ? oracle : ours;
+            Jedis to = round == 0 ? ours : oracle;
+            both(Jedis::flushAll);
+            StreamDataset.fill(from);
+            for (String key : StreamDataset.KEYS) {
+                byte[] name = key.getBytes(StandardCharsets.UTF_8);
+                assertThat(to.restore(name, 0, from.dump(name))).as(key).isEqualTo("OK");
+                assertThat(digest(to, key)).as(key).isEqualTo(digest(from, key));
+            }
+            StreamDataset.assertSame(from, to, true);
+        }
+    }
+
     @Test
     void payloadsOfArbitraryDoublesKeepEveryBit() {
         java.util.Random random = new java.util.Random(11);

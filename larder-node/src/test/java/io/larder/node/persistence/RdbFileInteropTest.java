@@ -7,6 +7,7 @@ import io.larder.node.testing.LarderServer;
 import io.larder.node.testing.RedisServerProcess;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * RDB files between Redis 7.0 and Larder: Larder loads what Redis saves; Redis 7.0 loads what Larder writes at
  * version 10 (it refuses 11, Larder's default, as it refuses Redis 7.2's files); Larder reloads its own files.
- * Equality is DEBUG DIGEST over all databases.
+ * Equality is DEBUG DIGEST over all databases, XINFO STREAM FULL for each stream (groups are not in the
+ * digest) and FUNCTION LIST WITHCODE for the function libraries.
  */
 class RdbFileInteropTest extends JedisOracleTestBase {
     @Override
@@ -39,6 +41,22 @@ class RdbFileInteropTest extends JedisOracleTestBase {
             }
         }
         j.select(0);
+    }
+
+    private static final String LIBRARY = "#!lua name=lib\nredis.register_function('one', function() return 1 end)";
+
+    static String functions(Jedis j) {
+        return String.valueOf(render(j.sendCommand(Protocol.Command.FUNCTION, "LIST", "WITHCODE")));
+    }
+
+    private static Object render(Object reply) {
+        if (reply instanceof byte[] b) {
+            return new String(b, StandardCharsets.UTF_8);
+        }
+        if (reply instanceof List<?> list) {
+            return list.stream().map(RdbFileInteropTest::render).toList();
+        }
+        return reply;
     }
 
     static String digest(Jedis j) {
@@ -63,29 +81,42 @@ class RdbFileInteropTest extends JedisOracleTestBase {
     @Test
     void larderLoadsWhatRedisSaves() throws Exception {
         fill(oracle);
+        StreamDataset.fill(oracle);
         oracle.configSet("rdbcompression", "yes");
         oracle.functionFlush();
-        // a function library goes into the file as a FUNCTION2 record, which Larder skips
-        oracle.functionLoad("#!lua name=lib\nredis.register_function('one', function() return 1 end)");
+        // a function library goes into the file as a FUNCTION2 record
+        oracle.functionLoad(LIBRARY);
         assertThat(oracle.save()).isEqualTo("OK");
         try (LarderServer loaded = startLoaded(dir(oracle)); Jedis j = new Jedis("127.0.0.1", loaded.port())) {
             assertThat(j.dbSize()).isEqualTo(oracle.dbSize());
             assertThat(digest(j)).isEqualTo(digest(oracle));
-            assertThat(j.info("persistence")).contains("rdb_last_load_keys_loaded:" + 3 * (16 + 200));
+            StreamDataset.assertSame(oracle, j, true);
+            assertThat(functions(j)).contains("lib").isEqualTo(functions(oracle));
+            assertThat(j.fcall("one", List.of(), List.of())).isEqualTo(1L);
+            assertThat(j.info("persistence"))
+                    .contains("rdb_last_load_keys_loaded:" + (3 * (16 + 200) + StreamDataset.KEYS.size()));
         }
+        oracle.functionFlush();
     }
 
     @Test
     void redis70LoadsWhatLarderWritesAtVersion10() throws Exception {
         fill(ours);
+        StreamDataset.fill(ours);
+        ours.functionLoad(LIBRARY);
         Path dir = Files.createTempDirectory("larder-v10-");
         try (OutputStream out = Files.newOutputStream(dir.resolve("dump.rdb"))) {
             new RdbSnapshot(larder.node().keyspace(), RdbTypes.VERSION_7_0, true)
-                    .writeTo(out, Map.of("redis-ver", "7.2.4".getBytes()), true);
+                    .writeTo(out, Map.of("redis-ver", "7.2.4".getBytes()), larder.node().persistence().libraryCodes(),
+                            true);
+        } finally {
+            ours.functionFlush();
         }
         RedisServerProcess redis70 = RedisServerProcess.start("--dir", dir.toString(), "--enable-debug-command", "yes");
         try (Jedis j = new Jedis("127.0.0.1", redis70.port())) {
             assertThat(digest(j)).isEqualTo(digest(ours));
+            StreamDataset.assertSame(ours, j, true);
+            assertThat(j.fcall("one", List.of(), List.of())).isEqualTo(1L);
         } finally {
             redis70.close();
         }
@@ -111,20 +142,32 @@ class RdbFileInteropTest extends JedisOracleTestBase {
             ours.set("db", Integer.toString(db));
         }
         ours.select(0);
+        StreamDataset.fill(ours);
+        ours.functionLoad(LIBRARY);
         String before = digest(ours);
-        assertThat(ours.save()).isEqualTo("OK");
+        String functionsBefore = functions(ours);
+        try {
+            assertThat(ours.save()).isEqualTo("OK");
+        } finally {
+            ours.functionFlush();
+        }
         try (LarderServer again = startLoaded(dir(ours)); Jedis j = new Jedis("127.0.0.1", again.port())) {
             assertThat(digest(j)).isEqualTo(before);
             assertThat(j.pttl("ttl:5")).isBetween(990_000L, 1_000_005L);
+            StreamDataset.assertSame(ours, j, false);
+            assertThat(functions(j)).isEqualTo(functionsBefore);
         }
     }
 
     @Test
     void debugReloadKeepsTheDataset() {
         fill(ours);
+        StreamDataset.fill(ours);
+        String streams = StreamDataset.info(ours, "s:groups", false);
         String before = digest(ours);
         assertThat(new String((byte[]) ours.sendCommand(DEBUG, "RELOAD"), StandardCharsets.US_ASCII)).isEqualTo("OK");
         assertThat(digest(ours)).isEqualTo(before);
+        assertThat(StreamDataset.info(ours, "s:groups", false)).isEqualTo(streams);
     }
 
     @Test

@@ -281,7 +281,7 @@ final class InfoCommand {
                 .add("aof_rewrites", aof.rewrites())
                 .add("aof_rewrites_consecutive_failures", aof.consecutiveRewriteFailures())
                 .add("aof_last_write_status", aof.lastWriteStatus())
-                .add("aof_last_cow_size", 0)
+                .add("aof_last_cow_size", aof.lastCowBytes())
                 .add("module_fork_in_progress", 0)
                 .add("module_fork_last_cow_size", 0);
         if (aof.on()) {

@@ -1,9 +1,8 @@
 package io.larder.node.persistence.aof;
 
 import io.larder.engine.hash.HashValue;
-import io.larder.engine.keyspace.Db;
-import io.larder.engine.keyspace.HashSlot;
-import io.larder.engine.keyspace.Keyspace;
+import io.larder.engine.rdb.RdbReader;
+import io.larder.engine.rdb.RdbValues;
 import io.larder.engine.list.ListValue;
 import io.larder.engine.set.SetValue;
 import io.larder.engine.stream.Consumer;
@@ -15,50 +14,87 @@ import io.larder.engine.util.DoubleFormat;
 import io.larder.engine.zset.ZSetValue;
 import io.larder.node.propagation.Resp;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The dataset as commands (Redis's rewriteAppendOnlyFileRio, the {@code aof-use-rdb-preamble no} form): per
- * database a SELECT, per key the commands that rebuild it, at most 64 elements a command, then PEXPIREAT.
+ * The dataset as commands (Redis's rewriteAppendOnlyFileRio, the {@code aof-use-rdb-preamble no} form): the
+ * function libraries (FUNCTION LOAD), then per run of one database's keys a SELECT, per key the commands that
+ * rebuild it, at most 64 elements a command, then PEXPIREAT.
+ * <p>
+ * The commands are made from a fork-less RDB image of the keyspace (an {@code RdbSnapshot}, taken while the
+ * rewrite holds every stripe for the file switch alone), read back key by key: so this form, too, stops
+ * writes only for the switch, and its memory is one value at a time plus a bounded output buffer.
  */
 final class AofBase {
     private static final int ITEMS_PER_COMMAND = 64;
+    /** Commands are handed to the file in chunks of about this many bytes. */
+    private static final int FLUSH_BYTES = 1 << 20;
 
     private AofBase() {
     }
 
-    /** Serializes every database; the caller holds every stripe. */
-    static Resp write(Keyspace keyspace) {
-        Resp out = new Resp();
-        long now = keyspace.clock().millis();
-        for (int d = 0; d < keyspace.databaseCount(); d++) {
-            Db db = keyspace.db(d);
-            if (db.size() == 0) {
-                continue;
-            }
-            out.command("SELECT", Integer.toString(d));
-            List<byte[]> keys = new ArrayList<>();
-            for (int slot = 0; slot < HashSlot.COUNT; slot++) {
-                keys.clear();
-                db.forEachLiveKey(slot, now, keys::add);
-                for (byte[] key : keys) {
-                    Object value = db.get(key, false);
-                    if (value != null) {
-                        key(out, key, value);
-                        long at = db.expiry(key);
-                        if (at > 0) {
-                            out.header('*', 3);
-                            out.bulk(ascii("PEXPIREAT"));
-                            out.bulk(key);
-                            out.bulk(ascii(Long.toString(at)));
-                        }
+    /**
+     * Writes the commands for the RDB image {@code rdb} to {@code out}; keys already expired at {@code now} are
+     * left out, as Redis's rewrite skips them.
+     */
+    static void fromImage(InputStream rdb, WritableByteChannel out, RdbValues.Limits limits, int databases,
+                          long now) throws IOException {
+        Resp buf = new Resp();
+        int[] selected = {-1};
+        try {
+            RdbReader.read(rdb, limits, databases, false, new RdbReader.Sink() {
+                @Override
+                public void function(byte[] code) {
+                    buf.header('*', 3);
+                    buf.bulk(ascii("FUNCTION"));
+                    buf.bulk(ascii("LOAD"));
+                    buf.bulk(code);
+                }
+
+                @Override
+                public void key(int db, byte[] key, Object value, long expireAt, long idleSeconds) {
+                    if (expireAt != 0 && expireAt <= now) {
+                        return;
+                    }
+                    if (db != selected[0]) {
+                        buf.command("SELECT", Integer.toString(db));
+                        selected[0] = db;
+                    }
+                    AofBase.key(buf, key, value);
+                    if (expireAt != 0) {
+                        buf.header('*', 3);
+                        buf.bulk(ascii("PEXPIREAT"));
+                        buf.bulk(key);
+                        buf.bulk(ascii(Long.toString(expireAt)));
+                    }
+                    if (buf.length() >= FLUSH_BYTES) {
+                        flush(buf, out);
                     }
                 }
-            }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
-        return out;
+        flush(buf, out);
+    }
+
+    private static void flush(Resp buf, WritableByteChannel out) {
+        try {
+            ByteBuffer b = ByteBuffer.wrap(buf.array(), 0, buf.length());
+            while (b.hasRemaining()) {
+                out.write(b);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        buf.clear();
     }
 
     private static void key(Resp out, byte[] key, Object value) {

@@ -14,7 +14,7 @@ import java.util.List;
 
 /**
  * Replays the files a manifest names, base first, through the dispatcher with an internal client, as Redis's
- * loadAppendOnlyFiles. {@code #} lines (timestamp annotations) are skipped. A torn tail of the last file (an
+ * loadAppendOnlyFiles. A file that starts with an RDB (the preamble) has it loaded first. {@code #} lines (timestamp annotations) are skipped. A torn tail of the last file (an
  * unfinished command, or a MULTI without its EXEC) is cut off when aof-load-truncated allows it; anything else
  * malformed stops the start.
  */
@@ -22,6 +22,8 @@ final class AofLoader {
     private final Node node;
     private final Path dir;
     private final boolean truncatedAllowed;
+    /** Bytes of the files loaded before the current one (INFO loading_loaded_bytes). */
+    private long loadedBefore;
 
     AofLoader(Node node, Path dir, boolean truncatedAllowed) {
         this.node = node;
@@ -50,6 +52,7 @@ final class AofLoader {
                     throw new BadAof("The AOF file " + file.getFileName() + " doesn't exist");
                 }
                 loadFile(client, file, i == files.size() - 1);
+                loadedBefore += Files.size(file);
             }
         } finally {
             client.reply().discard();
@@ -57,10 +60,14 @@ final class AofLoader {
     }
 
     private void loadFile(Client client, Path file, boolean last) throws IOException {
-        long validEnd = 0; // the end of the last command outside a transaction
+        long preamble = loadPreamble(file);
+        long commands = 0;
+        long validEnd = preamble; // the end of the last command outside a transaction
         boolean inMulti = false;
         boolean torn = false;
-        try (Reader in = new Reader(new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+        java.io.InputStream stream = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        stream.skipNBytes(preamble);
+        try (Reader in = new Reader(stream, preamble)) {
             while (true) {
                 byte[][] args;
                 try {
@@ -85,6 +92,9 @@ final class AofLoader {
                             + file.getFileName());
                 }
                 run(client, args);
+                if (++commands % PROGRESS_COMMANDS == 0) {
+                    node.persistence().loadingProgress(loadedBefore + in.offset);
+                }
                 if (name.equals("multi")) {
                     inMulti = true;
                 } else if (name.equals("exec")) {
@@ -116,6 +126,29 @@ final class AofLoader {
         }
     }
 
+    /**
+     * A file that starts with "REDIS" begins with an RDB (a base written with aof-use-rdb-preamble yes, or a
+     * single-file AOF of Redis 4 to 6); it is loaded and its length returned. Commands may follow it.
+     */
+    private long loadPreamble(Path file) throws IOException {
+        byte[] magic;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            magic = in.readNBytes(5);
+        }
+        if (!java.util.Arrays.equals(magic, RDB_MAGIC)) {
+            return 0;
+        }
+        try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            return node.persistence().loadAofPreamble(in);
+        } catch (io.larder.engine.rdb.RdbFormatException e) {
+            throw new BadAof("Error reading the RDB preamble of the AOF file " + file.getFileName()
+                    + ", AOF loading aborted: " + e.getMessage());
+        }
+    }
+
+    private static final int PROGRESS_COMMANDS = 1024;
+    private static final byte[] RDB_MAGIC = "REDIS".getBytes(StandardCharsets.US_ASCII);
+
     private void run(Client client, byte[][] args) {
         node.dispatcher().dispatch(client, args);
         var out = client.reply().take();
@@ -131,8 +164,9 @@ final class AofLoader {
         long offset;
         private boolean eof;
 
-        Reader(java.io.InputStream in) {
+        Reader(java.io.InputStream in, long offset) {
             this.in = in;
+            this.offset = offset;
         }
 
         /** The next command, {@link #ANNOTATION} for a '#' line, or null when the data ends (maybe mid-command). */

@@ -1,34 +1,45 @@
 package io.larder.node.persistence.aof;
 
 import io.larder.engine.keyspace.Keyspace;
+import io.larder.engine.rdb.RdbSnapshot;
+import io.larder.engine.rdb.RdbTypes;
 import io.larder.node.config.ConfigException;
 import io.larder.node.config.ConfigParam;
 import io.larder.node.config.ServerConfig;
+import io.larder.node.persistence.Persistence;
 import io.larder.node.propagation.CommandLog;
 import io.larder.node.propagation.Propagation;
 import io.larder.node.propagation.Resp;
 import io.larder.node.server.Node;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
  * Redis 7's multi-part append-only file: a base file, incremental files and the manifest naming them, in
  * {@code dir/appenddirname}. Propagated writes are buffered by {@link #append} (under the propagation lock)
- * and written by one thread that also fsyncs: after each write with {@code appendfsync always} (one fsync
- * covers every write buffered meanwhile: group commit, and the replies waiting for it are released after it),
- * about once a second with {@code everysec}, never with {@code no}.
+ * and written by one thread; their replies wait until then. With {@code appendfsync always} that thread also
+ * fsyncs after each write (one fsync covers every write buffered meanwhile: group commit, and the replies
+ * waiting for it are released after it); with {@code everysec} a thread of its own fsyncs about once a second
+ * while writes go on; with {@code no} nothing is fsynced.
  * <p>
- * A rewrite (BGREWRITEAOF, the automatic one, turning the AOF on) holds every stripe only while it switches to
- * a new incremental file and serializes the dataset into memory; the base is written to disk afterwards,
- * while writes continue into the new incremental file, and the manifest then names the new base and it.
+ * A rewrite (BGREWRITEAOF, the automatic one, turning the AOF on) holds every stripe only while it takes the
+ * point of a fork-less snapshot and switches to a new incremental file; the base (that snapshot as an RDB, or
+ * as commands) is written afterwards, while writes continue into the new incremental file, and the manifest
+ * then names the new base and it.
  */
 public final class AppendOnlyFile implements CommandLog {
     private final Node node;
@@ -49,6 +60,10 @@ public final class AppendOnlyFile implements CommandLog {
     /** Guarded by io: the incremental file being appended to. */
     private final Object io = new Object();
     private FileChannel incr;
+    /** Guarded by io: the incremental file switched away from, not yet fsynced (see {@link #settleSwitch}). */
+    private FileChannel retiring;
+    /** Guarded by io: the manifest changed by a switch is not yet on disk. */
+    private boolean manifestUnsaved;
     private long incrSize;
     private AofManifest manifest;
     private long baseSize;
@@ -68,10 +83,27 @@ public final class AppendOnlyFile implements CommandLog {
     /** CONFIG SET appendonly yes was accepted and its rewrite has not finished. */
     private volatile boolean starting;
     private volatile long rewritesFailed;
+    /** The last rewrite's stripes captured ahead of its writer (INFO aof_last_cow_size: its extra memory). */
+    private volatile long lastCowBytes;
+    /** How long the last rewrite held every stripe (writes wait that long), in microseconds. */
+    private volatile long lastRewritePauseMicros = -1;
     /** Runs rewrites one after the other, off the event loops. */
     private final java.util.concurrent.ExecutorService rewriter = java.util.concurrent.Executors
             .newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "larder-aof-rewrite");
+                t.setDaemon(true);
+                return t;
+            });
+    /** Why the AOF found at start-up could not be loaded, or null. */
+    private volatile String loadError;
+    /** {@link #start} found an AOF that {@link #loadAtStartup} is to load. */
+    private volatile boolean loadPending;
+    /** The channel an everysec fdatasync is running on, or null: one at a time. */
+    private final java.util.concurrent.atomic.AtomicReference<FileChannel> backgroundFsync =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.ExecutorService fsyncer = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "larder-aof-fsync");
                 t.setDaemon(true);
                 return t;
             });
@@ -92,15 +124,22 @@ public final class AppendOnlyFile implements CommandLog {
         this.propagation = node.propagation();
     }
 
-    /** At start-up: loads the AOF when appendonly is on (creating it when missing), then follows CONFIG SET. */
+    /**
+     * At start-up, before the node listens: with appendonly on, finds the AOF and enters the loading state
+     * ({@link #loadAtStartup} loads it), or creates the AOF when there is none; then follows CONFIG SET.
+     */
     public void start() throws IOException {
         if (config.find("appendonly").asBool()) {
             Path manifestFile = dir().resolve(manifestName());
             if (Files.exists(manifestFile)) {
                 manifest = AofManifest.read(manifestFile);
-                new AofLoader(node, dir(), config.find("aof-load-truncated").asBool()).load(manifest);
-                baseSize = manifest.base() == null ? 0 : Files.size(dir().resolve(manifest.base().name()));
-                openExistingIncr();
+                long total = 0;
+                for (AofManifest.Entry e : manifest.entries()) {
+                    Path file = dir().resolve(e.name());
+                    total += Files.exists(file) ? Files.size(file) : 0;
+                }
+                node.persistence().startLoading(total);
+                loadPending = true;
             } else {
                 rewrite(true);
             }
@@ -128,6 +167,34 @@ public final class AppendOnlyFile implements CommandLog {
                 }
             }
         });
+    }
+
+    /**
+     * Once the node listens: loads the AOF {@link #start} found on a thread of its own, while commands are answered
+     * with LOADING, then appends to it; {@code onFailure} runs with the reason when it cannot be loaded (the node
+     * then exits, as Redis does, and stays in the loading state until then).
+     */
+    public void loadAtStartup(java.util.function.Consumer<String> onFailure) {
+        if (!loadPending) {
+            return;
+        }
+        loadPending = false;
+        Thread t = new Thread(() -> {
+            try {
+                long start = System.nanoTime();
+                new AofLoader(node, dir(), config.find("aof-load-truncated").asBool()).load(manifest);
+                baseSize = manifest.base() == null ? 0 : Files.size(dir().resolve(manifest.base().name()));
+                openExistingIncr();
+                node.persistence().stopLoading();
+                System.out.println("DB loaded from append only file: "
+                        + String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - start) / 1e9) + " seconds");
+            } catch (IOException | RuntimeException e) {
+                loadError = String.valueOf(e.getMessage());
+                onFailure.accept(e.getMessage());
+            }
+        }, "larder-aof-load");
+        t.setDaemon(true);
+        t.start();
     }
 
     private Path dir() {
@@ -189,7 +256,9 @@ public final class AppendOnlyFile implements CommandLog {
             pending.raw(resp, length);
             accepted += length;
             lock.notifyAll();
-            return config.find("appendfsync").text().equals("always") ? accepted : 0;
+            // Every reply waits until its write is in the file (with always, on disk), as Redis write()s before
+            // it replies: a process kill then loses no acknowledged write.
+            return accepted;
         }
     }
 
@@ -246,6 +315,7 @@ public final class AppendOnlyFile implements CommandLog {
                 }
                 long sizeBefore = incrSize;
                 try {
+                    settleSwitch();
                     if (batch.length() > 0) {
                         ByteBuffer buf = ByteBuffer.wrap(batch.array(), 0, batch.length());
                         while (buf.hasRemaining()) {
@@ -256,11 +326,16 @@ public final class AppendOnlyFile implements CommandLog {
                     unsynced |= batch.length() > 0;
                     String fsync = config.find("appendfsync").text();
                     long now = System.currentTimeMillis();
-                    if (unsynced && (fsync.equals("always")
-                            || fsync.equals("everysec") && now - lastFsyncMillis >= 1000)) {
+                    if (unsynced && fsync.equals("always")) {
                         incr.force(false);
                         lastFsyncMillis = now;
                         unsynced = false;
+                    } else if (unsynced && fsync.equals("everysec") && now - lastFsyncMillis >= 1000
+                            && backgroundFsync.compareAndSet(null, incr)) {
+                        // On the fsync thread, as Redis's bio: writes (and the replies waiting for them) go on.
+                        lastFsyncMillis = now;
+                        unsynced = false;
+                        fsyncer.execute(this::fsyncInBackground);
                     }
                     lastWriteStatus = "ok";
                     writeError = null;
@@ -280,6 +355,11 @@ public final class AppendOnlyFile implements CommandLog {
                         pending.clear();
                         spare = pending;
                         pending = batch;
+                        if (!config.find("appendfsync").text().equals("always")) {
+                            // As Redis: the writes stay buffered and are retried, their replies go out, and
+                            // new writes are refused with MISCONF meanwhile. With always they wait for the disk.
+                            releaseWaiters(upTo);
+                        }
                     }
                     failed = true;
                 }
@@ -294,6 +374,22 @@ public final class AppendOnlyFile implements CommandLog {
                 releaseWaiters(synced);
             }
             maybeAutoRewrite();
+        }
+    }
+
+    /** The everysec fdatasync of {@link #backgroundFsync}'s channel; a channel closed meanwhile was fsynced by its closer. */
+    private void fsyncInBackground() {
+        FileChannel channel = backgroundFsync.get();
+        try {
+            channel.force(false);
+        } catch (java.nio.channels.ClosedChannelException e) {
+            // switched away from (settleSwitch) or turned off (stop): both fsync before closing
+        } catch (IOException e) {
+            lastWriteStatus = "err";
+            writeError = String.valueOf(e.getMessage());
+            System.err.println("larder: AOF fsync failed: " + e.getMessage());
+        } finally {
+            backgroundFsync.set(null);
         }
     }
 
@@ -363,32 +459,67 @@ public final class AppendOnlyFile implements CommandLog {
             AofManifest old = manifest != null ? manifest : loadManifestIfAny();
             long baseSeq = old.base() == null ? 1 : old.base().seq() + 1;
             boolean logging = enable || enabled;
-            Resp base;
+            boolean preamble = config.find("aof-use-rdb-preamble").asBool();
+            // The command form is made from an uncompressed image of the same kind, read back.
+            RdbSnapshot snapshot = preamble ? node.persistence().newSnapshot()
+                    : new RdbSnapshot(keyspace, RdbTypes.VERSION, false);
+            List<byte[]> libraries;
             AofManifest.Entry newIncr = null;
-            keyspace.lockAll();
-            try {
-                if (logging) {
-                    newIncr = switchIncr(old.entries());
-                    if (enable) {
-                        attach();
+            while (true) {
+                long pauseStart = System.nanoTime();
+                keyspace.lockAll();
+                try {
+                    // One snapshot at a time: a BGSAVE's is finishing.
+                    if (!snapshot.begin()) {
+                        continue;
+                    }
+                    if (logging) {
+                        newIncr = switchIncr(old.entries());
+                        if (enable) {
+                            attach();
+                        }
+                    }
+                    libraries = node.persistence().libraryCodes();
+                    break;
+                } finally {
+                    keyspace.unlockAll();
+                    lastRewritePauseMicros = (System.nanoTime() - pauseStart) / 1000;
+                    if (!snapshot.begun()) {
+                        sleepQuietly();
                     }
                 }
-                base = AofBase.write(keyspace);
-            } finally {
-                keyspace.unlockAll();
             }
-            String baseName = prefix() + "." + baseSeq + ".base.aof";
+            String baseName = prefix() + "." + baseSeq + (preamble ? ".base.rdb" : ".base.aof");
+            long written;
             try (FileChannel ch = FileChannel.open(dir().resolve(baseName), StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(base.array(), 0, base.length());
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
+                if (preamble) {
+                    writeImage(snapshot, ch, Persistence.auxFields(true), libraries);
+                } else {
+                    Path image = dir().resolve("temp-rewrite-" + ProcessHandle.current().pid() + ".rdb");
+                    try {
+                        try (FileChannel imageChannel = FileChannel.open(image, StandardOpenOption.CREATE,
+                                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                            writeImage(snapshot, imageChannel, Map.of(), libraries);
+                        }
+                        try (InputStream in = new BufferedInputStream(Files.newInputStream(image), 1 << 16)) {
+                            AofBase.fromImage(in, ch, node.persistence().limits(), keyspace.databaseCount(),
+                                    keyspace.clock().millis());
+                        }
+                    } finally {
+                        Files.deleteIfExists(image);
+                    }
                 }
                 ch.force(true);
+                written = ch.size();
+            } finally {
+                snapshot.abandon(); // a no-op once written
             }
+            lastCowBytes = snapshot.peakBytesAhead();
             List<AofManifest.Entry> entries = new ArrayList<>();
             entries.add(new AofManifest.Entry(baseName, baseSeq, AofManifest.Type.BASE));
             synchronized (io) {
+                settleSwitch();
                 // The incremental files opened since the switch (only the one) follow the new base.
                 if (manifest != null) {
                     for (AofManifest.Entry e : manifest.incrs()) {
@@ -405,7 +536,7 @@ public final class AppendOnlyFile implements CommandLog {
                     }
                 }
                 manifest = next;
-                baseSize = base.length();
+                baseSize = written;
             }
             rewrites++;
             rewritesFailed = 0;
@@ -414,6 +545,13 @@ public final class AppendOnlyFile implements CommandLog {
         } finally {
             rewriting = false;
         }
+    }
+
+    private void writeImage(RdbSnapshot snapshot, FileChannel ch, Map<String, byte[]> aux, List<byte[]> libraries)
+            throws IOException {
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+        snapshot.writeTo(out, aux, libraries, config.find("rdbchecksum").asBool());
+        out.flush();
     }
 
     private AofManifest loadManifestIfAny() throws IOException {
@@ -436,27 +574,41 @@ public final class AppendOnlyFile implements CommandLog {
             FileChannel next = FileChannel.open(dir().resolve(entry.name()), StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
             if (incr != null) {
-                incr.force(false);
-                incr.close();
-            }
-            synchronized (lock) {
-                synced = accepted;
-                releaseWaiters(synced);
+                retiring = incr;
             }
             incr = next;
             incrSize = 0;
             List<AofManifest.Entry> entries = new ArrayList<>(current);
             entries.add(entry);
             manifest = new AofManifest(entries);
-            manifest.write(dir().resolve(manifestName()));
+            manifestUnsaved = true;
         }
         propagation.forgetSelectedDb();
         return entry;
     }
 
+    /**
+     * Under io, before anything more is written to the new incremental file: fsyncs and closes the file switched
+     * away from and persists the manifest naming the new one. A switch only swaps the channels while every
+     * stripe is held; these fsyncs happen here, on the writer thread (or whoever writes next), so writes
+     * wait for the switch alone, and what reaches the new file is never durable before what preceded it.
+     */
+    private void settleSwitch() throws IOException {
+        if (retiring != null) {
+            retiring.force(false);
+            retiring.close();
+            retiring = null;
+        }
+        if (manifestUnsaved) {
+            manifest.write(dir().resolve(manifestName()));
+            manifestUnsaved = false;
+        }
+    }
+
     /** Writes (not fsyncs) whatever is buffered into the current incremental file. */
     private void drain() throws IOException {
         synchronized (io) {
+            settleSwitch();
             synchronized (lock) {
                 if (pending.length() > 0 && incr != null) {
                     ByteBuffer buf = ByteBuffer.wrap(pending.array(), 0, pending.length());
@@ -483,6 +635,11 @@ public final class AppendOnlyFile implements CommandLog {
                 System.err.println("larder: AOF flush failed while turning it off: " + e.getMessage());
             }
             synchronized (io) {
+                try {
+                    settleSwitch();
+                } catch (IOException e) {
+                    System.err.println("larder: AOF fsync failed while turning it off: " + e.getMessage());
+                }
                 if (incr != null) {
                     try {
                         incr.force(false);
@@ -519,6 +676,9 @@ public final class AppendOnlyFile implements CommandLog {
 
     public boolean enabled() { return enabled; }
 
+    /** Why the AOF found at start-up could not be loaded (the node then exits), or null. */
+    public String loadError() { return loadError; }
+
     /** INFO aof_enabled: on, or being turned on. */
     public boolean on() { return enabled || starting; }
 
@@ -536,6 +696,10 @@ public final class AppendOnlyFile implements CommandLog {
     public String lastRewriteStatus() { return lastRewriteStatus; }
 
     public long lastRewriteSeconds() { return lastRewriteSeconds; }
+
+    public long lastRewritePauseMicros() { return lastRewritePauseMicros; }
+
+    public long lastCowBytes() { return lastCowBytes; }
 
     public long currentRewriteSeconds() {
         return rewriting() ? (System.currentTimeMillis() - rewriteStartMillis) / 1000 : -1;

@@ -1,0 +1,134 @@
+package io.larder.node.persistence.aof;
+
+import io.larder.node.testing.RawClient;
+import io.larder.node.testing.RedisServerProcess;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A node whose disk fills up, on a 2 MB tmpfs: the failing AOF write and the failing BGSAVE show in INFO
+ * ({@code aof_last_write_status:err}, {@code rdb_last_bgsave_status:err}) and in the log, writes are refused with
+ * Redis's MISCONF errors, and once space returns both recover by themselves (the AOF write is retried, the
+ * save point retries the BGSAVE) with every acknowledged write kept.
+ * <p>
+ * Mounting needs root (CI runs the tests as root). Without it the test is not run: JUnit reports it as skipped
+ * with the reason "needs root to mount a tmpfs", so it never passes unseen.
+ */
+class DiskFullTest {
+    private static final String VALUE = "v".repeat(1000);
+
+    @Test
+    void aFullDiskIsReportedRefusesWritesAndRecoversWhenSpaceReturns() throws Exception {
+        assumeTrue(isRoot(), "needs root to mount a tmpfs: not run");
+        Path mount = Files.createTempDirectory("larder-diskfull");
+        Path log = Files.createTempFile("larder-diskfull", ".log");
+        run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount.toString());
+        Process node = null;
+        try {
+            int port = RedisServerProcess.freePort();
+            node = AofCrashTest.startNode(mount, log, port, "everysec", "--save", "1 1",
+                    "--auto-aof-rewrite-percentage", "0");
+            AofCrashTest.awaitReady(port, node);
+            List<String> acknowledged = new ArrayList<>();
+            try (RawClient c = new RawClient(port)) {
+                for (int i = 0; i < 50; i++) {
+                    assertThat(c.callText("SET", "before:" + i, VALUE)).isEqualTo("+OK\r\n");
+                    acknowledged.add("before:" + i);
+                }
+                Path ballast = mount.resolve("ballast");
+                fill(ballast);
+
+                // Writes are accepted until the AOF write fails, then refused with MISCONF.
+                String refused = null;
+                for (int i = 0; i < 10_000 && refused == null; i++) {
+                    String reply = c.callText("SET", "during:" + i, VALUE);
+                    if (reply.equals("+OK\r\n")) {
+                        acknowledged.add("during:" + i);
+                    } else {
+                        refused = reply;
+                    }
+                    AofTestSupport.sleep(1);
+                }
+                assertThat(refused).isEqualTo("-MISCONF Errors writing to the AOF file: No space left on device\r\n");
+                assertThat(c.callText("INFO", "persistence")).contains("aof_last_write_status:err");
+                assertThat(c.callText("GET", "before:0")).contains(VALUE); // reads still served
+
+                // A save point is due: its BGSAVE fails too, and then the RDB error is the one writes get.
+                awaitInfo(c, "rdb_last_bgsave_status:err", 10_000);
+                assertThat(c.callText("SET", "x", "1")).startsWith("-MISCONF Redis is configured to save RDB snapshots");
+                String logText = Files.readString(log, StandardCharsets.UTF_8);
+                assertThat(logText).contains("AOF write failed: No space left on device")
+                        .contains("Background saving error");
+
+                // Space returns: the AOF write is retried, the save point retries the BGSAVE (after 5 s, as Redis).
+                Files.delete(ballast);
+                awaitInfo(c, "aof_last_write_status:ok", 10_000);
+                awaitInfo(c, "rdb_last_bgsave_status:ok", 20_000);
+                assertThat(c.callText("SET", "after", VALUE)).isEqualTo("+OK\r\n");
+                acknowledged.add("after");
+            }
+            node.destroyForcibly();
+            node.waitFor();
+            port = RedisServerProcess.freePort();
+            node = AofCrashTest.startNode(mount, log, port, "everysec");
+            AofCrashTest.awaitReady(port, node);
+            try (RawClient c = new RawClient(port)) {
+                for (String key : acknowledged) {
+                    assertThat(c.callText("EXISTS", key)).as(key).isEqualTo(":1\r\n");
+                }
+            }
+        } finally {
+            if (node != null) {
+                node.destroyForcibly();
+                node.waitFor();
+            }
+            run("umount", mount.toString());
+            Files.delete(mount);
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /** Writes zeros until the filesystem refuses more. */
+    private static void fill(Path file) throws IOException {
+        byte[] chunk = new byte[16 * 1024];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            while (true) {
+                out.write(chunk);
+                out.flush();
+            }
+        } catch (IOException full) {
+            // the disk is full
+        }
+        assertThat(Files.size(file)).isPositive();
+    }
+
+    private static void awaitInfo(RawClient c, String field, long millis) throws IOException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (!c.callText("INFO", "persistence").contains(field) && System.currentTimeMillis() < deadline) {
+            AofTestSupport.sleep(50);
+        }
+        assertThat(c.callText("INFO", "persistence")).contains(field);
+    }
+
+    private static boolean isRoot() throws Exception {
+        Process p = new ProcessBuilder("id", "-u").start();
+        String uid = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+        return p.waitFor() == 0 && uid.equals("0");
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
+    }
+}
