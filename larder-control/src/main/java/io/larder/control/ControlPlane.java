@@ -53,7 +53,7 @@ public final class ControlPlane implements AutoCloseable {
         store = new SqliteStore(config.stateFile());
         EventLog events = new EventLog(store, clock);
         LocalProcessProvisioner provisioner = new LocalProcessProvisioner(config.nodesDir(), config.larderCommand(),
-                config.memcachedCommand());
+                config.memcachedCommand(), config.nodeJvmOptions());
         clusters = new ClusterService(store, lock, config.nodePorts(), clock);
         supervisor = new Supervisor(store, lock, provisioner, new NodeProbe(300), events, clock);
         metrics = new MetricsScraper(store, new NodeStats(1000), provisioner.address(), clock);

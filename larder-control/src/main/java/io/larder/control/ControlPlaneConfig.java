@@ -4,6 +4,7 @@ import io.larder.control.provision.PortAllocator;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.LongFunction;
 
 /**
  * How a control plane runs.
@@ -11,11 +12,13 @@ import java.util.List;
  * @param metricsIntervalMillis how often every node's INFO / stats is read for the metrics
  * @param larderCommand    runs {@code larder} (the JVM, its options, class path and main class) for Redis nodes
  * @param memcachedCommand runs memcached nodes; equal to {@code larderCommand} for {@code larder memcached}
+ * @param nodeJvmOptions   the JVM options (heap, collector) of a Larder node with this maxmemory in bytes
  */
 public record ControlPlaneConfig(Path dataDir, String apiHost, int apiPort, PortAllocator nodePorts,
                                  boolean defaultCache, long healthIntervalMillis, long metricsIntervalMillis,
                                  List<String> larderCommand,
-                                 List<String> memcachedCommand) {
+                                 List<String> memcachedCommand,
+                                 LongFunction<List<String>> nodeJvmOptions) {
     public static final int DEFAULT_API_PORT = 7380;
     public static final String DEFAULT_NODE_PORTS = "7400-7499";
     public static final int DEFAULT_CACHE_PORT = 6379;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.larder.control.ControlPlane;
 import io.larder.control.ControlPlaneConfig;
 import io.larder.control.provision.PortAllocator;
+import io.larder.node.memory.NodeSizing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,7 +69,7 @@ public final class Up implements Callable<Integer> {
         ControlPlane cp;
         try {
             cp = new ControlPlane(new ControlPlaneConfig(dataDir, apiHost, apiPort, ports, !noDefaultCache,
-                    healthIntervalMillis, metricsIntervalMillis, larder, memcached));
+                    healthIntervalMillis, metricsIntervalMillis, larder, memcached, NodeSizing::jvmOptions));
         } catch (IllegalStateException e) {
             System.err.println("larder up: " + e.getMessage());
             return 1;
