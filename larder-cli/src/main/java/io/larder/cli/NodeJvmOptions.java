@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Prints, one a line, the JVM options for the node that {@code larder server ...} or {@code larder memcached ...}
- * would run with these arguments: the {@code larder} launcher runs this first (a small JVM, ~0.2 s) and then
+ * would run with these arguments: the {@code larder} launcher runs this first (a small JVM with C1 only and the serial collector) and then
  * starts the node with its output, so the heap follows maxmemory (or memcached's -m) from the command line or
  * the config file, includes and all, as the node itself will read them. Arguments it cannot read give the
  * options for no maxmemory: the node reports the error itself.
