@@ -143,7 +143,9 @@ public final class Memory {
     private synchronized long evictClients(long total) {
         List<Client> candidates = new ArrayList<>();
         for (Client c : node.clients()) {
-            if (!c.noEvict() && !c.killed()) {
+            if (c.killed()) {
+                total -= freedByClosing(c); // closing already: what it holds is on its way out
+            } else if (!c.noEvict()) {
                 candidates.add(c);
             }
         }

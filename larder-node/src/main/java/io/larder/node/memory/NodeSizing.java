@@ -31,8 +31,8 @@ public final class NodeSizing {
 
     /**
      * The resident bound stated in the README, RSS <= maxmemory x RSS_FACTOR + RSS_FIXED: fitted above the peaks
-     * measured under stress (233-237 MB at maxmemory 32mb in SizedNodeOomSafetyTest, 555 and 572 MB at 256mb
-     * written 3x over by bench/eviction.sh), with about 5% margin. The heap is 1.375 x maxmemory + 96 MB of it, the JVM
+     * measured under stress (229-249 MB at maxmemory 32mb in SizedNodeOomSafetyTest, 555 and 572 MB at 256mb
+     * written 3x over by bench/eviction.sh): the line through the highest of each is 1.44 x maxmemory + 203 MB. The heap is 1.375 x maxmemory + 96 MB of it, the JVM
      * itself (code, metaspace, GC structures, thread stacks) about 100 MB.
      */
     public static final double RSS_FACTOR = 1.5;

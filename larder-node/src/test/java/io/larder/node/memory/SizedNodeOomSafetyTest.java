@@ -190,21 +190,32 @@ class SizedNodeOomSafetyTest {
         return null;
     }
 
-    /** Batches of SETs written at once before any reply is read. */
+    /**
+     * Batches of SETs written at once before any reply is read. A batch (about 5 MB) waiting in the node's input
+     * makes this client one of the largest: client eviction may close it, and it connects again.
+     */
     private static Void pipelinedWriter(int port, int id, int batches, int perBatch) throws IOException {
         SplittableRandom random = new SplittableRandom(id);
-        try (RawClient c = new RawClient(port)) {
+        RawClient c = new RawClient(port);
+        try {
             for (int b = 0; b < batches; b++) {
                 java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
                 for (int i = 0; i < perBatch; i++) {
                     batch.writeBytes(RawClient.encode("SET".getBytes(StandardCharsets.US_ASCII),
                             key("p" + id, random.nextInt(20_000)), value(1024 + random.nextInt(8 * 1024), i)));
                 }
-                c.sendRaw(batch.toByteArray());
-                for (int i = 0; i < perBatch; i++) {
-                    assertThat(new String(c.readReply(), StandardCharsets.US_ASCII)).isEqualTo("+OK\r\n");
+                try {
+                    c.sendRaw(batch.toByteArray());
+                    for (int i = 0; i < perBatch; i++) {
+                        assertThat(new String(c.readReply(), StandardCharsets.US_ASCII)).isEqualTo("+OK\r\n");
+                    }
+                } catch (IOException evicted) {
+                    c.close();
+                    c = new RawClient(port);
                 }
             }
+        } finally {
+            c.close();
         }
         return null;
     }

@@ -88,5 +88,8 @@ public final class NodeProcess implements AutoCloseable {
         if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
+        try (var files = Files.walk(log.getParent())) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 }
