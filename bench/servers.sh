@@ -1,10 +1,13 @@
 # Sourced by the bench scripts: starts a redis-server and a Larder node with the same settings (no
 # persistence, loopback, free ports, pinned to $SERVER_CPU) and stops both on exit.
-# Needs ROOT, WORK and SERVER_CPU set; sets REDIS_PORT, LARDER_PORT, LARDER_PID. A caller may define
-# bench_on_exit (run before the work directory is removed).
+# Needs ROOT, WORK and SERVER_CPU set; sets REDIS_PORT, LARDER_PORT, LARDER_PID, REDIS_PID. A caller may define
+# bench_on_exit (run before the work directory is removed) and SERVER_ARGS (an array of options both servers get,
+# e.g. (--maxmemory 256mb --maxmemory-policy allkeys-lru)).
 
 REDIS_PORT=""
+REDIS_PID=""
 LARDER_PORT=""
+[[ -n "${SERVER_ARGS+x}" ]] || SERVER_ARGS=()
 LARDER_PID=""
 
 stop_servers() {
@@ -41,11 +44,12 @@ start_servers() {
   fi
   REDIS_PORT=$(free_port)
   taskset -c "$SERVER_CPU" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-    --dir "$WORK" --logfile "$WORK/redis.log" --daemonize yes
+    --dir "$WORK" --logfile "$WORK/redis.log" --daemonize yes "${SERVER_ARGS[@]}"
   await_ping "$REDIS_PORT" redis-server
+  REDIS_PID=$(redis-cli -p "$REDIS_PORT" info server | awk -F: '/^process_id:/ { print $2 }' | tr -d '\r')
   LARDER_PORT=$(free_port)
   taskset -c "$SERVER_CPU" "$ROOT/larder" server --port "$LARDER_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-    >"$WORK/larder.log" 2>&1 &
+    "${SERVER_ARGS[@]}" >"$WORK/larder.log" 2>&1 &
   LARDER_PID=$!
   await_ping "$LARDER_PORT" larder
 }

@@ -59,7 +59,7 @@ public final class ControlPlane implements AutoCloseable {
         EventLog events = new EventLog(store, clock);
         String discoveryToken = discoveryToken(store);
         LocalProcessProvisioner provisioner = new LocalProcessProvisioner(config.nodesDir(), config.larderCommand(),
-                config.memcachedCommand(), discoveryToken);
+                config.memcachedCommand(), discoveryToken, config.nodeJvmOptions());
         clusters = new ClusterService(store, lock, config.nodePorts(), clock);
         DiscoveryPublisher discovery = provisioner.servesDiscovery()
                 ? new DiscoveryPublisher(store, provisioner.address(), discoveryToken, 300) : null;

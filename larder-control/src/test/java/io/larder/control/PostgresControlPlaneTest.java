@@ -35,7 +35,8 @@ class PostgresControlPlaneTest {
         try (PostgresServer postgres = PostgresServer.start(); HttpClient http = HttpClient.newHttpClient()) {
             String url = postgres.newDatabase();
             ControlPlaneConfig config = new ControlPlaneConfig(dataDir, "127.0.0.1", 0, new PortAllocator(24200, 24219),
-                    false, 200, 60_000, List.of("/bin/false"), List.of(MEMCACHED.toString()), url, null);
+                    false, 200, 60_000, List.of("/bin/false"), List.of(MEMCACHED.toString()), url, null,
+                    maxmemory -> List.of()); // no Larder node here: memcached binaries take no JVM options
             List<Long> pids;
             try (ControlPlane first = new ControlPlane(config)) {
                 Api api = new Api(http, first.start());

@@ -10,4 +10,16 @@ public interface RequestLimits {
 
     /** True while the connection must authenticate first: Redis then allows only tiny requests. */
     boolean authRequired();
+
+    /**
+     * Asks for room for {@code bytes} more of arguments the parser is about to read (a big argument, a long
+     * request); false refuses it and the connection is closed, as over client-query-buffer-limit.
+     */
+    default boolean reserve(long bytes) {
+        return true;
+    }
+
+    /** Gives back room obtained from {@link #reserve} once the request is parsed or the connection closes. */
+    default void release(long bytes) {
+    }
 }

@@ -14,6 +14,10 @@ public final class RequestParser {
     /** Redis refuses count and inline lines longer than this (PROTO_INLINE_MAX_SIZE). */
     static final int MAX_LINE = 64 * 1024;
     private static final int BIG_ARG = 32 * 1024;
+    /** Arguments of one request up to this many bytes are read without asking {@link RequestLimits#reserve}. */
+    private static final int UNRESERVED = 64 * 1024;
+    /** Room asked for at least at a time, so that a long request of small arguments asks rarely. */
+    private static final int RESERVE_STEP = 1024 * 1024;
     private static final int UNAUTHENTICATED_MAX_ARGS = 10;
     private static final int UNAUTHENTICATED_MAX_BULK = 16384;
     private static final byte[][] NO_ARGS = new byte[0][];
@@ -30,6 +34,9 @@ public final class RequestParser {
     private long bulkLength = -1;
     private byte[] bigArg;
     private int bigArgFilled;
+    /** Bytes of the current request's arguments, and the room reserved for them. */
+    private long held;
+    private long reserved;
 
     public RequestParser(RequestLimits limits) {
         this.limits = limits;
@@ -70,7 +77,38 @@ public final class RequestParser {
         }
         byte[][] done = args;
         args = null;
+        held = 0;
+        releaseReserved();
         return done;
+    }
+
+    /** Bytes reserved for the request being read (its arguments so far, or a big argument being filled). */
+    public long reservedBytes() {
+        return reserved;
+    }
+
+    /** The connection is gone: gives back the room reserved for a request that will never complete. */
+    public void close() {
+        releaseReserved();
+    }
+
+    private void releaseReserved() {
+        if (reserved > 0) {
+            limits.release(reserved);
+            reserved = 0;
+        }
+    }
+
+    /** Counts an argument about to be read against the room reserved for the request, reserving more as needed. */
+    private void hold(long bytes) {
+        held += bytes;
+        if (held > reserved + UNRESERVED) {
+            long more = Math.max(held - reserved, RESERVE_STEP);
+            if (!limits.reserve(more)) {
+                throw new QueryBufferOverflow();
+            }
+            reserved += more;
+        }
     }
 
     /**
@@ -127,6 +165,7 @@ public final class RequestParser {
             // One argument that can never fit: Redis closes once it has buffered that much; we need not wait.
             throw new QueryBufferOverflow();
         }
+        hold(n);
         bulkLength = n;
         if (n >= BIG_ARG) {
             bigArg = new byte[(int) n];

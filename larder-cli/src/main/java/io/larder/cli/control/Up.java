@@ -6,6 +6,7 @@ import io.larder.control.ControlPlaneConfig;
 import io.larder.control.api.query.SigV4;
 import io.larder.control.store.StoreException;
 import io.larder.control.provision.PortAllocator;
+import io.larder.node.memory.NodeSizing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -93,7 +94,7 @@ public final class Up implements Callable<Integer> {
         ControlPlane cp;
         try {
             cp = new ControlPlane(new ControlPlaneConfig(dataDir, apiHost, apiPort, ports, !noDefaultCache,
-                    healthIntervalMillis, metricsIntervalMillis, larder, memcached, storeUrl, aws));
+                    healthIntervalMillis, metricsIntervalMillis, larder, memcached, storeUrl, aws, NodeSizing::jvmOptions));
         } catch (IllegalStateException | IllegalArgumentException | StoreException e) {
             System.err.println("larder up: " + e.getMessage());
             return 1;

@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +31,7 @@ public final class LocalProcessProvisioner implements Provisioner {
     private final List<String> larderCommand;
     private final List<String> memcachedCommand;
     private final String discoveryToken;
+    private final LongFunction<List<String>> jvmOptions;
 
     /**
      * @param root             node directories live under {@code root/<cluster>/<node>}
@@ -37,13 +39,15 @@ public final class LocalProcessProvisioner implements Provisioner {
      * @param memcachedCommand the command that runs a memcached node (by default {@code larder memcached})
      * @param discoveryToken   given to {@code larder memcached} nodes, so the control plane may set their auto
      *                         discovery list
+     * @param jvmOptions       the JVM options of a Larder node with this maxmemory (bytes)
      */
     public LocalProcessProvisioner(Path root, List<String> larderCommand, List<String> memcachedCommand,
-                                   String discoveryToken) {
+                                   String discoveryToken, LongFunction<List<String>> jvmOptions) {
         this.root = root;
         this.discoveryToken = discoveryToken;
         this.larderCommand = List.copyOf(larderCommand);
         this.memcachedCommand = List.copyOf(memcachedCommand);
+        this.jvmOptions = jvmOptions;
     }
 
     @Override
@@ -139,12 +143,14 @@ public final class LocalProcessProvisioner implements Provisioner {
         return flags;
     }
 
-    /** A node's JVM gets a heap sized to its node type, so many small nodes fit on one machine. */
-    private static List<String> withNodeJvmOptions(List<String> launcher, NodeSpec spec) {
-        List<String> out = new ArrayList<>(launcher.size() + 2);
+    /**
+     * A node's JVM gets its heap, direct memory and collector from its node type's memory (its maxmemory, or
+     * memcached's -m), as {@code ./larder server} does; options in the launcher command come after and win.
+     */
+    private List<String> withNodeJvmOptions(List<String> launcher, NodeSpec spec) {
+        List<String> out = new ArrayList<>(launcher.size() + 8);
         out.add(launcher.get(0));
-        out.add("-Xmx" + (spec.nodeType().memoryMb() * 2 + 128) + "m");
-        out.add("-XX:+UseSerialGC");
+        out.addAll(jvmOptions.apply(spec.nodeType().memoryMb() * 1024L * 1024));
         out.addAll(launcher.subList(1, launcher.size()));
         return out;
     }

@@ -31,7 +31,7 @@ class MemcachedFlagsTest {
 
     @Test
     void parameterFlagsStayOutOfTheNodesIdentity() {
-        LocalProcessProvisioner p = new LocalProcessProvisioner(Path.of("/tmp/nodes"), List.of("larder"), List.of("larder"), "token");
+        LocalProcessProvisioner p = new LocalProcessProvisioner(Path.of("/tmp/nodes"), List.of("larder"), List.of("larder"), "token", maxmemory -> List.of());
         assertThat(p.nodeArguments(spec(Map.of("cas_disabled", "1"))))
                 .isEqualTo(p.nodeArguments(spec(Map.of())))
                 .containsExactly("-p", "7901", "-m", "64", "-t", "1");

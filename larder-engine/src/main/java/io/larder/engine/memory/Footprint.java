@@ -119,9 +119,9 @@ public final class Footprint {
         return switch (value) {
             case byte[] b -> byteArray(b.length);
             case MutableString m -> object(9) + byteArray(m.array().length);
-            case HashValue h -> object(12) + (h.isCompact() ? refArray(2 * grown(h.size())) : tableFor(h.size()))
+            case HashValue h -> object(16) + (h.isCompact() ? byteArray(h.packedCapacity()) : tableFor(h.size())
                     + elements(h.size(), samples, random, h,
-                            (hv, p) -> byteArray(hv.fieldAt(p).length) + byteArray(hv.valueAt(p).length));
+                            (hv, p) -> byteArray(hv.fieldAt(p).length) + byteArray(hv.valueAt(p).length)));
             case SetValue s -> object(24) + switch (s.encoding()) {
                 case "intset" -> longArray(grown(s.size()));
                 case "listpack" -> refArray(grown(s.size()))

@@ -101,6 +101,41 @@ class HashValueTest {
         }
     }
 
+    /**
+     * The packed compact form with lengths of one, two and three prefix bytes (0 to 20,000 bytes), values that
+     * change length in place, and reads at positions, against a model, in insertion order.
+     */
+    @Test
+    void packedFormHoldsAnyLengthsInPlace() {
+        Random random = new Random(7);
+        HashLimits roomy = new HashLimits(512, 1 << 20);
+        HashValue h = new HashValue();
+        Map<String, String> model = new LinkedHashMap<>();
+        int[] lengths = {0, 1, 127, 128, 129, 300, 16_383, 16_384, 20_000};
+        for (int step = 0; step < 3000; step++) {
+            String field = "f".repeat(1 + random.nextInt(3)) + random.nextInt(40);
+            if (random.nextInt(4) == 0) {
+                assertThat(h.remove(b(field))).isEqualTo(model.remove(field) != null);
+            } else {
+                String value = String.valueOf((char) ('a' + random.nextInt(26))).repeat(lengths[random.nextInt(lengths.length)]);
+                assertThat(h.put(b(field), b(value), roomy)).isEqualTo(!model.containsKey(field));
+                model.put(field, value);
+            }
+            String probe = "f" + random.nextInt(40);
+            assertThat(h.get(b(probe))).isEqualTo(model.containsKey(probe) ? b(model.get(probe)) : null);
+        }
+        assertThat(h.isCompact()).isTrue();
+        List<String> fields = new ArrayList<>(model.keySet());
+        for (int p = 0; p < fields.size(); p++) {
+            assertThat(s(h.fieldAt(p))).isEqualTo(fields.get(p));
+            assertThat(s(h.valueAt(p))).isEqualTo(model.get(fields.get(p)));
+        }
+        HashValue copy = h.copy();
+        copy.put(b("extra"), b("x"), roomy);
+        assertThat(h.contains(b("extra"))).isFalse();
+        assertThat(copy.size()).isEqualTo(h.size() + 1);
+    }
+
     @Test
     void tableScanCoversEveryFieldAndPositionsAddressEntries() {
         HashValue h = new HashValue();

@@ -5,6 +5,7 @@ import io.larder.engine.keyspace.Dict;
 import io.larder.engine.keyspace.HashSlot;
 import io.larder.engine.keyspace.Keyspace;
 import io.larder.node.commands.ValueTypes;
+import io.larder.node.config.ConfigException;
 import io.larder.node.config.ConfigParam;
 import io.larder.node.config.ServerConfig;
 import io.larder.node.server.KeyspaceEvents;
@@ -41,6 +42,8 @@ public final class Evictor {
     private final Memory memory;
     private final ServerConfig config;
     private volatile long maxmemory;
+    /** maxmemory, or without one the heap's capacity, where writes are refused as under noeviction. */
+    private volatile long limit;
     private volatile EvictionPolicy policy;
     private final java.util.concurrent.locks.ReentrantLock evicting = new java.util.concurrent.locks.ReentrantLock();
     /** Set when the policy changes: the pool's scores were of another measure. */
@@ -69,7 +72,11 @@ public final class Evictor {
         // Like Redis's CONFIG SET maxmemory, a lower limit takes effect at once, not at the next command.
         config.find("maxmemory").onChange(new ConfigParam.ConfigHook() {
             @Override
-            public void changed(String value) {
+            public void changed(String value) throws ConfigException {
+                long asked = config.find("maxmemory").asLong();
+                if (asked > memory.capacity()) {
+                    throw new ConfigException(aboveCapacity(asked));
+                }
                 reload();
                 if (evicting.tryLock()) { // never wait for the evicting thread: this one may hold stripes
                     try {
@@ -81,10 +88,21 @@ public final class Evictor {
             }
         });
         reload();
+        if (maxmemory > memory.capacity()) {
+            System.err.println("larder: WARNING " + aboveCapacity(maxmemory) + "; the node may run out of heap");
+        }
+    }
+
+    /** Why a maxmemory cannot be honoured by this JVM. */
+    private String aboveCapacity(long asked) {
+        return "maxmemory " + asked + " is more than this node's heap can hold (" + memory.capacity()
+                + " bytes with -Xmx" + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                + "m); restart the node with the new maxmemory (./larder server sizes the heap from it)";
     }
 
     private void reload() {
         maxmemory = config.find("maxmemory").asLong();
+        limit = maxmemory != 0 ? maxmemory : memory.capacity();
         EvictionPolicy p = EvictionPolicy.of(config.find("maxmemory-policy").text());
         keyspace.accessPolicy(p.lfu(), config.find("lfu-log-factor").asInt(), config.find("lfu-decay-time").asInt());
         if (p != policy) {
@@ -101,13 +119,17 @@ public final class Evictor {
         return policy;
     }
 
-    /** One volatile read while there is no limit. */
+    /** One volatile read; false only for a node whose heap could not be measured. */
     public boolean limited() {
-        return maxmemory != 0;
+        return limit != 0;
     }
 
     /** Evicts within maxmemory-eviction-tenacity's time budget (before a command, like Redis). */
     public Result perform() {
+        long max = limit;
+        if (max == 0 || memory.used() <= max) {
+            return Result.OK;
+        }
         return perform(timeLimitNanos(config.find("maxmemory-eviction-tenacity").asInt()));
     }
 
@@ -116,11 +138,11 @@ public final class Evictor {
      * {@code limitNanos} (Long.MAX_VALUE: no limit).
      */
     public Result perform(long limitNanos) {
-        long max = maxmemory;
+        long max = limit;
         if (max == 0 || memory.used() <= max) {
             return Result.OK;
         }
-        if (policy == EvictionPolicy.NOEVICTION) {
+        if (policy == EvictionPolicy.NOEVICTION || maxmemory == 0) {
             return Result.FAIL;
         }
         evicting.lock();
@@ -134,7 +156,7 @@ public final class Evictor {
             long evicted = 0;
             while (memory.used() > max) {
                 EvictionPolicy p = policy;
-                if (p == EvictionPolicy.NOEVICTION) {
+                if (p == EvictionPolicy.NOEVICTION || maxmemory == 0) {
                     return Result.FAIL;
                 }
                 Boolean outcome = p.measure() == EvictionPolicy.Measure.RANDOM ? evictRandom(p) : evictBest(p);

@@ -23,6 +23,8 @@ import java.nio.charset.StandardCharsets;
 public final class ClientHandler extends ChannelInboundHandlerAdapter implements RequestLimits {
     /** Replies buffered past this size are written out before more requests are run. */
     private static final int FLUSH_THRESHOLD = 64 * 1024;
+    /** A reply batch this large makes the node sum client buffers at once (see Memory#largeOutput). */
+    private static final int LARGE_OUTPUT = 1024 * 1024;
 
     private final Node node;
     private final Dispatcher dispatcher;
@@ -124,6 +126,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         if (client.monitor()) {
             node.monitors().remove(client);
         }
+        parser.close();
         if (cumulation != null) {
             cumulation.release();
             cumulation = null;
@@ -195,6 +198,21 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     public int queryBufferBytes() {
         ByteBuf c = cumulation;
         return c == null ? 0 : c.readableBytes();
+    }
+
+    /**
+     * What this connection holds in buffers, for used_memory and client eviction: unparsed input, unflushed
+     * replies and what Netty still holds for the socket (arguments being read are {@link #reservedBytes}).
+     * Readable from any thread (a racy but harmless look at the counters).
+     */
+    public long memoryBytes() {
+        io.netty.channel.ChannelOutboundBuffer outbound = ctx == null ? null : ctx.channel().unsafe().outboundBuffer();
+        return queryBufferBytes() + client.reply().pending() + (outbound == null ? 0 : outbound.totalPendingWriteBytes());
+    }
+
+    /** Room reserved for the arguments of the request being read (see {@link RequestLimits#reserve}). */
+    public long reservedBytes() {
+        return parser.reservedBytes();
     }
 
     /** Scripts of this client queued on the script thread whose replies are not written yet. */
@@ -361,6 +379,9 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private void writeOut(ByteBuf out) {
         if (out != null) {
             node.stats().netOutputBytes.add(out.readableBytes());
+            if (out.readableBytes() >= LARGE_OUTPUT) {
+                node.memory().largeOutput(); // client eviction need not wait for the next periodic sum
+            }
             if (client.closingAfterReply()) {
                 ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
                 return;
@@ -411,7 +432,18 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public long maxBulkLength() {
-        return node.config().protoMaxBulkLen.asLong();
+        // An argument larger than all clients may hold together could only be read by exhausting the heap.
+        return Math.min(node.config().protoMaxBulkLen.asLong(), node.memory().clientLimit());
+    }
+
+    @Override
+    public boolean reserve(long bytes) {
+        return node.memory().reserveArguments(bytes);
+    }
+
+    @Override
+    public void release(long bytes) {
+        node.memory().releaseArguments(bytes);
     }
 
     @Override

@@ -16,6 +16,8 @@ public final class ServerStats {
     public final LongAdder netOutputBytes = new LongAdder();
     public final LongAdder totalErrorReplies = new LongAdder();
     public final LongAdder evictedKeys = new LongAdder();
+    /** Clients closed because all clients' buffers together went over the node's client budget. */
+    public final LongAdder evictedClients = new LongAdder();
     // ACL denials, as INFO stats acl_access_denied_*.
     public final LongAdder aclDeniedAuth = new LongAdder();
     public final LongAdder aclDeniedCommand = new LongAdder();
@@ -95,7 +97,7 @@ public final class ServerStats {
 
     public void reset() {
         for (LongAdder a : new LongAdder[]{commandsProcessed, connectionsReceived, rejectedConnections, keyspaceHits,
-                keyspaceMisses, expiredKeys, netInputBytes, netOutputBytes, totalErrorReplies, evictedKeys,
+                keyspaceMisses, expiredKeys, netInputBytes, netOutputBytes, totalErrorReplies, evictedKeys, evictedClients,
                 aclDeniedAuth, aclDeniedCommand, aclDeniedKey, aclDeniedChannel}) {
             a.reset();
         }

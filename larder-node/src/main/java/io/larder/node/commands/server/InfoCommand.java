@@ -329,7 +329,7 @@ final class InfoCommand {
                 .add("expired_time_cap_reached_count", 0)
                 .add("expire_cycle_cpu_milliseconds", 0)
                 .add("evicted_keys", st.evictedKeys.sum())
-                .add("evicted_clients", 0)
+                .add("evicted_clients", st.evictedClients.sum())
                 .add("total_eviction_exceeded_time", 0)
                 .add("current_eviction_exceeded_time", 0)
                 .add("keyspace_hits", st.keyspaceHits.sum())
