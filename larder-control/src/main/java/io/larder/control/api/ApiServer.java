@@ -13,6 +13,7 @@ import io.larder.control.model.CacheNode;
 import io.larder.control.model.Engine;
 import io.larder.control.model.Event;
 import io.larder.control.model.Ids;
+import io.larder.control.security.NodeSecurity;
 import io.larder.control.service.ClusterService;
 import io.larder.control.service.ParameterGroupService;
 import io.larder.control.service.ParameterSync;
@@ -49,6 +50,8 @@ import java.util.function.Supplier;
  * GET    /v1/cache-parameter-groups/{name}/parameters[?Source]      DescribeCacheParameters
  * GET    /v1/engine-default-parameters?CacheParameterGroupFamily    DescribeEngineDefaultParameters
  * GET    /v1/metric-statistics            GetMetricStatistics (?MetricName&CacheClusterId[&CacheNodeId]&StartTime&EndTime&Period&Statistics=Sum,Average)
+ * GET    /v1/ca-certificate                   the CA certificate TLS clients trust (Larder's own)
+ * POST   /v1/auth-tokens                      a token for a token user ({"CacheClusterId", "UserId", "TtlSeconds"}; Larder's own)
  * GET    /metrics                             Prometheus text: CloudWatch-named metrics per node
  * GET    /openapi.json                        the OpenAPI 3 document of all of these
  * POST   /v1/admin/shutdown                   stops the control plane ({"StopNodes": true} stops the nodes too)
@@ -60,6 +63,7 @@ public final class ApiServer implements AutoCloseable {
     private static final byte[] OPENAPI = openApiDocument();
     private final ClusterService clusters;
     private final ParameterGroupApi groups;
+    private final SecurityApi security;
     private final ParameterSync parameterSync;
     private final Store store;
     private final String nodeAddress;
@@ -70,8 +74,10 @@ public final class ApiServer implements AutoCloseable {
     private Javalin app;
 
     public ApiServer(ClusterService clusters, ParameterGroupService parameterGroups, Store store, String nodeAddress,
-                     Clock clock, Supplier<String> metrics, Runnable shutdown, Runnable shutdownWithNodes) {
+                     Clock clock, Supplier<String> metrics, Runnable shutdown, Runnable shutdownWithNodes,
+                     NodeSecurity nodeSecurity) {
         this.clusters = clusters;
+        this.security = new SecurityApi(clusters, nodeSecurity, clock);
         this.groups = new ParameterGroupApi(parameterGroups);
         this.parameterSync = new ParameterSync(store);
         this.store = store;
@@ -109,6 +115,8 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/v1/cache-parameter-groups/{name}/parameters", guarded(groups::describeParameters));
             config.routes.get("/v1/engine-default-parameters", guarded(groups::describeEngineDefaults));
             config.routes.get("/v1/metric-statistics", guarded(this::getMetricStatistics));
+            config.routes.get("/v1/ca-certificate", guarded(security::caCertificate));
+            config.routes.post("/v1/auth-tokens", guarded(security::authToken));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.get()));
             config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(OPENAPI));
         });
@@ -132,7 +140,8 @@ public final class ApiServer implements AutoCloseable {
         JsonNode b = body(ctx);
         CacheCluster c = clusters.create(new ClusterService.CreateRequest(text(b, "CacheClusterId"), text(b, "Engine"),
                 text(b, "EngineVersion"), text(b, "CacheNodeType"), integer(b, "NumCacheNodes"), text(b, "AuthToken"),
-                integer(b, "Port"), text(b, "CacheParameterGroupName")));
+                integer(b, "Port"), text(b, "CacheParameterGroupName"),
+                bool(b, "TransitEncryptionEnabled"), strings(b, "TokenAuthUsers")));
         send(ctx, 200, Map.of("CacheCluster", render(c, false)));
     }
 
@@ -296,7 +305,7 @@ public final class ApiServer implements AutoCloseable {
         return v.asText();
     }
 
-    private static Integer integer(JsonNode b, String field) {
+    static Integer integer(JsonNode b, String field) {
         JsonNode v = b.path(field);
         if (v.isMissingNode() || v instanceof NullNode) {
             return null;
