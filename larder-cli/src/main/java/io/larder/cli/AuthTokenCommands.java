@@ -2,6 +2,8 @@ package io.larder.cli;
 
 import io.larder.auth.AuthToken;
 import io.larder.auth.TokenKeys;
+import io.larder.cli.control.ApiClient;
+import io.larder.cli.control.SecurityVerbs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,7 +23,9 @@ final class AuthTokenCommands {
     }
 
     @Command(name = "generate-auth-token", mixinStandardHelpOptions = true,
-            description = "Print a signed auth token for a token-authenticated user: AUTH <user> <token>.")
+            description = "Print a signed auth token for a token-authenticated user: AUTH <user> <token>. Either the "
+                    + "control plane signs it (--cache-cluster-id, for one of the cluster's token users) or this "
+                    + "command does, with a key file (--key-file).")
     static final class Generate implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -29,9 +33,16 @@ final class AuthTokenCommands {
         @Option(names = "--user", required = true, description = "the user the token logs in as")
         String user;
 
-        @Option(names = "--key-file", required = true,
+        @Option(names = "--key-file",
                 description = "the signing key: an Ed25519 private key in PEM (PKCS#8)")
         Path keyFile;
+
+        @Option(names = "--cache-cluster-id", description = "ask the control plane for a token of this cluster")
+        String clusterId;
+
+        @Option(names = "--endpoint-url", paramLabel = "URL",
+                description = "with --cache-cluster-id: the control plane (default: $LARDER_ENDPOINT_URL or the local one)")
+        String endpointUrl;
 
         @Option(names = "--ttl", defaultValue = "900",
                 description = "seconds the token is valid, 1 to 900 (default: ${DEFAULT-VALUE})")
@@ -39,13 +50,23 @@ final class AuthTokenCommands {
 
         @Override
         public Integer call() {
+            if ((keyFile == null) == (clusterId == null)) {
+                spec.commandLine().getErr().println("generate-auth-token: give either --cache-cluster-id or --key-file");
+                return 2;
+            }
             try {
-                spec.commandLine().getOut().println(AuthToken.mint(TokenKeys.readPrivate(keyFile), user, ttlSeconds,
-                        System.currentTimeMillis()));
+                String token = clusterId != null
+                        ? SecurityVerbs.authToken(endpointUrl, clusterId, user, ttlSeconds)
+                        : AuthToken.mint(TokenKeys.readPrivate(keyFile), user, ttlSeconds, System.currentTimeMillis());
+                spec.commandLine().getOut().println(token);
                 return 0;
             } catch (IOException | IllegalArgumentException e) {
                 spec.commandLine().getErr().println("generate-auth-token: " + e.getMessage());
                 return 1;
+            } catch (ApiClient.ApiError e) {
+                spec.commandLine().getErr().println("An error occurred (" + e.code() + ") when calling the "
+                        + "GenerateAuthToken operation: " + e.getMessage());
+                return 254;
             }
         }
     }

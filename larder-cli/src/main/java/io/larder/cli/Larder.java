@@ -5,6 +5,7 @@ import io.larder.cli.control.ClusterVerbs;
 import io.larder.cli.control.Down;
 import io.larder.cli.control.GetMetricStatistics;
 import io.larder.cli.control.ParameterGroupVerbs;
+import io.larder.cli.control.SecurityVerbs;
 import io.larder.cli.control.Up;
 import io.larder.cli.control.Wait;
 import io.larder.memcached.server.McMain;
@@ -27,7 +28,8 @@ import java.util.concurrent.Callable;
                 GetMetricStatistics.class, ParameterGroupVerbs.DescribeGroups.class,
                 ParameterGroupVerbs.DescribeParameters.class, ParameterGroupVerbs.DescribeEngineDefaults.class,
                 ParameterGroupVerbs.Create.class, ParameterGroupVerbs.Modify.class, ParameterGroupVerbs.Reset.class,
-                ParameterGroupVerbs.Delete.class, AuthTokenCommands.Generate.class, AuthTokenCommands.GenerateKey.class})
+                ParameterGroupVerbs.Delete.class, AuthTokenCommands.Generate.class, AuthTokenCommands.GenerateKey.class,
+                SecurityVerbs.DescribeCaCertificate.class})
 public final class Larder implements Runnable {
     public static void main(String[] args) {
         int status = new CommandLine(new Larder()).setUnmatchedOptionsArePositionalParams(true)

@@ -66,6 +66,22 @@ class AuthTokenCommandsTest {
     }
 
     @Test
+    void signsEitherWithAKeyFileOrThroughTheControlPlaneNeverBothOrNeither() throws Exception {
+        Path priv = dir.resolve("k.pem");
+        assertThat(run("generate-auth-token-key", "--private-key-file", priv.toString(), "--public-key-file",
+                dir.resolve("k.pub").toString())).isZero();
+        assertThat(run("generate-auth-token", "--user", "app")).isEqualTo(2);
+        assertThat(run("generate-auth-token", "--user", "app", "--key-file", priv.toString(), "--cache-cluster-id",
+                "c")).isEqualTo(2);
+        assertThat(err.toString()).contains("give either --cache-cluster-id or --key-file");
+        // Port 1 on loopback: nothing listens there.
+        assertThat(run("generate-auth-token", "--user", "app", "--cache-cluster-id", "c", "--endpoint-url",
+                "http://127.0.0.1:1")).isEqualTo(254);
+        assertThat(err.toString()).contains("(EndpointConnectionError) when calling the GenerateAuthToken operation");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void acceptsKeysMadeByOpenssl() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
         Path priv = dir.resolve("o.pem");

@@ -9,6 +9,7 @@ import io.larder.control.health.Supervisor;
 import io.larder.control.metrics.MetricsScraper;
 import io.larder.control.metrics.NodeStats;
 import io.larder.control.provision.LocalProcessProvisioner;
+import io.larder.control.security.NodeSecurity;
 import io.larder.control.service.ClusterService;
 import io.larder.control.store.JdbcStore;
 import io.larder.control.service.ParameterGroupService;
@@ -58,15 +59,16 @@ public final class ControlPlane implements AutoCloseable {
         store = config.storeUrl() == null ? JdbcStore.sqlite(config.stateFile()) : JdbcStore.postgres(config.storeUrl());
         EventLog events = new EventLog(store, clock);
         String discoveryToken = discoveryToken(store);
+        NodeSecurity security = new NodeSecurity(config.dataDir().resolve("security"));
         LocalProcessProvisioner provisioner = new LocalProcessProvisioner(config.nodesDir(), config.larderCommand(),
-                config.memcachedCommand(), discoveryToken, config.nodeJvmOptions());
+                config.memcachedCommand(), discoveryToken, config.nodeJvmOptions(), security);
         clusters = new ClusterService(store, lock, config.nodePorts(), clock);
         DiscoveryPublisher discovery = provisioner.servesDiscovery()
                 ? new DiscoveryPublisher(store, provisioner.address(), discoveryToken, 300) : null;
-        supervisor = new Supervisor(store, lock, provisioner, new NodeProbe(300), events, clock, discovery);
-        metrics = new MetricsScraper(store, new NodeStats(1000), provisioner.address(), clock);
+        supervisor = new Supervisor(store, lock, provisioner, new NodeProbe(300, security), events, clock, discovery);
+        metrics = new MetricsScraper(store, new NodeStats(1000, security), provisioner.address(), clock);
         api = new ApiServer(clusters, new ParameterGroupService(store, lock, events), store, provisioner.address(), clock, metrics::prometheusText, () -> stop(false),
-                () -> stop(true), config.awsCredentials());
+                () -> stop(true), config.awsCredentials(), security);
     }
 
     /** The secret memcached nodes accept discovery lists with: made once, kept in the store for adopted nodes. */

@@ -14,6 +14,11 @@ public final class ClientOptions {
     String output = "json";
 
     ApiClient client() {
+        return client(endpointUrl);
+    }
+
+    /** A client of {@code endpointUrl}, or of the default control plane when it is null. */
+    public static ApiClient client(String endpointUrl) {
         String url = endpointUrl;
         if (url == null) {
             url = System.getenv("LARDER_ENDPOINT_URL");

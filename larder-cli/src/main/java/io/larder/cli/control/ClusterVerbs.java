@@ -37,6 +37,12 @@ public final class ClusterVerbs {
         Integer port;
         @Option(names = "--cache-parameter-group-name")
         String parameterGroup;
+        @Option(names = "--transit-encryption-enabled", negatable = true,
+                description = "redis only: TLS only, with a certificate of the control plane's CA (see describe-ca-certificate)")
+        Boolean transitEncryption;
+        @Option(names = "--token-auth-users", split = ",", paramLabel = "USER[,USER...]",
+                description = "Larder's own, redis only: users that log in with tokens of generate-auth-token")
+        List<String> tokenUsers;
 
         @Override
         String operation() {
@@ -54,6 +60,8 @@ public final class ClusterVerbs {
             body.put("AuthToken", authToken);
             body.put("Port", port);
             body.put("CacheParameterGroupName", parameterGroup);
+            body.put("TransitEncryptionEnabled", transitEncryption);
+            body.put("TokenAuthUsers", tokenUsers);
             return api.send("POST", "/v1/cache-clusters", body);
         }
     }

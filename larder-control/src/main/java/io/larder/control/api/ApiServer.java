@@ -12,6 +12,7 @@ import io.larder.control.api.query.SigV4;
 import io.larder.control.metrics.MetricStatistics;
 import io.larder.control.model.CacheCluster;
 import io.larder.control.model.Engine;
+import io.larder.control.security.NodeSecurity;
 import io.larder.control.service.ClusterService;
 import io.larder.control.service.ParameterGroupService;
 import io.larder.control.store.Store;
@@ -45,6 +46,8 @@ import java.util.function.Supplier;
  * GET    /v1/cache-parameter-groups/{name}/parameters[?Source]      DescribeCacheParameters
  * GET    /v1/engine-default-parameters?CacheParameterGroupFamily    DescribeEngineDefaultParameters
  * GET    /v1/metric-statistics            GetMetricStatistics (?MetricName&CacheClusterId[&CacheNodeId]&StartTime&EndTime&Period&Statistics=Sum,Average)
+ * GET    /v1/ca-certificate                   the CA certificate TLS clients trust (Larder's own)
+ * POST   /v1/auth-tokens                      a token for a token user ({"CacheClusterId", "UserId", "TtlSeconds"}; Larder's own)
  * GET    /metrics                             Prometheus text: CloudWatch-named metrics per node
  * GET    /openapi.json                        the OpenAPI 3 document of all of these
  * POST   /v1/admin/shutdown                   stops the control plane ({"StopNodes": true} stops the nodes too)
@@ -59,6 +62,7 @@ public final class ApiServer implements AutoCloseable {
     private final ParameterGroupApi groups;
     private final ClusterView view;
     private final QueryApi query;
+    private final SecurityApi security;
     private final Store store;
     private final Clock clock;
     private final Supplier<String> metrics;
@@ -66,11 +70,15 @@ public final class ApiServer implements AutoCloseable {
     private final Runnable shutdownWithNodes;
     private Javalin app;
 
-    /** @param awsCredentials the key AWS Query requests must be signed with (SigV4), or null to accept any */
+    /**
+     * @param awsCredentials the key AWS Query requests must be signed with (SigV4), or null to accept any
+     * @param nodeSecurity   the control plane's CA and token signing key
+     */
     public ApiServer(ClusterService clusters, ParameterGroupService parameterGroups, Store store, String nodeAddress,
                      Clock clock, Supplier<String> metrics, Runnable shutdown, Runnable shutdownWithNodes,
-                     SigV4.Credentials awsCredentials) {
+                     SigV4.Credentials awsCredentials, NodeSecurity nodeSecurity) {
         this.clusters = clusters;
+        this.security = new SecurityApi(clusters, nodeSecurity, clock);
         this.groups = new ParameterGroupApi(parameterGroups);
         this.view = new ClusterView(clusters, store, nodeAddress);
         this.query = new QueryApi(clusters, parameterGroups, view, store, clock,
@@ -109,6 +117,8 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/v1/cache-parameter-groups/{name}/parameters", guarded(groups::describeParameters));
             config.routes.get("/v1/engine-default-parameters", guarded(groups::describeEngineDefaults));
             config.routes.get("/v1/metric-statistics", guarded(this::getMetricStatistics));
+            config.routes.get("/v1/ca-certificate", guarded(security::caCertificate));
+            config.routes.post("/v1/auth-tokens", guarded(security::authToken));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.get()));
             // The AWS Query protocol (what the AWS CLI and SDKs speak): POST / with an Action form field.
             config.routes.post("/", query::handle);
@@ -134,7 +144,8 @@ public final class ApiServer implements AutoCloseable {
         JsonNode b = body(ctx);
         CacheCluster c = clusters.create(new ClusterService.CreateRequest(text(b, "CacheClusterId"), text(b, "Engine"),
                 text(b, "EngineVersion"), text(b, "CacheNodeType"), integer(b, "NumCacheNodes"), text(b, "AuthToken"),
-                integer(b, "Port"), text(b, "CacheParameterGroupName")));
+                integer(b, "Port"), text(b, "CacheParameterGroupName"),
+                bool(b, "TransitEncryptionEnabled"), strings(b, "TokenAuthUsers")));
         send(ctx, 200, Map.of("CacheCluster", render(c, false)));
     }
 
@@ -271,7 +282,7 @@ public final class ApiServer implements AutoCloseable {
         return v.asText();
     }
 
-    private static Integer integer(JsonNode b, String field) {
+    static Integer integer(JsonNode b, String field) {
         JsonNode v = b.path(field);
         if (v.isMissingNode() || v instanceof NullNode) {
             return null;

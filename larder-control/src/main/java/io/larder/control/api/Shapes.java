@@ -87,7 +87,10 @@ public final class Shapes {
         }
         m.put("AutoMinorVersionUpgrade", false);
         m.put("AuthTokenEnabled", c.authToken() != null);
-        m.put("TransitEncryptionEnabled", false);
+        if (!c.security().tokenUsers().isEmpty()) {
+            m.put("TokenAuthUsers", c.security().tokenUsers());
+        }
+        m.put("TransitEncryptionEnabled", c.security().transitEncryption());
         m.put("AtRestEncryptionEnabled", false);
         m.put("ARN", "arn:larder:elasticache:local:cluster:" + c.id());
         return m;

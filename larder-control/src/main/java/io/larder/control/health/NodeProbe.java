@@ -1,25 +1,30 @@
 package io.larder.control.health;
 
 import io.larder.control.model.Engine;
+import io.larder.control.security.NodeSecurity;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /** One health check: Redis nodes answer PING (NOAUTH counts: the node is up), memcached nodes answer {@code version}. */
 public final class NodeProbe {
     private final int timeoutMillis;
+    private final NodeSecurity security;
 
-    public NodeProbe(int timeoutMillis) {
+    public NodeProbe(int timeoutMillis, NodeSecurity security) {
         this.timeoutMillis = timeoutMillis;
+        this.security = security;
     }
 
-    public boolean healthy(Engine engine, String address, int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(address, port), timeoutMillis);
-            s.setSoTimeout(timeoutMillis);
+    public NodeSecurity security() {
+        return security;
+    }
+
+    /** @param tls the node serves TLS only (the handshake, checked against the control plane's CA, is part of the check) */
+    public boolean healthy(Engine engine, String address, int port, boolean tls) {
+        try (Socket s = security.connect(address, port, tls, timeoutMillis)) {
             String request = engine == Engine.REDIS ? "PING\r\n" : "version\r\n";
             s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();

@@ -5,6 +5,7 @@ import io.larder.control.metrics.NodeStats;
 import io.larder.control.model.CacheCluster;
 import io.larder.control.model.CacheNode;
 import io.larder.control.model.Engine;
+import io.larder.control.security.NodeSecurity;
 import io.larder.control.service.ParameterSync;
 import io.larder.control.store.Store;
 
@@ -12,7 +13,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,8 +32,10 @@ final class ParameterApplier {
     private final EventLog events;
     private final String address;
     private final int timeoutMillis;
+    private final NodeSecurity security;
 
-    ParameterApplier(Store store, EventLog events, String address, int timeoutMillis) {
+    ParameterApplier(Store store, EventLog events, String address, int timeoutMillis, NodeSecurity security) {
+        this.security = security;
         this.store = store;
         this.sync = new ParameterSync(store);
         this.events = events;
@@ -54,7 +56,7 @@ final class ParameterApplier {
         }
         Map<String, String> refused;
         try {
-            refused = configSet(n.port(), c.authToken(), changes);
+            refused = configSet(n.port(), c.security().transitEncryption(), c.authToken(), changes);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.INFO, "cannot apply parameters to {0}/{1} yet: {2}", c.id(), n.nodeId(), e);
             return;
@@ -71,10 +73,9 @@ final class ParameterApplier {
     }
 
     /** @return the parameters the node refused, with its error */
-    private Map<String, String> configSet(int port, String token, Map<String, String> values) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(address, port), timeoutMillis);
-            s.setSoTimeout(timeoutMillis);
+    private Map<String, String> configSet(int port, boolean tls, String token, Map<String, String> values)
+            throws IOException {
+        try (Socket s = security.connect(address, port, tls, timeoutMillis)) {
             OutputStream out = s.getOutputStream();
             InputStream in = new BufferedInputStream(s.getInputStream());
             if (token != null) {

@@ -64,7 +64,7 @@ public final class Supervisor implements AutoCloseable {
         this.events = events;
         this.clock = clock;
         this.parameters = new ParameterSync(store);
-        this.applier = new ParameterApplier(store, events, provisioner.address(), 1000);
+        this.applier = new ParameterApplier(store, events, provisioner.address(), 1000, probe.security());
     }
 
     public void start(long intervalMillis) {
@@ -85,7 +85,8 @@ public final class Supervisor implements AutoCloseable {
         for (CacheCluster c : store.clusters()) {
             for (CacheNode n : store.nodes(c.id())) {
                 if (!n.status().equals(NodeStatus.DELETING)) {
-                    healthy.put(key(n), probe.healthy(c.engine(), provisioner.address(), n.port()));
+                    healthy.put(key(n), probe.healthy(c.engine(), provisioner.address(), n.port(),
+                            c.security().transitEncryption()));
                 }
             }
         }
@@ -293,7 +294,8 @@ public final class Supervisor implements AutoCloseable {
     }
 
     private static NodeSpec spec(CacheCluster c, CacheNode n) {
-        return new NodeSpec(c.id(), n.nodeId(), c.engine(), c.nodeType(), n.port(), c.authToken());
+        return new NodeSpec(c.id(), n.nodeId(), c.engine(), c.nodeType(), n.port(), c.authToken(),
+                Map.of(), c.security());
     }
 
     private static String key(CacheNode n) {

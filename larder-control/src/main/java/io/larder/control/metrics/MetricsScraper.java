@@ -69,7 +69,8 @@ public final class MetricsScraper implements AutoCloseable {
                 String key = c.id() + "/" + n.nodeId();
                 Map<String, Double> values;
                 try {
-                    Map<String, Double> raw = stats.read(c.engine(), address, n.port(), c.authToken());
+                    Map<String, Double> raw = stats.read(c.engine(), address, n.port(), c.authToken(),
+                            c.security().transitEncryption());
                     values = CloudWatchMetrics.of(c.engine(), raw);
                     cpu.add(key, c.engine(), n.pid(), c.nodeType().threads(), time, raw, values);
                 } catch (IOException | RuntimeException e) {

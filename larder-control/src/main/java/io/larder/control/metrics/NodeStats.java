@@ -1,12 +1,12 @@
 package io.larder.control.metrics;
 
 import io.larder.control.model.Engine;
+import io.larder.control.security.NodeSecurity;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -27,15 +27,17 @@ public final class NodeStats {
     /** Learnt from the first Redis node read: every Redis node runs the same larder. */
     private volatile CommandKinds kinds;
 
-    public NodeStats(int timeoutMillis) {
+    private final NodeSecurity security;
+
+    public NodeStats(int timeoutMillis, NodeSecurity security) {
         this.timeoutMillis = timeoutMillis;
+        this.security = security;
     }
 
     /** Field name to value, numeric fields only; Redis's {@code dbN:keys=..} lines become {@code dbN.keys}. */
-    public Map<String, Double> read(Engine engine, String address, int port, String authToken) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(address, port), timeoutMillis);
-            s.setSoTimeout(timeoutMillis);
+    public Map<String, Double> read(Engine engine, String address, int port, String authToken, boolean tls)
+            throws IOException {
+        try (Socket s = security.connect(address, port, tls, timeoutMillis)) {
             OutputStream out = s.getOutputStream();
             InputStream in = new BufferedInputStream(s.getInputStream());
             return engine == Engine.REDIS ? redisInfo(out, in, authToken) : memcachedStats(out, in);

@@ -66,4 +66,18 @@ public final class Ids {
             }
         }
     }
+
+    /**
+     * A token user's name: ElastiCache's user name rules (a letter first, then letters, digits and hyphens, at most
+     * 40), and not {@code default}, which a node logs connections in as without AUTH.
+     */
+    public static void tokenUser(String name) {
+        if (!name.matches("[A-Za-z][A-Za-z0-9-]{0,39}")) {
+            throw ApiException.invalidValue("Invalid user name '" + name + "' in TokenAuthUsers: it must begin with a "
+                    + "letter and hold at most 40 letters, digits and hyphens.");
+        }
+        if (name.equals("default")) {
+            throw ApiException.invalidValue("The default user cannot be a token user.");
+        }
+    }
 }

@@ -4,6 +4,7 @@ import io.larder.control.discovery.DiscoveryPublisher;
 import io.larder.control.model.DefaultParameters;
 import io.larder.control.model.Engine;
 import io.larder.control.model.Parameter;
+import io.larder.control.security.NodeSecurity;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,7 @@ public final class LocalProcessProvisioner implements Provisioner {
     private final List<String> memcachedCommand;
     private final String discoveryToken;
     private final LongFunction<List<String>> jvmOptions;
+    private final NodeSecurity security;
 
     /**
      * @param root             node directories live under {@code root/<cluster>/<node>}
@@ -40,10 +42,13 @@ public final class LocalProcessProvisioner implements Provisioner {
      * @param discoveryToken   given to {@code larder memcached} nodes, so the control plane may set their auto
      *                         discovery list
      * @param jvmOptions       the JVM options of a Larder node with this maxmemory (bytes)
+     * @param security         issues TLS nodes their certificates and holds the token public key
      */
     public LocalProcessProvisioner(Path root, List<String> larderCommand, List<String> memcachedCommand,
-                                   String discoveryToken, LongFunction<List<String>> jvmOptions) {
+                                   String discoveryToken, LongFunction<List<String>> jvmOptions,
+                                   NodeSecurity security) {
         this.root = root;
+        this.security = security;
         this.discoveryToken = discoveryToken;
         this.larderCommand = List.copyOf(larderCommand);
         this.memcachedCommand = List.copyOf(memcachedCommand);
@@ -155,10 +160,21 @@ public final class LocalProcessProvisioner implements Provisioner {
         return out;
     }
 
-    private static void writeRedisConfig(NodeSpec spec, Path dir) throws IOException {
+    private void writeRedisConfig(NodeSpec spec, Path dir) throws IOException {
         StringBuilder conf = new StringBuilder();
         conf.append("# Written by the Larder control plane for node ").append(spec.name()).append("; rewritten on every start.\n");
-        conf.append("port ").append(spec.port()).append('\n');
+        if (spec.security().transitEncryption()) {
+            // As ElastiCache: with encryption in transit the cluster's port speaks TLS only.
+            security.issueNodeCertificate(spec.name(), dir);
+            conf.append("port 0\n");
+            conf.append("tls-port ").append(spec.port()).append('\n');
+            conf.append("tls-cert-file ").append(quote(dir.resolve(NodeSecurity.NODE_CERT).toString())).append('\n');
+            conf.append("tls-key-file ").append(quote(dir.resolve(NodeSecurity.NODE_KEY).toString())).append('\n');
+            conf.append("tls-ca-cert-file ").append(quote(security.caCertificateFile().toString())).append('\n');
+            conf.append("tls-auth-clients no\n");
+        } else {
+            conf.append("port ").append(spec.port()).append('\n');
+        }
         conf.append("bind 127.0.0.1\n");
         conf.append("dir ").append(quote(dir.resolve("data").toString())).append('\n');
         conf.append("maxmemory ").append(spec.nodeType().memoryMb()).append("mb\n");
@@ -171,6 +187,16 @@ public final class LocalProcessProvisioner implements Provisioner {
         }
         if (spec.authToken() != null) {
             conf.append("requirepass ").append(quote(spec.authToken())).append('\n');
+        }
+        List<String> tokenUsers = spec.security().tokenUsers();
+        if (!tokenUsers.isEmpty()) {
+            conf.append("larder-token-public-key-file ").append(quote(security.ensureTokenPublicKey().toString()))
+                    .append('\n');
+            conf.append("larder-token-users ").append(quote(String.join(" ", tokenUsers))).append('\n');
+            for (String user : tokenUsers) {
+                // Full access, like ElastiCache's default access string "on ~* +@all"; the token is the password.
+                conf.append("user ").append(user).append(" on ~* &* +@all\n");
+            }
         }
         Path file = dir.resolve("node.conf");
         Path tmp = dir.resolve("node.conf.tmp");

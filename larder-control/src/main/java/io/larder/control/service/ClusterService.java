@@ -3,6 +3,7 @@ package io.larder.control.service;
 import io.larder.control.api.ApiException;
 import io.larder.control.model.CacheCluster;
 import io.larder.control.model.CacheNode;
+import io.larder.control.model.ClusterSecurity;
 import io.larder.control.model.ClusterStatus;
 import io.larder.control.model.Engine;
 import io.larder.control.model.Ids;
@@ -38,7 +39,14 @@ public final class ClusterService {
     }
 
     public record CreateRequest(String cacheClusterId, String engine, String engineVersion, String cacheNodeType,
-                                Integer numCacheNodes, String authToken, Integer port, String cacheParameterGroupName) {
+                                Integer numCacheNodes, String authToken, Integer port, String cacheParameterGroupName,
+                                Boolean transitEncryptionEnabled, List<String> tokenAuthUsers) {
+        /** A request for a cluster without TLS or token users. */
+        public CreateRequest(String cacheClusterId, String engine, String engineVersion, String cacheNodeType,
+                             Integer numCacheNodes, String authToken, Integer port, String cacheParameterGroupName) {
+            this(cacheClusterId, engine, engineVersion, cacheNodeType, numCacheNodes, authToken, port,
+                    cacheParameterGroupName, null, null);
+        }
     }
 
     /**
@@ -75,6 +83,7 @@ public final class ClusterService {
             }
             Ids.authToken(r.authToken());
         }
+        ClusterSecurity security = security(engine, r);
         int port = r.port() == null ? 0 : r.port();
         if (r.port() != null && (port < 1 || port > 65535)) {
             throw ApiException.invalidValue("Invalid Port " + port + ": it must be between 1 and 65535.");
@@ -101,13 +110,31 @@ public final class ClusterService {
                 nodes.add(new CacheNode(id, CacheNode.nodeId(i), NodeStatus.CREATING, p, 0, now));
             }
             CacheCluster c = new CacheCluster(id, engine, engine.version(), type, num, null, ClusterStatus.CREATING,
-                    r.authToken(), group, port, now);
+                    r.authToken(), group, port, now, security);
             store.inTransaction(() -> {
                 store.insertCluster(c);
                 nodes.forEach(store::upsertNode);
             });
             return c;
         }
+    }
+
+    private static ClusterSecurity security(Engine engine, CreateRequest r) {
+        boolean tls = Boolean.TRUE.equals(r.transitEncryptionEnabled());
+        List<String> users = r.tokenAuthUsers() == null ? List.of() : r.tokenAuthUsers();
+        if (engine != Engine.REDIS && tls) {
+            throw ApiException.invalidCombination("TransitEncryptionEnabled is only supported by the redis engine.");
+        }
+        if (engine != Engine.REDIS && !users.isEmpty()) {
+            throw ApiException.invalidCombination("TokenAuthUsers is only supported by the redis engine.");
+        }
+        if (new HashSet<>(users).size() != users.size()) {
+            throw ApiException.invalidValue("TokenAuthUsers lists a user twice.");
+        }
+        for (String u : users) {
+            Ids.tokenUser(u);
+        }
+        return new ClusterSecurity(tls, users);
     }
 
     public CacheCluster modify(String rawId, ModifyRequest r) {

@@ -1,6 +1,7 @@
 package io.larder.control.store;
 
 import io.larder.control.model.CacheCluster;
+import io.larder.control.model.ClusterSecurity;
 import io.larder.control.model.CacheParameterGroup;
 import io.larder.control.model.CacheNode;
 import io.larder.control.model.Engine;
@@ -32,6 +33,9 @@ import java.util.Optional;
 public final class JdbcStore implements Store {
     private static final String CLUSTER_COLUMNS = "id, engine, engine_version, node_type, num_nodes, pending_num_nodes, "
             + "status, auth_token, parameter_group, port, create_time";
+    /** A cluster's row with its security settings (a table of their own, so older stores need no migration). */
+    private static final String CLUSTER_SELECT = "SELECT " + CLUSTER_COLUMNS + ", transit_encryption, token_users "
+            + "FROM clusters LEFT JOIN cluster_security ON cluster_id = id";
     /** The PostgreSQL advisory lock a control plane holds on its database, so that a second one refuses. */
     private static final long CONTROL_PLANE_LOCK = 0x4c61726465720001L;
     private final String url;
@@ -84,6 +88,8 @@ public final class JdbcStore implements Store {
                     + "engine_version TEXT NOT NULL, node_type TEXT NOT NULL, num_nodes INTEGER NOT NULL, "
                     + "pending_num_nodes INTEGER, status TEXT NOT NULL, auth_token TEXT, parameter_group TEXT NOT NULL, "
                     + "port INTEGER NOT NULL, create_time BIGINT NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS cluster_security (cluster_id TEXT PRIMARY KEY, "
+                    + "transit_encryption INTEGER NOT NULL, token_users TEXT NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS nodes (cluster_id TEXT NOT NULL, node_id TEXT NOT NULL, "
                     + "status TEXT NOT NULL, port INTEGER NOT NULL, pid BIGINT NOT NULL, create_time BIGINT NOT NULL, "
                     + "PRIMARY KEY (cluster_id, node_id))");
@@ -163,12 +169,12 @@ public final class JdbcStore implements Store {
 
     @Override
     public synchronized List<CacheCluster> clusters() {
-        return queryClusters("SELECT " + CLUSTER_COLUMNS + " FROM clusters ORDER BY create_time, id");
+        return queryClusters(CLUSTER_SELECT + " ORDER BY create_time, id");
     }
 
     @Override
     public synchronized Optional<CacheCluster> cluster(String id) {
-        return queryClusters("SELECT " + CLUSTER_COLUMNS + " FROM clusters WHERE id = ?", id).stream().findFirst();
+        return queryClusters(CLUSTER_SELECT + " WHERE id = ?", id).stream().findFirst();
     }
 
     @Override
@@ -176,7 +182,22 @@ public final class JdbcStore implements Store {
         try (PreparedStatement ps = db.prepareStatement("INSERT INTO clusters (" + CLUSTER_COLUMNS
                 + ") VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")) {
             bindCluster(ps, c);
-            return ps.executeUpdate() == 1;
+            if (ps.executeUpdate() != 1) {
+                return false;
+            }
+        } catch (SQLException e) {
+            throw failure("insert cluster " + c.id(), e);
+        }
+        if (c.security().equals(ClusterSecurity.NONE)) {
+            return true;
+        }
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO cluster_security (cluster_id, transit_encryption, "
+                + "token_users) VALUES (?,?,?)")) {
+            ps.setString(1, c.id());
+            ps.setInt(2, c.security().transitEncryption() ? 1 : 0);
+            ps.setString(3, String.join(" ", c.security().tokenUsers()));
+            ps.executeUpdate();
+            return true;
         } catch (SQLException e) {
             throw failure("insert cluster " + c.id(), e);
         }
@@ -199,6 +220,7 @@ public final class JdbcStore implements Store {
     public synchronized void deleteCluster(String id) {
         inTransaction(() -> {
             update("DELETE FROM clusters WHERE id = ?", id);
+            update("DELETE FROM cluster_security WHERE cluster_id = ?", id);
             update("DELETE FROM node_parameters WHERE cluster_id = ?", id);
             update("DELETE FROM pending_modifications WHERE cluster_id = ?", id);
         });
@@ -532,13 +554,22 @@ public final class JdbcStore implements Store {
                     Integer pendingOrNull = rs.wasNull() ? null : pending;
                     out.add(new CacheCluster(rs.getString(1), Engine.parse(rs.getString(2)), rs.getString(3),
                             NodeType.parse(rs.getString(4)), rs.getInt(5), pendingOrNull, rs.getString(7),
-                            rs.getString(8), rs.getString(9), rs.getInt(10), rs.getLong(11)));
+                            rs.getString(8), rs.getString(9), rs.getInt(10), rs.getLong(11), security(rs)));
                 }
             }
             return out;
         } catch (SQLException e) {
             throw failure("read clusters", e);
         }
+    }
+
+    /** Columns 12 and 13 of {@link #CLUSTER_SELECT}: null when the cluster has no security row. */
+    private static ClusterSecurity security(ResultSet rs) throws SQLException {
+        String users = rs.getString(13);
+        if (users == null) {
+            return ClusterSecurity.NONE;
+        }
+        return new ClusterSecurity(rs.getInt(12) != 0, users.isEmpty() ? List.of() : List.of(users.split(" ")));
     }
 
     private List<CacheNode> queryNodes(String sql, String... args) {

@@ -3,6 +3,7 @@ package io.larder.control.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.larder.control.provision.PortAllocator;
 import io.larder.control.events.EventLog;
+import io.larder.control.security.NodeSecurity;
 import io.larder.control.service.ClusterService;
 import io.larder.control.service.ParameterGroupService;
 import io.larder.control.store.JdbcStore;
@@ -37,7 +38,8 @@ class OpenApiDocumentTest {
     void everyRegisteredRouteIsDocumentedAndEveryDocumentedOneIsRegistered() throws Exception {
         try (Store store = JdbcStore.sqlite(dir.resolve("state.db"));
              ApiServer api = new ApiServer(new ClusterService(store, new Object(), new PortAllocator(24900, 24909),
-                     Clock.systemUTC()), new ParameterGroupService(store, new Object(), new EventLog(store, Clock.systemUTC())), store, "127.0.0.1", Clock.systemUTC(), () -> "", () -> { }, () -> { }, null);
+                     Clock.systemUTC()), new ParameterGroupService(store, new Object(), new EventLog(store, Clock.systemUTC())), store, "127.0.0.1", Clock.systemUTC(), () -> "", () -> { }, () -> { }, null,
+                     new NodeSecurity(dir.resolve("security")));
              HttpClient http = HttpClient.newHttpClient()) {
             int port = api.start("127.0.0.1", 0);
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/openapi.json"))

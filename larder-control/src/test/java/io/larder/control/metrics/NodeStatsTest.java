@@ -1,6 +1,7 @@
 package io.larder.control.metrics;
 
 import io.larder.control.model.Engine;
+import io.larder.control.security.NodeSecurity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,8 +52,8 @@ class NodeStatsTest {
         send("MGET", "a", "b");
         send("HGET", "h", "f");
         send("CONFIG", "GET", "maxmemory");
-        NodeStats stats = new NodeStats(2000);
-        Map<String, Double> raw = stats.read(Engine.REDIS, "127.0.0.1", port, "secret-token-1234");
+        NodeStats stats = new NodeStats(2000, new NodeSecurity(java.nio.file.Path.of("unused")));
+        Map<String, Double> raw = stats.read(Engine.REDIS, "127.0.0.1", port, "secret-token-1234", false);
         Map<String, Double> m = CloudWatchMetrics.of(Engine.REDIS, raw);
         // CONFIG GET and AUTH are neither; INFO and COMMAND LIST (the reading itself) are neither either.
         assertThat(m).containsEntry("GetTypeCmds", 3.0).containsEntry("SetTypeCmds", 3.0);
@@ -60,7 +61,7 @@ class NodeStatsTest {
 
         send("GET", "a");
         Map<String, Double> again = CloudWatchMetrics.of(Engine.REDIS, stats.read(Engine.REDIS, "127.0.0.1", port,
-                "secret-token-1234"));
+                "secret-token-1234", false));
         assertThat(again).as("the command kinds were learnt once").containsEntry("GetTypeCmds", 4.0)
                 .containsEntry("SetTypeCmds", 3.0);
         assertThat(CloudWatchMetrics.cumulative("GetTypeCmds")).isTrue();

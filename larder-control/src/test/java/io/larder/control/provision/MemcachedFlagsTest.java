@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class MemcachedFlagsTest {
     private static NodeSpec spec(Map<String, String> values) {
-        return new NodeSpec("mc", "0001", Engine.MEMCACHED, NodeType.MICRO, 7901, null, values);
+        return new NodeSpec("mc", "0001", Engine.MEMCACHED, NodeType.MICRO, 7901, null, values, null);
     }
 
     @Test
@@ -31,7 +31,8 @@ class MemcachedFlagsTest {
 
     @Test
     void parameterFlagsStayOutOfTheNodesIdentity() {
-        LocalProcessProvisioner p = new LocalProcessProvisioner(Path.of("/tmp/nodes"), List.of("larder"), List.of("larder"), "token", maxmemory -> List.of());
+        LocalProcessProvisioner p = new LocalProcessProvisioner(Path.of("/tmp/nodes"), List.of("larder"), List.of("larder"), "token",
+                maxmemory -> List.of(), null);
         assertThat(p.nodeArguments(spec(Map.of("cas_disabled", "1"))))
                 .isEqualTo(p.nodeArguments(spec(Map.of())))
                 .containsExactly("-p", "7901", "-m", "64", "-t", "1");

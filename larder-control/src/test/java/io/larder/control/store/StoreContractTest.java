@@ -2,6 +2,7 @@ package io.larder.control.store;
 
 import io.larder.control.model.CacheCluster;
 import io.larder.control.model.CacheNode;
+import io.larder.control.model.ClusterSecurity;
 import io.larder.control.model.Engine;
 import io.larder.control.model.Event;
 import io.larder.control.model.MetricSample;
@@ -73,6 +74,27 @@ abstract class StoreContractTest {
             })).isInstanceOf(IllegalStateException.class);
             assertThat(s.clusters()).isEmpty();
             assertThat(s.allNodes()).isEmpty();
+        }
+    }
+
+    @Test
+    void securitySettingsAreKeptWithTheClusterAndDeletedWithIt() {
+        ClusterSecurity secure = new ClusterSecurity(true, java.util.List.of("app", "reporting"));
+        CacheCluster c = new CacheCluster("secure", Engine.REDIS, "7.2.4", NodeType.MICRO, 1, null, "creating", null,
+                "default.redis7", 0, 1000, secure);
+        try (Store s = open()) {
+            assertThat(s.insertCluster(c)).isTrue();
+            assertThat(s.insertCluster(cluster("plain"))).isTrue();
+            s.updateCluster(c.withStatus("available"));
+        }
+        try (Store s = open()) {
+            assertThat(s.cluster("secure").orElseThrow().security()).isEqualTo(secure);
+            assertThat(s.cluster("plain").orElseThrow().security()).isEqualTo(ClusterSecurity.NONE);
+            s.deleteCluster("secure");
+            assertThat(s.insertCluster(new CacheCluster("secure", Engine.REDIS, "7.2.4", NodeType.MICRO, 1, null,
+                    "creating", null, "default.redis7", 0, 2000))).isTrue();
+            assertThat(s.cluster("secure").orElseThrow().security()).as("a new cluster of the same name")
+                    .isEqualTo(ClusterSecurity.NONE);
         }
     }
 

@@ -100,7 +100,8 @@ public final class QueryApi {
     private Map<String, Object> createCacheCluster(QueryRequest r) {
         CacheCluster c = clusters.create(new ClusterService.CreateRequest(r.string("CacheClusterId"),
                 r.string("Engine"), r.string("EngineVersion"), r.string("CacheNodeType"), r.integer("NumCacheNodes"),
-                r.string("AuthToken"), r.integer("Port"), r.string("CacheParameterGroupName")));
+                r.string("AuthToken"), r.integer("Port"), r.string("CacheParameterGroupName"),
+                r.bool("TransitEncryptionEnabled"), null));
         return cluster(c);
     }
 

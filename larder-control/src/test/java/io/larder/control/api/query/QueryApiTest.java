@@ -3,6 +3,7 @@ package io.larder.control.api.query;
 import io.larder.control.api.ApiServer;
 import io.larder.control.events.EventLog;
 import io.larder.control.provision.PortAllocator;
+import io.larder.control.security.NodeSecurity;
 import io.larder.control.service.ClusterService;
 import io.larder.control.service.ParameterGroupService;
 import io.larder.control.store.JdbcStore;
@@ -65,7 +66,7 @@ class QueryApiTest {
         Clock clock = Clock.systemUTC();
         api = new ApiServer(new ClusterService(store, new Object(), new PortAllocator(26400, 26409), clock),
                 new ParameterGroupService(store, new Object(), new EventLog(store, clock)), store, "127.0.0.1", clock,
-                () -> "", () -> { }, () -> { }, null);
+                () -> "", () -> { }, () -> { }, null, new NodeSecurity(dir.resolve("security")));
         port = api.start("127.0.0.1", 0);
         http = HttpClient.newHttpClient();
     }
@@ -118,7 +119,8 @@ class QueryApiTest {
         Clock clock = Clock.systemUTC();
         try (ApiServer signed = new ApiServer(new ClusterService(store, new Object(), new PortAllocator(26410, 26419),
                 clock), new ParameterGroupService(store, new Object(), new EventLog(store, clock)), store, "127.0.0.1",
-                clock, () -> "", () -> { }, () -> { }, new SigV4.Credentials("AKIDEXAMPLE", "secret"))) {
+                clock, () -> "", () -> { }, () -> { }, new SigV4.Credentials("AKIDEXAMPLE", "secret"),
+                new NodeSecurity(dir.resolve("security")))) {
             int unsignedPort = port;
             port = signed.start("127.0.0.1", 0);
             refused(post("Action", "DescribeCacheClusters"), 403, "MissingAuthenticationToken");
