@@ -51,5 +51,6 @@ public final class Commands {
         FunctionCommand.register(table);
         AofCommands.register(table);
         MemoryCommand.register(table);
+        io.larder.node.replication.replica.ReplicaCommands.register(table);
     }
 }

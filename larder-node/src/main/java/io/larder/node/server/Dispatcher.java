@@ -5,6 +5,7 @@ import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandTable;
 import io.larder.node.memory.Evictor;
 import io.larder.node.propagation.Propagation;
+import io.larder.node.replication.replica.ReplicaLink;
 import io.larder.node.scripting.Scripting;
 
 import java.nio.charset.StandardCharsets;
@@ -117,12 +118,12 @@ public final class Dispatcher {
             return true;
         }
         // ACL: one field read for unrestricted users (the default +@all ~* &*); Acl.permits replies NOPERM.
-        if (!client.aclUser().unrestricted() && !node.acl().permits(client, spec, args)) {
+        if (!client.aclUser().unrestricted() && !client.master() && !node.acl().permits(client, spec, args)) {
             spec.recordRejected();
             client.transaction().refuseIfOpen();
             return true;
         }
-        if (evictor.limited() && outOfMemory(client, spec)) {
+        if (evictor.limited() && !client.master() && outOfMemory(client, spec)) {
             spec.recordRejected();
             refuse(client, OOM);
             return true;
@@ -138,7 +139,7 @@ public final class Dispatcher {
             refuse(client, "ERR Replica can't interact with the keyspace");
             return true;
         }
-        if (node.persistence().writesDenied() && deniedOnDiskError(client, spec)) {
+        if (node.persistence().writesDenied() && !client.master() && deniedOnDiskError(client, spec)) {
             spec.recordRejected();
             refuse(client, MISCONF);
             return true;
@@ -148,6 +149,20 @@ public final class Dispatcher {
             if (aofError != null) {
                 spec.recordRejected();
                 refuse(client, "MISCONF Errors writing to the AOF file: " + aofError);
+                return true;
+            }
+        }
+        ReplicaLink link = node.replicaLink();
+        if (link.active() && !client.master()) {
+            if (node.config().find("replica-read-only").asBool() && isWrite(client, spec)) {
+                spec.recordRejected();
+                refuse(client, READONLY);
+                return true;
+            }
+            if (link.state() != ReplicaLink.State.CONNECTED && !node.config().find("replica-serve-stale-data").asBool()
+                    && deniedWhileStale(client, spec)) {
+                spec.recordRejected();
+                refuse(client, MASTERDOWN);
                 return true;
             }
         }
@@ -205,6 +220,40 @@ public final class Dispatcher {
             + " unable to persist to disk. Commands that may modify the data set are disabled, because this instance"
             + " is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error"
             + " option). Please check the Redis logs for details about the RDB error.";
+
+    private static final String READONLY = "READONLY You can't write against a read only replica.";
+    private static final String MASTERDOWN =
+            "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+
+    /** A write command, or EXEC of a transaction holding one: what a read-only replica refuses. */
+    private static boolean isWrite(Client client, CommandSpec spec) {
+        if (spec.hasFlag("write")) {
+            return true;
+        }
+        if (spec.name().equals("exec") && client.transaction().open()) {
+            for (Transaction.Queued q : client.transaction().queued()) {
+                if (q.spec().hasFlag("write")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Without the "stale" flag (or EXEC of a command without it) a command needs the link to the primary up. */
+    private static boolean deniedWhileStale(Client client, CommandSpec spec) {
+        if (!spec.hasFlag("stale")) {
+            return true;
+        }
+        if (spec.name().equals("exec") && client.transaction().open()) {
+            for (Transaction.Queued q : client.transaction().queued()) {
+                if (!q.spec().hasFlag("stale")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 
     /** Redis refuses writes, PING, and EXEC of a transaction with writes after a failed background save. */
     private static boolean deniedOnDiskError(Client client, CommandSpec spec) {

@@ -12,6 +12,8 @@ import io.larder.node.memory.Memory;
 import io.larder.node.persistence.Persistence;
 import io.larder.node.persistence.aof.AppendOnlyFile;
 import io.larder.node.propagation.Propagation;
+import io.larder.node.replication.replica.LocalReplicationState;
+import io.larder.node.replication.replica.ReplicaLink;
 import io.larder.node.scripting.Scripting;
 
 import java.util.Collection;
@@ -51,6 +53,7 @@ public final class Node {
     private final AppendOnlyFile aof;
     private final Memory memory;
     private final Evictor evictor;
+    private final ReplicaLink replicaLink;
 
     public Node(ServerConfig config, Clock clock) {
         this.config = config;
@@ -85,7 +88,11 @@ public final class Node {
         this.evictor = new Evictor(this, memory);
         this.dispatcher = new Dispatcher(this);
         this.aof = new AppendOnlyFile(this);
+        this.replicaLink = new ReplicaLink(this, new LocalReplicationState(replicationId));
     }
+
+    /** The replica side of replication: the link to the primary this node follows, if any. */
+    public ReplicaLink replicaLink() { return replicaLink; }
 
     /** Users and permissions (ACL). */
     public Acl acl() { return acl; }

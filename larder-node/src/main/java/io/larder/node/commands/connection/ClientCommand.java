@@ -250,6 +250,9 @@ public final class ClientCommand {
      * treats them as replicas otherwise; the replica class comes with replication.
      */
     private static String typeOf(Client c) {
+        if (c.master()) {
+            return "master";
+        }
         return c.subscribed() ? "pubsub" : "normal";
     }
 
@@ -322,6 +325,9 @@ public final class ClientCommand {
         StringBuilder f = new StringBuilder();
         if (c.monitor()) {
             f.append('O');
+        }
+        if (c.master()) {
+            f.append('M');
         }
         if (c.subscribed()) {
             f.append('P');

@@ -372,8 +372,13 @@ final class InfoCommand {
     }
 
     private static void replication(Node node, Info s) {
-        s.add("role", "master")
-                .add("connected_slaves", 0)
+        if (node.replicaLink().active()) {
+            s.add("role", "slave");
+            node.replicaLink().info(s::add);
+        } else {
+            s.add("role", "master");
+        }
+        s.add("connected_slaves", 0)
                 .add("master_failover_state", "no-failover")
                 .add("master_replid", node.replicationId())
                 .add("master_replid2", ZERO_ID)
