@@ -143,14 +143,15 @@ public final class ReplicaLink {
         showInConfig(newHost + " " + newPort);
         node.keyspace().expiriesFromPrimary(true);
         log("Connecting to MASTER " + newHost + ":" + newPort);
+        if (wasPrimary) {
+            // Our own history is the one to continue with the new primary (PSYNC2: it may share it). No link
+            // exists yet, so nothing on the loop writes these meanwhile.
+            primaryReplId = sink.replId();
+            appliedOffset = readOffset = sink.offset();
+            resumable = true;
+        }
         onLoop(() -> {
             dropConnection();
-            if (wasPrimary) {
-                // Our own history is the one to continue with the new primary (PSYNC2: it may share it).
-                primaryReplId = sink.replId();
-                appliedOffset = readOffset = sink.offset();
-                resumable = true;
-            }
             connect();
         });
         return true;

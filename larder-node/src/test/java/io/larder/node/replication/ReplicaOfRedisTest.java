@@ -1,0 +1,406 @@
+package io.larder.node.replication;
+
+import io.larder.node.replication.replica.ReplicaLink;
+import io.larder.node.testing.LarderServer;
+import io.larder.node.testing.RawClient;
+import io.larder.node.testing.RedisServerProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.commands.ProtocolCommand;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A Larder replica of a real Redis 7.0 primary: full synchronisation (snapshot by length and by EOF mark, to disk
+ * and in memory), the stream under a mixed write load, partial resynchronisation after either side cuts the
+ * link, full resynchronisation once the backlog lost the offset, a link cut in the middle of the snapshot, and
+ * the replica's refusals (READONLY, MASTERDOWN) compared byte for byte with a Redis replica's.
+ */
+class ReplicaOfRedisTest {
+    private static final ProtocolCommand DEBUG = () -> "DEBUG".getBytes(StandardCharsets.US_ASCII);
+    private static final String[] DEBUG_ON = {"--enable-debug-command", "yes"};
+    /** Redis waits 5 seconds for more replicas before a diskless snapshot by default; tests need not. */
+    private static final String[] NO_SYNC_DELAY = {"--repl-diskless-sync-delay", "0"};
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+
+    @BeforeEach
+    void requireRedis() {
+        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            started.get(i).close();
+        }
+    }
+
+    private RedisServerProcess redis(String... options) throws Exception {
+        List<String> all = new ArrayList<>(List.of(DEBUG_ON));
+        all.addAll(List.of(NO_SYNC_DELAY));
+        all.addAll(List.of(options));
+        RedisServerProcess r = RedisServerProcess.start(all.toArray(new String[0]));
+        started.add(r);
+        return r;
+    }
+
+    private LarderServer larder(String... options) throws Exception {
+        List<String> all = new ArrayList<>(List.of(DEBUG_ON));
+        all.addAll(List.of(options));
+        LarderServer l = LarderServer.start(all.toArray(new String[0]));
+        started.add(l);
+        return l;
+    }
+
+    private Jedis jedis(int port) {
+        Jedis j = new Jedis("127.0.0.1", port, 30_000);
+        started.add(j);
+        return j;
+    }
+
+    // ---- convergence
+
+    @Test
+    void convergesFromDiskSnapshotUnderLoad() throws Exception {
+        converges(new String[]{"--repl-diskless-sync", "no"}, new String[0]);
+    }
+
+    @Test
+    void convergesFromDisklessSnapshotLoadedInMemory() throws Exception {
+        converges(new String[]{"--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"},
+                new String[]{"--repl-diskless-load", "on-empty-db"});
+    }
+
+    private void converges(String[] redisOptions, String[] larderOptions) throws Exception {
+        RedisServerProcess primary = redis(redisOptions);
+        Jedis p = jedis(primary.port());
+        Workload.run(p, new Random(1), 2000); // before the replica exists: goes over in the snapshot
+        List<String> options = new ArrayList<>(List.of("--replicaof", "127.0.0.1", String.valueOf(primary.port())));
+        options.addAll(List.of(larderOptions));
+        LarderServer replica = larder(options.toArray(new String[0]));
+        Jedis r = jedis(replica.port());
+        Workload.run(p, new Random(2), 4000); // during and after the full synchronisation: the stream
+        awaitCaughtUp(p, replica);
+        assertThat(p.waitReplicas(1, 5000)).as("WAIT sees the replica's acknowledgement").isEqualTo(1);
+        assertSameData(p, replica, r);
+        assertThat(r.configGet("replicaof").get("replicaof")).isEqualTo("127.0.0.1 " + primary.port());
+    }
+
+    // ---- partial and full resynchronisation
+
+    @Test
+    void resyncsPartiallyAfterTheReplicaKillsItsMasterClient() throws Exception {
+        resyncsPartially((primary, replica) -> assertThat(replica.clientKill(
+                new redis.clients.jedis.params.ClientKillParams().type(redis.clients.jedis.args.ClientType.MASTER)))
+                .isEqualTo(1));
+    }
+
+    @Test
+    void resyncsPartiallyAfterThePrimaryKillsTheReplica() throws Exception {
+        resyncsPartially((primary, replica) -> assertThat(primary.clientKill(
+                new redis.clients.jedis.params.ClientKillParams().type(redis.clients.jedis.args.ClientType.REPLICA)))
+                .isEqualTo(1));
+    }
+
+    private interface Cut {
+        void apply(Jedis primary, Jedis replica);
+    }
+
+    private void resyncsPartially(Cut cut) throws Exception {
+        RedisServerProcess primary = redis();
+        Jedis p = jedis(primary.port());
+        LarderServer replica = larder();
+        Jedis r = jedis(replica.port());
+        assertThat(r.replicaof("127.0.0.1", primary.port())).isEqualTo("OK");
+        Workload.run(p, new Random(3), 1000);
+        awaitCaughtUp(p, replica);
+        Map<String, String> before = stats(p);
+        cut.apply(p, r);
+        Workload.run(p, new Random(4), 1000); // while the link is down or coming back
+        awaitCaughtUp(p, replica);
+        Map<String, String> after = stats(p);
+        assertThat(Long.parseLong(after.get("sync_partial_ok"))).isEqualTo(Long.parseLong(before.get("sync_partial_ok")) + 1);
+        assertThat(after.get("sync_full")).isEqualTo(before.get("sync_full"));
+        assertSameData(p, replica, r);
+    }
+
+    @Test
+    void resyncsFullyWhenTheBacklogLostTheOffset() throws Exception {
+        RedisServerProcess primary = redis("--repl-backlog-size", "16kb");
+        Jedis p = jedis(primary.port());
+        LarderServer replica = larder();
+        Jedis r = jedis(replica.port());
+        r.replicaof("127.0.0.1", primary.port());
+        Workload.run(p, new Random(5), 500);
+        awaitCaughtUp(p, replica);
+        // Follow a primary that is not there while this one writes far more than its backlog holds.
+        r.replicaof("127.0.0.1", RedisServerProcess.freePort());
+        String big = "x".repeat(1000);
+        for (int i = 0; i < 200; i++) {
+            p.set("big:" + i, big);
+        }
+        Map<String, String> before = stats(p);
+        r.replicaof("127.0.0.1", primary.port());
+        awaitCaughtUp(p, replica);
+        Map<String, String> after = stats(p);
+        assertThat(Long.parseLong(after.get("sync_partial_err"))).as("the PSYNC was tried")
+                .isEqualTo(Long.parseLong(before.get("sync_partial_err")) + 1);
+        assertThat(Long.parseLong(after.get("sync_full"))).isEqualTo(Long.parseLong(before.get("sync_full")) + 1);
+        assertSameData(p, replica, r);
+    }
+
+    @Test
+    void recoversFromALinkCutDuringTheSnapshot() throws Exception {
+        RedisServerProcess primary = redis("--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0");
+        Jedis p = jedis(primary.port());
+        for (int i = 0; i < 3000; i++) {
+            p.set("k:" + i, "v" + i);
+        }
+        p.configSet("rdb-key-save-delay", "1000"); // a microsecond delay per key: a transfer of about 3 seconds
+        LarderServer replica = larder();
+        Jedis r = jedis(replica.port());
+        r.replicaof("127.0.0.1", primary.port());
+        awaitInfo(r, "master_sync_in_progress:1");
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!r.info("replication").contains("master_sync_read_bytes:") || readBytes(r) == 0) {
+            assertThat(System.currentTimeMillis()).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        assertThat(r.info("replication")).contains("master_sync_total_bytes:-1"); // the EOF-marked form
+        assertThat(roleState(r)).isEqualTo("sync");
+        p.clientKill(new redis.clients.jedis.params.ClientKillParams().type(redis.clients.jedis.args.ClientType.REPLICA));
+        p.configSet("rdb-key-save-delay", "0");
+        awaitCaughtUp(p, replica);
+        assertSameData(p, replica, r);
+    }
+
+    // ---- the replica's own behaviour
+
+    @Test
+    void refusesWritesAndStaleReadsAsARedisReplica() throws Exception {
+        RedisServerProcess primary = redis();
+        int nowhere = RedisServerProcess.freePort();
+        RedisServerProcess redisReplica = redis();
+        LarderServer replica = larder();
+        try (RawClient ours = new RawClient(replica.port()); RawClient theirs = new RawClient(redisReplica.port())) {
+            String[][] script = {
+                    {"REPLICAOF", "127.0.0.1", "notaport"}, {"REPLICAOF", "127.0.0.1", "65536"},
+                    {"REPLICAOF", "127.0.0.1", "-1"}, {"SLAVEOF", "127.0.0.1"}, {"REPLICAOF", "no", "one"},
+                    {"REPLICAOF", "127.0.0.1", String.valueOf(primary.port())},
+                    {"REPLICAOF", "127.0.0.1", String.valueOf(primary.port())},
+                    {"SET", "a", "1"}, {"INCR", "n"}, {"GET", "a"}, {"MULTI"}, {"SET", "a", "1"}, {"GET", "a"},
+                    {"EXEC"}, {"CONFIG", "SET", "replica-read-only", "no"}, {"SET", "mine", "1"},
+                    {"CONFIG", "SET", "replica-read-only", "yes"},
+                    {"REPLICAOF", "127.0.0.1", String.valueOf(nowhere)},
+                    {"CONFIG", "SET", "replica-serve-stale-data", "no"}, {"GET", "a"}, {"PING"}, {"ECHO", "x"},
+                    {"MULTI"}, {"GET", "a"}, {"EXEC"}, {"SET", "a", "2"}, {"CONFIG", "GET", "replicaof"},
+                    {"CONFIG", "SET", "replica-serve-stale-data", "yes"}, {"GET", "nothing"}, {"SLAVEOF", "NO", "ONE"},
+                    {"SET", "a", "3"}, {"GET", "a"}, {"ROLE"}, {"CONFIG", "GET", "replicaof"},
+            };
+            for (String[] command : script) {
+                String expected = new String(theirs.call(command), StandardCharsets.UTF_8);
+                String actual = new String(ours.call(command), StandardCharsets.UTF_8);
+                if (command[0].equals("ROLE")) {
+                    assertThat(actual).startsWith("*3\r\n$6\r\nmaster\r\n"); // offsets differ
+                    continue;
+                }
+                assertThat(actual).as(String.join(" ", command)).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void reportsTheLinkInRoleAndInfo() throws Exception {
+        RedisServerProcess primary = redis();
+        Jedis p = jedis(primary.port());
+        LarderServer replica = larder();
+        Jedis r = jedis(replica.port());
+        int nowhere = RedisServerProcess.freePort();
+        r.replicaof("127.0.0.1", nowhere);
+        String info = r.info("replication");
+        assertThat(info).contains("role:slave", "master_host:127.0.0.1", "master_port:" + nowhere,
+                "master_link_status:down", "master_last_io_seconds_ago:-1", "master_sync_in_progress:0",
+                "slave_read_repl_offset:0", "slave_repl_offset:0", "master_link_down_since_seconds:-1",
+                "slave_priority:100", "slave_read_only:1", "replica_announced:1");
+        assertThat(roleState(r)).isIn("connect", "connecting");
+        r.replicaof("127.0.0.1", primary.port());
+        p.set("x", "1");
+        awaitCaughtUp(p, replica);
+        List<Object> role = r.role();
+        assertThat(role.subList(0, 4)).containsExactly("slave", "127.0.0.1", (long) primary.port(), "connected");
+        assertThat((Long) role.get(4)).isEqualTo(masterOffset(p));
+        info = r.info("replication");
+        assertThat(info).contains("master_link_status:up", "slave_repl_offset:" + masterOffset(p))
+                .doesNotContain("master_link_down_since_seconds");
+        assertThat(r.clientList()).contains("flags=M");
+        // The link's loss shows at once; the link comes back on its own.
+        r.clientKill(new redis.clients.jedis.params.ClientKillParams().type(redis.clients.jedis.args.ClientType.MASTER));
+        awaitCaughtUp(p, replica);
+        assertThat(r.info("replication")).contains("master_link_status:up");
+    }
+
+    @Test
+    void expiredKeysAreHiddenButLeftForThePrimarysDelete() throws Exception {
+        RedisServerProcess primary = redis();
+        Jedis p = jedis(primary.port());
+        LarderServer replica = larder();
+        Jedis r = jedis(replica.port());
+        r.replicaof("127.0.0.1", primary.port());
+        p.set("first", "1");
+        awaitCaughtUp(p, replica);
+        p.sendCommand(DEBUG, "SET-ACTIVE-EXPIRE", "0"); // the primary waits too
+        p.del("first");
+        p.psetex("short", 300, "v");
+        awaitCaughtUp(p, replica);
+        assertThat(r.get("short")).isEqualTo("v");
+        Thread.sleep(400);
+        assertThat(r.get("short")).isNull();
+        assertThat(r.exists("short")).isFalse();
+        assertThat(r.dbSize()).as("still stored until the primary deletes it").isEqualTo(1);
+        assertThat(p.get("short")).isNull(); // the primary expires it on access and sends DEL
+        awaitCaughtUp(p, replica);
+        assertThat(r.dbSize()).isZero();
+    }
+
+    @Test
+    void noOneKeepsTheDataAndTakesWrites() throws Exception {
+        RedisServerProcess primary = redis();
+        Jedis p = jedis(primary.port());
+        LarderServer replica = larder();
+        Jedis r = jedis(replica.port());
+        r.replicaof("127.0.0.1", primary.port());
+        Workload.run(p, new Random(6), 500);
+        awaitCaughtUp(p, replica);
+        String digest = digest(r);
+        String primaryId = replica.node().replicaLink().primaryReplId();
+        assertThat(r.replicaofNoOne()).isEqualTo("OK");
+        assertThat(digest(r)).isEqualTo(digest);
+        assertThat(r.set("after", "1")).isEqualTo("OK");
+        assertThat(r.role().get(0)).isEqualTo("master");
+        assertThat(r.info("replication")).contains("role:master");
+        long deadline = System.currentTimeMillis() + 5000;
+        while (replica.node().replicaLink().sink().replId().equals(primaryId)) {
+            assertThat(System.currentTimeMillis()).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        // Writes made to the old primary no longer arrive.
+        p.set("later", "1");
+        Thread.sleep(300);
+        assertThat(r.exists("later")).isFalse();
+    }
+
+    // ---- helpers
+
+    private static Map<String, String> stats(Jedis j) {
+        Map<String, String> m = new java.util.HashMap<>();
+        for (String line : j.info("stats").split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                m.put(line.substring(0, colon), line.substring(colon + 1));
+            }
+        }
+        return m;
+    }
+
+    static long masterOffset(Jedis primary) {
+        for (String line : primary.info("replication").split("\r\n")) {
+            if (line.startsWith("master_repl_offset:")) {
+                return Long.parseLong(line.substring("master_repl_offset:".length()));
+            }
+        }
+        throw new IllegalStateException("no master_repl_offset");
+    }
+
+    private static long readBytes(Jedis replica) {
+        for (String line : replica.info("replication").split("\r\n")) {
+            if (line.startsWith("master_sync_read_bytes:")) {
+                return Long.parseLong(line.substring("master_sync_read_bytes:".length()));
+            }
+        }
+        return 0;
+    }
+
+    private static String roleState(Jedis replica) {
+        return (String) replica.role().get(3);
+    }
+
+    private static void awaitInfo(Jedis j, String field) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!j.info("replication").contains(field)) {
+            assertThat(System.currentTimeMillis()).as("waiting for " + field).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    /** Waits until the link is up and the replica applied everything the primary wrote so far. */
+    static void awaitCaughtUp(Jedis primary, LarderServer replica) throws InterruptedException {
+        ReplicaLink link = replica.node().replicaLink();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            long target = masterOffset(primary);
+            if (link.state() == ReplicaLink.State.CONNECTED && link.appliedOffset() == target) {
+                return;
+            }
+            assertThat(System.currentTimeMillis()).as("replica at " + link.state() + " " + link.appliedOffset()
+                    + ", primary at " + target).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    static String digest(Jedis j) {
+        return new String((byte[]) j.sendCommand(DEBUG, "DIGEST"), StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Once the short TTLs of the workload have passed and the primary has deleted those keys (SCAN deletes the
+     * expired keys it meets, and the deletions reach the replica): key by key (names and DEBUG DIGEST-VALUE in
+     * every database), then DEBUG DIGEST.
+     */
+    static void assertSameData(Jedis primary, LarderServer server, Jedis replica) throws InterruptedException {
+        Thread.sleep(350);
+        for (int db = 0; db < 16; db++) {
+            primary.select(db);
+            String cursor = "0";
+            do {
+                var page = primary.scan(cursor);
+                cursor = page.getCursor();
+            } while (!cursor.equals("0"));
+        }
+        primary.select(0);
+        awaitCaughtUp(primary, server);
+        for (int db = 0; db < 16; db++) {
+            primary.select(db);
+            replica.select(db);
+            TreeSet<String> keys = new TreeSet<>(primary.keys("*"));
+            assertThat(new TreeSet<>(replica.keys("*"))).as("keys of db " + db).isEqualTo(keys);
+            for (String key : keys) {
+                assertThat(digestValue(replica, key)).as("value of " + key + " in db " + db)
+                        .isEqualTo(digestValue(primary, key));
+            }
+        }
+        primary.select(0);
+        replica.select(0);
+        assertThat(digest(replica)).isEqualTo(digest(primary));
+    }
+
+    private static String digestValue(Jedis j, String key) {
+        try {
+            Object reply = j.sendCommand(DEBUG, "DIGEST-VALUE", key);
+            return new String((byte[]) ((List<?>) reply).get(0), StandardCharsets.US_ASCII);
+        } catch (JedisDataException e) {
+            return e.getMessage();
+        }
+    }
+}
