@@ -154,13 +154,18 @@ public final class Dispatcher {
         }
         ReplicaLink link = node.replicaLink();
         if (link.active() && !client.master()) {
-            if (node.config().find("replica-read-only").asBool() && isWrite(client, spec)) {
+            // A script with a shebang (or a function) writes unless it says no-writes, and runs on stale data
+            // only with allow-stale; one without is judged by the commands it calls.
+            boolean script = isScript(spec);
+            java.util.List<String> declared = script ? node.scripting().declaredFlags(spec.name(), args) : null;
+            if (node.config().find("replica-read-only").asBool()
+                    && (isWrite(client, spec) || declared != null && !declared.contains("no-writes"))) {
                 spec.recordRejected();
                 refuse(client, READONLY);
                 return true;
             }
             if (link.state() != ReplicaLink.State.CONNECTED && !node.config().find("replica-serve-stale-data").asBool()
-                    && deniedWhileStale(client, spec)) {
+                    && (deniedWhileStale(client, spec) || script && (declared == null || !declared.contains("allow-stale")))) {
                 spec.recordRejected();
                 refuse(client, MASTERDOWN);
                 return true;
@@ -224,6 +229,13 @@ public final class Dispatcher {
     private static final String READONLY = "READONLY You can't write against a read only replica.";
     private static final String MASTERDOWN =
             "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+
+    private static boolean isScript(CommandSpec spec) {
+        return switch (spec.name()) {
+            case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> true;
+            default -> false;
+        };
+    }
 
     /** A write command, or EXEC of a transaction holding one: what a read-only replica refuses. */
     private static boolean isWrite(Client client, CommandSpec spec) {
