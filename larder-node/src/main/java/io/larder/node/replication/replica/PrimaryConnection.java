@@ -76,8 +76,8 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
         if (in != null && !in.isReadable()) {
             in.release();
             in = null;
-        } else if (in != null && in.readerIndex() > 64 * 1024) {
-            in.discardReadBytes();
+        } else if (in != null && in.readerIndex() > 64 * 1024 && in.refCnt() == 1) {
+            in.discardReadBytes(); // not while slices of the snapshot still point into it
         }
     }
 
@@ -276,7 +276,7 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
         if (line.startsWith("+CONTINUE")) {
             String newId = line.length() >= 10 + 40 ? line.substring(10, 50) : null;
             link.continued(this, newId);
-            startStream(link.appliedOffset());
+            startStream(link.appliedOffset(), link.streamDb()); // the stream goes on in the database it selected
             return;
         }
         throw new IllegalStateException("Unexpected reply to PSYNC from master: " + line);
@@ -322,7 +322,7 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
                 return;
             }
             transfer = null;
-            startStream(fullSyncOffset);
+            startStream(fullSyncOffset, 0);
             if (delimited) {
                 sendAck(); // a diskless primary starts the stream once it hears from us
             }
@@ -337,10 +337,11 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
 
     // ---- the stream
 
-    private void startStream(long offset) {
+    private void startStream(long offset, int db) {
         phase = Phase.STREAM;
         parsedOffset = offset;
         master = Client.master(node, ctx.channel());
+        master.select(db);
         link.streaming(this, offset);
     }
 
@@ -404,7 +405,8 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
         }
     }
 
-    boolean streaming() { return phase == Phase.STREAM; }
+    /** The database the primary's stream has selected (kept for a partial resynchronisation). */
+    int streamDb() { return master == null ? 0 : master.dbIndex(); }
 
     boolean loading() { return phase == Phase.LOADING; }
 

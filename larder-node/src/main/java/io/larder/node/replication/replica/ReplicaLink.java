@@ -76,6 +76,8 @@ public final class ReplicaLink {
     private volatile long appliedOffset;
     private volatile long readOffset;
     private volatile boolean streaming;
+    /** The database the stream had selected when the link was lost: a partial resynchronisation continues in it. */
+    private int streamDb;
     private volatile long lastIoMillis;
     private volatile long downSinceMillis;
     private volatile RdbTransfer transfer;
@@ -340,6 +342,8 @@ public final class ReplicaLink {
         state = State.CONNECTED;
     }
 
+    int streamDb() { return streamDb; }
+
     void applied(long offset) { appliedOffset = offset; }
 
     void read(long offset) { readOffset = offset; }
@@ -352,6 +356,7 @@ public final class ReplicaLink {
         transfer = null;
         if (streaming) {
             streaming = false;
+            streamDb = conn.streamDb();
             downSinceMillis = System.currentTimeMillis();
             log("Connection with master lost; the link will try a partial resynchronization from offset "
                     + (appliedOffset + 1));
