@@ -262,6 +262,28 @@ class ReplicaOfRedisTest {
     }
 
     @Test
+    void blockedClientsAreUnblockedAndDisconnectedAsByRedis() throws Exception {
+        RedisServerProcess primary = redis();
+        RedisServerProcess redisReplica = redis();
+        LarderServer replica = larder();
+        for (int port : new int[]{redisReplica.port(), replica.port()}) {
+            try (RawClient blocked = new RawClient(port); RawClient admin = new RawClient(port)) {
+                blocked.send("BLPOP".getBytes(StandardCharsets.US_ASCII), "nothing".getBytes(StandardCharsets.US_ASCII),
+                        "0".getBytes(StandardCharsets.US_ASCII));
+                long deadline = System.currentTimeMillis() + 5000;
+                while (!admin.callText("INFO", "clients").contains("blocked_clients:1")) {
+                    assertThat(System.currentTimeMillis()).isLessThan(deadline);
+                    Thread.sleep(10);
+                }
+                assertThat(admin.callText("REPLICAOF", "127.0.0.1", String.valueOf(primary.port()))).isEqualTo("+OK\r\n");
+                assertThat(new String(blocked.readReply(), StandardCharsets.UTF_8)).isEqualTo(
+                        "-UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)\r\n");
+                assertThat(blocked.closedByServer()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void expiredKeysAreHiddenButLeftForThePrimarysDelete() throws Exception {
         RedisServerProcess primary = redis();
         Jedis p = jedis(primary.port());

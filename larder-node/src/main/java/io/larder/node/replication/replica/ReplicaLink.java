@@ -144,6 +144,8 @@ public final class ReplicaLink {
         state = State.CONNECT;
         showInConfig(newHost + " " + newPort);
         node.keyspace().expiriesFromPrimary(true);
+        node.blocked().disconnectAll("UNBLOCKED force unblock from blocking operation, instance state changed "
+                + "(master -> replica?)");
         log("Connecting to MASTER " + newHost + ":" + newPort);
         if (wasPrimary) {
             // Our own history is the one to continue with the new primary (PSYNC2: it may share it). No link
