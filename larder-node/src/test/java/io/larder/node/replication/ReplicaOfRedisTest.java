@@ -12,6 +12,8 @@ import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -184,6 +186,36 @@ class ReplicaOfRedisTest {
         p.configSet("rdb-key-save-delay", "0");
         awaitCaughtUp(p, replica);
         assertSameData(p, replica, r);
+    }
+
+    @Test
+    void theReplicasAppendOnlyFileHoldsThePrimarysData() throws Exception {
+        RedisServerProcess primary = redis();
+        Jedis p = jedis(primary.port());
+        Workload.run(p, new Random(7), 1000);
+        Path dir = Files.createTempDirectory("larder-replica-aof");
+        String digest;
+        try (LarderServer replica = LarderServer.start("--enable-debug-command", "yes", "--dir", dir.toString(),
+                "--appendonly", "yes", "--replicaof", "127.0.0.1", String.valueOf(primary.port()));
+             Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
+            Workload.run(p, new Random(8), 1000);
+            awaitCaughtUp(p, replica);
+            long deadline = System.currentTimeMillis() + 20_000;
+            // The full synchronisation replaced the data set behind the AOF's back: it is rewritten afterwards.
+            while (!r.info("persistence").contains("aof_rewrite_in_progress:0")
+                    || r.info("persistence").contains("aof_rewrites:0")) {
+                assertThat(System.currentTimeMillis()).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            Workload.run(p, new Random(9), 1000);
+            assertSameData(p, replica, r);
+            digest = digest(r);
+        }
+        try (LarderServer reloaded = LarderServer.start("--enable-debug-command", "yes", "--dir", dir.toString(),
+                "--appendonly", "yes");
+             Jedis j = new Jedis("127.0.0.1", reloaded.port(), 30_000)) {
+            assertThat(digest(j)).isEqualTo(digest);
+        }
     }
 
     // ---- the replica's own behaviour
