@@ -235,8 +235,8 @@ public final class NodeServer implements AutoCloseable {
         long now = System.currentTimeMillis();
         for (Client c : node.clients()) {
             ClientHandler h = c.handler();
-            // As in Redis, monitors, blocked clients and subscribers never time out.
-            if (!c.monitor() && !c.subscribed() && (h == null || !h.suspended())
+            // As in Redis, monitors, blocked clients, subscribers and the master client never time out.
+            if (!c.monitor() && !c.master() && !c.subscribed() && (h == null || !h.suspended())
                     && now - c.lastInteractionMillis() > timeout * 1000) {
                 c.kill();
             }

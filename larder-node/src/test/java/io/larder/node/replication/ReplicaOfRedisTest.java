@@ -100,6 +100,46 @@ class ReplicaOfRedisTest {
         assertThat(r.configGet("replicaof").get("replicaof")).isEqualTo("127.0.0.1 " + primary.port());
     }
 
+    @Test
+    void authenticatesWithMasterauthAndMasteruser() throws Exception {
+        RedisServerProcess primary = redis("--requirepass", "secret");
+        Jedis p = jedis(primary.port());
+        p.auth("secret");
+        p.aclSetUser("repl", "on", ">replpass", "+psync", "+replconf", "+ping");
+        p.set("k", "v");
+        LarderServer replica = larder("--masteruser", "repl", "--masterauth", "replpass");
+        Jedis r = jedis(replica.port());
+        r.replicaof("127.0.0.1", primary.port());
+        awaitCaughtUp(p, replica);
+        assertThat(r.get("k")).isEqualTo("v");
+        // A wrong password: the link stays down, and says why in the log only, as Redis.
+        r.configSet("masterauth", "wrong");
+        r.clientKill(new redis.clients.jedis.params.ClientKillParams().type(redis.clients.jedis.args.ClientType.MASTER));
+        Thread.sleep(2500);
+        assertThat(r.info("replication")).contains("master_link_status:down");
+        r.configSet("masterauth", "replpass");
+        p.set("k2", "v2");
+        awaitCaughtUp(p, replica);
+        assertThat(r.get("k2")).isEqualTo("v2");
+    }
+
+    @Test
+    void theMasterClientIsNeverClosedAsIdle() throws Exception {
+        RedisServerProcess primary = redis();
+        Jedis p = jedis(primary.port());
+        LarderServer replica = larder("--timeout", "1");
+        Jedis r = jedis(replica.port());
+        r.replicaof("127.0.0.1", primary.port());
+        p.set("k", "v");
+        awaitCaughtUp(p, replica);
+        Map<String, String> before = stats(p);
+        Thread.sleep(3000); // no writes: only the primary's PING every 10 seconds
+        assertThat(stats(p)).containsEntry("sync_partial_ok", before.get("sync_partial_ok"))
+                .containsEntry("sync_full", before.get("sync_full"));
+        // (this test's own connection was idle too, and is closed)
+        assertThat(jedis(replica.port()).info("replication")).contains("master_link_status:up");
+    }
+
     // ---- partial and full resynchronisation
 
     @Test

@@ -128,6 +128,14 @@ class ReplicaProtocolTest {
                 r.select(0);
                 assertThat(link.sink().replId()).isEqualTo(ID3);
                 assertThat(r.info("replication")).contains("master_link_status:up");
+                // A primary silent for longer than repl-timeout is given up on, and connected to again.
+                r.configSet("repl-timeout", "1");
+                long start = System.currentTimeMillis();
+                try (Socket again = primary.accept()) {
+                    assertThat(new Conn(again).request()).containsExactly("PING");
+                }
+                assertThat(System.currentTimeMillis() - start).isBetween(900L, 5000L);
+                assertThat(c.closed()).isTrue();
             }
         }
     }
@@ -194,6 +202,21 @@ class ReplicaProtocolTest {
                 }
             }
             return s.toString();
+        }
+
+        /** True once the replica closed its end (reads end of stream; the ACKs it sent before are skipped). */
+        boolean closed() throws IOException {
+            while (true) {
+                int b;
+                try {
+                    b = in.read();
+                } catch (java.net.SocketException e) {
+                    return true;
+                }
+                if (b < 0) {
+                    return true;
+                }
+            }
         }
 
         void send(String text) throws IOException {
