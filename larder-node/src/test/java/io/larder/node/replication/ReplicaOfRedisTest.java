@@ -254,7 +254,7 @@ class ReplicaOfRedisTest {
         try (LarderServer reloaded = LarderServer.start("--enable-debug-command", "yes", "--dir", dir.toString(),
                 "--appendonly", "yes");
              Jedis j = new Jedis("127.0.0.1", reloaded.port(), 30_000)) {
-            assertThat(digest(j)).isEqualTo(digest);
+            assertThat(digest(j)).as(() -> differences(p, j)).isEqualTo(digest);
         }
     }
 
@@ -497,6 +497,35 @@ class ReplicaOfRedisTest {
         primary.select(0);
         replica.select(0);
         assertThat(digest(replica)).isEqualTo(digest(primary));
+    }
+
+    /** For a failure message: the keys (per database) one side has and the other lacks or holds otherwise. */
+    private static String differences(Jedis a, Jedis b) {
+        StringBuilder s = new StringBuilder();
+        for (int db = 0; db < 16; db++) {
+            a.select(db);
+            b.select(db);
+            TreeSet<String> keysA = new TreeSet<>(a.keys("*"));
+            TreeSet<String> keysB = new TreeSet<>(b.keys("*"));
+            for (String k : keysA) {
+                if (!keysB.contains(k)) {
+                    s.append("db ").append(db).append(" only first: ").append(k).append(" pttl ").append(a.pttl(k)).append('\n');
+                } else if (!digestValue(a, k).equals(digestValue(b, k))) {
+                    s.append("db ").append(db).append(" differs: ").append(k).append('\n');
+                }
+            }
+            for (String k : keysB) {
+                if (!keysA.contains(k)) {
+                    s.append("db ").append(db).append(" only second: ").append(k).append(" pttl ").append(b.pttl(k)).append('\n');
+                }
+            }
+            if (a.dbSize() != b.dbSize()) {
+                s.append("db ").append(db).append(" dbsize ").append(a.dbSize()).append(" vs ").append(b.dbSize()).append('\n');
+            }
+        }
+        a.select(0);
+        b.select(0);
+        return s.toString();
     }
 
     private static String digestValue(Jedis j, String key) {

@@ -3,7 +3,8 @@ package io.larder.node.replication;
 import io.larder.node.replication.replica.ReplicaLink;
 import io.larder.node.testing.LarderServer;
 import io.larder.node.testing.RedisServerProcess;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 
 import java.io.BufferedInputStream;
@@ -34,13 +35,14 @@ class ReplicaProtocolTest {
     private static final String ID2 = "2222222222222222222222222222222222222222";
     private static final String ID3 = "3333333333333333333333333333333333333333";
 
-    @Test
-    void speaksThePrimarysProtocol() throws Exception {
+    @ParameterizedTest(name = "repl-diskless-load {0}")
+    @ValueSource(strings = {"disabled", "on-empty-db"})
+    void speaksThePrimarysProtocol(String disklessLoad) throws Exception {
         assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
         byte[] rdb = snapshotOfRedis();
         try (ServerSocket primary = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              LarderServer replica = LarderServer.start("--masterauth", "secret", "--masteruser", "repl",
-                     "--replica-announce-ip", "10.1.2.3");
+                     "--replica-announce-ip", "10.1.2.3", "--repl-diskless-load", disklessLoad);
              Jedis r = new Jedis("127.0.0.1", replica.port())) {
             primary.setSoTimeout(10_000);
             ReplicaLink link = replica.node().replicaLink();
