@@ -130,6 +130,36 @@ class ReplicaProtocolTest {
                 r.select(0);
                 assertThat(link.sink().replId()).isEqualTo(ID3);
                 assertThat(r.info("replication")).contains("master_link_status:up");
+            }
+
+            // Fourth connection: a snapshot cut short. The history held is still offered afterwards.
+            applied = link.appliedOffset();
+            try (Socket s = primary.accept()) {
+                Conn c = new Conn(s);
+                handshake(c, replica.port());
+                assertThat(c.request()).containsExactly("PSYNC", ID3, String.valueOf(applied + 1));
+                c.send("+FULLRESYNC " + "4".repeat(40) + " 9000\r\n$" + rdb.length + "\r\n");
+                c.send(java.util.Arrays.copyOf(rdb, 10));
+                long deadline = System.currentTimeMillis() + 5000;
+                while (!r.info("replication").contains("master_sync_read_bytes:10")) {
+                    assertThat(System.currentTimeMillis()).isLessThan(deadline);
+                    Thread.sleep(10);
+                }
+                assertThat(r.info("replication")).contains("master_sync_in_progress:1",
+                        "master_sync_total_bytes:" + rdb.length, "master_sync_left_bytes:" + (rdb.length - 10),
+                        "slave_repl_offset:" + applied);
+            }
+            try (Socket s = primary.accept()) {
+                Conn c = new Conn(s);
+                handshake(c, replica.port());
+                assertThat(c.request()).containsExactly("PSYNC", ID3, String.valueOf(applied + 1));
+                c.send("+CONTINUE\r\n" + cmd("SET", "resumed", "1"));
+                long deadline = System.currentTimeMillis() + 5000;
+                while (!"1".equals(r.get("resumed"))) {
+                    assertThat(System.currentTimeMillis()).isLessThan(deadline);
+                    Thread.sleep(10);
+                }
+                assertThat(r.get("x")).as("the data set survived the cut snapshot").isEqualTo("y");
                 // A primary silent for longer than repl-timeout is given up on, and connected to again.
                 r.configSet("repl-timeout", "1");
                 long start = System.currentTimeMillis();

@@ -312,6 +312,7 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
     private void payloadDone() {
         phase = Phase.LOADING;
         ctx.channel().config().setAutoRead(false);
+        link.snapshotReplacesData(this, fullSyncId);
         boolean delimited = transfer.size() < 0;
         link.load(this, transfer, fullSyncId, fullSyncOffset, ok -> {
             if (phase != Phase.LOADING) {

@@ -305,10 +305,19 @@ public final class ReplicaLink {
             return;
         }
         log("Full resync from master: " + replId + ":" + offset);
-        resumable = false; // what we held is about to be replaced
-        primaryReplId = replId;
         transfer = null;
         state = State.TRANSFER;
+    }
+
+    /**
+     * The snapshot is in and replaces the data set: the history held so far can no longer be continued. Until
+     * now a failed transfer could still be followed by a PSYNC of it, as Redis keeps its cached master until here.
+     */
+    void snapshotReplacesData(PrimaryConnection conn, String replId) {
+        if (conn == connection) {
+            resumable = false;
+            primaryReplId = replId;
+        }
     }
 
     void transferStarted(RdbTransfer t) {
