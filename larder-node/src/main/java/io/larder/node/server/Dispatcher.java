@@ -3,6 +3,7 @@ package io.larder.node.server;
 import io.larder.engine.keyspace.Keyspace;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandTable;
+import io.larder.node.config.ConfigParam;
 import io.larder.node.memory.Evictor;
 import io.larder.node.propagation.Propagation;
 import io.larder.node.replication.replica.ReplicaLink;
@@ -28,6 +29,8 @@ public final class Dispatcher {
     private final Tracking tracking;
     private final Propagation propagation;
     private final Evictor evictor;
+    private final ConfigParam replicaReadOnly;
+    private final ConfigParam replicaServeStaleData;
     private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
     public Dispatcher(Node node) {
@@ -40,6 +43,8 @@ public final class Dispatcher {
         this.tracking = node.tracking();
         this.propagation = node.propagation();
         this.evictor = node.evictor();
+        this.replicaReadOnly = node.config().find("replica-read-only");
+        this.replicaServeStaleData = node.config().find("replica-serve-stale-data");
     }
 
     public void dispatch(Client client, byte[][] args) {
@@ -158,13 +163,13 @@ public final class Dispatcher {
             // only with allow-stale; one without is judged by the commands it calls.
             boolean script = isScript(spec);
             java.util.List<String> declared = script ? node.scripting().declaredFlags(spec.name(), args) : null;
-            if (node.config().find("replica-read-only").asBool()
+            if (replicaReadOnly.asBool()
                     && (isWrite(client, spec) || declared != null && !declared.contains("no-writes"))) {
                 spec.recordRejected();
                 refuse(client, READONLY);
                 return true;
             }
-            if (link.state() != ReplicaLink.State.CONNECTED && !node.config().find("replica-serve-stale-data").asBool()
+            if (link.state() != ReplicaLink.State.CONNECTED && !replicaServeStaleData.asBool()
                     && (deniedWhileStale(client, spec) || script && (declared == null || !declared.contains("allow-stale")))) {
                 spec.recordRejected();
                 refuse(client, MASTERDOWN);
