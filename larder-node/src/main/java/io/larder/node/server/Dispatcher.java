@@ -244,42 +244,27 @@ public final class Dispatcher {
 
     /** A write command, or EXEC of a transaction holding one: what a read-only replica refuses. */
     private static boolean isWrite(Client client, CommandSpec spec) {
-        if (spec.hasFlag("write")) {
-            return true;
-        }
-        if (spec.name().equals("exec") && client.transaction().open()) {
-            for (Transaction.Queued q : client.transaction().queued()) {
-                if (q.spec().hasFlag("write")) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return commandOrQueued(client, spec, s -> s.hasFlag("write"));
     }
 
     /** Without the "stale" flag (or EXEC of a command without it) a command needs the link to the primary up. */
     private static boolean deniedWhileStale(Client client, CommandSpec spec) {
-        if (!spec.hasFlag("stale")) {
-            return true;
-        }
-        if (spec.name().equals("exec") && client.transaction().open()) {
-            for (Transaction.Queued q : client.transaction().queued()) {
-                if (!q.spec().hasFlag("stale")) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return commandOrQueued(client, spec, s -> !s.hasFlag("stale"));
     }
 
     /** Redis refuses writes, PING, and EXEC of a transaction with writes after a failed background save. */
     private static boolean deniedOnDiskError(Client client, CommandSpec spec) {
-        if (spec.hasFlag("write") || spec.name().equals("ping")) {
+        return spec.name().equals("ping") || isWrite(client, spec);
+    }
+
+    /** Whether the command, or for EXEC one of the commands it is about to run, passes {@code test}. */
+    private static boolean commandOrQueued(Client client, CommandSpec spec, java.util.function.Predicate<CommandSpec> test) {
+        if (test.test(spec)) {
             return true;
         }
         if (spec.name().equals("exec") && client.transaction().open()) {
             for (Transaction.Queued q : client.transaction().queued()) {
-                if (q.spec().hasFlag("write")) {
+                if (test.test(q.spec())) {
                     return true;
                 }
             }

@@ -66,6 +66,18 @@ class ReplicaOfRedisTest {
         return l;
     }
 
+    /** A Redis primary started with {@code redisOptions}, a Larder replica following it, a connection to each. */
+    private record Linked(RedisServerProcess primary, Jedis p, LarderServer replica, Jedis r) {
+    }
+
+    private Linked linked(String... redisOptions) throws Exception {
+        RedisServerProcess primary = redis(redisOptions);
+        LarderServer replica = larder();
+        Jedis r = jedis(replica.port());
+        assertThat(r.replicaof("127.0.0.1", primary.port())).isEqualTo("OK");
+        return new Linked(primary, jedis(primary.port()), replica, r);
+    }
+
     private Jedis jedis(int port) {
         Jedis j = new Jedis("127.0.0.1", port, 30_000);
         started.add(j);
@@ -161,11 +173,10 @@ class ReplicaOfRedisTest {
     }
 
     private void resyncsPartially(Cut cut) throws Exception {
-        RedisServerProcess primary = redis();
-        Jedis p = jedis(primary.port());
-        LarderServer replica = larder();
-        Jedis r = jedis(replica.port());
-        assertThat(r.replicaof("127.0.0.1", primary.port())).isEqualTo("OK");
+        Linked l = linked();
+        Jedis p = l.p();
+        LarderServer replica = l.replica();
+        Jedis r = l.r();
         Workload.run(p, new Random(3), 1000);
         awaitCaughtUp(p, replica);
         Map<String, String> before = stats(p);
@@ -180,11 +191,11 @@ class ReplicaOfRedisTest {
 
     @Test
     void resyncsFullyWhenTheBacklogLostTheOffset() throws Exception {
-        RedisServerProcess primary = redis("--repl-backlog-size", "16kb");
-        Jedis p = jedis(primary.port());
-        LarderServer replica = larder();
-        Jedis r = jedis(replica.port());
-        r.replicaof("127.0.0.1", primary.port());
+        Linked l = linked("--repl-backlog-size", "16kb");
+        RedisServerProcess primary = l.primary();
+        Jedis p = l.p();
+        LarderServer replica = l.replica();
+        Jedis r = l.r();
         Workload.run(p, new Random(5), 500);
         awaitCaughtUp(p, replica);
         // Follow a primary that is not there while this one writes far more than its backlog holds.
@@ -274,7 +285,7 @@ class ReplicaOfRedisTest {
                     {"REPLICAOF", "127.0.0.1", "notaport"}, {"REPLICAOF", "127.0.0.1", "65536"},
                     {"REPLICAOF", "127.0.0.1", "-1"}, {"SLAVEOF", "127.0.0.1"}, {"REPLICAOF", "no", "one"},
                     {"REPLICAOF", "127.0.0.1", String.valueOf(primary.port())},
-                    {"REPLICAOF", "127.0.0.1", String.valueOf(primary.port())},
+                    {"REPLICAOF", "127.0.0.1", String.valueOf(primary.port())}, {"WAIT-FOR-LINK"},
                     {"SET", "a", "1"}, {"INCR", "n"}, {"GET", "a"}, {"MULTI"}, {"SET", "a", "1"}, {"GET", "a"},
                     {"EXEC"}, {"EVAL", "return redis.call('set','a','1')", "0"},
                     {"EVAL", "return redis.pcall('set','a','1')", "0"},
@@ -295,6 +306,12 @@ class ReplicaOfRedisTest {
                     {"SET", "a", "3"}, {"GET", "a"}, {"ROLE"}, {"CONFIG", "GET", "replicaof"},
             };
             for (String[] command : script) {
+                if (command[0].equals("WAIT-FOR-LINK")) {
+                    // Not during the (short) load of the snapshot, when both answer LOADING.
+                    awaitLinkUp(ours);
+                    awaitLinkUp(theirs);
+                    continue;
+                }
                 String expected = new String(theirs.call(command), StandardCharsets.UTF_8);
                 String actual = new String(ours.call(command), StandardCharsets.UTF_8);
                 if (command[0].equals("ROLE")) {
@@ -360,11 +377,10 @@ class ReplicaOfRedisTest {
 
     @Test
     void expiredKeysAreHiddenButLeftForThePrimarysDelete() throws Exception {
-        RedisServerProcess primary = redis();
-        Jedis p = jedis(primary.port());
-        LarderServer replica = larder();
-        Jedis r = jedis(replica.port());
-        r.replicaof("127.0.0.1", primary.port());
+        Linked l = linked();
+        Jedis p = l.p();
+        LarderServer replica = l.replica();
+        Jedis r = l.r();
         p.set("first", "1");
         awaitCaughtUp(p, replica);
         p.sendCommand(DEBUG, "SET-ACTIVE-EXPIRE", "0"); // the primary waits too
@@ -383,13 +399,12 @@ class ReplicaOfRedisTest {
 
     @Test
     void noOneKeepsTheDataAndTakesWrites() throws Exception {
-        RedisServerProcess primary = redis();
-        Jedis p = jedis(primary.port());
-        LarderServer replica = larder();
-        Jedis r = jedis(replica.port());
-        r.replicaof("127.0.0.1", primary.port());
+        Linked l = linked();
+        Jedis p = l.p();
+        LarderServer replica = l.replica();
+        Jedis r = l.r();
         Workload.run(p, new Random(6), 500);
-        awaitCaughtUp(p, replica);
+        assertSameData(p, replica, r); // and no key left whose TTL passed: a primary would delete those
         String digest = digest(r);
         String primaryId = replica.node().replicaLink().primaryReplId();
         assertThat(r.replicaofNoOne()).isEqualTo("OK");
@@ -441,6 +456,14 @@ class ReplicaOfRedisTest {
 
     private static String roleState(Jedis replica) {
         return (String) replica.role().get(3);
+    }
+
+    private static void awaitLinkUp(RawClient c) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!c.callText("INFO", "replication").contains("master_link_status:up")) {
+            assertThat(System.currentTimeMillis()).as("waiting for the link").isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 
     private static void awaitInfo(Jedis j, String field) throws InterruptedException {
