@@ -325,7 +325,8 @@ class ReplicaOfRedisTest {
 
     @Test
     void reportsTheLinkInRoleAndInfo() throws Exception {
-        RedisServerProcess primary = redis();
+        // No PING from the primary while offsets are compared.
+        RedisServerProcess primary = redis("--repl-ping-replica-period", "3600");
         Jedis p = jedis(primary.port());
         LarderServer replica = larder();
         Jedis r = jedis(replica.port());
