@@ -35,7 +35,7 @@ import java.util.function.BiConsumer;
  * of pending full syncs and the backlog's time to live run on one small scheduler thread, started with the
  * first replica; RDB payloads are produced on a thread of their own ({@link FullSync}).
  */
-public final class Replication implements CommandLog {
+public final class Replication implements CommandLog, io.larder.node.replication.replica.ReplicationSink {
     static final String ZERO_ID = "0".repeat(40);
     private static final byte[][] PING = {bytes("PING")};
     private static final byte[][] GETACK = {bytes("REPLCONF"), bytes("GETACK"), bytes("*")};
@@ -97,6 +97,7 @@ public final class Replication implements CommandLog {
 
     // ---- the contract with the replica side
 
+    @Override
     public String replId() { return replId; }
 
     public String replId2() { return replId2; }
@@ -105,6 +106,7 @@ public final class Replication implements CommandLog {
     public long secondOffset() { return secondOffset; }
 
     /** master_repl_offset. */
+    @Override
     public long offset() {
         ReplicationBuffer b = buffer;
         return b != null ? b.end() : offsetWithoutBacklog;
@@ -130,6 +132,7 @@ public final class Replication implements CommandLog {
      * forwards its bytes, with no full-sync snapshot point between the two: each command reaches a sub-replica
      * either in its RDB or in its stream, never in both or neither.
      */
+    @Override
     public void applyAndForward(Runnable apply, byte[] buf, int off, int len) {
         cutLock.readLock().lock();
         try {
@@ -150,6 +153,7 @@ public final class Replication implements CommandLog {
      * the backlog restarts at that offset; after a partial one (same offset) it is kept, and a changed id is
      * remembered as replId2, as Redis does on a +CONTINUE with a new id.
      */
+    @Override
     public synchronized void becomeReplicaOf(String newReplId, long offset) {
         replicating = true;
         ReplicationBuffer b = buffer;
@@ -167,17 +171,39 @@ public final class Replication implements CommandLog {
         replId = newReplId;
     }
 
-    /** PSYNC2 on promotion: the old id stays valid up to this offset as replId2, and a new history begins. */
-    public synchronized void shiftReplIds() {
-        replicating = false;
-        replId2 = replId;
-        secondOffset = offset() + 1;
-        replId = newId();
-        // The backlog goes on (or starts) and is fed by this node's own writes from now on.
-        replaceBacklog(buffer != null ? buffer : new ReplicationBuffer(offsetWithoutBacklog, backlogSize()));
+    /**
+     * +CONTINUE with another id: the primary's history goes on under {@code newReplId}, ours is the same up to
+     * here, so the current id stays valid as replId2. Sub-replicas reconnect to learn the new id (as Redis).
+     */
+    @Override
+    public void adoptReplId(String newReplId) {
+        synchronized (this) {
+            replId2 = replId;
+            secondOffset = offset() + 1;
+            replId = newReplId;
+        }
+        disconnectReplicas();
+    }
+
+    /**
+     * PSYNC2 on promotion: the old id stays valid up to this offset as replId2, and a new history begins.
+     * Sub-replicas reconnect to learn the new id, as Redis makes them.
+     */
+    @Override
+    public void shiftReplIds() {
+        synchronized (this) {
+            replicating = false;
+            replId2 = replId;
+            secondOffset = offset() + 1;
+            replId = newId();
+            // The backlog goes on (or starts) and is fed by this node's own writes from now on.
+            replaceBacklog(buffer != null ? buffer : new ReplicationBuffer(offsetWithoutBacklog, backlogSize()));
+        }
+        disconnectReplicas();
     }
 
     /** Drops every replica connection (they reconnect and resynchronize). */
+    @Override
     public void disconnectReplicas() {
         for (ReplicaConnection r : replicas) {
             r.close();
@@ -608,7 +634,7 @@ public final class Replication implements CommandLog {
     }
 
     /** ROLE's online replicas: address, listening port and acknowledged offset. */
-    List<String[]> onlineReplicas() {
+    public List<String[]> onlineReplicas() {
         List<String[]> out = new ArrayList<>();
         for (ReplicaConnection r : replicas) {
             if (r.state == ReplicaConnection.State.ONLINE) {

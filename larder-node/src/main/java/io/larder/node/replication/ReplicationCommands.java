@@ -7,10 +7,9 @@ import io.larder.node.commands.Errors;
 import io.larder.node.server.Client;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Locale;
 
-/** The primary's side of the replication protocol (SYNC, PSYNC, REPLCONF) and WAIT, ROLE. */
+/** The primary's side of the replication protocol (SYNC, PSYNC, REPLCONF) and WAIT; ROLE is in ReplicaCommands. */
 public final class ReplicationCommands {
     /** Redis's NET_HOST_STR_LEN: an announced address must be shorter. */
     private static final int MAX_IP_LENGTH = 256;
@@ -39,10 +38,6 @@ public final class ReplicationCommands {
                 .complexity("O(1)")
                 .summary("Waits until the replicas acknowledged the connection's writes, or a timeout")
                 .handler(ReplicationCommands::waitCommand).build());
-        table.register(CommandSpec.builder("role", 1).flags("noscript loading stale fast")
-                .acl("admin fast dangerous").group("server").since("2.8.12").complexity("O(1)")
-                .summary("Tells whether this node is a primary or a replica, and how replication stands")
-                .handler(ReplicationCommands::role).build());
     }
 
     private static void sync(Client c, byte[][] args, boolean psync) {
@@ -52,6 +47,11 @@ public final class ReplicationCommands {
         }
         if (c.reply().pending() > 0) {
             c.error("ERR SYNC and PSYNC are invalid with pending output");
+            return;
+        }
+        var link = c.node().replicaLink();
+        if (link.active() && link.state() != io.larder.node.replication.replica.ReplicaLink.State.CONNECTED) {
+            c.error("NOMASTERLINK Can't SYNC while not connected with my master"); // a sub-replica waits for our data
             return;
         }
         ReplicaConnection r = repl.connection(c);
@@ -190,20 +190,5 @@ public final class ReplicationCommands {
             return;
         }
         repl.waits().block(c, position, needed, timeout);
-    }
-
-    private static void role(Client c, byte[][] args) {
-        Replication repl = c.node().replication();
-        List<String[]> online = repl.onlineReplicas();
-        c.reply().array(3);
-        c.reply().bulk("master");
-        c.reply().integer(repl.offset());
-        c.reply().array(online.size());
-        for (String[] r : online) {
-            c.reply().array(3);
-            for (String field : r) {
-                c.reply().bulk(field);
-            }
-        }
     }
 }

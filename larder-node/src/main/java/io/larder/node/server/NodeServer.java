@@ -129,6 +129,7 @@ public final class NodeServer implements AutoCloseable {
                 loadFailureAction.run();
             });
         }
+        node.replicaLink().start(group);
         return bound;
     }
 
@@ -208,7 +209,8 @@ public final class NodeServer implements AutoCloseable {
             node.keyspace().refreshClock();
             // Like Redis's slow cycle: at most a quarter of each tick.
             long periodNanos = 1_000_000_000L / Math.max(1, node.config().hz.asInt());
-            if (activeExpireEnabled) {
+            // A replica's keys expire when its primary's DEL arrives, never by its own clock.
+            if (activeExpireEnabled && !node.keyspace().expiriesFromPrimary()) {
                 long start = System.nanoTime();
                 activeExpiry.run(start + periodNanos / 4);
                 node.latencyMonitor().addSampleIfNeeded("expire-cycle", (System.nanoTime() - start) / 1_000_000);
@@ -234,8 +236,9 @@ public final class NodeServer implements AutoCloseable {
         long now = System.currentTimeMillis();
         for (Client c : node.clients()) {
             ClientHandler h = c.handler();
-            // As in Redis, monitors, replicas, blocked clients and subscribers never time out.
-            if (!c.monitor() && !c.subscribed() && !node.replication().isReplica(c) && (h == null || !h.suspended())
+            // As in Redis, monitors, replicas, blocked clients, subscribers and the master client never time out.
+            if (!c.monitor() && !c.master() && !c.subscribed() && !node.replication().isReplica(c)
+                    && (h == null || !h.suspended())
                     && now - c.lastInteractionMillis() > timeout * 1000) {
                 c.kill();
             }
@@ -278,6 +281,7 @@ public final class NodeServer implements AutoCloseable {
             return;
         }
         cron.shutdownNow();
+        node.replicaLink().close();
         node.replication().close();
         for (Channel ch : listeners) {
             ch.close().syncUninterruptibly();
