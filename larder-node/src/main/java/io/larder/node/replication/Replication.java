@@ -67,6 +67,7 @@ public final class Replication implements CommandLog, io.larder.node.replication
     private final AtomicLong syncPartialOk = new AtomicLong();
     private final AtomicLong syncPartialErr = new AtomicLong();
     private final Waits waits = new Waits(this);
+    private final Failover failover;
     private final java.util.concurrent.locks.ReentrantReadWriteLock cutLock =
             new java.util.concurrent.locks.ReentrantReadWriteLock();
 
@@ -84,6 +85,7 @@ public final class Replication implements CommandLog, io.larder.node.replication
         this.propagation = node.propagation();
         this.minReplicasToWrite = config.find("min-replicas-to-write");
         this.minReplicasMaxLag = config.find("min-replicas-max-lag");
+        this.failover = new Failover(node, this);
         config.find("repl-backlog-size").onChange(new ConfigParam.ConfigHook() {
             @Override
             public void changed(String value) {
@@ -460,6 +462,15 @@ public final class Replication implements CommandLog, io.larder.node.replication
         return waits;
     }
 
+    Failover failover() {
+        return failover;
+    }
+
+    /** The registered replicas, in the order they came. */
+    List<ReplicaConnection> replicas() {
+        return replicas;
+    }
+
     /** min-replicas-to-write: false when writes must be refused with NOREPLICAS. */
     public boolean enoughGoodReplicas() {
         long min = minReplicasToWrite.asLong();
@@ -495,6 +506,7 @@ public final class Replication implements CommandLog, io.larder.node.replication
         try {
             long now = System.currentTimeMillis();
             startPendingSync();
+            failover.check(now);
             enforceOutputLimits(now);
             if (now - lastSecondTick >= 1000) {
                 lastSecondTick = now;
@@ -509,7 +521,8 @@ public final class Replication implements CommandLog, io.larder.node.replication
     private void everySecond(long now) {
         secondTicks++;
         long period = config.find("repl-ping-replica-period").asLong();
-        if (!replicas.isEmpty() && secondTicks % period == 0) {
+        // No PING while failing over: it would move the offset the target must acknowledge (as Redis).
+        if (!replicas.isEmpty() && secondTicks % period == 0 && !failover.active()) {
             feedOwn(PING);
         }
         long timeoutMillis = config.find("repl-timeout").asLong() * 1000;
@@ -617,7 +630,7 @@ public final class Replication implements CommandLog, io.larder.node.replication
             field.accept("slave" + i++, "ip=" + r.ip() + ",port=" + r.listeningPort + ",state=" + r.state.info
                     + ",offset=" + r.ackOffset + ",lag=" + (now - r.ackMillis) / 1000);
         }
-        field.accept("master_failover_state", "no-failover");
+        field.accept("master_failover_state", failover.state().info);
         infoHistory(field);
     }
 

@@ -38,6 +38,7 @@ public final class ReplicationCommands {
                 .complexity("O(1)")
                 .summary("Waits until the replicas acknowledged the connection's writes, or a timeout")
                 .handler(ReplicationCommands::waitCommand).build());
+        Failover.register(table);
     }
 
     private static void sync(Client c, byte[][] args, boolean psync) {
@@ -50,6 +51,36 @@ public final class ReplicationCommands {
             return;
         }
         var link = c.node().replicaLink();
+        if (psync && args.length > 3) {
+            if (!new String(args[3], StandardCharsets.UTF_8).equalsIgnoreCase("failover")) {
+                c.error("ERR Unknown PSYNC argument");
+                return;
+            }
+            if (!link.active()) {
+                c.error("ERR PSYNC FAILOVER can't be sent to a master.");
+                return;
+            }
+            if (!new String(args[1], StandardCharsets.UTF_8).equalsIgnoreCase(repl.replId())) {
+                c.error("ERR PSYNC FAILOVER replid must match my replid.");
+                return;
+            }
+            // Our primary hands its role over: become a primary (its history kept as replId2), then answer its
+            // PSYNC as any replica's; the connection waits meanwhile.
+            System.out.println("MASTER MODE enabled (failover request from id=" + c.id() + ")");
+            var handler = c.handler();
+            handler.suspend();
+            link.noOne(() -> c.channel().eventLoop().execute(() -> {
+                if (c.channel().isActive()) {
+                    sync(c, java.util.Arrays.copyOf(args, 3), true);
+                }
+                handler.resume(); // and writes what sync replied
+            }));
+            return;
+        }
+        if (repl.failover().active()) {
+            c.error("NOMASTERLINK Can't SYNC while failing over");
+            return;
+        }
         if (link.active() && link.state() != io.larder.node.replication.replica.ReplicaLink.State.CONNECTED) {
             c.error("NOMASTERLINK Can't SYNC while not connected with my master"); // a sub-replica waits for our data
             return;

@@ -1,20 +1,28 @@
 package io.larder.node.replication;
 
 import io.larder.node.testing.LarderServer;
+import io.larder.node.testing.RawClient;
 import io.larder.node.testing.RedisServerProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.ClientType;
+import redis.clients.jedis.commands.ProtocolCommand;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ClientKillParams;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.concurrent.atomic.AtomicLong;
+import java.nio.charset.StandardCharsets;
 
 import static io.larder.node.replication.ReplicaOfRedisTest.assertSameData;
 import static io.larder.node.replication.ReplicaOfRedisTest.awaitCaughtUp;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Larder primaries and Larder replicas together, under the seeded mixed write load of {@link Workload}: two
@@ -24,6 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LarderReplicationTest {
     private static final String[] OPTIONS = {"--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0"};
+
+    private static final ProtocolCommand FAILOVER = () -> "FAILOVER".getBytes(StandardCharsets.US_ASCII);
 
     private final List<AutoCloseable> started = new ArrayList<>();
 
@@ -180,5 +190,107 @@ class LarderReplicationTest {
         assertThat(stat(r1, "sync_full")).isZero();
         assertThat(text(r2, "master_replid")).isEqualTo(text(r1, "master_replid"));
         assertThat(r1.waitReplicas(1, 5000)).isEqualTo(1);
+    }
+
+    @Test
+    void failoverHandsThePrimaryRoleToACaughtUpReplicaWithoutLosingAcknowledgedWrites() throws Exception {
+        LarderServer primary = larder();
+        Jedis p = jedis(primary);
+        Workload.run(p, new Random(41), 1500);
+        LarderServer one = replicaOf(primary);
+        LarderServer two = replicaOf(primary);
+        Jedis r1 = jedis(one);
+        Jedis r2 = jedis(two);
+        Workload.run(p, new Random(42), 1500);
+        awaitCaughtUp(p, one);
+        awaitCaughtUp(p, two);
+
+        // A writer counts the increments the primary acknowledged until it is refused (READONLY after the handoff).
+        AtomicLong acknowledged = new AtomicLong();
+        Thread writer = new Thread(() -> {
+            try (Jedis w = new Jedis("127.0.0.1", primary.port(), 30_000)) {
+                while (true) {
+                    w.incr("acked");
+                    acknowledged.incrementAndGet();
+                }
+            } catch (JedisDataException e) {
+                assertThat(e.getMessage()).startsWith("READONLY");
+            }
+        });
+        writer.start();
+        Thread.sleep(300);
+        assertThat(p.sendCommand(FAILOVER, "TO", "127.0.0.1", Integer.toString(one.port()), "TIMEOUT", "10000"))
+                .isEqualTo(bytes("OK"));
+        writer.join(15_000);
+        assertThat(writer.isAlive()).as("the writer was refused after the handoff").isFalse();
+        assertThat(acknowledged.get()).isPositive();
+
+        assertThat(text(r1, "role")).isEqualTo("master");
+        assertThat(text(p, "role")).isEqualTo("slave");
+        assertThat(text(p, "master_port")).isEqualTo(Integer.toString(one.port()));
+        assertThat(text(p, "master_failover_state")).isEqualTo("no-failover");
+        assertThat(r1.get("acked")).as("every acknowledged write is on the new primary")
+                .isEqualTo(Long.toString(acknowledged.get()));
+        assertThat(stat(r1, "sync_full")).as("the old primary continued its history").isZero();
+        assertThat(stat(r1, "sync_partial_ok")).isEqualTo(1);
+
+        Workload.run(r1, new Random(43), 1500);
+        assertSameData(r1, primary, p);
+        assertSameData(r1, two, r2); // through the old primary, now a replica itself
+    }
+
+    @Test
+    void failoverWaitsForTheTargetsAcknowledgementThenTimesOutOrIsAborted() throws Exception {
+        LarderServer primary = larder("--repl-diskless-sync", "no");
+        Jedis p = jedis(primary);
+        p.set("k", "v");
+        // A replica that takes the snapshot and never acknowledges anything.
+        try (Socket silent = new Socket("127.0.0.1", primary.port())) {
+            OutputStream out = silent.getOutputStream();
+            out.write(RawClient.encode(new byte[][]{bytes("REPLCONF"), bytes("listening-port"), bytes("7")}));
+            out.flush();
+            assertThat(silent.getInputStream().readNBytes(5)).isEqualTo(bytes("+OK\r\n")); // PSYNC wants no pending reply
+            out.write(RawClient.encode(new byte[][]{bytes("PSYNC"), bytes("?"), bytes("-1")}));
+            out.flush();
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!p.info("replication").contains("state=online")) {
+                assertThat(System.currentTimeMillis()).as("the silent replica is online").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            p.set("k", "v2"); // in the stream: the silent replica is behind
+            long failoverAt = System.currentTimeMillis();
+            assertThat(p.sendCommand(FAILOVER, "TO", "127.0.0.1", "7", "TIMEOUT", "500"))
+                    .isEqualTo(bytes("OK"));
+            assertThat(text(p, "master_failover_state")).isEqualTo("waiting-for-sync");
+            assertThatThrownBy(() -> p.sendCommand(FAILOVER)).hasMessage("ERR FAILOVER already in progress.");
+            // Writes wait, and go on once the target never caught up.
+            try (Jedis w = new Jedis("127.0.0.1", primary.port(), 30_000)) {
+                assertThat(w.set("during", "1")).isEqualTo("OK");
+                assertThat(System.currentTimeMillis() - failoverAt).as("the write waited for the timeout")
+                        .isGreaterThanOrEqualTo(500);
+            }
+            assertThat(text(p, "master_failover_state")).isEqualTo("no-failover");
+            assertThat(text(p, "role")).isEqualTo("master");
+
+            assertThat(p.sendCommand(FAILOVER)).isEqualTo(bytes("OK"));
+            Thread writer = new Thread(() -> {
+                try (Jedis w = new Jedis("127.0.0.1", primary.port(), 30_000)) {
+                    w.set("aborted", "1");
+                }
+            });
+            writer.start();
+            Thread.sleep(300);
+            assertThat(writer.isAlive()).as("the write waits while failing over").isTrue();
+            assertThat(p.sendCommand(FAILOVER, "ABORT")).isEqualTo(bytes("OK"));
+            writer.join(5000);
+            assertThat(p.get("aborted")).isEqualTo("1");
+            assertThatThrownBy(() -> p.sendCommand(FAILOVER, "ABORT")).hasMessage("ERR No failover in progress.");
+            assertThatThrownBy(() -> p.sendCommand(FAILOVER, "TO", "127.0.0.1", "8"))
+                    .hasMessage("ERR FAILOVER target HOST and PORT is not a replica.");
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -230,7 +230,11 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
         if (awaited.isEmpty()) {
             phase = Phase.PSYNC;
             ReplicaLink.PsyncRequest request = link.psyncRequest();
-            send("PSYNC", request.replId(), Long.toString(request.offset()));
+            if (link.failoverPending()) {
+                send("PSYNC", request.replId(), Long.toString(request.offset()), "FAILOVER");
+            } else {
+                send("PSYNC", request.replId(), Long.toString(request.offset()));
+            }
         }
     }
 

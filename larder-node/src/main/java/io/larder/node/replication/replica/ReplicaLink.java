@@ -81,6 +81,8 @@ public final class ReplicaLink {
     private volatile long lastIoMillis;
     private volatile long downSinceMillis;
     private volatile RdbTransfer transfer;
+    /** Set while this node hands its role to the primary it now follows (FAILOVER): told of the PSYNC answer. */
+    private volatile Consumer<Boolean> failoverAnswer;
 
     public ReplicaLink(Node node, ReplicationSink sink) {
         this.node = node;
@@ -162,9 +164,37 @@ public final class ReplicaLink {
         return true;
     }
 
+    /**
+     * FAILOVER's handoff: this primary follows {@code newHost}, asking it with PSYNC ... FAILOVER to take over;
+     * {@code answered} learns (on the link loop) whether it accepted (+CONTINUE or +FULLRESYNC) or not (an
+     * error, or the link lost before the answer).
+     */
+    public synchronized void failoverTo(String newHost, int newPort, Consumer<Boolean> answered) {
+        failoverAnswer = answered;
+        replicaOf(newHost, newPort);
+    }
+
+    /** The PSYNC of a failover was answered, or will never be. */
+    private void failoverAnswered(boolean accepted) {
+        Consumer<Boolean> answer = failoverAnswer;
+        failoverAnswer = null;
+        if (answer != null) {
+            answer.accept(accepted);
+        }
+    }
+
+    /** Whether the next PSYNC asks the primary to hand over its role (FAILOVER). */
+    boolean failoverPending() { return failoverAnswer != null; }
+
     /** REPLICAOF NO ONE: the node becomes a primary, keeping its data; its history continues under a new id. */
-    public synchronized void noOne() {
+    public void noOne() {
+        noOne(() -> { });
+    }
+
+    /** REPLICAOF NO ONE, then {@code promoted} on the link loop once the node's history has its new id. */
+    public synchronized void noOne(Runnable promoted) {
         if (host == null) {
+            promoted.run();
             return;
         }
         host = null;
@@ -180,6 +210,8 @@ public final class ReplicaLink {
             // The stream this node writes from now on starts with SELECT, whatever the primary had selected.
             node.propagation().forgetSelectedDb();
             node.keyspace().expiriesFromPrimary(false);
+            failoverAnswered(false);
+            promoted.run();
         });
     }
 
@@ -224,6 +256,7 @@ public final class ReplicaLink {
                     if (!f.isSuccess() && connection == conn) {
                         log("Error condition on socket for SYNC: " + f.cause().getMessage());
                         connection = null;
+                        failoverAnswered(false);
                         if (host != null) {
                             state = State.CONNECT;
                         }
@@ -306,6 +339,7 @@ public final class ReplicaLink {
             return;
         }
         log("Full resync from master: " + replId + ":" + offset);
+        failoverAnswered(true);
         transfer = null;
         state = State.TRANSFER;
     }
@@ -333,6 +367,7 @@ public final class ReplicaLink {
             return;
         }
         log("Successful partial resynchronization with master.");
+        failoverAnswered(true);
         if (newReplId != null && !newReplId.equals(primaryReplId)) {
             log("Master replication ID changed to " + newReplId);
             sink.adoptReplId(newReplId);
@@ -364,6 +399,7 @@ public final class ReplicaLink {
         if (conn != connection) {
             return;
         }
+        failoverAnswered(false);
         connection = null;
         transfer = null;
         if (streaming) {
