@@ -123,7 +123,7 @@ public final class Replication implements CommandLog, io.larder.node.replication
      */
     public void feedVerbatim(byte[] buf, int off, int len) {
         ReplicationBuffer b = buffer;
-        if (b != null) {
+        if (b != null && replicating) { // once promoted, what the link still applies is propagated as our own
             b.append(buf, off, len);
             wakeReplicas();
         }
@@ -152,19 +152,15 @@ public final class Replication implements CommandLog, io.larder.node.replication
 
     /**
      * This node now follows a primary whose history is {@code newReplId} up to {@code offset}: after a full sync
-     * the backlog restarts at that offset; after a partial one (same offset) it is kept, and a changed id is
-     * remembered as replId2, as Redis does on a +CONTINUE with a new id.
+     * the backlog restarts at that offset, unless it is this very history (same id, same end), which is kept (a
+     * primary that starts following another). A +CONTINUE with a new id is {@link #adoptReplId}.
      */
     @Override
     public synchronized void becomeReplicaOf(String newReplId, long offset) {
         replicating = true;
         ReplicationBuffer b = buffer;
-        if (b != null && b.end() == offset) {
-            if (!newReplId.equals(replId)) {
-                replId2 = replId;
-                secondOffset = offset + 1;
-            }
-            replaceBacklog(b); // kept, but no longer fed by this node's own writes
+        if (b != null && b.end() == offset && newReplId.equals(replId)) {
+            replaceBacklog(b); // the same history goes on: kept, but no longer fed by this node's own writes
         } else {
             replId2 = ZERO_ID;
             secondOffset = -1;

@@ -349,7 +349,14 @@ class ReplicaOfRedisTest {
                 .doesNotContain("master_link_down_since_seconds");
         assertThat(r.clientList()).contains("flags=M");
         // The link's loss shows at once; the link comes back on its own.
+        long continued = Long.parseLong(stats(p).get("sync_partial_ok"));
         r.clientKill(new redis.clients.jedis.params.ClientKillParams().type(redis.clients.jedis.args.ClientType.MASTER));
+        // The kill takes effect after its reply: wait for the link's return, not for a state it may not have left.
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (Long.parseLong(stats(p).get("sync_partial_ok")) == continued) {
+            assertThat(System.currentTimeMillis()).as("the link came back").isLessThan(deadline);
+            Thread.sleep(10);
+        }
         awaitCaughtUp(p, replica);
         assertThat(r.info("replication")).contains("master_link_status:up");
     }

@@ -271,7 +271,7 @@ class ReplicationProtocolTest {
             // A partial resync with a primary that changed its id: the old one stays good up to here.
             String promoted = "b".repeat(40);
             long at = repl.offset();
-            repl.becomeReplicaOf(promoted, at);
+            repl.adoptReplId(promoted);
             assertThat(repl.replId()).isEqualTo(promoted);
             assertThat(repl.replId2()).isEqualTo(upstream);
             assertThat(repl.secondOffset()).isEqualTo(at + 1);
@@ -280,7 +280,7 @@ class ReplicationProtocolTest {
             repl.shiftReplIds(); // promoted itself: its own writes now go to its replicas
             assertThat(repl.replicating()).isFalse();
             assertThat(repl.replId2()).isEqualTo(promoted);
-            // As Redis on REPLICAOF NO ONE, the sub-replicas are dropped to learn the new id, and continue.
+            // As Redis, a changed id drops the sub-replicas (adoptReplId did already); they continue.
             assertThatThrownBy(sub::line).isInstanceOf(IOException.class);
             try (FakeReplica again = new FakeReplica(primary.port())) {
                 again.send("REPLCONF", "capa", "psync2");

@@ -355,6 +355,10 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
 
     private void stream() throws ProtocolException {
         while (in.isReadable() && phase == Phase.STREAM) {
+            if (!link.active()) {
+                close(); // REPLICAOF NO ONE replied already: nothing of the old primary's is applied after it
+                return;
+            }
             int before = in.readerIndex();
             byte[][] args = parser.parse(in);
             parsedOffset += in.readerIndex() - before;

@@ -201,15 +201,17 @@ public final class ReplicaLink {
         state = State.NONE;
         showInConfig("");
         log("MASTER MODE enabled");
+        // The new id at once, as INFO and a PSYNC ... FAILOVER right after must see it. A unit the link applies
+        // meanwhile counts as this node's own write (the sink forwards only while replicating).
+        sink.shiftReplIds();
+        // The stream this node writes from now on starts with SELECT, whatever the primary had selected.
+        node.propagation().forgetSelectedDb();
+        node.keyspace().expiriesFromPrimary(false);
         onLoop(() -> {
             dropConnection();
             resumable = false;
             transfer = null;
             downSinceMillis = 0;
-            sink.shiftReplIds();
-            // The stream this node writes from now on starts with SELECT, whatever the primary had selected.
-            node.propagation().forgetSelectedDb();
-            node.keyspace().expiriesFromPrimary(false);
             failoverAnswered(false);
             promoted.run();
         });
