@@ -81,7 +81,7 @@ public final class Db {
         Dict dict = dictForWrite(slot);
         int hash = keyspace.hash(key);
         int i = dict.find(key, hash);
-        if (i >= 0 && expiredAt(dict, i)) {
+        if (i >= 0 && expiredAt(dict, i) && !keyspace.primaryApplying()) {
             deleteExpired(dict, i, slot);
             i = -1;
         }
@@ -234,6 +234,9 @@ public final class Db {
         }
         int i = dict.find(key, keyspace.hash(key));
         if (i >= 0 && expiredAt(dict, i)) {
+            if (keyspace.expiriesFromPrimary()) {
+                return keyspace.primaryApplying() ? i : -1; // the primary's DEL will remove it
+            }
             deleteExpired(dict, i, slot);
             return -1;
         }
@@ -329,6 +332,7 @@ public final class Db {
     public byte[] randomKey() {
         var random = Keyspace.random();
         long now = keyspace.clock().millis();
+        int triesOnReplica = 100;
         while (true) {
             long total = size();
             if (total == 0) {
@@ -350,6 +354,13 @@ public final class Db {
             long at = dict.expiryAt(i);
             if (at == 0 || at > now) {
                 return dict.keyAt(i);
+            }
+            if (keyspace.expiriesFromPrimary()) {
+                // A replica keeps expired keys: after enough draws of them one is returned, as Redis does.
+                if (--triesOnReplica == 0) {
+                    return dict.keyAt(i);
+                }
+                continue;
             }
             expireSlot(slot, now); // removes at least the key just drawn
         }

@@ -47,6 +47,12 @@ public final class Keyspace {
     private volatile int lfuDecayMinutes = 1;
     private volatile int cachedMinutes;
     static final int LFU_INIT_VAL = 5;
+    /**
+     * On a replica keys are removed only by the primary's DEL: an expired key is absent to clients but stays in
+     * place, and for the thread applying the primary's stream it is still there (Redis's expireIfNeeded).
+     */
+    private volatile boolean expiriesFromPrimary;
+    private volatile Thread primaryApplier;
 
     public Keyspace(int databaseCount, Clock clock) {
         this.clock = clock;
@@ -209,6 +215,25 @@ public final class Keyspace {
      */
     public int accessClock() {
         return cachedLruClock;
+    }
+
+    /** Whether expired keys wait for the primary's deletion (the node is a replica). */
+    public boolean expiriesFromPrimary() {
+        return expiriesFromPrimary;
+    }
+
+    public void expiriesFromPrimary(boolean on) {
+        this.expiriesFromPrimary = on;
+    }
+
+    /** Marks the calling thread as running (true) or no longer running (false) a command of the primary's stream. */
+    public void applyingPrimary(boolean on) {
+        primaryApplier = on ? Thread.currentThread() : null;
+    }
+
+    /** True on a replica while the calling thread runs a command of the primary's stream. */
+    boolean primaryApplying() {
+        return expiriesFromPrimary && primaryApplier == Thread.currentThread();
     }
 
     /** Counts a client turning CLIENT NO-TOUCH on (+1) or off (-1). */

@@ -52,5 +52,6 @@ public final class Commands {
         AofCommands.register(table);
         MemoryCommand.register(table);
         io.larder.node.replication.ReplicationCommands.register(table);
+        io.larder.node.replication.replica.ReplicaCommands.register(table);
     }
 }

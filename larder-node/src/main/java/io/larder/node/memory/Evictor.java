@@ -142,6 +142,9 @@ public final class Evictor {
         if (max == 0 || memory.used() <= max) {
             return Result.OK;
         }
+        if (node.replicaLink().active() && config.find("replica-ignore-maxmemory").asBool()) {
+            return Result.OK; // a replica's keys are its primary's to evict
+        }
         if (policy == EvictionPolicy.NOEVICTION || maxmemory == 0) {
             return Result.FAIL;
         }

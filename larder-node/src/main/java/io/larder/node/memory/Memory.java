@@ -138,14 +138,15 @@ public final class Memory {
 
     /**
      * Closes the clients that hold the most until the rest fit in the clients' budget (Redis's client eviction;
-     * CLIENT NO-EVICT exempts a client). Returns what the remaining clients hold.
+     * CLIENT NO-EVICT exempts a client, and as in Redis the master client and replicas are never evicted: their
+     * buffers have limits of their own). Returns what the remaining clients hold.
      */
     private synchronized long evictClients(long total) {
         List<Client> candidates = new ArrayList<>();
         for (Client c : node.clients()) {
             if (c.killed()) {
                 total -= freedByClosing(c); // closing already: what it holds is on its way out
-            } else if (!c.noEvict()) {
+            } else if (!c.noEvict() && !c.master() && !node.replication().isReplica(c)) {
                 candidates.add(c);
             }
         }

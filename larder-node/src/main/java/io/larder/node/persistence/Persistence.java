@@ -461,7 +461,7 @@ public final class Persistence {
     }
 
     private RdbReader.Summary read(InputStream in, boolean merge) throws IOException {
-        Loader loader = new Loader(merge);
+        Loader loader = new Loader(merge, false);
         RdbReader.Summary summary;
         try {
             summary = RdbReader.read(in, limits(), keyspace.databaseCount(), config.find("rdbchecksum").asBool(),
@@ -474,17 +474,49 @@ public final class Persistence {
         return summary;
     }
 
+    /**
+     * A replica's full resynchronisation: empties the keyspace and loads the primary's snapshot from {@code in}
+     * ({@code size} bytes, for INFO's loading figures) while commands get LOADING. Keys already expired are kept,
+     * as a Redis replica keeps them: the primary's DEL removes them. Returns the number of keys loaded.
+     */
+    public long loadFromPrimary(InputStream in, long size) throws IOException {
+        loadingStartMillis = System.currentTimeMillis();
+        loading = true;
+        try {
+            keyspace.lockAll();
+            try {
+                keyspace.flushAll();
+            } finally {
+                keyspace.unlockAll();
+            }
+            Loader loader = new Loader(false, true);
+            loadingTotalBytes = size;
+            loadingLoadedBytes = 0;
+            RdbReader.read(in, limits(), keyspace.databaseCount(), config.find("rdbchecksum").asBool(), loader);
+            lastLoadKeysLoaded = loader.loaded;
+            lastLoadKeysExpired = loader.expired;
+            changesAtLastSave = keyspace.changes();
+            return loader.loaded;
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } finally {
+            loading = false;
+        }
+    }
+
     /** Stores each key of a file being loaded, under its stripe's lock. */
     private final class Loader implements RdbReader.Sink {
         private final boolean merge;
+        private final boolean keepExpired;
         private final long now = keyspace.clock().millis();
         private final boolean lru = lruPolicy();
         private final int lruNow = keyspace.lruClock();
         long loaded;
         long expired;
 
-        Loader(boolean merge) {
+        Loader(boolean merge, boolean keepExpired) {
             this.merge = merge;
+            this.keepExpired = keepExpired;
         }
 
         @Override
@@ -499,7 +531,7 @@ public final class Persistence {
 
         @Override
         public void key(int dbIndex, byte[] key, Object value, long expireAt, long idle) {
-            if (expireAt != 0 && expireAt < now) {
+            if (expireAt != 0 && expireAt < now && !keepExpired) {
                 expired++;
                 return;
             }

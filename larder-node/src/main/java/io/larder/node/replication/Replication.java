@@ -35,7 +35,7 @@ import java.util.function.BiConsumer;
  * of pending full syncs and the backlog's time to live run on one small scheduler thread, started with the
  * first replica; RDB payloads are produced on a thread of their own ({@link FullSync}).
  */
-public final class Replication implements CommandLog {
+public final class Replication implements CommandLog, io.larder.node.replication.replica.ReplicationSink {
     static final String ZERO_ID = "0".repeat(40);
     private static final byte[][] PING = {bytes("PING")};
     private static final byte[][] GETACK = {bytes("REPLCONF"), bytes("GETACK"), bytes("*")};
@@ -67,6 +67,7 @@ public final class Replication implements CommandLog {
     private final AtomicLong syncPartialOk = new AtomicLong();
     private final AtomicLong syncPartialErr = new AtomicLong();
     private final Waits waits = new Waits(this);
+    private final Failover failover;
     private final java.util.concurrent.locks.ReentrantReadWriteLock cutLock =
             new java.util.concurrent.locks.ReentrantReadWriteLock();
 
@@ -84,6 +85,7 @@ public final class Replication implements CommandLog {
         this.propagation = node.propagation();
         this.minReplicasToWrite = config.find("min-replicas-to-write");
         this.minReplicasMaxLag = config.find("min-replicas-max-lag");
+        this.failover = new Failover(node, this);
         config.find("repl-backlog-size").onChange(new ConfigParam.ConfigHook() {
             @Override
             public void changed(String value) {
@@ -97,6 +99,7 @@ public final class Replication implements CommandLog {
 
     // ---- the contract with the replica side
 
+    @Override
     public String replId() { return replId; }
 
     public String replId2() { return replId2; }
@@ -105,6 +108,7 @@ public final class Replication implements CommandLog {
     public long secondOffset() { return secondOffset; }
 
     /** master_repl_offset. */
+    @Override
     public long offset() {
         ReplicationBuffer b = buffer;
         return b != null ? b.end() : offsetWithoutBacklog;
@@ -119,7 +123,7 @@ public final class Replication implements CommandLog {
      */
     public void feedVerbatim(byte[] buf, int off, int len) {
         ReplicationBuffer b = buffer;
-        if (b != null) {
+        if (b != null && replicating) { // once promoted, what the link still applies is propagated as our own
             b.append(buf, off, len);
             wakeReplicas();
         }
@@ -130,6 +134,7 @@ public final class Replication implements CommandLog {
      * forwards its bytes, with no full-sync snapshot point between the two: each command reaches a sub-replica
      * either in its RDB or in its stream, never in both or neither.
      */
+    @Override
     public void applyAndForward(Runnable apply, byte[] buf, int off, int len) {
         cutLock.readLock().lock();
         try {
@@ -147,18 +152,15 @@ public final class Replication implements CommandLog {
 
     /**
      * This node now follows a primary whose history is {@code newReplId} up to {@code offset}: after a full sync
-     * the backlog restarts at that offset; after a partial one (same offset) it is kept, and a changed id is
-     * remembered as replId2, as Redis does on a +CONTINUE with a new id.
+     * the backlog restarts at that offset, unless it is this very history (same id, same end), which is kept (a
+     * primary that starts following another). A +CONTINUE with a new id is {@link #adoptReplId}.
      */
+    @Override
     public synchronized void becomeReplicaOf(String newReplId, long offset) {
         replicating = true;
         ReplicationBuffer b = buffer;
-        if (b != null && b.end() == offset) {
-            if (!newReplId.equals(replId)) {
-                replId2 = replId;
-                secondOffset = offset + 1;
-            }
-            replaceBacklog(b); // kept, but no longer fed by this node's own writes
+        if (b != null && b.end() == offset && newReplId.equals(replId)) {
+            replaceBacklog(b); // the same history goes on: kept, but no longer fed by this node's own writes
         } else {
             replId2 = ZERO_ID;
             secondOffset = -1;
@@ -167,17 +169,39 @@ public final class Replication implements CommandLog {
         replId = newReplId;
     }
 
-    /** PSYNC2 on promotion: the old id stays valid up to this offset as replId2, and a new history begins. */
-    public synchronized void shiftReplIds() {
-        replicating = false;
-        replId2 = replId;
-        secondOffset = offset() + 1;
-        replId = newId();
-        // The backlog goes on (or starts) and is fed by this node's own writes from now on.
-        replaceBacklog(buffer != null ? buffer : new ReplicationBuffer(offsetWithoutBacklog, backlogSize()));
+    /**
+     * +CONTINUE with another id: the primary's history goes on under {@code newReplId}, ours is the same up to
+     * here, so the current id stays valid as replId2. Sub-replicas reconnect to learn the new id (as Redis).
+     */
+    @Override
+    public void adoptReplId(String newReplId) {
+        synchronized (this) {
+            replId2 = replId;
+            secondOffset = offset() + 1;
+            replId = newReplId;
+        }
+        disconnectReplicas();
+    }
+
+    /**
+     * PSYNC2 on promotion: the old id stays valid up to this offset as replId2, and a new history begins.
+     * Sub-replicas reconnect to learn the new id, as Redis makes them.
+     */
+    @Override
+    public void shiftReplIds() {
+        synchronized (this) {
+            replicating = false;
+            replId2 = replId;
+            secondOffset = offset() + 1;
+            replId = newId();
+            // The backlog goes on (or starts) and is fed by this node's own writes from now on.
+            replaceBacklog(buffer != null ? buffer : new ReplicationBuffer(offsetWithoutBacklog, backlogSize()));
+        }
+        disconnectReplicas();
     }
 
     /** Drops every replica connection (they reconnect and resynchronize). */
+    @Override
     public void disconnectReplicas() {
         for (ReplicaConnection r : replicas) {
             r.close();
@@ -434,6 +458,15 @@ public final class Replication implements CommandLog {
         return waits;
     }
 
+    Failover failover() {
+        return failover;
+    }
+
+    /** The registered replicas, in the order they came. */
+    List<ReplicaConnection> replicas() {
+        return replicas;
+    }
+
     /** min-replicas-to-write: false when writes must be refused with NOREPLICAS. */
     public boolean enoughGoodReplicas() {
         long min = minReplicasToWrite.asLong();
@@ -469,6 +502,7 @@ public final class Replication implements CommandLog {
         try {
             long now = System.currentTimeMillis();
             startPendingSync();
+            failover.check(now);
             enforceOutputLimits(now);
             if (now - lastSecondTick >= 1000) {
                 lastSecondTick = now;
@@ -483,7 +517,8 @@ public final class Replication implements CommandLog {
     private void everySecond(long now) {
         secondTicks++;
         long period = config.find("repl-ping-replica-period").asLong();
-        if (!replicas.isEmpty() && secondTicks % period == 0) {
+        // No PING while failing over: it would move the offset the target must acknowledge (as Redis).
+        if (!replicas.isEmpty() && secondTicks % period == 0 && !failover.active()) {
             feedOwn(PING);
         }
         long timeoutMillis = config.find("repl-timeout").asLong() * 1000;
@@ -591,7 +626,7 @@ public final class Replication implements CommandLog {
             field.accept("slave" + i++, "ip=" + r.ip() + ",port=" + r.listeningPort + ",state=" + r.state.info
                     + ",offset=" + r.ackOffset + ",lag=" + (now - r.ackMillis) / 1000);
         }
-        field.accept("master_failover_state", "no-failover");
+        field.accept("master_failover_state", failover.state().info);
         infoHistory(field);
     }
 
@@ -608,7 +643,7 @@ public final class Replication implements CommandLog {
     }
 
     /** ROLE's online replicas: address, listening port and acknowledged offset. */
-    List<String[]> onlineReplicas() {
+    public List<String[]> onlineReplicas() {
         List<String[]> out = new ArrayList<>();
         for (ReplicaConnection r : replicas) {
             if (r.state == ReplicaConnection.State.ONLINE) {

@@ -7,10 +7,9 @@ import io.larder.node.commands.Errors;
 import io.larder.node.server.Client;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Locale;
 
-/** The primary's side of the replication protocol (SYNC, PSYNC, REPLCONF) and WAIT, ROLE. */
+/** The primary's side of the replication protocol (SYNC, PSYNC, REPLCONF) and WAIT; ROLE is in ReplicaCommands. */
 public final class ReplicationCommands {
     /** Redis's NET_HOST_STR_LEN: an announced address must be shorter. */
     private static final int MAX_IP_LENGTH = 256;
@@ -39,10 +38,7 @@ public final class ReplicationCommands {
                 .complexity("O(1)")
                 .summary("Waits until the replicas acknowledged the connection's writes, or a timeout")
                 .handler(ReplicationCommands::waitCommand).build());
-        table.register(CommandSpec.builder("role", 1).flags("noscript loading stale fast")
-                .acl("admin fast dangerous").group("server").since("2.8.12").complexity("O(1)")
-                .summary("Tells whether this node is a primary or a replica, and how replication stands")
-                .handler(ReplicationCommands::role).build());
+        Failover.register(table);
     }
 
     private static void sync(Client c, byte[][] args, boolean psync) {
@@ -52,6 +48,41 @@ public final class ReplicationCommands {
         }
         if (c.reply().pending() > 0) {
             c.error("ERR SYNC and PSYNC are invalid with pending output");
+            return;
+        }
+        var link = c.node().replicaLink();
+        if (psync && args.length > 3) {
+            if (!new String(args[3], StandardCharsets.UTF_8).equalsIgnoreCase("failover")) {
+                c.error("ERR Unknown PSYNC argument");
+                return;
+            }
+            if (!link.active()) {
+                c.error("ERR PSYNC FAILOVER can't be sent to a master.");
+                return;
+            }
+            if (!new String(args[1], StandardCharsets.UTF_8).equalsIgnoreCase(repl.replId())) {
+                c.error("ERR PSYNC FAILOVER replid must match my replid.");
+                return;
+            }
+            // Our primary hands its role over: become a primary (its history kept as replId2), then answer its
+            // PSYNC as any replica's; the connection waits meanwhile.
+            System.out.println("MASTER MODE enabled (failover request from id=" + c.id() + ")");
+            var handler = c.handler();
+            handler.suspend();
+            link.noOne(() -> c.channel().eventLoop().execute(() -> {
+                if (c.channel().isActive()) {
+                    sync(c, java.util.Arrays.copyOf(args, 3), true);
+                }
+                handler.resume(); // and writes what sync replied
+            }));
+            return;
+        }
+        if (repl.failover().active()) {
+            c.error("NOMASTERLINK Can't SYNC while failing over");
+            return;
+        }
+        if (link.active() && link.state() != io.larder.node.replication.replica.ReplicaLink.State.CONNECTED) {
+            c.error("NOMASTERLINK Can't SYNC while not connected with my master"); // a sub-replica waits for our data
             return;
         }
         ReplicaConnection r = repl.connection(c);
@@ -190,20 +221,5 @@ public final class ReplicationCommands {
             return;
         }
         repl.waits().block(c, position, needed, timeout);
-    }
-
-    private static void role(Client c, byte[][] args) {
-        Replication repl = c.node().replication();
-        List<String[]> online = repl.onlineReplicas();
-        c.reply().array(3);
-        c.reply().bulk("master");
-        c.reply().integer(repl.offset());
-        c.reply().array(online.size());
-        for (String[] r : online) {
-            c.reply().array(3);
-            for (String field : r) {
-                c.reply().bulk(field);
-            }
-        }
     }
 }

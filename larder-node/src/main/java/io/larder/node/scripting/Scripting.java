@@ -68,6 +68,31 @@ public final class Scripting {
 
     public byte[] cachedBody(String sha) { return scripts.get(sha); }
 
+    /**
+     * The flags an EVAL/EVALSHA script's shebang or an FCALL function declares; null for a script without a
+     * shebang (Redis's eval compatibility mode), or one this node cannot find (the command reports that itself).
+     * A replica decides from them whether the call writes or may run on stale data.
+     */
+    public List<String> declaredFlags(String command, byte[][] args) {
+        if (args.length < 2) {
+            return null;
+        }
+        if (command.startsWith("fcall")) {
+            Functions.Function f = functions.function(new String(args[1], StandardCharsets.UTF_8));
+            return f == null ? null : f.flags();
+        }
+        byte[] body = command.startsWith("evalsha")
+                ? scripts.get(new String(args[1], StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT)) : args[1];
+        if (body == null || body.length < 2 || body[0] != '#' || body[1] != '!') {
+            return null;
+        }
+        try {
+            return Shebang.parse(body, false).flags();
+        } catch (Shebang.Invalid e) {
+            return null;
+        }
+    }
+
     /** SCRIPT LOAD: compiles now (so syntax errors are reported) and caches. Returns null or the error. */
     public String load(byte[] body, String[] sha) {
         sha[0] = sha1(body);

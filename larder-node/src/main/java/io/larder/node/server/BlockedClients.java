@@ -155,7 +155,7 @@ public final class BlockedClients implements KeyspaceListener {
             blockedCount++;
         }
         if (timeoutMillis > 0) {
-            b.timer = client.channel().eventLoop().schedule(() -> finish(b, false), timeoutMillis, TimeUnit.MILLISECONDS);
+            b.timer = client.channel().eventLoop().schedule(() -> finish(b, null, false), timeoutMillis, TimeUnit.MILLISECONDS);
         }
         client.channel().closeFuture().addListener(b.onClose);
     }
@@ -255,11 +255,28 @@ public final class BlockedClients implements KeyspaceListener {
         synchronized (this) {
             b = byClient.get(id);
         }
-        return b != null && finish(b, withError);
+        return b != null && finish(b, withError ? "UNBLOCKED client unblocked via CLIENT UNBLOCK" : null, false);
     }
 
-    /** Ends a wait by timeout or CLIENT UNBLOCK; the reply is written on the client's own event loop. */
-    private boolean finish(Blocked b, boolean withError) {
+    /**
+     * The node became a replica (REPLICAOF): every blocked client gets {@code error} and is disconnected, as in
+     * Redis, since what it waits for may now never come or come from the primary.
+     */
+    public void disconnectAll(String error) {
+        List<Blocked> all;
+        synchronized (this) {
+            all = new ArrayList<>(byClient.values());
+        }
+        for (Blocked b : all) {
+            finish(b, error, true);
+        }
+    }
+
+    /**
+     * Ends a wait by timeout (error null: the timeout reply), CLIENT UNBLOCK or a role change; the reply is written
+     * on the client's own event loop.
+     */
+    private boolean finish(Blocked b, String error, boolean close) {
         synchronized (b) {
             if (!b.waiting) {
                 return false;
@@ -267,10 +284,13 @@ public final class BlockedClients implements KeyspaceListener {
             unregister(b);
         }
         b.client.channel().eventLoop().execute(() -> {
-            if (withError) {
-                b.client.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+            if (error != null) {
+                b.client.error(error);
             } else {
                 b.timeoutReply.write(b.client.reply());
+            }
+            if (close) {
+                b.client.closeAfterReply();
             }
             b.client.handler().resume();
         });

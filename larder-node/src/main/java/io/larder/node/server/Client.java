@@ -35,6 +35,8 @@ public final class Client {
     private boolean noEvict;
     private boolean noTouch;
     private boolean monitor;
+    /** The replication link's client: runs the primary's stream, no replies, no permission checks. */
+    private boolean master;
     private boolean commandFailed;
     private ClientHandler handler;
     private final Transaction transaction;
@@ -80,6 +82,27 @@ public final class Client {
 
     /** The AOF loader's client: its commands run while the node answers others with LOADING. */
     public boolean internal() { return internal; }
+
+    /**
+     * The client a replica runs its primary's stream as (Redis's master client), on the link's channel: listed by
+     * CLIENT LIST (flag M, type master) and killed by CLIENT KILL, which closes the link.
+     */
+    public static Client master(Node node, Channel channel) {
+        Client c = new Client(node.nextClientId(), node, channel, new ReplyWriter(channel.alloc()));
+        c.authenticated = true;
+        c.master = true;
+        node.register(c);
+        return c;
+    }
+
+    /** The link of a master client ended. */
+    public void releaseMaster() {
+        node.unregister(this);
+        transaction.discard();
+        reply.discard();
+    }
+
+    public boolean master() { return master; }
 
     /** MULTI/EXEC and WATCH state. */
     public Transaction transaction() { return transaction; }

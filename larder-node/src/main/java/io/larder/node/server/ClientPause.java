@@ -61,7 +61,7 @@ public final class ClientPause {
     /** True when this command must wait; monitors (like replicas in Redis) are never paused. */
     boolean mustWait(Client client, CommandSpec spec) {
         Mode m = mode;
-        if (m == Mode.NONE || client.monitor() || client.node().replication().isReplica(client)) {
+        if (m == Mode.NONE || client.monitor() || client.master() || client.node().replication().isReplica(client)) {
             return false;
         }
         return m == Mode.ALL || spec.hasFlag("write") || spec.hasFlag("may_replicate")

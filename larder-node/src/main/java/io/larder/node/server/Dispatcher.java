@@ -3,8 +3,10 @@ package io.larder.node.server;
 import io.larder.engine.keyspace.Keyspace;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.command.CommandTable;
+import io.larder.node.config.ConfigParam;
 import io.larder.node.memory.Evictor;
 import io.larder.node.propagation.Propagation;
+import io.larder.node.replication.replica.ReplicaLink;
 import io.larder.node.scripting.Scripting;
 
 import java.nio.charset.StandardCharsets;
@@ -27,6 +29,8 @@ public final class Dispatcher {
     private final Tracking tracking;
     private final Propagation propagation;
     private final Evictor evictor;
+    private final ConfigParam replicaReadOnly;
+    private final ConfigParam replicaServeStaleData;
     private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
     public Dispatcher(Node node) {
@@ -39,6 +43,8 @@ public final class Dispatcher {
         this.tracking = node.tracking();
         this.propagation = node.propagation();
         this.evictor = node.evictor();
+        this.replicaReadOnly = node.config().find("replica-read-only");
+        this.replicaServeStaleData = node.config().find("replica-serve-stale-data");
     }
 
     public void dispatch(Client client, byte[][] args) {
@@ -122,12 +128,12 @@ public final class Dispatcher {
             return true;
         }
         // ACL: one field read for unrestricted users (the default +@all ~* &*); Acl.permits replies NOPERM.
-        if (!client.aclUser().unrestricted() && !node.acl().permits(client, spec, args)) {
+        if (!client.aclUser().unrestricted() && !client.master() && !node.acl().permits(client, spec, args)) {
             spec.recordRejected();
             client.transaction().refuseIfOpen();
             return true;
         }
-        if (evictor.limited() && outOfMemory(client, spec)) {
+        if (evictor.limited() && !client.master() && outOfMemory(client, spec)) {
             spec.recordRejected();
             refuse(client, OOM);
             return true;
@@ -143,7 +149,7 @@ public final class Dispatcher {
             refuse(client, "ERR Replica can't interact with the keyspace");
             return true;
         }
-        if (node.persistence().writesDenied() && deniedOnDiskError(client, spec)) {
+        if (node.persistence().writesDenied() && !client.master() && deniedOnDiskError(client, spec)) {
             spec.recordRejected();
             refuse(client, MISCONF);
             return true;
@@ -158,6 +164,25 @@ public final class Dispatcher {
             if (aofError != null) {
                 spec.recordRejected();
                 refuse(client, "MISCONF Errors writing to the AOF file: " + aofError);
+                return true;
+            }
+        }
+        ReplicaLink link = node.replicaLink();
+        if (link.active() && !client.master()) {
+            // A script with a shebang (or a function) writes unless it says no-writes, and runs on stale data
+            // only with allow-stale; one without is judged by the commands it calls.
+            boolean script = isScript(spec);
+            java.util.List<String> declared = script ? node.scripting().declaredFlags(spec.name(), args) : null;
+            if (replicaReadOnly.asBool()
+                    && (isWrite(client, spec) || declared != null && !declared.contains("no-writes"))) {
+                spec.recordRejected();
+                refuse(client, READONLY);
+                return true;
+            }
+            if (link.state() != ReplicaLink.State.CONNECTED && !replicaServeStaleData.asBool()
+                    && (deniedWhileStale(client, spec) || script && (declared == null || !declared.contains("allow-stale")))) {
+                spec.recordRejected();
+                refuse(client, MASTERDOWN);
                 return true;
             }
         }
@@ -216,19 +241,40 @@ public final class Dispatcher {
             + " is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error"
             + " option). Please check the Redis logs for details about the RDB error.";
 
+    private static final String READONLY = "READONLY You can't write against a read only replica.";
+    private static final String MASTERDOWN =
+            "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+
+    private static boolean isScript(CommandSpec spec) {
+        return switch (spec.name()) {
+            case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> true;
+            default -> false;
+        };
+    }
+
+    /** A write command, or EXEC of a transaction holding one: what a read-only replica refuses. */
+    private static boolean isWrite(Client client, CommandSpec spec) {
+        return commandOrQueued(client, spec, s -> s.hasFlag("write"));
+    }
+
+    /** Without the "stale" flag (or EXEC of a command without it) a command needs the link to the primary up. */
+    private static boolean deniedWhileStale(Client client, CommandSpec spec) {
+        return commandOrQueued(client, spec, s -> !s.hasFlag("stale"));
+    }
+
     /** Redis refuses writes, PING, and EXEC of a transaction with writes after a failed background save. */
     private static boolean deniedOnDiskError(Client client, CommandSpec spec) {
         return spec.name().equals("ping") || isWrite(client, spec);
     }
 
-    /** A write command, or EXEC of a transaction that queued one (Redis's is_write_command). */
-    private static boolean isWrite(Client client, CommandSpec spec) {
-        if (spec.hasFlag("write")) {
+    /** Whether the command, or for EXEC one of the commands it is about to run, passes {@code test}. */
+    private static boolean commandOrQueued(Client client, CommandSpec spec, java.util.function.Predicate<CommandSpec> test) {
+        if (test.test(spec)) {
             return true;
         }
         if (spec.name().equals("exec") && client.transaction().open()) {
             for (Transaction.Queued q : client.transaction().queued()) {
-                if (q.spec().hasFlag("write")) {
+                if (test.test(q.spec())) {
                     return true;
                 }
             }

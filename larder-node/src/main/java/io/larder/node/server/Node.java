@@ -12,6 +12,7 @@ import io.larder.node.memory.Memory;
 import io.larder.node.persistence.Persistence;
 import io.larder.node.persistence.aof.AppendOnlyFile;
 import io.larder.node.propagation.Propagation;
+import io.larder.node.replication.replica.ReplicaLink;
 import io.larder.node.scripting.Functions;
 import io.larder.node.scripting.Scripting;
 
@@ -54,6 +55,7 @@ public final class Node {
     private final io.larder.node.replication.Replication replication;
     private final Memory memory;
     private final Evictor evictor;
+    private final ReplicaLink replicaLink;
 
     public Node(ServerConfig config, Clock clock) {
         this.config = config;
@@ -90,7 +92,11 @@ public final class Node {
         this.dispatcher = new Dispatcher(this);
         this.aof = new AppendOnlyFile(this);
         this.replication = new io.larder.node.replication.Replication(this);
+        this.replicaLink = new ReplicaLink(this, replication);
     }
+
+    /** The replica side of replication: the link to the primary this node follows, if any. */
+    public ReplicaLink replicaLink() { return replicaLink; }
 
     /** Users and permissions (ACL). */
     public Acl acl() { return acl; }

@@ -168,6 +168,7 @@ public final class NodeServer implements AutoCloseable {
             System.err.println("Fatal error loading the AOF: " + reason + ". Exiting.");
             loadFailureAction.run();
         });
+        node.replicaLink().start(group);
         return bound;
     }
 
@@ -214,7 +215,8 @@ public final class NodeServer implements AutoCloseable {
             node.keyspace().refreshClock();
             // Like Redis's slow cycle: at most a quarter of each tick.
             long periodNanos = 1_000_000_000L / Math.max(1, node.config().hz.asInt());
-            if (activeExpireEnabled && !node.persistence().loading()) { // as Redis: no expiry cycle while loading
+            // No expiry cycle while loading (as Redis); a replica's keys expire when its primary's DEL arrives.
+            if (activeExpireEnabled && !node.persistence().loading() && !node.keyspace().expiriesFromPrimary()) {
                 long start = System.nanoTime();
                 activeExpiry.run(start + periodNanos / 4);
                 node.latencyMonitor().addSampleIfNeeded("expire-cycle", (System.nanoTime() - start) / 1_000_000);
@@ -240,8 +242,9 @@ public final class NodeServer implements AutoCloseable {
         long now = System.currentTimeMillis();
         for (Client c : node.clients()) {
             ClientHandler h = c.handler();
-            // As in Redis, monitors, replicas, blocked clients and subscribers never time out.
-            if (!c.monitor() && !c.subscribed() && !node.replication().isReplica(c) && (h == null || !h.suspended())
+            // As in Redis, monitors, replicas, blocked clients, subscribers and the master client never time out.
+            if (!c.monitor() && !c.master() && !c.subscribed() && !node.replication().isReplica(c)
+                    && (h == null || !h.suspended())
                     && now - c.lastInteractionMillis() > timeout * 1000) {
                 c.kill();
             }
@@ -284,6 +287,7 @@ public final class NodeServer implements AutoCloseable {
             return;
         }
         cron.shutdownNow();
+        node.replicaLink().close();
         node.replication().close();
         if (plain != null) {
             plain.close();

@@ -88,6 +88,11 @@ public final class ScriptCalls {
         if ((flags & NOSCRIPT) != 0) {
             return error("ERR This Redis command is not allowed from script");
         }
+        var link = node.replicaLink();
+        if (link.active() && link.state() != io.larder.node.replication.replica.ReplicaLink.State.CONNECTED
+                && !node.config().find("replica-serve-stale-data").asBool() && !spec.hasFlag("stale")) {
+            return error("ERR Can not execute the command on a stale replica");
+        }
         if (!caller.aclUser().unrestricted()) {
             // Scripts run with their caller's permissions, keys and channels included.
             String denied = node.acl().denial(caller, spec, args, "lua");
@@ -98,6 +103,10 @@ public final class ScriptCalls {
         boolean write = (flags & WRITE) != 0;
         if (write && readOnly) {
             return error("ERR Write commands are not allowed from read-only scripts.");
+        }
+        // Once a script wrote, failing later writes would leave half its effects: Redis lets them through.
+        if (write && !wrote && link.active() && node.config().find("replica-read-only").asBool() && !caller.master()) {
+            return error("READONLY You can't write against a read only replica.");
         }
         if (node.monitors().active() && !spec.hasFlag("admin")) {
             node.monitors().feed(fake, "lua", args);

@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The primary's side of the protocol as a replica sees it on the wire: FULLRESYNC with a diskless or disk
@@ -270,17 +271,26 @@ class ReplicationProtocolTest {
             // A partial resync with a primary that changed its id: the old one stays good up to here.
             String promoted = "b".repeat(40);
             long at = repl.offset();
-            repl.becomeReplicaOf(promoted, at);
+            repl.adoptReplId(promoted);
             assertThat(repl.replId()).isEqualTo(promoted);
             assertThat(repl.replId2()).isEqualTo(upstream);
             assertThat(repl.secondOffset()).isEqualTo(at + 1);
 
+            long promotedAt = repl.offset();
             repl.shiftReplIds(); // promoted itself: its own writes now go to its replicas
             assertThat(repl.replicating()).isFalse();
             assertThat(repl.replId2()).isEqualTo(promoted);
-            c.call("SET", "own", "2");
-            assertThat(sub.command()).isEqualTo(resp("SELECT", "0"));
-            assertThat(sub.command()).isEqualTo(resp("SET", "own", "2"));
+            // As Redis, a changed id drops the sub-replicas (adoptReplId did already); they continue.
+            assertThatThrownBy(sub::line).isInstanceOf(IOException.class);
+            try (FakeReplica again = new FakeReplica(primary.port())) {
+                again.send("REPLCONF", "capa", "psync2");
+                again.line();
+                again.send("PSYNC", promoted, Long.toString(promotedAt + 1));
+                assertThat(again.line()).isEqualTo("+CONTINUE " + repl.replId());
+                c.call("SET", "own", "2");
+                assertThat(again.command()).isEqualTo(resp("SELECT", "0"));
+                assertThat(again.command()).isEqualTo(resp("SET", "own", "2"));
+            }
         }
     }
 

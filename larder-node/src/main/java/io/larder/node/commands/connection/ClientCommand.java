@@ -250,6 +250,9 @@ public final class ClientCommand {
      * treats them as replicas otherwise; the replica class comes with replication.
      */
     private static String typeOf(Client c) {
+        if (c.master()) {
+            return "master";
+        }
         if (c.node().replication().isReplica(c)) {
             return "replica";
         }
@@ -327,6 +330,9 @@ public final class ClientCommand {
             f.append('O');
         } else if (c.node().replication().isReplica(c)) {
             f.append('S');
+        }
+        if (c.master()) {
+            f.append('M');
         }
         if (c.subscribed()) {
             f.append('P');

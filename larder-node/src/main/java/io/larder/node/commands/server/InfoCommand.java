@@ -371,7 +371,13 @@ final class InfoCommand {
     }
 
     private static void replication(Node node, Info s) {
-        node.replication().info(s::add);
+        if (node.replicaLink().active()) {
+            s.add("role", "slave");
+            node.replicaLink().info(s::add);
+            node.replication().infoAfterRole(s::add);
+        } else {
+            node.replication().info(s::add);
+        }
     }
 
     /** Process CPU from /proc/self/stat; the "main thread" figures are those of the event loop answering. */

@@ -45,6 +45,12 @@ final class AofLoader {
         }
         files.addAll(manifest.incrs());
         Client client = Client.internal(node);
+        // As Redis, nothing expires while loading: a key whose TTL has passed may still be made persistent by a
+        // later command of the file (PERSIST, SET ... KEEPTTL), as it was when the command ran.
+        var keyspace = node.keyspace();
+        boolean expiriesWereFromPrimary = keyspace.expiriesFromPrimary();
+        keyspace.expiriesFromPrimary(true);
+        keyspace.applyingPrimary(true);
         try {
             for (int i = 0; i < files.size(); i++) {
                 Path file = dir.resolve(files.get(i).name());
@@ -55,6 +61,8 @@ final class AofLoader {
                 loadedBefore += Files.size(file);
             }
         } finally {
+            keyspace.applyingPrimary(false);
+            keyspace.expiriesFromPrimary(expiriesWereFromPrimary);
             client.reply().discard();
         }
     }

@@ -174,6 +174,21 @@ class AppendOnlyFileTest {
     }
 
     @Test
+    void aKeyMadePersistentBeforeItsTtlPassedSurvivesTheReplay() throws Exception {
+        try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
+            c.call("SET", "k", "v", "PX", "200");
+            c.call("PERSIST", "k");
+            c.call("SET", "gone", "v", "PX", "200");
+        }
+        AofTestSupport.sleep(300); // the logged PXAT times are past when the file is replayed
+        try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
+            assertThat(c.callText("GET", "k")).isEqualTo("$1\r\nv\r\n");
+            assertThat(c.callText("TTL", "k")).isEqualTo(":-1\r\n");
+            assertThat(c.callText("EXISTS", "gone")).isEqualTo(":0\r\n");
+        }
+    }
+
+    @Test
     void loggedFormsAreRedisPropagatedForms() throws Exception {
         try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
             c.call("SET", "a", "v", "EX", "100", "GET");

@@ -1,0 +1,472 @@
+package io.larder.node.replication.replica;
+
+import io.larder.node.propagation.Resp;
+import io.larder.node.server.Client;
+import io.larder.node.server.Node;
+import io.larder.resp.ProtocolException;
+import io.larder.resp.RequestLimits;
+import io.larder.resp.RequestParser;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.ByteToMessageDecoder;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
+/**
+ * One connection to the primary, from the handshake to the end of the link: PING, AUTH, REPLCONF, PSYNC; the
+ * snapshot of a full resynchronisation; then the replication stream, run through the dispatcher as the master
+ * client. Runs on the link's event loop; every event is reported to the {@link ReplicaLink}.
+ */
+final class PrimaryConnection extends ChannelInboundHandlerAdapter implements RequestLimits {
+    private enum Phase { HANDSHAKE, PSYNC, PREAMBLE, PAYLOAD, LOADING, STREAM, CLOSED }
+
+    /** Replies the handshake waits for, in the order its requests were sent. */
+    private enum Step { PING, AUTH, PORT, IP, CAPA }
+
+    private static final byte[] REPLCONF = "replconf".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] GETACK = "getack".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MULTI = "multi".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EXEC = "exec".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DISCARD = "discard".getBytes(StandardCharsets.US_ASCII);
+
+    private final ReplicaLink link;
+    private final Node node;
+    private final ArrayDeque<Step> awaited = new ArrayDeque<>();
+    private final RequestParser parser = new RequestParser(this);
+    private final Resp applied = new Resp();
+    private ChannelHandlerContext ctx;
+    private ByteBuf in;
+    private Phase phase = Phase.HANDSHAKE;
+    private RdbTransfer transfer;
+    private String fullSyncId;
+    private long fullSyncOffset;
+    private Client master;
+    /** Stream offset of the first byte the parser has not consumed. */
+    private long parsedOffset;
+
+    PrimaryConnection(ReplicaLink link, Node node) {
+        this.link = link;
+        this.node = node;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        link.handshaking(this);
+        send("PING");
+        awaited.add(Step.PING);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf data = (ByteBuf) msg;
+        if (phase == Phase.CLOSED) {
+            data.release();
+            return;
+        }
+        link.heardFromPrimary();
+        in = in == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), in, data);
+        try {
+            process();
+        } catch (ProtocolException | IOException | RuntimeException e) {
+            fail(e.getMessage());
+        }
+        if (in != null && !in.isReadable()) {
+            in.release();
+            in = null;
+        } else if (in != null && in.readerIndex() > 64 * 1024 && in.refCnt() == 1) {
+            in.discardReadBytes(); // not while slices of the snapshot still point into it
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        Phase was = phase;
+        phase = Phase.CLOSED;
+        if (master != null) {
+            master.releaseMaster();
+        }
+        if (in != null) {
+            in.release();
+            in = null;
+        }
+        if (transfer != null && was != Phase.LOADING) {
+            RdbTransfer t = transfer;
+            link.syncThread().execute(t::discard);
+        }
+        link.lost(this);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail(cause.getMessage());
+    }
+
+    /** Ends this connection; the link reconnects on its next tick. */
+    void fail(String why) {
+        if (phase != Phase.CLOSED) {
+            ReplicaLink.log("Replication link to the primary failed: " + why);
+        }
+        close();
+    }
+
+    void close() {
+        if (ctx != null) {
+            ctx.close();
+        }
+    }
+
+    private void process() throws ProtocolException, IOException {
+        while (in != null && in.isReadable()) {
+            switch (phase) {
+                case HANDSHAKE -> {
+                    String line = readLine();
+                    if (line == null) {
+                        return;
+                    }
+                    handshakeReply(line);
+                }
+                case PSYNC -> {
+                    String line = readLine();
+                    if (line == null) {
+                        return;
+                    }
+                    psyncReply(line);
+                }
+                case PREAMBLE -> {
+                    String line = readLine();
+                    if (line == null) {
+                        return;
+                    }
+                    preamble(line);
+                }
+                case PAYLOAD -> {
+                    if (transfer.take(in)) {
+                        payloadDone();
+                        return;
+                    }
+                    if (transfer.throttle(() -> ctx.executor().execute(this::unthrottle))) {
+                        ctx.channel().config().setAutoRead(false);
+                    }
+                }
+                case STREAM -> {
+                    stream();
+                    return;
+                }
+                case LOADING, CLOSED -> {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void unthrottle() {
+        if (phase == Phase.PAYLOAD) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    /** A line ended by LF (CRLF or a lone LF, which primaries send as a keep-alive), or null when incomplete. */
+    private String readLine() {
+        int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+        if (lf < 0) {
+            if (in.readableBytes() > 64 * 1024) {
+                throw new IllegalStateException("reply line too long");
+            }
+            return null;
+        }
+        int end = lf > in.readerIndex() && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+        String line = in.toString(in.readerIndex(), end - in.readerIndex(), StandardCharsets.ISO_8859_1);
+        in.readerIndex(lf + 1);
+        return line;
+    }
+
+    // ---- handshake
+
+    private void handshakeReply(String line) {
+        if (line.isEmpty()) {
+            return;
+        }
+        Step step = awaited.poll();
+        if (step == null) {
+            throw new IllegalStateException("unexpected reply during the handshake: " + line);
+        }
+        boolean error = line.startsWith("-");
+        switch (step) {
+            case PING -> {
+                // A primary that wants AUTH still proves it is there; the AUTH that follows settles it.
+                if (error && !line.startsWith("-NOAUTH") && !line.startsWith("-NOPERM")
+                        && !line.startsWith("-ERR operation not permitted")) {
+                    throw new IllegalStateException("Error reply to PING from master: '" + line + "'");
+                }
+                sendHandshake();
+            }
+            case AUTH -> {
+                if (error) {
+                    throw new IllegalStateException("Unable to AUTH to MASTER: " + line);
+                }
+            }
+            case PORT -> {
+                if (error) {
+                    ReplicaLink.log("(Non critical) Master does not understand REPLCONF listening-port: " + line);
+                }
+            }
+            case IP -> {
+                if (error) {
+                    ReplicaLink.log("(Non critical) Master does not understand REPLCONF ip-address: " + line);
+                }
+            }
+            case CAPA -> {
+                if (error) {
+                    ReplicaLink.log("(Non critical) Master does not understand REPLCONF capa: " + line);
+                }
+            }
+        }
+        if (awaited.isEmpty()) {
+            phase = Phase.PSYNC;
+            ReplicaLink.PsyncRequest request = link.psyncRequest();
+            if (link.failoverPending()) {
+                send("PSYNC", request.replId(), Long.toString(request.offset()), "FAILOVER");
+            } else {
+                send("PSYNC", request.replId(), Long.toString(request.offset()));
+            }
+        }
+    }
+
+    /** AUTH, REPLCONF listening-port, ip-address and capa in one write, as Redis sends them. */
+    private void sendHandshake() {
+        var config = node.config();
+        String password = config.find("masterauth").text();
+        Resp out = new Resp();
+        if (!password.isEmpty()) {
+            String user = config.find("masteruser").text();
+            if (user.isEmpty()) {
+                out.command("AUTH", password);
+            } else {
+                out.command("AUTH", user, password);
+            }
+            awaited.add(Step.AUTH);
+        }
+        int announcedPort = config.find("replica-announce-port").asInt();
+        out.command("REPLCONF", "listening-port", Integer.toString(announcedPort != 0 ? announcedPort : config.port.asInt()));
+        awaited.add(Step.PORT);
+        String ip = config.find("replica-announce-ip").text();
+        if (!ip.isEmpty()) {
+            out.command("REPLCONF", "ip-address", ip);
+            awaited.add(Step.IP);
+        }
+        out.command("REPLCONF", "capa", "eof", "capa", "psync2");
+        awaited.add(Step.CAPA);
+        write(out);
+    }
+
+    private void psyncReply(String line) {
+        if (line.isEmpty()) {
+            return; // the primary keeps the link alive while it prepares the snapshot
+        }
+        if (line.startsWith("+FULLRESYNC")) {
+            String[] words = line.split(" ");
+            if (words.length < 3 || words[1].length() != 40) {
+                throw new IllegalStateException("Master replied with wrong +FULLRESYNC syntax: " + line);
+            }
+            fullSyncId = words[1];
+            fullSyncOffset = Long.parseLong(words[2]);
+            phase = Phase.PREAMBLE;
+            link.fullResync(this, fullSyncId, fullSyncOffset);
+            return;
+        }
+        if (line.startsWith("+CONTINUE")) {
+            String newId = line.length() >= 10 + 40 ? line.substring(10, 50) : null;
+            link.continued(this, newId);
+            startStream(link.appliedOffset(), link.streamDb()); // the stream goes on in the database it selected
+            return;
+        }
+        throw new IllegalStateException("Unexpected reply to PSYNC from master: " + line);
+    }
+
+    // ---- full resynchronisation
+
+    private void preamble(String line) {
+        if (line.isEmpty()) {
+            return; // keep-alive while the primary produces the snapshot
+        }
+        if (line.startsWith("-")) {
+            throw new IllegalStateException("MASTER aborted replication with an error: " + line.substring(1));
+        }
+        if (!line.startsWith("$")) {
+            throw new IllegalStateException("Bad protocol from MASTER, the first byte is not '$' (we received '"
+                    + line + "'), are you sure the host and port are right?");
+        }
+        if (line.startsWith("$EOF:")) {
+            byte[] mark = line.substring(5).getBytes(StandardCharsets.ISO_8859_1);
+            if (mark.length != RdbTransfer.MARK_LENGTH) {
+                throw new IllegalStateException("bad EOF mark from MASTER: " + line);
+            }
+            transfer = RdbTransfer.delimited(mark, link.syncThread(), link.transferFile());
+        } else {
+            transfer = RdbTransfer.sized(Long.parseLong(line.substring(1)), link.syncThread(), link.transferFile());
+        }
+        phase = Phase.PAYLOAD;
+        link.transferStarted(transfer);
+    }
+
+    /** The snapshot is in: stop reading (what follows is the stream) and load it on the sync thread. */
+    private void payloadDone() {
+        phase = Phase.LOADING;
+        ctx.channel().config().setAutoRead(false);
+        link.snapshotReplacesData(this, fullSyncId);
+        boolean delimited = transfer.size() < 0;
+        link.load(this, transfer, fullSyncId, fullSyncOffset, ok -> {
+            if (phase != Phase.LOADING) {
+                return; // closed meanwhile
+            }
+            if (!ok) {
+                fail("the snapshot from the primary could not be loaded");
+                return;
+            }
+            transfer = null;
+            startStream(fullSyncOffset, 0);
+            if (delimited) {
+                sendAck(); // a diskless primary starts the stream once it hears from us
+            }
+            ctx.channel().config().setAutoRead(true);
+            try {
+                process();
+            } catch (ProtocolException | IOException | RuntimeException e) {
+                fail(e.getMessage());
+            }
+        });
+    }
+
+    // ---- the stream
+
+    private void startStream(long offset, int db) {
+        phase = Phase.STREAM;
+        parsedOffset = offset;
+        master = Client.master(node, ctx.channel());
+        master.select(db);
+        link.streaming(this, offset);
+    }
+
+    private void stream() throws ProtocolException {
+        while (in.isReadable() && phase == Phase.STREAM) {
+            if (!link.active()) {
+                close(); // REPLICAOF NO ONE replied already: nothing of the old primary's is applied after it
+                return;
+            }
+            int before = in.readerIndex();
+            byte[][] args = parser.parse(in);
+            parsedOffset += in.readerIndex() - before;
+            if (args == null) {
+                break;
+            }
+            if (RequestParser.isEmpty(args)) {
+                continue;
+            }
+            applied.command(args);
+            if (isGetAck(args)) {
+                // Answered here, with the offset before this request as Redis acknowledges; forwarded like the rest.
+                if (master.transaction().open()) {
+                    sendAck();
+                } else {
+                    forward(this::sendAck);
+                }
+            } else if (endsUnit(args)) {
+                forward(() -> apply(args));
+            } else {
+                apply(args); // MULTI or a command it queues: nothing applied until EXEC
+            }
+        }
+        link.read(parsedOffset + (in.readableBytes()));
+        if (applied.length() == 0) {
+            applied.shrink();
+        }
+    }
+
+    /**
+     * Whether this command completes a unit of the stream (Redis propagates transactions and scripts' effects as
+     * whole MULTI/EXEC blocks): outside MULTI any command but MULTI, inside it EXEC or DISCARD.
+     */
+    private boolean endsUnit(byte[][] args) {
+        if (master.transaction().open()) {
+            return equalsLowerCase(args[0], EXEC) || equalsLowerCase(args[0], DISCARD);
+        }
+        return !equalsLowerCase(args[0], MULTI);
+    }
+
+    private void apply(byte[][] args) {
+        node.keyspace().applyingPrimary(true);
+        try {
+            node.dispatcher().dispatch(master, args);
+        } finally {
+            node.keyspace().applyingPrimary(false);
+        }
+        master.reply().discard();
+    }
+
+    /** Runs the unit ending here and forwards its bytes, then counts it as applied. */
+    private void forward(Runnable apply) {
+        link.sink().applyAndForward(apply, applied.array(), 0, applied.length());
+        applied.clear();
+        link.applied(parsedOffset);
+    }
+
+    /** REPLCONF GETACK is answered by the link itself: the master client is the one client that gets replies. */
+    private static boolean isGetAck(byte[][] args) {
+        return args.length >= 2 && equalsLowerCase(args[0], REPLCONF) && equalsLowerCase(args[1], GETACK);
+    }
+
+    private static boolean equalsLowerCase(byte[] a, byte[] lower) {
+        if (a.length != lower.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if ((a[i] | 0x20) != lower[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** REPLCONF ACK with the offset applied so far (once a second, on GETACK, after a diskless load). */
+    void sendAck() {
+        if (phase == Phase.STREAM) {
+            send("REPLCONF", "ACK", Long.toString(link.appliedOffset()));
+        }
+    }
+
+    /** The database the primary's stream has selected (kept for a partial resynchronisation). */
+    int streamDb() { return master == null ? 0 : master.dbIndex(); }
+
+    boolean loading() { return phase == Phase.LOADING; }
+
+    private void send(String... args) {
+        Resp out = new Resp();
+        out.command(args);
+        write(out);
+    }
+
+    private void write(Resp out) {
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(Arrays.copyOf(out.array(), out.length())));
+    }
+
+    @Override
+    public long maxBulkLength() {
+        return Long.MAX_VALUE; // the primary's stream is trusted as the primary ran it
+    }
+
+    @Override
+    public long maxQueryBuffer() {
+        return Long.MAX_VALUE;
+    }
+
+    @Override
+    public boolean authRequired() {
+        return false;
+    }
+}
