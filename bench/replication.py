@@ -85,6 +85,8 @@ def sync(primary_port, replica_port):
     while True:
         if replica.info("replication").get("master_link_status") == "up" and int(replica.call("DBSIZE")) == keys:
             break
+        if time.perf_counter() - start > 600:
+            sys.exit("replica on port %d not in sync with %d keys after 600 s" % (replica_port, keys))
         time.sleep(0.005)
     elapsed = (time.perf_counter() - start) * 1000
     full = int(primary.info("stats")["sync_full"]) - full_before
