@@ -20,16 +20,16 @@ import java.time.Duration;
 import java.util.List;
 
 /** Certificates made by Larder's own CA code in a temporary directory: PEM files for servers, SSLContexts for clients. */
-final class TestCertificates {
+public final class TestCertificates {
     final Path dir;
     final CertificateAuthority ca;
     /** A second CA that the node does not trust. */
-    final CertificateAuthority strangerCa;
+    public final CertificateAuthority strangerCa;
     final IssuedCertificate node;
     final IssuedCertificate client;
     final IssuedCertificate stranger;
 
-    TestCertificates(Path dir) throws Exception {
+    public TestCertificates(Path dir) throws Exception {
         this.dir = dir;
         ca = CertificateAuthority.create("Test CA", Duration.ofDays(2), KeyType.EC);
         ca.save(dir);
@@ -58,12 +58,12 @@ final class TestCertificates {
         return dir.resolve(name);
     }
 
-    String path(String name) {
+    public String path(String name) {
         return file(name).toString();
     }
 
     /** Options that give a node the TLS port and its certificate, key and CA. */
-    List<String> nodeOptions(int tlsPort) {
+    public List<String> nodeOptions(int tlsPort) {
         return List.of("--tls-port", String.valueOf(tlsPort), "--tls-cert-file", path("node.crt"),
                 "--tls-key-file", path("node.key"), "--tls-ca-cert-file", path("ca.crt"));
     }

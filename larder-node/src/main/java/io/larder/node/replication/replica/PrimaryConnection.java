@@ -1,5 +1,6 @@
 package io.larder.node.replication.replica;
 
+import io.larder.node.config.ServerConfig;
 import io.larder.node.propagation.Resp;
 import io.larder.node.server.Client;
 import io.larder.node.server.Node;
@@ -238,6 +239,19 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
         }
     }
 
+    /**
+     * The port the primary lists for this replica (and FAILOVER connects to): replica-announce-port, else, as
+     * Redis, the tls-port when replication runs over TLS, else the plain port.
+     */
+    private static int announcedPort(ServerConfig config) {
+        int announced = config.find("replica-announce-port").asInt();
+        int tlsPort = config.find("tls-port").asInt();
+        if (announced != 0) {
+            return announced;
+        }
+        return config.find("tls-replication").asBool() && tlsPort != 0 ? tlsPort : config.port.asInt();
+    }
+
     /** AUTH, REPLCONF listening-port, ip-address and capa in one write, as Redis sends them. */
     private void sendHandshake() {
         var config = node.config();
@@ -252,8 +266,7 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
             }
             awaited.add(Step.AUTH);
         }
-        int announcedPort = config.find("replica-announce-port").asInt();
-        out.command("REPLCONF", "listening-port", Integer.toString(announcedPort != 0 ? announcedPort : config.port.asInt()));
+        out.command("REPLCONF", "listening-port", Integer.toString(announcedPort(config)));
         awaited.add(Step.PORT);
         String ip = config.find("replica-announce-ip").text();
         if (!ip.isEmpty()) {

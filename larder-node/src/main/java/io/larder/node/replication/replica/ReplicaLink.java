@@ -6,12 +6,14 @@ import io.larder.node.server.Node;
 import io.larder.resp.ReplyWriter;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -253,7 +255,7 @@ public final class ReplicaLink {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         config.find("repl-timeout").asLong() * 1000))
                 .option(ChannelOption.TCP_NODELAY, !config.find("repl-disable-tcp-nodelay").asBool())
-                .handler(conn)
+                .handler(config.find("tls-replication").asBool() ? overTls(conn, host, port) : conn)
                 .connect(host, port).addListener(f -> {
                     if (!f.isSuccess() && connection == conn) {
                         log("Error condition on socket for SYNC: " + f.cause().getMessage());
@@ -264,6 +266,30 @@ public final class ReplicaLink {
                         }
                     }
                 });
+    }
+
+    /**
+     * With tls-replication the link runs TLS (the port given to REPLICAOF is then the primary's tls-port): the
+     * handshake comes first, the PING the connection sends on connect waits for it, and a certificate our CAs do
+     * not trust fails the handshake, which ends the connection like any other error; the cron retries.
+     */
+    private ChannelInitializer<Channel> overTls(PrimaryConnection conn, String host, int port) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                SslHandler tls = node.server().newTlsClientHandler(ch.alloc(), host, port);
+                tls.handshakeFuture().addListener(f -> {
+                    if (!f.isSuccess()) { // the engine's own message is vague; the root cause names the reason
+                        Throwable why = f.cause();
+                        while (why.getCause() != null) {
+                            why = why.getCause();
+                        }
+                        log("TLS handshake with MASTER " + host + ":" + port + " failed: " + why);
+                    }
+                });
+                ch.pipeline().addLast(tls, conn);
+            }
+        };
     }
 
     private void dropConnection() {
