@@ -124,8 +124,7 @@ final class FullSync implements Runnable {
         out.flush();
         for (ReplicaConnection r : out.alive()) {
             // The replica may read past the payload in one go, so the stream waits for its first ACK.
-            r.streamOnAck = true;
-            r.state = ReplicaConnection.State.ONLINE;
+            r.disklessSent();
         }
     }
 

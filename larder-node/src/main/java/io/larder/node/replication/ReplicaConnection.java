@@ -48,7 +48,9 @@ final class ReplicaConnection {
     volatile long ackOffset;
     volatile long ackMillis;
     /** Diskless transfer: the stream starts with the replica's first ACK (it has read the whole payload then). */
-    volatile boolean streamOnAck;
+    private boolean streamOnAck;
+    /** An ACK came before the transfer was marked done (the replica read the mark first); guarded by this. */
+    private boolean ackedBeforeOnline;
     volatile long softLimitSinceMillis;
     /** The full sync under way sends an EOF-marked payload (no keep-alive newlines once it started). */
     volatile boolean disklessTarget;
@@ -87,6 +89,39 @@ final class ReplicaConnection {
     }
 
     /** Lets the stream flow (from any thread; the writes happen on the event loop, after what is queued). */
+    /**
+     * The diskless payload is all sent: the stream starts at the replica's first ACK, which may already have
+     * come (it can read the end mark and answer before this thread gets here).
+     */
+    void disklessSent() {
+        boolean start;
+        synchronized (this) {
+            state = State.ONLINE;
+            start = ackedBeforeOnline;
+            streamOnAck = !start;
+            ackedBeforeOnline = false;
+        }
+        if (start) {
+            startStream();
+        }
+    }
+
+    /** REPLCONF ACK: starts the stream of a diskless transfer at the first one. */
+    void acked() {
+        boolean start = false;
+        synchronized (this) {
+            if (state == State.ONLINE) {
+                start = streamOnAck;
+                streamOnAck = false;
+            } else if (disklessTarget) {
+                ackedBeforeOnline = true;
+            }
+        }
+        if (start) {
+            startStream();
+        }
+    }
+
     void startStream() {
         streaming = true;
         wake();

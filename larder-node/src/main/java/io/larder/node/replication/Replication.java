@@ -428,10 +428,7 @@ public final class Replication implements CommandLog, io.larder.node.replication
             r.ackOffset = offset;
         }
         r.ackMillis = System.currentTimeMillis();
-        if (r.streamOnAck && r.state == ReplicaConnection.State.ONLINE) {
-            r.streamOnAck = false;
-            r.startStream();
-        }
+        r.acked();
         refreshGoodReplicas();
         waits.check();
     }
