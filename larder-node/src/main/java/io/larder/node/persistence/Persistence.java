@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 /**
  * RDB persistence of one node: SAVE, BGSAVE, save points, loading at start-up, and the figures INFO reports.
@@ -445,7 +446,7 @@ public final class Persistence {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             loadingTotalBytes = Files.size(file);
             loadingLoadedBytes = 0;
-            long keys = read(in, merge).keys();
+            long keys = read(in, merge, false).keys();
             changesAtLastSave = keyspace.changes();
             lastSaveMillis = System.currentTimeMillis();
             return keys;
@@ -454,14 +455,16 @@ public final class Persistence {
 
     /**
      * Loads the RDB that starts an AOF base file (the {@code aof-use-rdb-preamble} form) into the empty
-     * keyspace; returns the bytes it took, after which the file may go on with commands.
+     * keyspace; returns the bytes it took, after which the file may go on with commands. Keys already expired are
+     * kept, as Redis keeps them here: the commands that follow may still act on them (a replica's base holds keys
+     * its primary has not deleted yet, and the primary's PERSIST of one may follow).
      */
     public long loadAofPreamble(InputStream in) throws IOException {
-        return read(in, false).bytes();
+        return read(in, false, true).bytes();
     }
 
-    private RdbReader.Summary read(InputStream in, boolean merge) throws IOException {
-        Loader loader = new Loader(merge, false);
+    private RdbReader.Summary read(InputStream in, boolean merge, boolean keepExpired) throws IOException {
+        Loader loader = new Loader(merge, keepExpired, (name, value) -> { });
         RdbReader.Summary summary;
         try {
             summary = RdbReader.read(in, limits(), keyspace.databaseCount(), config.find("rdbchecksum").asBool(),
@@ -479,7 +482,7 @@ public final class Persistence {
      * ({@code size} bytes, for INFO's loading figures) while commands get LOADING. Keys already expired are kept,
      * as a Redis replica keeps them: the primary's DEL removes them. Returns the number of keys loaded.
      */
-    public long loadFromPrimary(InputStream in, long size) throws IOException {
+    public long loadFromPrimary(InputStream in, long size, BiConsumer<String, byte[]> aux) throws IOException {
         loadingStartMillis = System.currentTimeMillis();
         loading = true;
         try {
@@ -489,7 +492,7 @@ public final class Persistence {
             } finally {
                 keyspace.unlockAll();
             }
-            Loader loader = new Loader(false, true);
+            Loader loader = new Loader(false, true, aux);
             loadingTotalBytes = size;
             loadingLoadedBytes = 0;
             RdbReader.read(in, limits(), keyspace.databaseCount(), config.find("rdbchecksum").asBool(), loader);
@@ -508,15 +511,22 @@ public final class Persistence {
     private final class Loader implements RdbReader.Sink {
         private final boolean merge;
         private final boolean keepExpired;
+        private final BiConsumer<String, byte[]> aux;
         private final long now = keyspace.clock().millis();
         private final boolean lru = lruPolicy();
         private final int lruNow = keyspace.lruClock();
         long loaded;
         long expired;
 
-        Loader(boolean merge, boolean keepExpired) {
+        Loader(boolean merge, boolean keepExpired, BiConsumer<String, byte[]> aux) {
             this.merge = merge;
             this.keepExpired = keepExpired;
+            this.aux = aux;
+        }
+
+        @Override
+        public void aux(String name, byte[] value) {
+            aux.accept(name, value);
         }
 
         @Override

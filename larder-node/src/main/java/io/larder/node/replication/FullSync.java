@@ -68,12 +68,16 @@ final class FullSync implements Runnable {
         long offset;
         boolean begun;
         List<byte[]> libraries;
+        int streamDb;
         replication.cutLock().lock();
         keyspace.lockAll();
         try {
             libraries = node.persistence().libraryCodes(); // function libraries as of the cut, like the keys
             begun = snapshot.begin();
             offset = begun ? replication.cut(targets) : -1;
+            // A primary's stream starts with SELECT after the cut; a replica forwards its primary's stream as it
+            // is, which goes on in the database selected at this point (Redis's repl-stream-db).
+            streamDb = replication.replicating() ? node.replicaLink().streamDb() : 0;
         } finally {
             keyspace.unlockAll();
             replication.cutLock().unlock();
@@ -88,7 +92,7 @@ final class FullSync implements Runnable {
                 r.send("+FULLRESYNC " + replId + " " + offset + "\r\n");
             }
         }
-        Map<String, byte[]> aux = auxFields(replId, offset);
+        Map<String, byte[]> aux = auxFields(replId, offset, streamDb);
         try {
             if (diskless) {
                 sendDiskless(snapshot, aux, libraries);
@@ -103,9 +107,9 @@ final class FullSync implements Runnable {
         }
     }
 
-    private Map<String, byte[]> auxFields(String replId, long offset) {
+    private Map<String, byte[]> auxFields(String replId, long offset, int streamDb) {
         Map<String, byte[]> aux = new LinkedHashMap<>(Persistence.auxFields(false));
-        aux.put("repl-stream-db", ascii("0"));
+        aux.put("repl-stream-db", ascii(Integer.toString(streamDb)));
         aux.put("repl-id", ascii(replId));
         aux.put("repl-offset", ascii(Long.toString(offset)));
         return aux;

@@ -128,6 +128,26 @@ class LarderReplicationTest {
     }
 
     @Test
+    void aReplicaOfAReplicaStartsInTheDatabaseTheForwardedStreamSelected() throws Exception {
+        LarderServer primary = larder();
+        Jedis p = jedis(primary);
+        LarderServer one = replicaOf(primary);
+        awaitCaughtUp(p, one);
+        p.select(2);
+        p.set("before", "1"); // the stream selects db 2, and selects nothing more while the primary writes there
+        awaitCaughtUp(p, one);
+        // The sub-replica's snapshot point falls in the middle of the forwarded stream, which goes on in db 2:
+        // its RDB's repl-stream-db says so, as the next write carries no SELECT.
+        LarderServer chained = replicaOf(one);
+        Jedis r3 = jedis(chained);
+        awaitCaughtUp(p, chained);
+        p.set("after", "2");
+        assertSameData(p, chained, r3);
+        r3.select(2);
+        assertThat(r3.get("after")).isEqualTo("2");
+    }
+
+    @Test
     void replicasBackAfterTheBacklogExpiredAreResynchronisedInFull() throws Exception {
         LarderServer primary = larder("--repl-backlog-ttl", "1");
         Jedis p = jedis(primary);

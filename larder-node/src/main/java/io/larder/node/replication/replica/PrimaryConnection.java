@@ -343,7 +343,7 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
                 return;
             }
             transfer = null;
-            startStream(fullSyncOffset, 0);
+            startStream(fullSyncOffset, link.streamDb()); // the snapshot's repl-stream-db
             if (delimited) {
                 sendAck(); // a diskless primary starts the stream once it hears from us
             }
@@ -363,6 +363,7 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
         parsedOffset = offset;
         master = Client.master(node, ctx.channel());
         master.select(db);
+        link.streamDb(db);
         link.streaming(this, offset);
     }
 
@@ -424,7 +425,10 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
 
     /** Runs the unit ending here and forwards its bytes, then counts it as applied. */
     private void forward(Runnable apply) {
-        link.sink().applyAndForward(apply, applied.array(), 0, applied.length());
+        link.sink().applyAndForward(() -> {
+            apply.run();
+            link.streamDb(master.dbIndex()); // before the bytes are forwarded: a snapshot point sees both or neither
+        }, applied.array(), 0, applied.length());
         applied.clear();
         link.applied(parsedOffset);
     }
@@ -452,9 +456,6 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
             send("REPLCONF", "ACK", Long.toString(link.appliedOffset()));
         }
     }
-
-    /** The database the primary's stream has selected (kept for a partial resynchronisation). */
-    int streamDb() { return master == null ? 0 : master.dbIndex(); }
 
     boolean loading() { return phase == Phase.LOADING; }
 

@@ -17,6 +17,7 @@ import io.netty.handler.ssl.SslHandler;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -78,8 +79,13 @@ public final class ReplicaLink {
     private volatile long appliedOffset;
     private volatile long readOffset;
     private volatile boolean streaming;
-    /** The database the stream had selected when the link was lost: a partial resynchronisation continues in it. */
-    private int streamDb;
+    /**
+     * The database the primary's stream has selected after the last unit applied and forwarded (or where it starts
+     * after a full resynchronisation: the snapshot's repl-stream-db): a partial resynchronisation continues in
+     * it, and a sub-replica's full sync starts in it. Written on the link loop inside the sink's applyAndForward,
+     * so a sub-replica's snapshot point reads the database of the forwarded stream at that point.
+     */
+    private volatile int streamDb;
     private volatile long lastIoMillis;
     private volatile long downSinceMillis;
     private volatile RdbTransfer transfer;
@@ -417,7 +423,10 @@ public final class ReplicaLink {
         state = State.CONNECTED;
     }
 
-    int streamDb() { return streamDb; }
+    /** See {@link #streamDb}. */
+    public int streamDb() { return streamDb; }
+
+    void streamDb(int db) { streamDb = db; }
 
     void applied(long offset) { appliedOffset = offset; }
 
@@ -432,7 +441,6 @@ public final class ReplicaLink {
         transfer = null;
         if (streaming) {
             streaming = false;
-            streamDb = conn.streamDb();
             downSinceMillis = System.currentTimeMillis();
             log("Connection with master lost; the link will try a partial resynchronization from offset "
                     + (appliedOffset + 1));
@@ -463,10 +471,16 @@ public final class ReplicaLink {
             try (InputStream data = t.open()) {
                 log("MASTER <-> REPLICA sync: Flushing old data");
                 log("MASTER <-> REPLICA sync: Loading DB in memory");
-                long keys = node.persistence().loadFromPrimary(data, t.received());
+                int[] db = {0}; // repl-stream-db: the database the primary's stream has selected at the snapshot
+                long keys = node.persistence().loadFromPrimary(data, t.received(), (name, value) -> {
+                    if (name.equals("repl-stream-db")) {
+                        db[0] = Integer.parseInt(new String(value, StandardCharsets.US_ASCII));
+                    }
+                });
                 if (t.file() != null) {
                     Files.move(t.file(), node.persistence().file(), StandardCopyOption.REPLACE_EXISTING);
                 }
+                streamDb = db[0];
                 sink.becomeReplicaOf(replId, offset);
                 sink.disconnectReplicas(); // their data is not ours any more: they resynchronise
                 log("MASTER <-> REPLICA sync: Finished with success (" + keys + " keys)");

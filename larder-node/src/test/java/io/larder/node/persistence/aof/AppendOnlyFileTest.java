@@ -188,6 +188,28 @@ class AppendOnlyFileTest {
         }
     }
 
+    /**
+     * The same across a rewrite: the key is in the RDB-preamble base with its TTL, the PERSIST in the incremental
+     * file. Loading the base keeps keys whose TTL has passed (as Redis does with a preamble), or the PERSIST that
+     * follows would find nothing.
+     */
+    @Test
+    void aKeyInTheBaseMadePersistentBeforeItsTtlPassedSurvivesTheReplay() throws Exception {
+        try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
+            c.call("SET", "k", "v", "PX", "2000");
+            c.call("SET", "gone", "v", "PX", "2000");
+            assertThat(c.callText("BGREWRITEAOF")).startsWith("+");
+            awaitRewrite(c);
+            assertThat(c.callText("PERSIST", "k")).isEqualTo(":1\r\n"); // the TTL has not passed yet
+        }
+        AofTestSupport.sleep(2100); // the base's expiry times are past when the files are replayed
+        try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
+            assertThat(c.callText("GET", "k")).isEqualTo("$1\r\nv\r\n");
+            assertThat(c.callText("TTL", "k")).isEqualTo(":-1\r\n");
+            assertThat(c.callText("EXISTS", "gone")).isEqualTo(":0\r\n");
+        }
+    }
+
     @Test
     void loggedFormsAreRedisPropagatedForms() throws Exception {
         try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
