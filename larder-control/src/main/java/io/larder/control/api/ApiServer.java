@@ -239,7 +239,18 @@ public final class ApiServer implements AutoCloseable {
 
     private void adminShutdown(Context ctx) {
         boolean stopNodes = Boolean.TRUE.equals(bool(body(ctx), "StopNodes"));
-        send(ctx, 200, Map.of("ShuttingDown", true, "StopNodes", stopNodes));
+        // Written and flushed here, not left for Javalin to write after the handler: the shutdown thread stops the
+        // HTTP server, which could otherwise close the connection before the answer went out.
+        try {
+            byte[] answer = JSON.writeValueAsBytes(Map.of("ShuttingDown", true, "StopNodes", stopNodes));
+            ctx.res().setStatus(200);
+            ctx.res().setContentType("application/json");
+            ctx.res().setContentLength(answer.length);
+            ctx.res().getOutputStream().write(answer);
+            ctx.res().flushBuffer();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Thread.ofPlatform().name("larder-shutdown").start(stopNodes ? shutdownWithNodes : shutdown);
     }
 
