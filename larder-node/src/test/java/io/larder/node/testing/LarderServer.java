@@ -21,11 +21,16 @@ public final class LarderServer implements AutoCloseable {
 
     /** Starts a node; {@code options} are redis-server style ("--requirepass", "secret", ...). */
     public static LarderServer start(String... options) throws Exception {
+        List<String> given = List.of(options);
+        // A port found free may be handed out again at once: never the tls-port the caller found just before.
+        int tlsPort = given.indexOf("--tls-port") >= 0 ? Integer.parseInt(given.get(given.indexOf("--tls-port") + 1)) : -1;
         int port = RedisServerProcess.freePort();
+        while (port == tlsPort) {
+            port = RedisServerProcess.freePort();
+        }
         List<String> args = new ArrayList<>(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1"));
         // No automatic saves, and a directory of its own: a test's SAVE must not leave a dump.rdb that the next
         // test's node would load at start-up.
-        List<String> given = List.of(options);
         if (!given.contains("--save")) {
             args.addAll(List.of("--save", ""));
         }
