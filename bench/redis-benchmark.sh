@@ -60,9 +60,6 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 # Medians per server, depth and command, then one table row per command and depth.
-value() { # value SERVER DEPTH TEST COLUMN(5=rps,6=p50,7=p99)
-  awk -F, -v s="$1" -v d="$2" -v t="$3" -v c="$4" '$1==s && $2==d && $4==t { print $c }' "$RESULTS" | median
-}
 
 echo
 echo "| command | -P | Redis ops/s | Larder ops/s | ops/s Larder/Redis | Redis p50 ms | Larder p50 ms | Redis p99 ms | Larder p99 ms | p99 Larder/Redis |"
@@ -70,9 +67,9 @@ echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for depth in "${DEPTHS[@]}"; do
   for t in ${TESTS//,/ }; do
     t=${t^^}
-    rr=$(value redis "$depth" "$t" 5); lr=$(value larder "$depth" "$t" 5)
-    r50=$(value redis "$depth" "$t" 6); l50=$(value larder "$depth" "$t" 6)
-    r99=$(value redis "$depth" "$t" 7); l99=$(value larder "$depth" "$t" 7)
+    rr=$(benchmark_median redis "$depth" "$t" 5); lr=$(benchmark_median larder "$depth" "$t" 5)
+    r50=$(benchmark_median redis "$depth" "$t" 6); l50=$(benchmark_median larder "$depth" "$t" 6)
+    r99=$(benchmark_median redis "$depth" "$t" 7); l99=$(benchmark_median larder "$depth" "$t" 7)
     awk -v t="$t" -v d="$depth" -v rr="$rr" -v lr="$lr" -v r50="$r50" -v l50="$l50" -v r99="$r99" -v l99="$l99" '
       function num(v, fmt) { return v == "" ? "n/a" : sprintf(fmt, v) }
       function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "n/a" : sprintf("%.2f", a / b) }

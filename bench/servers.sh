@@ -71,3 +71,9 @@ benchmark_rows() { # benchmark_rows SERVER DEPTH ROUND
   grep '^"[A-Z]' | grep -v '^"test"' | tr -d '"' | awk -F, -v s="$1" -v d="$2" -v r="$3" \
     '{ t=$1; sub(/ .*/, "", t); printf "%s,%s,%s,%s,%s,%s,%s\n", s, d, r, t, $2, $5, $7 }'
 }
+
+# The median of one column of benchmark_rows' results (RESULTS: server,depth,round,test,rps,p50,p99) for one
+# server, depth and test: benchmark_median SERVER DEPTH TEST COLUMN (5=rps, 6=p50, 7=p99).
+benchmark_median() {
+  awk -F, -v s="$1" -v d="$2" -v t="$3" -v c="$4" '$1==s && $2==d && $4==t { print $c }' "$RESULTS" | median
+}

@@ -98,19 +98,16 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-value() { # value SERVER DEPTH TEST COLUMN(5=rps,6=p50,7=p99)
-  awk -F, -v s="$1" -v d="$2" -v t="$3" -v c="$4" '$1==s && $2==d && $4==t { print $c }' "$RESULTS" | median
-}
 echo
 echo "| command | -P | server | ops/s | ops/s vs Redis | p50 ms | p99 ms | p99 vs Redis |"
 echo "|---|---:|---|---:|---:|---:|---:|---:|"
 for depth in "${DEPTHS[@]}"; do
   for t in ${TESTS//,/ }; do
     t=${t^^}
-    rr=$(value redis "$depth" "$t" 5); r99=$(value redis "$depth" "$t" 7)
+    rr=$(benchmark_median redis "$depth" "$t" 5); r99=$(benchmark_median redis "$depth" "$t" 7)
     for server in "${SERVERS[@]}"; do
-      awk -v t="$t" -v d="$depth" -v s="$server" -v rps="$(value "$server" "$depth" "$t" 5)" \
-          -v p50="$(value "$server" "$depth" "$t" 6)" -v p99="$(value "$server" "$depth" "$t" 7)" -v rr="$rr" -v r99="$r99" '
+      awk -v t="$t" -v d="$depth" -v s="$server" -v rps="$(benchmark_median "$server" "$depth" "$t" 5)" \
+          -v p50="$(benchmark_median "$server" "$depth" "$t" 6)" -v p99="$(benchmark_median "$server" "$depth" "$t" 7)" -v rr="$rr" -v r99="$r99" '
         function num(v, fmt) { return v == "" ? "n/a" : sprintf(fmt, v) }
         function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "n/a" : sprintf("%.2f", a / b) }
         BEGIN { printf "| %s | %d | %s | %s | %s | %s | %s | %s |\n", t, d, s, num(rps, "%.0f"), ratio(rps, rr),

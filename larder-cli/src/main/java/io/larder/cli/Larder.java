@@ -44,35 +44,37 @@ public final class Larder implements Runnable {
 
     @Command(name = "server", description = "Run a Redis-compatible node: same arguments as redis-server "
             + "([redis.conf] [--name value ...]).")
-    static final class Server implements Callable<Integer> {
-        @Parameters(arity = "0..*", paramLabel = "ARG", description = "config file and/or --name value options")
-        List<String> args = new ArrayList<>();
-
-        @Unmatched
-        List<String> unmatched = new ArrayList<>();
-
+    static final class Server extends NodeCommand {
         @Override
-        public Integer call() throws Exception {
-            List<String> all = new ArrayList<>(args);
-            all.addAll(unmatched);
-            return NodeMain.run(all);
+        int run(List<String> arguments) throws Exception {
+            return NodeMain.run(arguments);
         }
     }
 
     @Command(name = "memcached", description = "Run a memcached-compatible node: same flags as memcached 1.6 "
             + "(-p -U -l -m -c -t -I -v -vv -M -C -S -Y -f -n -o ...).")
-    static final class Memcached implements Callable<Integer> {
-        @Parameters(arity = "0..*", paramLabel = "ARG", description = "memcached's flags")
+    static final class Memcached extends NodeCommand {
+        @Override
+        int run(List<String> arguments) throws Exception {
+            return McMain.run(arguments);
+        }
+    }
+
+    /** A node sub-command: every argument, options included, goes to the node's own parser unchanged. */
+    abstract static class NodeCommand implements Callable<Integer> {
+        @Parameters(arity = "0..*", paramLabel = "ARG", description = "the node's arguments, as the real server takes them")
         List<String> args = new ArrayList<>();
 
         @Unmatched
         List<String> unmatched = new ArrayList<>();
 
+        abstract int run(List<String> arguments) throws Exception;
+
         @Override
         public Integer call() throws Exception {
             List<String> all = new ArrayList<>(args);
             all.addAll(unmatched);
-            return McMain.run(all);
+            return run(all);
         }
     }
 }
