@@ -226,6 +226,15 @@ public final class Keyspace {
         this.expiriesFromPrimary = on;
     }
 
+    /**
+     * Redis's checkAlreadyExpired: whether a deadline at or before {@code now} deletes the key at once. Not while
+     * expiries come from the primary (a replica, or an AOF being replayed): the key is kept with its past deadline,
+     * so that the primary's DEL, or a later command of the file (PERSIST), settles it as it did when it ran.
+     */
+    public boolean deletesAtOnce(long deadline, long now) {
+        return deadline <= now && !expiriesFromPrimary;
+    }
+
     /** Marks the calling thread as running (true) or no longer running (false) a command of the primary's stream. */
     public void applyingPrimary(boolean on) {
         primaryApplier = on ? Thread.currentThread() : null;

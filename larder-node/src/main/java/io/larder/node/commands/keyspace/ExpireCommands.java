@@ -156,7 +156,7 @@ final class ExpireCommands {
             c.reply().integer(0);
             return;
         }
-        if (when <= now) {
+        if (db.keyspace().deletesAtOnce(when, now)) {
             db.delete(args[1]);
             db.signalModified(args[1]);
             c.notify(KeyspaceEvents.GENERIC, "del", args[1]);

@@ -134,7 +134,7 @@ final class DumpRestore {
         boolean deleted = options.replace() && db.delete(key);
         long now = db.keyspace().clock().millis();
         long expireAt = ttl != 0 && !options.absTtl() ? ttl + now : ttl;
-        if (expireAt != 0 && expireAt <= now) {
+        if (expireAt != 0 && db.keyspace().deletesAtOnce(expireAt, now)) {
             if (deleted) {
                 db.signalModified(key);
                 c.notify(KeyspaceEvents.GENERIC, "del", key);

@@ -60,7 +60,7 @@ final class GetCommands {
             }
         }
         StringReads.bulk(c.reply(), value);
-        if (options.absoluteExpire() && expireAt <= now) {
+        if (options.absoluteExpire() && db.keyspace().deletesAtOnce(expireAt, now)) {
             db.delete(key);
             db.signalModified(key);
             c.notify(KeyspaceEvents.GENERIC, "del", key);

@@ -41,11 +41,12 @@ final class AofBase {
     }
 
     /**
-     * Writes the commands for the RDB image {@code rdb} to {@code out}; keys already expired at {@code now} are
-     * left out, as Redis's rewrite skips them.
+     * Writes the commands for the RDB image {@code rdb} to {@code out}. Keys whose TTL has passed are written too,
+     * with their PEXPIREAT, as Redis's rewrite writes every key it holds: the incremental file that follows may
+     * act on them (a PERSIST that ran before the TTL passed), and the replay keeps such keys until it is done.
      */
-    static void fromImage(InputStream rdb, WritableByteChannel out, RdbValues.Limits limits, int databases,
-                          long now) throws IOException {
+    static void fromImage(InputStream rdb, WritableByteChannel out, RdbValues.Limits limits, int databases)
+            throws IOException {
         Resp buf = new Resp();
         int[] selected = {-1};
         try {
@@ -60,9 +61,6 @@ final class AofBase {
 
                 @Override
                 public void key(int db, byte[] key, Object value, long expireAt, long idleSeconds) {
-                    if (expireAt != 0 && expireAt <= now) {
-                        return;
-                    }
                     if (db != selected[0]) {
                         buf.command("SELECT", Integer.toString(db));
                         selected[0] = db;

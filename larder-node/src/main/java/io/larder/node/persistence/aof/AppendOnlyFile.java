@@ -503,8 +503,7 @@ public final class AppendOnlyFile implements CommandLog {
                             writeImage(snapshot, imageChannel, Map.of(), libraries);
                         }
                         try (InputStream in = new BufferedInputStream(Files.newInputStream(image), 1 << 16)) {
-                            AofBase.fromImage(in, ch, node.persistence().limits(), keyspace.databaseCount(),
-                                    keyspace.clock().millis());
+                            AofBase.fromImage(in, ch, node.persistence().limits(), keyspace.databaseCount());
                         }
                     } finally {
                         Files.deleteIfExists(image);

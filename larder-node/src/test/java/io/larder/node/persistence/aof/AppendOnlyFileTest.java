@@ -189,24 +189,53 @@ class AppendOnlyFileTest {
     }
 
     /**
-     * The same across a rewrite: the key is in the RDB-preamble base with its TTL, the PERSIST in the incremental
-     * file. Loading the base keeps keys whose TTL has passed (as Redis does with a preamble), or the PERSIST that
-     * follows would find nothing.
+     * The same across a rewrite, with both base forms: the key is in the base with its TTL, the PERSIST in the
+     * incremental file. The base holds every key of the snapshot, TTL passed or not, and the replay keeps keys
+     * whose TTL has passed until it is done (Redis loads a preamble with its expired keys and, while loading, a
+     * past PEXPIREAT sets the TTL instead of deleting), or the PERSIST that follows would find nothing. Keys that
+     * expired and were never made persistent are not live after the load, in Larder as in Redis 7.0 loading the
+     * same directory.
      */
     @Test
     void aKeyInTheBaseMadePersistentBeforeItsTtlPassedSurvivesTheReplay() throws Exception {
-        try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
-            c.call("SET", "k", "v", "PX", "2000");
-            c.call("SET", "gone", "v", "PX", "2000");
-            assertThat(c.callText("BGREWRITEAOF")).startsWith("+");
-            awaitRewrite(c);
-            assertThat(c.callText("PERSIST", "k")).isEqualTo(":1\r\n"); // the TTL has not passed yet
+        String expected = "$1\r\nv\r\n:-1\r\n:0\r\n:0\r\n";
+        for (String preamble : new String[]{"yes", "no"}) {
+            AofTestSupport.deleteTree(dir.resolve("appendonlydir"));
+            System.setProperty("larder.rdb.version", "10"); // a preamble Redis 7.0 loads too
+            try (LarderServer s = larder("--aof-use-rdb-preamble", preamble); RawClient c = new RawClient(s.port())) {
+                c.call("SET", "k", "v", "PX", "1000");
+                c.call("SET", "gone", "v", "PX", "1000");
+                c.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+                c.call("SET", "expired", "v", "PX", "1");
+                AofTestSupport.sleep(20); // its TTL has passed at the rewrite, but it is still in the dataset
+                assertThat(c.callText("BGREWRITEAOF")).startsWith("+");
+                awaitRewrite(c);
+                assertThat(c.callText("PERSIST", "k")).isEqualTo(":1\r\n"); // the TTL has not passed yet
+            } finally {
+                System.clearProperty("larder.rdb.version");
+            }
+            if (preamble.equals("no")) {
+                assertThat(Files.readString(dir.resolve("appendonlydir/appendonly.aof.2.base.aof")))
+                        .contains("$7\r\nexpired\r\n$1\r\nv\r\n*3\r\n$9\r\nPEXPIREAT\r\n$7\r\nexpired\r\n");
+            }
+            AofTestSupport.sleep(1100); // every TTL of the base is past when the files are replayed
+            try (LarderServer s = larder()) {
+                assertThat(survivors(s.port())).as("Larder, preamble " + preamble).isEqualTo(expected);
+            }
+            if (RedisServerProcess.available()) {
+                try (RedisServerProcess redis = RedisServerProcess.start("--appendonly", "yes", "--dir",
+                        dir.toString())) {
+                    assertThat(survivors(redis.port())).as("Redis 7.0, preamble " + preamble).isEqualTo(expected);
+                }
+            }
         }
-        AofTestSupport.sleep(2100); // the base's expiry times are past when the files are replayed
-        try (LarderServer s = larder(); RawClient c = new RawClient(s.port())) {
-            assertThat(c.callText("GET", "k")).isEqualTo("$1\r\nv\r\n");
-            assertThat(c.callText("TTL", "k")).isEqualTo(":-1\r\n");
-            assertThat(c.callText("EXISTS", "gone")).isEqualTo(":0\r\n");
+    }
+
+    /** GET k, TTL k, EXISTS gone, EXISTS expired. */
+    private static String survivors(int port) throws IOException {
+        try (RawClient c = new RawClient(port)) {
+            return c.callText("GET", "k") + c.callText("TTL", "k") + c.callText("EXISTS", "gone")
+                    + c.callText("EXISTS", "expired");
         }
     }
 
