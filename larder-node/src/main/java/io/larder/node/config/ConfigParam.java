@@ -18,6 +18,7 @@ public final class ConfigParam {
     private final List<ConfigHook> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile ConfigApply apply;
     private boolean protectedConfig;
+    private boolean denyLoading;
     private boolean multiArg;
     private volatile String text;
     private volatile long longValue;
@@ -54,6 +55,14 @@ public final class ConfigParam {
 
     ConfigParam protect() {
         protectedConfig = true;
+        return this;
+    }
+
+    /** CONFIG SET refuses it with -LOADING while a dataset loads (Redis's DENY_LOADING_CONFIG: appendonly, dir). */
+    public boolean denyLoading() { return denyLoading; }
+
+    ConfigParam denyWhileLoading() {
+        denyLoading = true;
         return this;
     }
 

@@ -133,7 +133,7 @@ public final class ServerConfig {
 
         // Persistence.
         add("dir", List.of(), ConfigType.special(SpecialValues::directory), System.getProperty("user.dir"), MUTABLE,
-                null).protect();
+                null).protect().denyWhileLoading();
         add("dbfilename", ConfigType.special(SpecialValues.plainName("dbfilename", "filename")), "dump.rdb", MUTABLE).protect();
         add("save", ConfigType.special(SpecialValues::save), "3600 1 300 100 60 10000", MUTABLE).multiArgs();
         add("stop-writes-on-bgsave-error", ConfigType.BOOL, "yes", MUTABLE);
@@ -142,7 +142,7 @@ public final class ServerConfig {
         add("rdb-del-sync-files", ConfigType.BOOL, "no", MUTABLE);
         add("rdb-save-incremental-fsync", ConfigType.BOOL, "yes", MUTABLE);
         add("sanitize-dump-payload", ConfigType.oneOf("no", "yes", "clients"), "no", MUTABLE);
-        add("appendonly", ConfigType.BOOL, "no", MUTABLE);
+        add("appendonly", ConfigType.BOOL, "no", MUTABLE).denyWhileLoading();
         add("appendfilename", ConfigType.special(SpecialValues.plainName("appendfilename", "filename")),
                 "appendonly.aof", IMMUTABLE);
         add("appenddirname", ConfigType.special(SpecialValues.plainName("appenddirname", "dirname")),

@@ -121,6 +121,11 @@ public final class ConfigCommand {
                 c.error(failed(given, "can't set protected config"));
                 return;
             }
+            if (params[i].denyLoading() && c.node().persistence().loading()) {
+                // Turning the AOF on or off, or moving the files, in the middle of a load would act on part of the data.
+                c.error("LOADING Redis is loading the dataset in memory");
+                return;
+            }
             for (int j = 0; j < i; j++) {
                 if (names[j].equals(names[i])) {
                     c.error(failed(given, "duplicate parameter"));
