@@ -58,6 +58,8 @@ public final class NodeMain {
         NodeServer server = new NodeServer(node);
         server.exitAction(() -> System.exit(0));
         server.loadFailureAction(() -> System.exit(1));
+        // Redis's exit(1) on an AOF it cannot make durable: no shutdown save, nothing more written.
+        node.aof().fatalExit(() -> Runtime.getRuntime().halt(1));
         List<InetSocketAddress> bound;
         try {
             bound = server.start();

@@ -94,6 +94,11 @@ public final class AppendOnlyFile implements CommandLog {
                 t.setDaemon(true);
                 return t;
             });
+    /**
+     * How the node exits after {@link #exitOnAlwaysFailure}: the process halts with status 1 (NodeMain); an
+     * embedded node closes, as after a failed load.
+     */
+    private volatile Runnable fatalExit = this::closeNode;
     /** Why the AOF found at start-up could not be loaded, or null. */
     private volatile String loadError;
     /** {@link #start} found an AOF that {@link #loadAtStartup} is to load. */
@@ -314,6 +319,7 @@ public final class AppendOnlyFile implements CommandLog {
                     continue; // turned off meanwhile; stop() wrote what there was
                 }
                 long sizeBefore = incrSize;
+                boolean written = false;
                 try {
                     settleSwitch();
                     if (batch.length() > 0) {
@@ -323,6 +329,7 @@ public final class AppendOnlyFile implements CommandLog {
                         }
                         incrSize += batch.length();
                     }
+                    written = true;
                     unsynced |= batch.length() > 0;
                     String fsync = config.find("appendfsync").text();
                     long now = System.currentTimeMillis();
@@ -343,23 +350,27 @@ public final class AppendOnlyFile implements CommandLog {
                     // Nothing is lost: a partial write is cut off and the batch goes back in front of the buffer.
                     lastWriteStatus = "err";
                     writeError = String.valueOf(e.getMessage());
-                    System.err.println("larder: AOF write failed: " + e.getMessage());
-                    try {
-                        incr.truncate(sizeBefore);
-                        incrSize = sizeBefore;
-                    } catch (IOException ignored) {
-                        // the next attempt fails the same way and is reported again
+                    if (!written) {
+                        System.err.println("larder: AOF write failed: " + e.getMessage());
+                        try {
+                            incr.truncate(sizeBefore);
+                            incrSize = sizeBefore;
+                        } catch (IOException ignored) {
+                            // the next attempt fails the same way and is reported again
+                        }
+                    }
+                    if (config.find("appendfsync").text().equals("always")) {
+                        exitOnAlwaysFailure(e, written);
+                        return;
                     }
                     synchronized (lock) {
                         batch.raw(pending.array(), pending.length());
                         pending.clear();
                         spare = pending;
                         pending = batch;
-                        if (!config.find("appendfsync").text().equals("always")) {
-                            // As Redis: the writes stay buffered and are retried, their replies go out, and
-                            // new writes are refused with MISCONF meanwhile. With always they wait for the disk.
-                            releaseWaiters(upTo);
-                        }
+                        // As Redis: the writes stay buffered and are retried, their replies go out, and new
+                        // writes are refused with MISCONF meanwhile.
+                        releaseWaiters(upTo);
                     }
                     failed = true;
                 }
@@ -374,6 +385,33 @@ public final class AppendOnlyFile implements CommandLog {
                 releaseWaiters(synced);
             }
             maybeAutoRewrite();
+        }
+    }
+
+    /**
+     * With appendfsync always a batch that cannot be made durable cannot be taken back (its effects are in memory,
+     * other clients may have read them), so the node exits with status 1, as Redis does: the batch's replies, held
+     * until the fsync, are never sent, and nothing more is written. Runs on the writer thread, which then ends.
+     */
+    private void exitOnAlwaysFailure(IOException e, boolean written) {
+        System.err.println(written
+                ? "Can't persist AOF for fsync error when the AOF fsync policy is 'always': " + e.getMessage()
+                        + ". Exiting..."
+                : "Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
+        System.err.flush();
+        synchronized (lock) {
+            enabled = false; // still attached (detaching needs every stripe): what is appended now is never written
+            pending.clear();
+            writer = null;
+        }
+        // Off the writer thread, which holds io: closing an embedded node waits for event loops that may wait for it.
+        new Thread(fatalExit, "larder-aof-exit").start();
+    }
+
+    private void closeNode() {
+        var server = node.server();
+        if (server != null) {
+            server.close();
         }
     }
 
@@ -674,6 +712,9 @@ public final class AppendOnlyFile implements CommandLog {
     }
 
     public boolean enabled() { return enabled; }
+
+    /** Sets what {@link #exitOnAlwaysFailure} runs to end the node (NodeMain: halt the process with status 1). */
+    public void fatalExit(Runnable action) { this.fatalExit = action; }
 
     /** Why the AOF found at start-up could not be loaded (the node then exits), or null. */
     public String loadError() { return loadError; }

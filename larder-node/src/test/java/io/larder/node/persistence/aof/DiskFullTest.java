@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -81,6 +82,67 @@ class DiskFullTest {
             node.waitFor();
             port = RedisServerProcess.freePort();
             node = AofCrashTest.startNode(mount, log, port, "everysec");
+            AofCrashTest.awaitReady(port, node);
+            try (RawClient c = new RawClient(port)) {
+                for (String key : acknowledged) {
+                    assertThat(c.callText("EXISTS", key)).as(key).isEqualTo(":1\r\n");
+                }
+            }
+        } finally {
+            if (node != null) {
+                node.destroyForcibly();
+                node.waitFor();
+            }
+            run("umount", mount.toString());
+            Files.delete(mount);
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /**
+     * With {@code appendfsync always} a write that finds the disk full cannot be made durable, and its effect is
+     * already visible: the node logs Redis's line and exits with status 1, as Redis does, without answering that
+     * write. Once space returns, every write it acknowledged is there after the restart.
+     */
+    @Test
+    void withAppendfsyncAlwaysAFailingWriteEndsTheNodeAndNothingAcknowledgedIsLost() throws Exception {
+        assumeTrue(isRoot(), "needs root to mount a tmpfs: not run");
+        Path mount = Files.createTempDirectory("larder-diskfull-always");
+        Path log = Files.createTempFile("larder-diskfull-always", ".log");
+        run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount.toString());
+        Process node = null;
+        try {
+            int port = RedisServerProcess.freePort();
+            node = AofCrashTest.startNode(mount, log, port, "always", "--auto-aof-rewrite-percentage", "0");
+            AofCrashTest.awaitReady(port, node);
+            List<String> acknowledged = new ArrayList<>();
+            Path ballast = mount.resolve("ballast");
+            String unanswered = null;
+            try (RawClient c = new RawClient(port)) {
+                for (int i = 0; i < 50; i++) {
+                    assertThat(c.callText("SET", "before:" + i, VALUE)).isEqualTo("+OK\r\n");
+                    acknowledged.add("before:" + i);
+                }
+                fill(ballast);
+                for (int i = 0; i < 10_000 && unanswered == null; i++) {
+                    try {
+                        // Answered only once on disk: never with an error, never MISCONF.
+                        assertThat(c.callText("SET", "during:" + i, VALUE)).isEqualTo("+OK\r\n");
+                        acknowledged.add("during:" + i);
+                    } catch (IOException closed) {
+                        unanswered = "during:" + i;
+                    }
+                }
+            }
+            assertThat(unanswered).as("a write that found the disk full").isNotNull();
+            assertThat(node.waitFor(10, TimeUnit.SECONDS)).as("the node exits by itself").isTrue();
+            assertThat(node.exitValue()).isEqualTo(1);
+            assertThat(Files.readString(log, StandardCharsets.UTF_8))
+                    .contains("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
+
+            Files.delete(ballast);
+            port = RedisServerProcess.freePort();
+            node = AofCrashTest.startNode(mount, log, port, "always");
             AofCrashTest.awaitReady(port, node);
             try (RawClient c = new RawClient(port)) {
                 for (String key : acknowledged) {
