@@ -73,6 +73,8 @@ public final class AppendOnlyFile implements CommandLog {
     private volatile String lastWriteStatus = "ok";
     /** The last write's failure while it lasts (writes are then refused with MISCONF), else null. */
     private volatile String writeError;
+    /** The last everysec fsync's failure until one succeeds (writes are refused with MISCONF meanwhile), else null. */
+    private volatile String fsyncError;
     private volatile String lastRewriteStatus = "ok";
     private volatile long rewrites;
     private volatile long lastRewriteSeconds = -1;
@@ -415,17 +417,33 @@ public final class AppendOnlyFile implements CommandLog {
         }
     }
 
-    /** The everysec fdatasync of {@link #backgroundFsync}'s channel; a channel closed meanwhile was fsynced by its closer. */
+    /**
+     * The everysec fdatasync of {@link #backgroundFsync}'s channel; a channel closed meanwhile was fsynced by its
+     * closer. A failure refuses writes with MISCONF, as Redis's bio does, until an fsync succeeds: retried here once
+     * a second (Redis waits for new data to reach the file, which the refused writes may never bring).
+     */
     private void fsyncInBackground() {
         FileChannel channel = backgroundFsync.get();
         try {
-            channel.force(false);
-        } catch (java.nio.channels.ClosedChannelException e) {
-            // switched away from (settleSwitch) or turned off (stop): both fsync before closing
-        } catch (IOException e) {
-            lastWriteStatus = "err";
-            writeError = String.valueOf(e.getMessage());
-            System.err.println("larder: AOF fsync failed: " + e.getMessage());
+            while (true) {
+                try {
+                    channel.force(false);
+                    fsyncError = null;
+                    return;
+                } catch (java.nio.channels.ClosedChannelException e) {
+                    // switched away from (settleSwitch) or turned off (stop): both fsync before closing
+                    fsyncError = null;
+                    return;
+                } catch (IOException e) {
+                    if (fsyncError == null) {
+                        System.err.println("larder: AOF fsync failed: " + e.getMessage());
+                    }
+                    fsyncError = String.valueOf(e.getMessage());
+                }
+                Thread.sleep(1000); // backgroundFsync stays set: still one fsync at a time
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             backgroundFsync.set(null);
         }
@@ -728,10 +746,11 @@ public final class AppendOnlyFile implements CommandLog {
 
     public long rewrites() { return rewrites; }
 
-    public String lastWriteStatus() { return lastWriteStatus; }
+    /** INFO aof_last_write_status: "err" while the last write, or the last everysec fsync, failed. */
+    public String lastWriteStatus() { return fsyncError != null ? "err" : lastWriteStatus; }
 
     /** Why the AOF cannot be written now (Redis then refuses writes with MISCONF), or null. */
-    public String writeError() { return enabled ? writeError : null; }
+    public String writeError() { return !enabled ? null : writeError != null ? writeError : fsyncError; }
 
     public String lastRewriteStatus() { return lastRewriteStatus; }
 

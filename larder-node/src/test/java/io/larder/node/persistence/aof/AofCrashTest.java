@@ -283,13 +283,18 @@ class AofCrashTest {
 
     /** A node process with {@code appendonly yes} in {@code dir}, its output appended to {@code log}. */
     static Process startNode(Path dir, Path log, int port, String appendfsync, String... more) throws IOException {
+        return node(dir, log, port, appendfsync, more).start();
+    }
+
+    /** What {@link #startNode} starts, for a caller that adds to its environment first. */
+    static ProcessBuilder node(Path dir, Path log, int port, String appendfsync, String... more) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "io.larder.node.server.NodeMain", "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--dir", dir.toString(), "--appendonly", "yes", "--appendfsync", appendfsync));
         cmd.addAll(List.of(more));
         return new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     }
 
     static void awaitReady(int port, Process node) throws Exception {

@@ -87,6 +87,15 @@ final class AofTestSupport {
         throw new AssertionError("no INFO field " + name);
     }
 
+    /** Waits up to {@code millis} for INFO persistence to show {@code field} (name:value). */
+    static void awaitInfo(RawClient c, String field, long millis) throws IOException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (!c.callText("INFO", "persistence").contains(field) && System.currentTimeMillis() < deadline) {
+            sleep(50);
+        }
+        assertThat(c.callText("INFO", "persistence")).contains(field);
+    }
+
     static long keys(int port) throws IOException {
         try (RawClient c = new RawClient(port)) {
             long total = 0;

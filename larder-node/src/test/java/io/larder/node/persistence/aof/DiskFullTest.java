@@ -65,7 +65,7 @@ class DiskFullTest {
                 assertThat(c.callText("GET", "before:0")).contains(VALUE); // reads still served
 
                 // A save point is due: its BGSAVE fails too, and then the RDB error is the one writes get.
-                awaitInfo(c, "rdb_last_bgsave_status:err", 10_000);
+                AofTestSupport.awaitInfo(c, "rdb_last_bgsave_status:err", 10_000);
                 assertThat(c.callText("SET", "x", "1")).startsWith("-MISCONF Redis is configured to save RDB snapshots");
                 String logText = Files.readString(log, StandardCharsets.UTF_8);
                 assertThat(logText).contains("AOF write failed: No space left on device")
@@ -73,8 +73,8 @@ class DiskFullTest {
 
                 // Space returns: the AOF write is retried, the save point retries the BGSAVE (after 5 s, as Redis).
                 Files.delete(ballast);
-                awaitInfo(c, "aof_last_write_status:ok", 10_000);
-                awaitInfo(c, "rdb_last_bgsave_status:ok", 20_000);
+                AofTestSupport.awaitInfo(c, "aof_last_write_status:ok", 10_000);
+                AofTestSupport.awaitInfo(c, "rdb_last_bgsave_status:ok", 20_000);
                 assertThat(c.callText("SET", "after", VALUE)).isEqualTo("+OK\r\n");
                 acknowledged.add("after");
             }
@@ -172,14 +172,6 @@ class DiskFullTest {
             // the disk is full
         }
         assertThat(Files.size(file)).isPositive();
-    }
-
-    private static void awaitInfo(RawClient c, String field, long millis) throws IOException {
-        long deadline = System.currentTimeMillis() + millis;
-        while (!c.callText("INFO", "persistence").contains(field) && System.currentTimeMillis() < deadline) {
-            AofTestSupport.sleep(50);
-        }
-        assertThat(c.callText("INFO", "persistence")).contains(field);
     }
 
     private static boolean isRoot() throws Exception {
