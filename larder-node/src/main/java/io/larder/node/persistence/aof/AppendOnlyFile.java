@@ -530,7 +530,12 @@ public final class AppendOnlyFile implements CommandLog {
                         continue;
                     }
                     if (logging) {
-                        newIncr = switchIncr(old.entries());
+                        try {
+                            newIncr = switchIncr(old.entries());
+                        } catch (IOException | RuntimeException e) {
+                            snapshot.abandon(); // or every later snapshot (BGSAVE, rewrite) would wait for it
+                            throw e;
+                        }
                         if (enable) {
                             attach();
                         }
@@ -667,8 +672,17 @@ public final class AppendOnlyFile implements CommandLog {
             synchronized (lock) {
                 if (pending.length() > 0 && incr != null) {
                     ByteBuffer buf = ByteBuffer.wrap(pending.array(), 0, pending.length());
-                    while (buf.hasRemaining()) {
-                        incr.write(buf);
+                    try {
+                        while (buf.hasRemaining()) {
+                            incr.write(buf);
+                        }
+                    } catch (IOException e) {
+                        try {
+                            incr.truncate(incrSize); // the buffer is written again later: no torn command before it
+                        } catch (IOException t) {
+                            e.addSuppressed(t);
+                        }
+                        throw e;
                     }
                     incrSize += pending.length();
                     pending.clear();

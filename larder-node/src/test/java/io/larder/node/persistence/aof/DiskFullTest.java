@@ -160,6 +160,132 @@ class DiskFullTest {
         }
     }
 
+    /**
+     * A rewrite asked for while the disk is full fails (reported in INFO) without harming the AOF: the writes it
+     * flushes into the old incremental file first leave no torn command there when that fails, and the snapshot
+     * it began is given up, so once space returns the AOF goes on, the next rewrite and BGSAVE run, and a restart
+     * that refuses torn files finds every acknowledged write.
+     */
+    @Test
+    void aRewriteAskedForOnAFullDiskFailsCleanly() throws Exception {
+        assumeTrue(isRoot(), "needs root to mount a tmpfs: not run");
+        Path mount = Files.createTempDirectory("larder-diskfull-rewrite");
+        Path log = Files.createTempFile("larder-diskfull-rewrite", ".log");
+        run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount.toString());
+        Process node = null;
+        try {
+            int port = RedisServerProcess.freePort();
+            node = AofCrashTest.startNode(mount, log, port, "everysec", "--auto-aof-rewrite-percentage", "0");
+            AofCrashTest.awaitReady(port, node);
+            List<String> acknowledged = new ArrayList<>();
+            Path ballast = mount.resolve("ballast");
+            try (RawClient c = new RawClient(port)) {
+                for (int i = 0; i < 50; i++) {
+                    assertThat(c.callText("SET", "before:" + i, VALUE)).isEqualTo("+OK\r\n");
+                    acknowledged.add("before:" + i);
+                }
+                fill(ballast);
+                String refused = null;
+                for (int i = 0; i < 10_000 && refused == null; i++) {
+                    String reply = c.callText("SET", "during:" + i, VALUE);
+                    if (reply.equals("+OK\r\n")) {
+                        acknowledged.add("during:" + i); // written before the disk was found full, or buffered
+                    } else {
+                        refused = reply;
+                    }
+                }
+                assertThat(refused).startsWith("-MISCONF Errors writing to the AOF file");
+                assertThat(c.callText("BGREWRITEAOF")).isEqualTo("+Background append only file rewriting started\r\n");
+                AofTestSupport.awaitInfo(c, "aof_rewrite_in_progress:0", 10_000);
+                assertThat(c.callText("INFO", "persistence")).contains("aof_last_bgrewrite_status:err");
+
+                Files.delete(ballast);
+                AofTestSupport.awaitInfo(c, "aof_last_write_status:ok", 10_000);
+                assertThat(c.callText("SET", "after", VALUE)).isEqualTo("+OK\r\n");
+                acknowledged.add("after");
+                assertThat(c.callText("BGSAVE")).isEqualTo("+Background saving started\r\n");
+                AofTestSupport.awaitInfo(c, "rdb_bgsave_in_progress:0", 10_000);
+                assertThat(c.callText("INFO", "persistence")).contains("rdb_last_bgsave_status:ok");
+                assertThat(c.callText("SET", "last", VALUE)).isEqualTo("+OK\r\n"); // the torn part was cut off
+                acknowledged.add("last");
+            }
+            node.destroyForcibly();
+            node.waitFor();
+            port = RedisServerProcess.freePort();
+            node = AofCrashTest.startNode(mount, log, port, "everysec", "--aof-load-truncated", "no");
+            AofCrashTest.awaitReady(port, node);
+            try (RawClient c = new RawClient(port)) {
+                for (String key : acknowledged) {
+                    assertThat(c.callText("EXISTS", key)).as(key).isEqualTo(":1\r\n");
+                }
+                assertThat(c.callText("BGREWRITEAOF")).isEqualTo("+Background append only file rewriting started\r\n");
+                AofTestSupport.awaitInfo(c, "aof_rewrite_in_progress:0", 10_000);
+                assertThat(c.callText("INFO", "persistence")).contains("aof_last_bgrewrite_status:ok");
+            }
+        } finally {
+            if (node != null) {
+                node.destroyForcibly();
+                node.waitFor();
+            }
+            run("umount", mount.toString());
+            Files.delete(mount);
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /**
+     * CONFIG SET appendonly no while the disk is full: the AOF is turned off (writes accepted again), and the
+     * buffered writes it fails to flush leave no torn command, so a start that refuses torn files loads it.
+     * Those writes are not in the AOF (as with Redis, which flushes what it can when the AOF is turned off).
+     */
+    @Test
+    void turningTheAofOffOnAFullDiskLeavesNoTornCommand() throws Exception {
+        assumeTrue(isRoot(), "needs root to mount a tmpfs: not run");
+        Path mount = Files.createTempDirectory("larder-diskfull-off");
+        Path log = Files.createTempFile("larder-diskfull-off", ".log");
+        run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount.toString());
+        Process node = null;
+        try {
+            int port = RedisServerProcess.freePort();
+            node = AofCrashTest.startNode(mount, log, port, "everysec", "--auto-aof-rewrite-percentage", "0");
+            AofCrashTest.awaitReady(port, node);
+            Path ballast = mount.resolve("ballast");
+            try (RawClient c = new RawClient(port)) {
+                for (int i = 0; i < 50; i++) {
+                    assertThat(c.callText("SET", "before:" + i, VALUE)).isEqualTo("+OK\r\n");
+                }
+                fill(ballast);
+                String refused = null;
+                for (int i = 0; i < 10_000 && refused == null; i++) {
+                    String reply = c.callText("SET", "during:" + i, VALUE);
+                    refused = reply.equals("+OK\r\n") ? null : reply;
+                }
+                assertThat(refused).startsWith("-MISCONF Errors writing to the AOF file");
+                assertThat(c.callText("CONFIG", "SET", "appendonly", "no")).isEqualTo("+OK\r\n");
+                assertThat(c.callText("SET", "x", "1")).isEqualTo("+OK\r\n");
+            }
+            node.destroyForcibly();
+            node.waitFor();
+            Files.delete(ballast);
+            port = RedisServerProcess.freePort();
+            node = AofCrashTest.startNode(mount, log, port, "everysec", "--aof-load-truncated", "no");
+            AofCrashTest.awaitReady(port, node);
+            try (RawClient c = new RawClient(port)) {
+                for (int i = 0; i < 50; i++) {
+                    assertThat(c.callText("EXISTS", "before:" + i)).isEqualTo(":1\r\n");
+                }
+            }
+        } finally {
+            if (node != null) {
+                node.destroyForcibly();
+                node.waitFor();
+            }
+            run("umount", mount.toString());
+            Files.delete(mount);
+            Files.deleteIfExists(log);
+        }
+    }
+
     /** Writes zeros until the filesystem refuses more. */
     private static void fill(Path file) throws IOException {
         byte[] chunk = new byte[16 * 1024];
