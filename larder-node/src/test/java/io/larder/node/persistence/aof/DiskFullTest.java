@@ -20,82 +20,43 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * A node whose disk fills up, on a 2 MB tmpfs: the failing AOF write and the failing BGSAVE show in INFO
  * ({@code aof_last_write_status:err}, {@code rdb_last_bgsave_status:err}) and in the log, writes are refused with
  * Redis's MISCONF errors, and once space returns both recover by themselves (the AOF write is retried, the
- * save point retries the BGSAVE) with every acknowledged write kept.
+ * save point retries the BGSAVE) with every acknowledged write kept. With {@code appendfsync always} the node
+ * exits instead, as Redis; a rewrite asked for, or the AOF turned off, on the full disk harms nothing.
  * <p>
- * Mounting needs root (CI runs the tests as root). Without it the test is not run: JUnit reports it as skipped
- * with the reason "needs root to mount a tmpfs", so it never passes unseen.
+ * Mounting needs root (CI runs the tests as root). Without it the tests are not run: JUnit reports them as skipped
+ * with the reason "needs root to mount a tmpfs", so they never pass unseen.
  */
 class DiskFullTest {
     private static final String VALUE = "v".repeat(1000);
+    private static final String OK = "+OK\r\n";
 
     @Test
     void aFullDiskIsReportedRefusesWritesAndRecoversWhenSpaceReturns() throws Exception {
-        assumeTrue(isRoot(), "needs root to mount a tmpfs: not run");
-        Path mount = Files.createTempDirectory("larder-diskfull");
-        Path log = Files.createTempFile("larder-diskfull", ".log");
-        run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount.toString());
-        Process node = null;
-        try {
-            int port = RedisServerProcess.freePort();
-            node = AofCrashTest.startNode(mount, log, port, "everysec", "--save", "1 1",
-                    "--auto-aof-rewrite-percentage", "0");
-            AofCrashTest.awaitReady(port, node);
+        try (SmallDisk disk = SmallDisk.mount()) {
+            int port = disk.start("everysec", "--save", "1 1", "--auto-aof-rewrite-percentage", "0");
             List<String> acknowledged = new ArrayList<>();
             try (RawClient c = new RawClient(port)) {
-                for (int i = 0; i < 50; i++) {
-                    assertThat(c.callText("SET", "before:" + i, VALUE)).isEqualTo("+OK\r\n");
-                    acknowledged.add("before:" + i);
-                }
-                Path ballast = mount.resolve("ballast");
-                fill(ballast);
-
+                disk.writeThenFill(c, acknowledged);
                 // Writes are accepted until the AOF write fails, then refused with MISCONF.
-                String refused = null;
-                for (int i = 0; i < 10_000 && refused == null; i++) {
-                    String reply = c.callText("SET", "during:" + i, VALUE);
-                    if (reply.equals("+OK\r\n")) {
-                        acknowledged.add("during:" + i);
-                    } else {
-                        refused = reply;
-                    }
-                    AofTestSupport.sleep(1);
-                }
-                assertThat(refused).isEqualTo("-MISCONF Errors writing to the AOF file: No space left on device\r\n");
+                assertThat(writeUntilRefused(c, acknowledged))
+                        .isEqualTo("-MISCONF Errors writing to the AOF file: No space left on device\r\n");
                 assertThat(c.callText("INFO", "persistence")).contains("aof_last_write_status:err");
                 assertThat(c.callText("GET", "before:0")).contains(VALUE); // reads still served
 
                 // A save point is due: its BGSAVE fails too, and then the RDB error is the one writes get.
                 AofTestSupport.awaitInfo(c, "rdb_last_bgsave_status:err", 10_000);
                 assertThat(c.callText("SET", "x", "1")).startsWith("-MISCONF Redis is configured to save RDB snapshots");
-                String logText = Files.readString(log, StandardCharsets.UTF_8);
-                assertThat(logText).contains("AOF write failed: No space left on device")
+                assertThat(disk.log()).contains("AOF write failed: No space left on device")
                         .contains("Background saving error");
 
                 // Space returns: the AOF write is retried, the save point retries the BGSAVE (after 5 s, as Redis).
-                Files.delete(ballast);
+                disk.freeSpace();
                 AofTestSupport.awaitInfo(c, "aof_last_write_status:ok", 10_000);
                 AofTestSupport.awaitInfo(c, "rdb_last_bgsave_status:ok", 20_000);
-                assertThat(c.callText("SET", "after", VALUE)).isEqualTo("+OK\r\n");
+                assertThat(c.callText("SET", "after", VALUE)).isEqualTo(OK);
                 acknowledged.add("after");
             }
-            node.destroyForcibly();
-            node.waitFor();
-            port = RedisServerProcess.freePort();
-            node = AofCrashTest.startNode(mount, log, port, "everysec");
-            AofCrashTest.awaitReady(port, node);
-            try (RawClient c = new RawClient(port)) {
-                for (String key : acknowledged) {
-                    assertThat(c.callText("EXISTS", key)).as(key).isEqualTo(":1\r\n");
-                }
-            }
-        } finally {
-            if (node != null) {
-                node.destroyForcibly();
-                node.waitFor();
-            }
-            run("umount", mount.toString());
-            Files.delete(mount);
-            Files.deleteIfExists(log);
+            disk.assertAllThere(disk.restart("everysec"), acknowledged);
         }
     }
 
@@ -106,28 +67,16 @@ class DiskFullTest {
      */
     @Test
     void withAppendfsyncAlwaysAFailingWriteEndsTheNodeAndNothingAcknowledgedIsLost() throws Exception {
-        assumeTrue(isRoot(), "needs root to mount a tmpfs: not run");
-        Path mount = Files.createTempDirectory("larder-diskfull-always");
-        Path log = Files.createTempFile("larder-diskfull-always", ".log");
-        run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount.toString());
-        Process node = null;
-        try {
-            int port = RedisServerProcess.freePort();
-            node = AofCrashTest.startNode(mount, log, port, "always", "--auto-aof-rewrite-percentage", "0");
-            AofCrashTest.awaitReady(port, node);
+        try (SmallDisk disk = SmallDisk.mount()) {
+            int port = disk.start("always", "--auto-aof-rewrite-percentage", "0");
             List<String> acknowledged = new ArrayList<>();
-            Path ballast = mount.resolve("ballast");
             String unanswered = null;
             try (RawClient c = new RawClient(port)) {
-                for (int i = 0; i < 50; i++) {
-                    assertThat(c.callText("SET", "before:" + i, VALUE)).isEqualTo("+OK\r\n");
-                    acknowledged.add("before:" + i);
-                }
-                fill(ballast);
+                disk.writeThenFill(c, acknowledged);
                 for (int i = 0; i < 10_000 && unanswered == null; i++) {
                     try {
                         // Answered only once on disk: never with an error, never MISCONF.
-                        assertThat(c.callText("SET", "during:" + i, VALUE)).isEqualTo("+OK\r\n");
+                        assertThat(c.callText("SET", "during:" + i, VALUE)).isEqualTo(OK);
                         acknowledged.add("during:" + i);
                     } catch (IOException closed) {
                         unanswered = "during:" + i;
@@ -135,28 +84,13 @@ class DiskFullTest {
                 }
             }
             assertThat(unanswered).as("a write that found the disk full").isNotNull();
-            assertThat(node.waitFor(10, TimeUnit.SECONDS)).as("the node exits by itself").isTrue();
-            assertThat(node.exitValue()).isEqualTo(1);
-            assertThat(Files.readString(log, StandardCharsets.UTF_8))
+            assertThat(disk.node().waitFor(10, TimeUnit.SECONDS)).as("the node exits by itself").isTrue();
+            assertThat(disk.node().exitValue()).isEqualTo(1);
+            assertThat(disk.log())
                     .contains("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
 
-            Files.delete(ballast);
-            port = RedisServerProcess.freePort();
-            node = AofCrashTest.startNode(mount, log, port, "always");
-            AofCrashTest.awaitReady(port, node);
-            try (RawClient c = new RawClient(port)) {
-                for (String key : acknowledged) {
-                    assertThat(c.callText("EXISTS", key)).as(key).isEqualTo(":1\r\n");
-                }
-            }
-        } finally {
-            if (node != null) {
-                node.destroyForcibly();
-                node.waitFor();
-            }
-            run("umount", mount.toString());
-            Files.delete(mount);
-            Files.deleteIfExists(log);
+            disk.freeSpace();
+            disk.assertAllThere(disk.restart("always"), acknowledged);
         }
     }
 
@@ -168,68 +102,30 @@ class DiskFullTest {
      */
     @Test
     void aRewriteAskedForOnAFullDiskFailsCleanly() throws Exception {
-        assumeTrue(isRoot(), "needs root to mount a tmpfs: not run");
-        Path mount = Files.createTempDirectory("larder-diskfull-rewrite");
-        Path log = Files.createTempFile("larder-diskfull-rewrite", ".log");
-        run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount.toString());
-        Process node = null;
-        try {
-            int port = RedisServerProcess.freePort();
-            node = AofCrashTest.startNode(mount, log, port, "everysec", "--auto-aof-rewrite-percentage", "0");
-            AofCrashTest.awaitReady(port, node);
+        try (SmallDisk disk = SmallDisk.mount()) {
+            int port = disk.start("everysec", "--auto-aof-rewrite-percentage", "0");
             List<String> acknowledged = new ArrayList<>();
-            Path ballast = mount.resolve("ballast");
             try (RawClient c = new RawClient(port)) {
-                for (int i = 0; i < 50; i++) {
-                    assertThat(c.callText("SET", "before:" + i, VALUE)).isEqualTo("+OK\r\n");
-                    acknowledged.add("before:" + i);
-                }
-                fill(ballast);
-                String refused = null;
-                for (int i = 0; i < 10_000 && refused == null; i++) {
-                    String reply = c.callText("SET", "during:" + i, VALUE);
-                    if (reply.equals("+OK\r\n")) {
-                        acknowledged.add("during:" + i); // written before the disk was found full, or buffered
-                    } else {
-                        refused = reply;
-                    }
-                }
-                assertThat(refused).startsWith("-MISCONF Errors writing to the AOF file");
+                disk.writeThenFill(c, acknowledged);
+                assertThat(writeUntilRefused(c, acknowledged)).startsWith("-MISCONF Errors writing to the AOF file");
                 assertThat(c.callText("BGREWRITEAOF")).isEqualTo("+Background append only file rewriting started\r\n");
                 AofTestSupport.awaitInfo(c, "aof_rewrite_in_progress:0", 10_000);
                 assertThat(c.callText("INFO", "persistence")).contains("aof_last_bgrewrite_status:err");
 
-                Files.delete(ballast);
+                disk.freeSpace();
                 AofTestSupport.awaitInfo(c, "aof_last_write_status:ok", 10_000);
-                assertThat(c.callText("SET", "after", VALUE)).isEqualTo("+OK\r\n");
+                assertThat(c.callText("SET", "after", VALUE)).isEqualTo(OK);
                 acknowledged.add("after");
                 assertThat(c.callText("BGSAVE")).isEqualTo("+Background saving started\r\n");
                 AofTestSupport.awaitInfo(c, "rdb_bgsave_in_progress:0", 10_000);
                 assertThat(c.callText("INFO", "persistence")).contains("rdb_last_bgsave_status:ok");
-                assertThat(c.callText("SET", "last", VALUE)).isEqualTo("+OK\r\n"); // the torn part was cut off
-                acknowledged.add("last");
             }
-            node.destroyForcibly();
-            node.waitFor();
-            port = RedisServerProcess.freePort();
-            node = AofCrashTest.startNode(mount, log, port, "everysec", "--aof-load-truncated", "no");
-            AofCrashTest.awaitReady(port, node);
-            try (RawClient c = new RawClient(port)) {
-                for (String key : acknowledged) {
-                    assertThat(c.callText("EXISTS", key)).as(key).isEqualTo(":1\r\n");
-                }
+            try (RawClient c = new RawClient(disk.restart("everysec", "--aof-load-truncated", "no"))) {
+                disk.assertAllThere(c, acknowledged);
                 assertThat(c.callText("BGREWRITEAOF")).isEqualTo("+Background append only file rewriting started\r\n");
                 AofTestSupport.awaitInfo(c, "aof_rewrite_in_progress:0", 10_000);
                 assertThat(c.callText("INFO", "persistence")).contains("aof_last_bgrewrite_status:ok");
             }
-        } finally {
-            if (node != null) {
-                node.destroyForcibly();
-                node.waitFor();
-            }
-            run("umount", mount.toString());
-            Files.delete(mount);
-            Files.deleteIfExists(log);
         }
     }
 
@@ -240,64 +136,125 @@ class DiskFullTest {
      */
     @Test
     void turningTheAofOffOnAFullDiskLeavesNoTornCommand() throws Exception {
-        assumeTrue(isRoot(), "needs root to mount a tmpfs: not run");
-        Path mount = Files.createTempDirectory("larder-diskfull-off");
-        Path log = Files.createTempFile("larder-diskfull-off", ".log");
-        run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount.toString());
-        Process node = null;
-        try {
+        try (SmallDisk disk = SmallDisk.mount()) {
+            int port = disk.start("everysec", "--auto-aof-rewrite-percentage", "0");
+            List<String> written = new ArrayList<>();
+            try (RawClient c = new RawClient(port)) {
+                disk.writeThenFill(c, written);
+                assertThat(writeUntilRefused(c, new ArrayList<>())).startsWith("-MISCONF Errors writing to the AOF file");
+                assertThat(c.callText("CONFIG", "SET", "appendonly", "no")).isEqualTo(OK);
+                assertThat(c.callText("SET", "x", "1")).isEqualTo(OK);
+            }
+            disk.freeSpace();
+            disk.assertAllThere(disk.restart("everysec", "--aof-load-truncated", "no"), written);
+        }
+    }
+
+    /** SETs until one is refused: the refusal; the keys of the accepted ones are added to {@code acknowledged}. */
+    private static String writeUntilRefused(RawClient c, List<String> acknowledged) throws IOException {
+        for (int i = 0; i < 10_000; i++) {
+            String reply = c.callText("SET", "during:" + i, VALUE);
+            if (!reply.equals(OK)) {
+                return reply;
+            }
+            acknowledged.add("during:" + i); // written before the disk was found full, or buffered
+            AofTestSupport.sleep(1);
+        }
+        throw new AssertionError("no write was refused");
+    }
+
+    /** A 2 MB tmpfs (root only: the test is skipped otherwise) with a node process on it; unmounted on close. */
+    private static final class SmallDisk implements AutoCloseable {
+        private final Path mount;
+        private final Path log;
+        private Process node;
+
+        private SmallDisk(Path mount, Path log) {
+            this.mount = mount;
+            this.log = log;
+        }
+
+        static SmallDisk mount() throws Exception {
+            assumeTrue(isRoot(), "needs root to mount a tmpfs: not run");
+            Path mount = Files.createTempDirectory("larder-diskfull");
+            run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount.toString());
+            return new SmallDisk(mount, Files.createTempFile("larder-diskfull", ".log"));
+        }
+
+        /** Starts a node on the disk and waits until it answers; returns its port. */
+        int start(String appendfsync, String... more) throws Exception {
             int port = RedisServerProcess.freePort();
-            node = AofCrashTest.startNode(mount, log, port, "everysec", "--auto-aof-rewrite-percentage", "0");
+            node = AofCrashTest.startNode(mount, log, port, appendfsync, more);
             AofCrashTest.awaitReady(port, node);
-            Path ballast = mount.resolve("ballast");
-            try (RawClient c = new RawClient(port)) {
-                for (int i = 0; i < 50; i++) {
-                    assertThat(c.callText("SET", "before:" + i, VALUE)).isEqualTo("+OK\r\n");
-                }
-                fill(ballast);
-                String refused = null;
-                for (int i = 0; i < 10_000 && refused == null; i++) {
-                    String reply = c.callText("SET", "during:" + i, VALUE);
-                    refused = reply.equals("+OK\r\n") ? null : reply;
-                }
-                assertThat(refused).startsWith("-MISCONF Errors writing to the AOF file");
-                assertThat(c.callText("CONFIG", "SET", "appendonly", "no")).isEqualTo("+OK\r\n");
-                assertThat(c.callText("SET", "x", "1")).isEqualTo("+OK\r\n");
+            return port;
+        }
+
+        /** Kills the node (if it still runs) and starts another on the same files; returns its port. */
+        int restart(String appendfsync, String... more) throws Exception {
+            stopNode();
+            return start(appendfsync, more);
+        }
+
+        Process node() {
+            return node;
+        }
+
+        String log() throws IOException {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        }
+
+        /** 50 SETs acknowledged (their keys added to {@code acknowledged}), then the disk filled up. */
+        void writeThenFill(RawClient c, List<String> acknowledged) throws IOException {
+            for (int i = 0; i < 50; i++) {
+                assertThat(c.callText("SET", "before:" + i, VALUE)).isEqualTo(OK);
+                acknowledged.add("before:" + i);
             }
-            node.destroyForcibly();
-            node.waitFor();
-            Files.delete(ballast);
-            port = RedisServerProcess.freePort();
-            node = AofCrashTest.startNode(mount, log, port, "everysec", "--aof-load-truncated", "no");
-            AofCrashTest.awaitReady(port, node);
-            try (RawClient c = new RawClient(port)) {
-                for (int i = 0; i < 50; i++) {
-                    assertThat(c.callText("EXISTS", "before:" + i)).isEqualTo(":1\r\n");
+            byte[] chunk = new byte[16 * 1024];
+            try (OutputStream out = Files.newOutputStream(ballast())) {
+                while (true) {
+                    out.write(chunk);
+                    out.flush();
                 }
+            } catch (IOException full) {
+                // the disk is full
             }
-        } finally {
+            assertThat(Files.size(ballast())).isPositive();
+        }
+
+        void freeSpace() throws IOException {
+            Files.delete(ballast());
+        }
+
+        void assertAllThere(int port, List<String> keys) throws IOException {
+            try (RawClient c = new RawClient(port)) {
+                assertAllThere(c, keys);
+            }
+        }
+
+        void assertAllThere(RawClient c, List<String> keys) throws IOException {
+            for (String key : keys) {
+                assertThat(c.callText("EXISTS", key)).as(key).isEqualTo(":1\r\n");
+            }
+        }
+
+        private Path ballast() {
+            return mount.resolve("ballast");
+        }
+
+        private void stopNode() throws InterruptedException {
             if (node != null) {
                 node.destroyForcibly();
                 node.waitFor();
             }
+        }
+
+        @Override
+        public void close() throws Exception {
+            stopNode();
             run("umount", mount.toString());
             Files.delete(mount);
             Files.deleteIfExists(log);
         }
-    }
-
-    /** Writes zeros until the filesystem refuses more. */
-    private static void fill(Path file) throws IOException {
-        byte[] chunk = new byte[16 * 1024];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            while (true) {
-                out.write(chunk);
-                out.flush();
-            }
-        } catch (IOException full) {
-            // the disk is full
-        }
-        assertThat(Files.size(file)).isPositive();
     }
 
     private static boolean isRoot() throws Exception {
