@@ -46,6 +46,8 @@ final class ReplicaConnection {
     volatile boolean preSync;
     volatile long waitingSinceMillis;
     volatile long ackOffset;
+    /** The offset the replica reported fsynced to its AOF (REPLCONF ACK ... FACK); 0 until it does. */
+    volatile long aofAckOffset;
     volatile long ackMillis;
     /** Diskless transfer: the stream starts with the replica's first ACK (it has read the whole payload then). */
     private boolean streamOnAck;

@@ -186,6 +186,46 @@ class ReplicationProtocolTest {
         }
     }
 
+    /**
+     * WAIT and WAITAOF wait for the offset after the client's own last command (Redis's c->woff), not the
+     * offset at the time they run; WAITAOF counts the offsets a replica reports with FACK.
+     */
+    @Test
+    void waitAndWaitAofCountTheClientsOwnOffsetAgainstAcksAndFacks() throws Exception {
+        primary = LarderServer.start("--repl-diskless-sync-delay", "0", "--repl-ping-replica-period", "3600");
+        try (FakeReplica r = new FakeReplica(primary.port()); RawClient a = new RawClient(primary.port());
+             RawClient b = new RawClient(primary.port()); RawClient c = new RawClient(primary.port());
+             RawClient d = new RawClient(primary.port())) {
+            r.send("REPLCONF", "capa", "eof", "capa", "psync2");
+            assertThat(r.line()).isEqualTo("+OK");
+            r.send("PSYNC", "?", "-1");
+            long start = offsetIn(r.line(), null);
+            r.payload();
+            r.send("REPLCONF", "ACK", Long.toString(start));
+
+            assertThat(a.callText("SET", "a", "1")).isEqualTo("+OK\r\n");
+            long afterA = primary.node().replication().offset();
+            assertThat(b.callText("SET", "b", "2")).isEqualTo("+OK\r\n");
+            long afterB = primary.node().replication().offset();
+            assertThat(afterB).isGreaterThan(afterA);
+            r.send("REPLCONF", "ACK", Long.toString(afterA));
+            assertThat(a.callText("WAIT", "1", "5000")).as("a's write is acknowledged").isEqualTo(":1\r\n");
+            assertThat(b.callText("WAIT", "1", "300")).as("b's write is not").isEqualTo(":0\r\n");
+
+            assertThat(c.callText("SET", "c", "3")).isEqualTo("+OK\r\n");
+            long afterC = primary.node().replication().offset();
+            r.send("REPLCONF", "ACK", Long.toString(afterC), "FACK", Long.toString(afterC - 1));
+            assertThat(c.callText("WAITAOF", "0", "1", "300")).as("applied, not yet fsynced")
+                    .isEqualTo("*2\r\n:0\r\n:0\r\n");
+
+            assertThat(d.callText("SET", "d", "4")).isEqualTo("+OK\r\n");
+            long afterD = primary.node().replication().offset();
+            r.send("REPLCONF", "ACK", Long.toString(afterD), "FACK", "x"); // malformed: ignored
+            r.send("REPLCONF", "ACK", Long.toString(afterD), "FACK", Long.toString(afterD));
+            assertThat(d.callText("WAITAOF", "0", "1", "5000")).isEqualTo("*2\r\n:0\r\n:1\r\n");
+        }
+    }
+
     @Test
     void oldSyncGetsADiskPayloadWithoutFullResyncLine() throws Exception {
         primary = LarderServer.start("--repl-diskless-sync", "no");

@@ -109,6 +109,8 @@ public final class AppendOnlyFile implements CommandLog {
             });
     /** Writer thread only: bytes were written since the last fsync. */
     private boolean unsynced;
+    /** What the fsyncs have covered (WAITAOF). */
+    private final FsyncProgress fsyncProgress = new FsyncProgress();
 
     private record Waiter(long position, long seq, Runnable action) implements Comparable<Waiter> {
         @Override
@@ -151,6 +153,7 @@ public final class AppendOnlyFile implements CommandLog {
                     if (value.equals("yes") && !enabled && !starting) {
                         // As Redis, the rewrite that creates the AOF (and starts logging) runs in the background.
                         starting = true;
+                        fsyncProgress.hold();
                         rewriter.execute(() -> runRewrite(true));
                     } else if (value.equals("no") && (enabled || starting)) {
                         // Queued behind a rewrite that is turning it on, if one is.
@@ -299,6 +302,8 @@ public final class AppendOnlyFile implements CommandLog {
             }
             long upTo;
             boolean failed = false;
+            // Read before the batch is taken: what the tag counts is in the batch or before it.
+            FsyncProgress.Tag tag = fsyncProgress.readTag();
             // Taking the batch and writing it happen under io, so a file switch (which drains what is buffered
             // into the old file) never comes between them: the files keep the log's order.
             synchronized (io) {
@@ -330,12 +335,16 @@ public final class AppendOnlyFile implements CommandLog {
                         incr.force(false);
                         lastFsyncMillis = now;
                         unsynced = false;
+                        fsyncProgress.fsynced(upTo, tag);
                     } else if (unsynced && fsync.equals("everysec") && now - lastFsyncMillis >= 1000
                             && backgroundFsync.compareAndSet(null, incr)) {
                         // On the fsync thread, as Redis's bio: writes (and the replies waiting for them) go on.
                         lastFsyncMillis = now;
                         unsynced = false;
-                        fsyncer.execute(this::fsyncInBackground);
+                        long fsyncUpTo = upTo;
+                        fsyncer.execute(() -> fsyncInBackground(fsyncUpTo, tag));
+                    } else if (!unsynced) {
+                        fsyncProgress.covered(upTo, tag); // nothing new: the tag is on disk once the last fsync is
                     }
                     lastWriteStatus = "ok";
                     writeError = null;
@@ -378,10 +387,11 @@ public final class AppendOnlyFile implements CommandLog {
     }
 
     /** The everysec fdatasync of {@link #backgroundFsync}'s channel; a channel closed meanwhile was fsynced by its closer. */
-    private void fsyncInBackground() {
+    private void fsyncInBackground(long upTo, FsyncProgress.Tag tag) {
         FileChannel channel = backgroundFsync.get();
         try {
             channel.force(false);
+            fsyncProgress.fsynced(upTo, tag);
         } catch (java.nio.channels.ClosedChannelException e) {
             // switched away from (settleSwitch) or turned off (stop): both fsync before closing
         } catch (IOException e) {
@@ -441,6 +451,7 @@ public final class AppendOnlyFile implements CommandLog {
             System.err.println("larder: AOF rewrite failed: " + e);
         } finally {
             starting = false;
+            fsyncProgress.release();
         }
     }
 
@@ -660,6 +671,7 @@ public final class AppendOnlyFile implements CommandLog {
         } finally {
             keyspace.unlockAll();
         }
+        fsyncProgress.stopped();
     }
 
     /** Node shutdown: flushes, fsyncs and closes the AOF (logging stops). */
@@ -675,6 +687,8 @@ public final class AppendOnlyFile implements CommandLog {
     }
 
     public boolean enabled() { return enabled; }
+
+    public FsyncProgress fsyncProgress() { return fsyncProgress; }
 
     /** Why the AOF found at start-up could not be loaded (the node then exits), or null. */
     public String loadError() { return loadError; }

@@ -450,10 +450,22 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
         return true;
     }
 
-    /** REPLCONF ACK with the offset applied so far (once a second, on GETACK, after a diskless load). */
+    /**
+     * REPLCONF ACK with the offset applied so far (once a second, on GETACK, after a diskless load), and with the
+     * AOF on FACK and the offset fsynced to it, as a Redis 7.2 replica (the primary's WAITAOF counts it). Not
+     * during an AOF rewrite: the one after a full sync is what makes the loaded data durable.
+     */
     void sendAck() {
-        if (phase == Phase.STREAM) {
-            send("REPLCONF", "ACK", Long.toString(link.appliedOffset()));
+        if (phase != Phase.STREAM) {
+            return;
+        }
+        String applied = Long.toString(link.appliedOffset());
+        var aof = node.aof();
+        long fsynced = aof.fsyncProgress().tag();
+        if (aof.enabled() && !aof.rewriting() && fsynced >= 0) {
+            send("REPLCONF", "ACK", applied, "FACK", Long.toString(fsynced));
+        } else {
+            send("REPLCONF", "ACK", applied);
         }
     }
 

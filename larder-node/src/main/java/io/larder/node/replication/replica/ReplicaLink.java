@@ -416,6 +416,8 @@ public final class ReplicaLink {
             return;
         }
         appliedOffset = readOffset = offset;
+        // Offsets fsynced before are of the stream as it was (perhaps another primary's): FACK starts afresh.
+        node.aof().fsyncProgress().newTagHistory();
         resumable = true;
         streaming = true;
         transfer = null;
