@@ -79,6 +79,12 @@ final class ReplicaConnection {
         });
     }
 
+    /** The start of the oldest stream block this replica keeps alive, or Long.MAX_VALUE before its stream. */
+    long oldestKept() {
+        ReplicationBuffer.Cursor c = cursor;
+        return c == null ? Long.MAX_VALUE : c.blockStart();
+    }
+
     /** The stream position the next bytes sent start at (or that the replica will first read). */
     long sentPosition() {
         return sentPosition;

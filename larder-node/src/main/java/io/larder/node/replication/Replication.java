@@ -689,6 +689,37 @@ public final class Replication implements CommandLog, io.larder.node.replication
         return out;
     }
 
+    /**
+     * Redis's repl_buffer_mem (INFO mem_total_replication_buffers): the stream blocks kept alive, by the backlog
+     * and by what the replicas have not been sent yet, from the oldest of them to the last one allocated.
+     */
+    public long bufferMemory() {
+        ReplicationBuffer b = buffer;
+        if (b == null) {
+            return 0;
+        }
+        long oldest = b.start();
+        for (ReplicaConnection r : replicas) {
+            oldest = Math.min(oldest, r.oldestKept());
+        }
+        return b.allocatedEnd() - oldest;
+    }
+
+    /**
+     * What the replicas hold beyond what the backlog is allowed (its size and the blocks it may round up to):
+     * Redis's freeMemoryGetNotCountedMemory leaves it out of the memory compared with maxmemory, so a slow
+     * replica does not make the node evict keys.
+     */
+    public long notCountedForEviction(long bufferMemory) {
+        long counted = backlogSize() + 2L * ReplicationBuffer.BLOCK_SIZE;
+        return Math.max(0, bufferMemory - counted);
+    }
+
+    /** INFO mem_replication_backlog: the buffer, or with replicas at most the backlog's size (the rest is theirs). */
+    public long backlogMemory(long bufferMemory) {
+        return replicas.isEmpty() ? bufferMemory : Math.min(bufferMemory, backlogSize());
+    }
+
     /** Connections registered as replicas (INFO connected_slaves; INFO clients leaves them out, as Redis). */
     public int connectedReplicas() { return replicas.size(); }
 

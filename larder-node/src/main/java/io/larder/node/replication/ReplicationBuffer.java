@@ -88,6 +88,11 @@ public final class ReplicationBuffer {
         return head.start;
     }
 
+    /** The stream position after the last block's room: the blocks allocated end there. */
+    public synchronized long allocatedEnd() {
+        return tail.start + tail.data.length;
+    }
+
     /** A cursor at the end of the stream: it will read what is appended from now on. */
     public synchronized Cursor cursorAtEnd() {
         return new Cursor(tail, tail.used);
@@ -113,6 +118,14 @@ public final class ReplicationBuffer {
         Cursor(Block block, int pos) {
             this.block = block;
             this.pos = pos;
+        }
+
+        /**
+         * Where the block the cursor reads starts: it and the blocks after it stay alive. Read by other threads
+         * for memory accounting only (a value a moment old will do).
+         */
+        public long blockStart() {
+            return block.start;
         }
 
         /** The stream position of the next byte to read. */
