@@ -47,6 +47,10 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
     private String fullSyncId;
     private long fullSyncOffset;
     private Client master;
+    /** A command of the stream that CLIENT PAUSE holds back (Redis pauses the master client too), or null. */
+    private byte[][] held;
+    /** {@link #held} waits for the pause to end ({@link #unpaused} then runs it). */
+    private boolean heldUntilUnpaused;
     /** Stream offset of the first byte the parser has not consumed. */
     private long parsedOffset;
 
@@ -368,20 +372,37 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
     }
 
     private void stream() throws ProtocolException {
-        while (in.isReadable() && phase == Phase.STREAM) {
+        while (phase == Phase.STREAM) {
             if (!link.active()) {
                 close(); // REPLICAOF NO ONE replied already: nothing of the old primary's is applied after it
                 return;
             }
-            int before = in.readerIndex();
-            byte[][] args = parser.parse(in);
-            parsedOffset += in.readerIndex() - before;
+            byte[][] args = held;
             if (args == null) {
-                break;
+                if (in == null || !in.isReadable()) {
+                    break;
+                }
+                int before = in.readerIndex();
+                args = parser.parse(in);
+                parsedOffset += in.readerIndex() - before;
+                if (args == null) {
+                    break;
+                }
+                if (RequestParser.isEmpty(args)) {
+                    continue;
+                }
+            } else if (heldUntilUnpaused) {
+                break; // what arrives meanwhile is read (the link stays alive) and kept
             }
-            if (RequestParser.isEmpty(args)) {
-                continue;
+            if (node.pause().holdsStream(master, node.commands().lookup(args[0]))) {
+                held = args;
+                heldUntilUnpaused = node.pause().parkStream(() -> ctx.executor().execute(this::unpaused));
+                if (heldUntilUnpaused) {
+                    break;
+                }
+                continue; // the pause ended meanwhile
             }
+            held = null;
             applied.command(args);
             if (isGetAck(args)) {
                 // Answered here, with the offset before this request as Redis acknowledges; forwarded like the rest.
@@ -391,14 +412,32 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
                     forward(this::sendAck);
                 }
             } else if (endsUnit(args)) {
-                forward(() -> apply(args));
+                byte[][] unit = args;
+                forward(() -> apply(unit));
             } else {
                 apply(args); // MULTI or a command it queues: nothing applied until EXEC
             }
         }
-        link.read(parsedOffset + (in.readableBytes()));
+        link.read(parsedOffset + (in == null ? 0 : in.readableBytes()));
         if (applied.length() == 0) {
             applied.shrink();
+        }
+    }
+
+    /** CLIENT PAUSE ended: the held command runs, then what was read meanwhile. */
+    private void unpaused() {
+        heldUntilUnpaused = false;
+        if (phase != Phase.STREAM || held == null) {
+            return;
+        }
+        try {
+            stream();
+        } catch (ProtocolException | RuntimeException e) {
+            fail(e.getMessage());
+        }
+        if (in != null && !in.isReadable()) {
+            in.release();
+            in = null;
         }
     }
 
