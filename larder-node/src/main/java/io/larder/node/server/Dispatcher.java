@@ -185,6 +185,12 @@ public final class Dispatcher {
                 return true;
             }
         }
+        if (node.persistence().asyncLoading() && !client.master()
+                && commandOrQueued(client, spec, s -> s.hasFlag("no_async_loading"))) {
+            spec.recordRejected();
+            refuse(client, spec, "LOADING Redis is loading the dataset in memory");
+            return true;
+        }
         if (node.persistence().loading() && !spec.hasFlag("loading") && !client.internal()) {
             spec.recordRejected();
             refuse(client, spec, "LOADING Redis is loading the dataset in memory");

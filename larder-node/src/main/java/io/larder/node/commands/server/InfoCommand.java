@@ -257,7 +257,7 @@ final class InfoCommand {
         Persistence p = node.persistence();
         var aof = node.aof();
         s.add("loading", p.loading() ? 1 : 0)
-                .add("async_loading", 0)
+                .add("async_loading", p.asyncLoading() ? 1 : 0)
                 .add("current_cow_peak", 0)
                 .add("current_cow_size", 0)
                 .add("current_cow_size_age", 0)

@@ -471,14 +471,25 @@ public final class ReplicaLink {
         syncThread.execute(() -> {
             boolean ok = false;
             try (InputStream data = t.open()) {
-                log("MASTER <-> REPLICA sync: Flushing old data");
-                log("MASTER <-> REPLICA sync: Loading DB in memory");
                 int[] db = {0}; // repl-stream-db: the database the primary's stream has selected at the snapshot
-                long keys = node.persistence().loadFromPrimary(data, t.received(), (name, value) -> {
+                java.util.function.BiConsumer<String, byte[]> aux = (name, value) -> {
                     if (name.equals("repl-stream-db")) {
                         db[0] = Integer.parseInt(new String(value, StandardCharsets.US_ASCII));
                     }
-                });
+                };
+                long keys;
+                if (t.file() == null && node.config().find("repl-diskless-load").text().equals("swapdb")) {
+                    // The old data set stays until the new one is in, and is kept if that fails; it is served
+                    // meanwhile when the snapshot continues its history (the same replication id), as Redis does.
+                    boolean async = replId.equals(sink.replId());
+                    log("MASTER <-> REPLICA sync: Loading DB in memory" + (async ? " (async, serving the old data)" : ""));
+                    keys = node.persistence().loadFromPrimaryAside(data, t.received(), aux, async);
+                    log("MASTER <-> REPLICA sync: Discarding old data");
+                } else {
+                    log("MASTER <-> REPLICA sync: Flushing old data");
+                    log("MASTER <-> REPLICA sync: Loading DB in memory");
+                    keys = node.persistence().loadFromPrimary(data, t.received(), aux);
+                }
                 if (t.file() != null) {
                     Files.move(t.file(), node.persistence().file(), StandardCopyOption.REPLACE_EXISTING);
                 }
