@@ -1,5 +1,6 @@
 package io.larder.node.replication;
 
+import io.larder.engine.keyspace.Keyspace;
 import io.larder.node.replication.replica.ReplicaLink;
 import io.larder.node.testing.LarderServer;
 import io.larder.node.testing.RedisServerProcess;
@@ -199,9 +200,8 @@ class ReplicaProtocolTest {
             ReplicaLink link = replica.node().replicaLink();
             String ownId = link.sink().replId();
             var keyspace = replica.node().keyspace();
-            int snapshotStripe = io.larder.engine.keyspace.Keyspace.stripeOf("redis-key".getBytes(StandardCharsets.UTF_8));
-            assertThat(io.larder.engine.keyspace.Keyspace.stripeOf("old".getBytes(StandardCharsets.UTF_8)))
-                    .isNotEqualTo(snapshotStripe);
+            int snapshotStripe = Keyspace.stripeOf("redis-key".getBytes(StandardCharsets.UTF_8));
+            assertThat(Keyspace.stripeOf("old".getBytes(StandardCharsets.UTF_8))).isNotEqualTo(snapshotStripe);
             r.replicaof("127.0.0.1", primary.getLocalPort());
             long offset;
             try (Socket s = primary.accept()) {

@@ -261,7 +261,8 @@ class ReplicationProtocolTest {
 
             // maxmemory above what the data needs but far below used_memory: nothing is evicted for the stream
             long needed = info.get("used_memory") - info.get("mem_not_counted_for_evict");
-            assertThat(c.callText("CONFIG", "SET", "maxmemory", Long.toString(needed + (4 << 20)))).isEqualTo("+OK\r\n");
+            assertThat(c.callText("CONFIG", "SET", "maxmemory", Long.toString(needed + (4 << 20))))
+                    .isEqualTo("+OK\r\n");
             assertThat(c.callText("SET", "one-more", "v")).isEqualTo("+OK\r\n");
             assertThat(c.callText("DBSIZE")).isEqualTo(":102\r\n");
             assertThat(c.callText("INFO", "stats")).contains("evicted_keys:0\r\n");

@@ -48,17 +48,21 @@ class WaitAofTest {
     @Test
     void errorsAndRepliesThatDoNotWait() throws Exception {
         RawClient c = client(larder().port());
-        assertThat(c.callText("WAITAOF", "0", "0")).isEqualTo("-ERR wrong number of arguments for 'waitaof' command\r\n");
+        assertThat(c.callText("WAITAOF", "0", "0"))
+                .isEqualTo("-ERR wrong number of arguments for 'waitaof' command\r\n");
         assertThat(c.callText("WAITAOF", "x", "0", "0")).isEqualTo("-ERR value is not an integer or out of range\r\n");
         assertThat(c.callText("WAITAOF", "2", "0", "0"))
                 .isEqualTo("-ERR value is out of range, value must between 0 and 1\r\n");
         assertThat(c.callText("WAITAOF", "-1", "0", "0"))
                 .isEqualTo("-ERR value is out of range, value must between 0 and 1\r\n");
-        assertThat(c.callText("WAITAOF", "0", "1.5", "0")).isEqualTo("-ERR value is not an integer or out of range\r\n");
+        assertThat(c.callText("WAITAOF", "0", "1.5", "0"))
+                .isEqualTo("-ERR value is not an integer or out of range\r\n");
         assertThat(c.callText("WAITAOF", "0", "-1", "0")).isEqualTo("-ERR value is out of range, must be positive\r\n");
-        assertThat(c.callText("WAITAOF", "0", "0", "x")).isEqualTo("-ERR timeout is not an integer or out of range\r\n");
+        assertThat(c.callText("WAITAOF", "0", "0", "x"))
+                .isEqualTo("-ERR timeout is not an integer or out of range\r\n");
         assertThat(c.callText("WAITAOF", "0", "0", "-1")).isEqualTo("-ERR timeout is negative\r\n");
-        assertThat(c.callText("WAITAOF", "0", "0", "9223372036854775807")).isEqualTo("-ERR timeout is out of range\r\n");
+        assertThat(c.callText("WAITAOF", "0", "0", "9223372036854775807"))
+                .isEqualTo("-ERR timeout is out of range\r\n");
         // the arguments are checked before the AOF is
         assertThat(c.callText("WAITAOF", "1", "-1", "0")).isEqualTo("-ERR value is out of range, must be positive\r\n");
         assertThat(c.callText("WAITAOF", "1", "0", "0")).isEqualTo(LOCAL_WITHOUT_AOF);

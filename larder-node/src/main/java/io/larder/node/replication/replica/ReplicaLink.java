@@ -482,7 +482,8 @@ public final class ReplicaLink {
                     // The old data set stays until the new one is in, and is kept if that fails; it is served
                     // meanwhile when the snapshot continues its history (the same replication id), as Redis does.
                     boolean async = replId.equals(sink.replId());
-                    log("MASTER <-> REPLICA sync: Loading DB in memory" + (async ? " (async, serving the old data)" : ""));
+                    log("MASTER <-> REPLICA sync: Loading DB in memory"
+                            + (async ? " (async, serving the old data)" : ""));
                     keys = node.persistence().loadFromPrimaryAside(data, t.received(), aux, async);
                     log("MASTER <-> REPLICA sync: Discarding old data");
                 } else {
