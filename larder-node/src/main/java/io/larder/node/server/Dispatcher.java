@@ -127,11 +127,14 @@ public final class Dispatcher {
             refuse(client, spec, "ERR Command not allowed inside a transaction");
             return true;
         }
-        // ACL: one field read for unrestricted users (the default +@all ~* &*); Acl.permits replies NOPERM.
-        if (!client.aclUser().unrestricted() && !client.master() && !node.acl().permits(client, spec, args)) {
-            spec.recordRejected();
-            client.transaction().refuseIfOpen();
-            return true;
+        // ACL: one field read for unrestricted users (the default +@all ~* &*).
+        if (!client.aclUser().unrestricted() && !client.master()) {
+            String denial = node.acl().denial(client, spec, args, null);
+            if (denial != null) {
+                spec.recordRejected();
+                refuse(client, spec, "NOPERM " + denial);
+                return true;
+            }
         }
         if (evictor.limited() && !client.master() && outOfMemory(client, spec)) {
             spec.recordRejected();
@@ -140,7 +143,7 @@ public final class Dispatcher {
         }
         if (!PubSub.allowedInContext(client, spec.fullName())) {
             spec.recordRejected();
-            client.error(PubSub.notAllowedInContext(spec.fullName()));
+            refuse(client, spec, PubSub.notAllowedInContext(spec.fullName()));
             return true;
         }
         // A MONITOR connection is a replica to Redis: it may not touch the keyspace.

@@ -26,6 +26,25 @@ class NoReplicasTest extends OracleTestBase {
                 "-EXECABORT Transaction discarded because of: NOREPLICAS Not enough good replicas to write.\r\n");
     }
 
+    /** ACL denial texts are Redis 7.2's (not the 7.0 oracle's), so this one is checked against Larder alone. */
+    @Test
+    void execDeniedByAclIsAbortedTheSameWay() throws IOException {
+        try (RawClient c = new RawClient(larder.port())) {
+            assertThat(c.callText("ACL", "SETUSER", "noexec", "on", "nopass", "+@all", "~*", "-exec"))
+                    .isEqualTo("+OK\r\n");
+            assertThat(c.callText("AUTH", "noexec", "x")).isEqualTo("+OK\r\n");
+            assertThat(c.callText("MULTI")).isEqualTo("+OK\r\n");
+            assertThat(c.callText("SET", "acl", "v")).isEqualTo("+QUEUED\r\n");
+            assertThat(c.callText("EXEC")).isEqualTo("-EXECABORT Transaction discarded because of: NOPERM User noexec "
+                    + "has no permissions to run the 'exec' command\r\n");
+            assertThat(c.callText("AUTH", "default", "x")).isEqualTo("+OK\r\n");
+            assertThat(c.callText("EXEC")).as("discarded").isEqualTo("-ERR EXEC without MULTI\r\n");
+            assertThat(c.callText("EXISTS", "acl")).isEqualTo(":0\r\n");
+            assertThat(c.callText("ACL", "DELUSER", "noexec")).isEqualTo(":1\r\n");
+            assertThat(c.callText("ACL", "LOG", "RESET")).isEqualTo("+OK\r\n");
+        }
+    }
+
     private static List<String> run(int port) throws IOException {
         List<String> replies = new ArrayList<>();
         try (RawClient c = new RawClient(port); RawClient admin = new RawClient(port)) {
