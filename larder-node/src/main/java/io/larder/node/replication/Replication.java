@@ -89,7 +89,10 @@ public final class Replication implements CommandLog, io.larder.node.replication
         this.minReplicasMaxLag = config.find("min-replicas-max-lag");
         this.failover = new Failover(node, this);
         // A replica's fsyncs are tagged with the primary's offset it applied (its FACK); any fsync may answer WAITAOF.
-        node.aof().fsyncProgress().watch(() -> node.replicaLink().appliedOffset(), waits::check);
+        node.aof().fsyncProgress().watch(() -> node.replicaLink().appliedOffset(), () -> {
+            waits.check();
+            node.replicaLink().fsyncProgressed();
+        });
         config.find("repl-backlog-size").onChange(new ConfigParam.ConfigHook() {
             @Override
             public void changed(String value) {

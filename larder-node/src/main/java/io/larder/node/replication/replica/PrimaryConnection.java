@@ -51,6 +51,10 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
     private byte[][] held;
     /** {@link #held} waits for the pause to end ({@link #unpaused} then runs it). */
     private boolean heldUntilUnpaused;
+    /** The FACK of the last ACK sent, or -1. */
+    private long fackSent = -1;
+    /** A GETACK was answered with a FACK short of this offset: an ACK follows once the AOF fsynced more (or -1). */
+    private long fackOwedFor = -1;
     /** Stream offset of the first byte the parser has not consumed. */
     private long parsedOffset;
 
@@ -407,9 +411,9 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
             if (isGetAck(args)) {
                 // Answered here, with the offset before this request as Redis acknowledges; forwarded like the rest.
                 if (master.transaction().open()) {
-                    sendAck();
+                    answerGetAck();
                 } else {
-                    forward(this::sendAck);
+                    forward(this::answerGetAck);
                 }
             } else if (endsUnit(args)) {
                 byte[][] unit = args;
@@ -503,8 +507,33 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
         long fsynced = aof.fsyncProgress().tag();
         if (aof.enabled() && !aof.rewriting() && fsynced >= 0) {
             send("REPLCONF", "ACK", applied, "FACK", Long.toString(fsynced));
+            fackSent = fsynced;
         } else {
             send("REPLCONF", "ACK", applied);
+        }
+    }
+
+    /**
+     * GETACK (a client of the primary waits): the ACK now, and when its FACK is short of the offset acknowledged
+     * (the AOF has not fsynced the last writes yet) another as soon as it has, rather than a second later.
+     */
+    private void answerGetAck() {
+        sendAck();
+        long applied = link.appliedOffset();
+        if (node.aof().enabled() && fackSent < applied) {
+            fackOwedFor = applied;
+            link.fackOwed(true);
+        }
+    }
+
+    /** The AOF fsynced more (on the link loop, while an ACK is owed). */
+    void fsyncProgressed() {
+        if (fackOwedFor >= 0 && phase == Phase.STREAM && node.aof().fsyncProgress().tag() > fackSent) {
+            sendAck();
+        }
+        if (fackOwedFor < 0 || fackSent >= fackOwedFor || phase != Phase.STREAM || !node.aof().enabled()) {
+            fackOwedFor = -1;
+            link.fackOwed(false);
         }
     }
 

@@ -73,6 +73,8 @@ public final class ReplicaLink {
 
     // The link loop's own state.
     private PrimaryConnection connection;
+    /** The connection owes its primary an ACK with a newer FACK (see {@link #fsyncProgressed}). */
+    private volatile boolean fackOwed;
     /** The history followed: the primary's replication id; with {@code resumable} PSYNC asks to continue it. */
     private volatile String primaryReplId;
     private volatile boolean resumable;
@@ -431,6 +433,23 @@ public final class ReplicaLink {
     void streamDb(int db) { streamDb = db; }
 
     void applied(long offset) { appliedOffset = offset; }
+
+    void fackOwed(boolean owed) { fackOwed = owed; }
+
+    /** The AOF fsynced more (any thread): an ACK owed for a GETACK goes out on the link's loop. */
+    public void fsyncProgressed() {
+        EventLoop l = loop;
+        if (fackOwed && l != null) {
+            l.execute(() -> {
+                PrimaryConnection c = connection;
+                if (c != null) {
+                    c.fsyncProgressed();
+                } else {
+                    fackOwed = false;
+                }
+            });
+        }
+    }
 
     void read(long offset) { readOffset = offset; }
 
