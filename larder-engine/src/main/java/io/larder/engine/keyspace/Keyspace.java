@@ -190,6 +190,37 @@ public final class Keyspace {
         databases[a].swapContents(databases[b]);
     }
 
+    /**
+     * Empty databases outside the keyspace, one per database, hashed and accounted as this keyspace's (a replica
+     * loads its primary's data set into them while it serves the old one): see {@link #replaceAll}.
+     */
+    public Db[] detachedDatabases() {
+        Db[] detached = new Db[databases.length];
+        for (int i = 0; i < detached.length; i++) {
+            detached[i] = new Db(this, i);
+        }
+        return detached;
+    }
+
+    /**
+     * Puts the contents of each of {@code loaded} (from {@link #detachedDatabases}) in place of the database of
+     * the same index, as a flush of it would be seen; the old contents go to {@code loaded}, for
+     * {@link #discardDetached}. The caller holds every stripe.
+     */
+    public void replaceAll(Db[] loaded) {
+        for (int i = 0; i < databases.length; i++) {
+            listener.flushing(databases[i]);
+            databases[i].swapContents(loaded[i]);
+        }
+    }
+
+    /** Empties detached databases (no lock: nothing else sees them). */
+    public void discardDetached(Db[] detached) {
+        for (Db db : detached) {
+            db.clear();
+        }
+    }
+
     /** Empties one database; the caller holds every stripe. */
     public void flush(int index) {
         listener.flushing(databases[index]);

@@ -127,7 +127,7 @@ public final class Evictor {
     /** Evicts within maxmemory-eviction-tenacity's time budget (before a command, like Redis). */
     public Result perform() {
         long max = limit;
-        if (max == 0 || memory.used() <= max) {
+        if (max == 0 || memory.usedForEviction() <= max) {
             return Result.OK;
         }
         return perform(timeLimitNanos(config.find("maxmemory-eviction-tenacity").asInt()));
@@ -139,7 +139,7 @@ public final class Evictor {
      */
     public Result perform(long limitNanos) {
         long max = limit;
-        if (max == 0 || memory.used() <= max) {
+        if (max == 0 || memory.usedForEviction() <= max) {
             return Result.OK;
         }
         if (node.replicaLink().active() && config.find("replica-ignore-maxmemory").asBool()) {
@@ -157,7 +157,7 @@ public final class Evictor {
             }
             long start = System.nanoTime();
             long evicted = 0;
-            while (memory.used() > max) {
+            while (memory.usedForEviction() > max) {
                 EvictionPolicy p = policy;
                 if (p == EvictionPolicy.NOEVICTION || maxmemory == 0) {
                     return Result.FAIL;

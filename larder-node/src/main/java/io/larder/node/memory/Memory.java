@@ -34,6 +34,9 @@ public final class Memory {
     /** Bytes of arguments that clients' parsers are reading into (big arguments, long requests). */
     private final AtomicLong reservedArguments = new AtomicLong();
     private volatile long clientBytes;
+    /** The replication buffer and the part of it eviction leaves out, refreshed with the clients' sum. */
+    private volatile long replicationBytes;
+    private volatile long replicationNotCounted;
     private volatile long clientsSummedAt = System.nanoTime() - CLIENT_REFRESH_NANOS;
     private volatile long peak;
 
@@ -49,13 +52,31 @@ public final class Memory {
         this.clientLimit = NodeSizing.clientLimit(capacity);
     }
 
-    /** Bytes in use: startup + dataset + clients. Notes the peak. */
+    /** Bytes in use: startup + dataset + clients + the replication buffer. Notes the peak. */
     public long used() {
-        long used = startup() + dataset() + clients();
+        long clients = clients();
+        long used = startup() + dataset() + clients + replicationBytes;
         if (used > peak) {
             peak = used;
         }
         return used;
+    }
+
+    /** What maxmemory is compared with: used memory without what replicas hold beyond the backlog (as Redis). */
+    public long usedForEviction() {
+        return used() - replicationNotCounted;
+    }
+
+    /** The replication buffer shared by the backlog and the replicas (mem_total_replication_buffers). */
+    public long replication() {
+        clients();
+        return replicationBytes;
+    }
+
+    /** mem_not_counted_for_evict. */
+    public long notCountedForEviction() {
+        clients();
+        return replicationNotCounted;
     }
 
     /** What an empty node holds (used_memory_startup). */
@@ -105,6 +126,7 @@ public final class Memory {
         if (now - clientsSummedAt >= CLIENT_REFRESH_NANOS) {
             clientsSummedAt = now;
             clientBytes = sumClients();
+            sumReplication();
         }
         return clientBytes + reservedArguments.get();
     }
@@ -113,6 +135,15 @@ public final class Memory {
     public void largeOutput() {
         clientsSummedAt = System.nanoTime();
         clientBytes = sumClients();
+    }
+
+    private void sumReplication() {
+        io.larder.node.replication.Replication replication = node.replication();
+        if (replication != null) {
+            long bytes = replication.bufferMemory();
+            replicationNotCounted = replication.notCountedForEviction(bytes);
+            replicationBytes = bytes;
+        }
     }
 
     /** The clients' buffers (without reserved arguments), after client eviction if they hold too much. */

@@ -76,6 +76,7 @@ public final class Persistence {
     private volatile boolean bgsaveRunning;
     private volatile boolean bgsaveScheduled;
     private volatile boolean loading;
+    private volatile boolean asyncLoading;
     private volatile long loadingStartMillis;
     private volatile long lastSaveMillis;
     private volatile boolean lastBgsaveOk = true;
@@ -123,6 +124,9 @@ public final class Persistence {
     // ---- figures
 
     public boolean loading() { return loading; }
+
+    /** A replica loads its primary's snapshot aside while serving its old data set (INFO async_loading). */
+    public boolean asyncLoading() { return asyncLoading; }
 
     public long loadingStartMillis() { return loadingStartMillis; }
 
@@ -492,7 +496,47 @@ public final class Persistence {
             } finally {
                 keyspace.unlockAll();
             }
-            Loader loader = new Loader(false, true, aux);
+            return loadSnapshot(in, size, aux, null);
+        } finally {
+            loading = false;
+        }
+    }
+
+    /**
+     * repl-diskless-load swapdb: loads a primary's snapshot into databases of their own while the old data set
+     * stays in place, then swaps it in; a load that fails leaves the old data set (Redis's disklessLoadInitTempDb,
+     * swapMainDbWithTempDb, disklessLoadDiscardTempDb). {@code async}: the old data is served meanwhile, only
+     * commands flagged no-async-loading getting LOADING (Redis's async loading, for a snapshot of the history the
+     * old data belongs to); otherwise commands get LOADING as for any load.
+     */
+    public long loadFromPrimaryAside(InputStream in, long size, BiConsumer<String, byte[]> aux, boolean async)
+            throws IOException {
+        loadingStartMillis = System.currentTimeMillis();
+        if (async) {
+            asyncLoading = true;
+        } else {
+            loading = true;
+        }
+        Db[] aside = keyspace.detachedDatabases();
+        try {
+            long loaded = loadSnapshot(in, size, aux, aside);
+            keyspace.lockAll();
+            try {
+                keyspace.replaceAll(aside); // the old data set is in aside now
+            } finally {
+                keyspace.unlockAll();
+            }
+            return loaded;
+        } finally {
+            asyncLoading = false;
+            loading = false;
+            keyspace.discardDetached(aside); // the old data set, or what a failed load left
+        }
+    }
+
+    private long loadSnapshot(InputStream in, long size, BiConsumer<String, byte[]> aux, Db[] into) throws IOException {
+        try {
+            Loader loader = new Loader(false, true, aux, into);
             loadingTotalBytes = size;
             loadingLoadedBytes = 0;
             RdbReader.read(in, limits(), keyspace.databaseCount(), config.find("rdbchecksum").asBool(), loader);
@@ -502,8 +546,6 @@ public final class Persistence {
             return loader.loaded;
         } catch (UncheckedIOException e) {
             throw e.getCause();
-        } finally {
-            loading = false;
         }
     }
 
@@ -512,6 +554,8 @@ public final class Persistence {
         private final boolean merge;
         private final boolean keepExpired;
         private final BiConsumer<String, byte[]> aux;
+        /** The databases keys go to: the keyspace's, or (null) detached ones a snapshot is loaded into aside. */
+        private final Db[] into;
         private final long now = keyspace.clock().millis();
         private final boolean lru = lruPolicy();
         private final int lruNow = keyspace.lruClock();
@@ -519,9 +563,14 @@ public final class Persistence {
         long expired;
 
         Loader(boolean merge, boolean keepExpired, BiConsumer<String, byte[]> aux) {
+            this(merge, keepExpired, aux, null);
+        }
+
+        Loader(boolean merge, boolean keepExpired, BiConsumer<String, byte[]> aux, Db[] into) {
             this.merge = merge;
             this.keepExpired = keepExpired;
             this.aux = aux;
+            this.into = into;
         }
 
         @Override
@@ -545,7 +594,7 @@ public final class Persistence {
                 expired++;
                 return;
             }
-            Db db = keyspace.db(dbIndex);
+            Db db = into != null ? into[dbIndex] : keyspace.db(dbIndex);
             int stripe = Keyspace.stripeOf(key);
             keyspace.lockStripe(stripe);
             try {

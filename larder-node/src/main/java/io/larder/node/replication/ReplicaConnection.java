@@ -46,6 +46,8 @@ final class ReplicaConnection {
     volatile boolean preSync;
     volatile long waitingSinceMillis;
     volatile long ackOffset;
+    /** The offset the replica reported fsynced to its AOF (REPLCONF ACK ... FACK); 0 until it does. */
+    volatile long aofAckOffset;
     volatile long ackMillis;
     /** Diskless transfer: the stream starts with the replica's first ACK (it has read the whole payload then). */
     private boolean streamOnAck;
@@ -75,6 +77,12 @@ final class ReplicaConnection {
                 ctx.fireChannelWritabilityChanged();
             }
         });
+    }
+
+    /** The start of the oldest stream block this replica keeps alive, or Long.MAX_VALUE before its stream. */
+    long oldestKept() {
+        ReplicationBuffer.Cursor c = cursor;
+        return c == null ? Long.MAX_VALUE : c.blockStart();
     }
 
     /** The stream position the next bytes sent start at (or that the replica will first read). */

@@ -72,6 +72,8 @@ public final class Replication implements CommandLog, io.larder.node.replication
             new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     private ScheduledExecutorService cron;
+    /** A GETACK was asked for while clients were paused. */
+    private volatile boolean getAckPending;
     private long lastSecondTick;
     private long secondTicks;
     /** Guarded by this: the full sync under way, if any, and when a postponed one may be tried again. */
@@ -86,6 +88,11 @@ public final class Replication implements CommandLog, io.larder.node.replication
         this.minReplicasToWrite = config.find("min-replicas-to-write");
         this.minReplicasMaxLag = config.find("min-replicas-max-lag");
         this.failover = new Failover(node, this);
+        // A replica's fsyncs are tagged with the primary's offset it applied (its FACK); any fsync may answer WAITAOF.
+        node.aof().fsyncProgress().watch(() -> node.replicaLink().appliedOffset(), () -> {
+            waits.check();
+            node.replicaLink().fsyncProgressed();
+        });
         config.find("repl-backlog-size").onChange(new ConfigParam.ConfigHook() {
             @Override
             public void changed(String value) {
@@ -422,10 +429,13 @@ public final class Replication implements CommandLog, io.larder.node.replication
         syncEnded(sync);
     }
 
-    /** REPLCONF ACK. */
-    void acked(ReplicaConnection r, long offset) {
+    /** REPLCONF ACK, with the offset fsynced to the replica's AOF when it said FACK (else -1). */
+    void acked(ReplicaConnection r, long offset, long fsyncedOffset) {
         if (offset > r.ackOffset) {
             r.ackOffset = offset;
+        }
+        if (fsyncedOffset > r.aofAckOffset) {
+            r.aofAckOffset = fsyncedOffset;
         }
         r.ackMillis = System.currentTimeMillis();
         r.acked();
@@ -446,8 +456,36 @@ public final class Replication implements CommandLog, io.larder.node.replication
         return n;
     }
 
-    /** Asks every replica for an ACK now (REPLCONF GETACK * in the stream). */
+    /** Online replicas that reported {@code position} fsynced to their AOF (WAITAOF). */
+    int fsyncAcknowledged(long position) {
+        int n = 0;
+        for (ReplicaConnection r : replicas) {
+            if (r.state == ReplicaConnection.State.ONLINE && r.aofAckOffset >= position) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** WAITAOF's local count: 1 when the AOF is on and fsynced up to {@code aofPosition}, else 0. */
+    int fsyncedLocally(long aofPosition) {
+        return aofOn() && node.aof().fsyncProgress().position() >= aofPosition ? 1 : 0;
+    }
+
+    /** appendonly is on (or being turned on): WAITAOF may ask for a local fsync. */
+    boolean aofOn() {
+        return node.aof().on();
+    }
+
+    /**
+     * Asks every replica for an ACK now (REPLCONF GETACK * in the stream). Not while clients are paused, as
+     * Redis: it would move the offset (a failover waits for a replica to reach it); the cron sends it afterwards.
+     */
     void requestAcks() {
+        if (node.pause().mode() != io.larder.node.server.ClientPause.Mode.NONE) {
+            getAckPending = true;
+            return;
+        }
         feedOwn(GETACK);
     }
 
@@ -500,6 +538,10 @@ public final class Replication implements CommandLog, io.larder.node.replication
             long now = System.currentTimeMillis();
             startPendingSync();
             failover.check(now);
+            if (getAckPending && node.pause().mode() == io.larder.node.server.ClientPause.Mode.NONE) {
+                getAckPending = false;
+                feedOwn(GETACK);
+            }
             enforceOutputLimits(now);
             if (now - lastSecondTick >= 1000) {
                 lastSecondTick = now;
@@ -648,6 +690,37 @@ public final class Replication implements CommandLog, io.larder.node.replication
             }
         }
         return out;
+    }
+
+    /**
+     * Redis's repl_buffer_mem (INFO mem_total_replication_buffers): the stream blocks kept alive, by the backlog
+     * and by what the replicas have not been sent yet, from the oldest of them to the last one allocated.
+     */
+    public long bufferMemory() {
+        ReplicationBuffer b = buffer;
+        if (b == null) {
+            return 0;
+        }
+        long oldest = b.start();
+        for (ReplicaConnection r : replicas) {
+            oldest = Math.min(oldest, r.oldestKept());
+        }
+        return b.allocatedEnd() - oldest;
+    }
+
+    /**
+     * What the replicas hold beyond what the backlog is allowed (its size and the blocks it may round up to):
+     * Redis's freeMemoryGetNotCountedMemory leaves it out of the memory compared with maxmemory, so a slow
+     * replica does not make the node evict keys.
+     */
+    public long notCountedForEviction(long bufferMemory) {
+        long counted = backlogSize() + 2L * ReplicationBuffer.BLOCK_SIZE;
+        return Math.max(0, bufferMemory - counted);
+    }
+
+    /** INFO mem_replication_backlog: the buffer, or with replicas at most the backlog's size (the rest is theirs). */
+    public long backlogMemory(long bufferMemory) {
+        return replicas.isEmpty() ? bufferMemory : Math.min(bufferMemory, backlogSize());
     }
 
     /** Connections registered as replicas (INFO connected_slaves; INFO clients leaves them out, as Redis). */

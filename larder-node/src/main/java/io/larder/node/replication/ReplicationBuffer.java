@@ -32,7 +32,8 @@ public final class ReplicationBuffer {
 
     private Block head;
     private Block tail;
-    private long end;
+    /** Written under the lock, read without it (every command reads it: WAIT's offset). */
+    private volatile long end;
     private long limit;
 
     /** An empty buffer whose first byte will be stream position {@code start}. */
@@ -44,11 +45,12 @@ public final class ReplicationBuffer {
 
     /** Appends stream bytes and drops the oldest blocks the backlog no longer needs. */
     public synchronized void append(byte[] bytes, int off, int len) {
+        long e = end;
         while (len > 0) {
             Block t = tail;
             int room = t.data.length - t.used;
             if (room == 0) {
-                Block b = new Block(end, BLOCK_SIZE);
+                Block b = new Block(e, BLOCK_SIZE);
                 t.next = b;
                 tail = b;
                 continue;
@@ -58,8 +60,9 @@ public final class ReplicationBuffer {
             t.used += n;
             off += n;
             len -= n;
-            end += n;
+            e += n;
         }
+        end = e;
         trim();
     }
 
@@ -76,13 +79,18 @@ public final class ReplicationBuffer {
     }
 
     /** master_repl_offset: the position after the last byte. */
-    public synchronized long end() {
+    public long end() {
         return end;
     }
 
     /** The position of the oldest byte the backlog still holds. */
     public synchronized long start() {
         return head.start;
+    }
+
+    /** The stream position after the last block's room: the blocks allocated end there. */
+    public synchronized long allocatedEnd() {
+        return tail.start + tail.data.length;
     }
 
     /** A cursor at the end of the stream: it will read what is appended from now on. */
@@ -110,6 +118,14 @@ public final class ReplicationBuffer {
         Cursor(Block block, int pos) {
             this.block = block;
             this.pos = pos;
+        }
+
+        /**
+         * Where the block the cursor reads starts: it and the blocks after it stay alive. Read by other threads
+         * for memory accounting only (a value a moment old will do).
+         */
+        public long blockStart() {
+            return block.start;
         }
 
         /** The stream position of the next byte to read. */

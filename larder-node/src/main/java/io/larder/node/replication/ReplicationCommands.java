@@ -17,6 +17,11 @@ public final class ReplicationCommands {
             + "that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to "
             + "replicas are just local and are not propagated.";
 
+    private static final String WAITAOF_ON_REPLICA = "ERR WAITAOF cannot be used with replica instances. Please also "
+            + "note that writes to replicas are just local and are not propagated.";
+    static final String WAITAOF_WITHOUT_AOF =
+            "ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.";
+
     private ReplicationCommands() {
     }
 
@@ -38,6 +43,11 @@ public final class ReplicationCommands {
                 .complexity("O(1)")
                 .summary("Waits until the replicas acknowledged the connection's writes, or a timeout")
                 .handler(ReplicationCommands::waitCommand).build());
+        table.register(CommandSpec.builder("waitaof", 4).flags("blocking").acl("slow connection blocking")
+                .tips("request_policy:all_shards", "response_policy:agg_min").group("generic").since("7.2.0")
+                .complexity("O(1)")
+                .summary("Waits until the connection's writes are fsynced to the local AOF and to replicas' AOFs")
+                .handler(ReplicationCommands::waitAof).build());
         Failover.register(table);
     }
 
@@ -140,13 +150,20 @@ public final class ReplicationCommands {
                     } // others are ignored, as Redis ignores capabilities it does not know
                 }
                 case "ack" -> {
-                    // No reply ever: the replica reads nothing on this link but the stream.
+                    // No reply ever: the replica reads nothing on this link but the stream. A Redis 7.2 replica
+                    // adds FACK <offset fsynced to its AOF>. A malformed ACK is ignored, as Redis ignores it.
                     ReplicaConnection r = repl.replicaOf(c);
                     if (r != null) {
                         try {
-                            repl.acked(r, Numbers.parseLong(value));
+                            long offset = Numbers.parseLong(value);
+                            long fsynced = -1;
+                            if (args.length > j + 3 && new String(args[j + 2], StandardCharsets.UTF_8)
+                                    .equalsIgnoreCase("fack")) {
+                                fsynced = Numbers.parseLong(args[j + 3]);
+                            }
+                            repl.acked(r, offset, fsynced);
                         } catch (Numbers.NotANumber e) {
-                            // ignored, as Redis ignores a malformed ACK
+                            // dropped
                         }
                     }
                     return;
@@ -191,35 +208,97 @@ public final class ReplicationCommands {
             return;
         }
         long needed;
-        long timeout;
         try {
             needed = Numbers.parseLong(args[1]);
         } catch (Numbers.NotANumber e) {
             c.error(Errors.NOT_INTEGER);
             return;
         }
-        try {
-            timeout = Numbers.parseLong(args[2]);
-        } catch (Numbers.NotANumber e) {
-            c.error("ERR timeout is not an integer or out of range");
-            return;
-        }
+        long timeout = timeoutMillis(c, args[2]);
         if (timeout < 0) {
-            c.error("ERR timeout is negative");
             return;
         }
-        if (timeout > Long.MAX_VALUE - System.currentTimeMillis()) {
-            c.error("ERR timeout is out of range");
-            return;
-        }
-        // Redis waits for the offset of the client's own last write; the offset now is at or past it (a client's
-        // commands, scripts included, have all been logged before its next one runs), so no write is missed.
-        long position = repl.offset();
+        // As Redis's c->woff: the offset after the client's previous command, so its own writes and no later ones.
+        long position = c.replOffset();
         int acked = repl.acknowledged(position);
         if (acked >= needed || c.transaction().executing() || c.handler() == null) {
             c.reply().integer(acked); // inside EXEC nothing blocks
             return;
         }
         repl.waits().block(c, position, needed, timeout);
+    }
+
+    /**
+     * WAITAOF numlocal numreplicas timeout (Redis 7.2): until the client's writes are fsynced to the local AOF
+     * (numlocal 1) and to the AOF of numreplicas replicas (as their REPLCONF ACK ... FACK reports); replies
+     * [local, replicas] reached. The local side waits for the AOF position of the client's last write.
+     */
+    private static void waitAof(Client c, byte[][] args) {
+        long numLocal;
+        long numReplicas;
+        try {
+            numLocal = Numbers.parseLong(args[1]);
+        } catch (Numbers.NotANumber e) {
+            c.error(Errors.NOT_INTEGER);
+            return;
+        }
+        if (numLocal < 0 || numLocal > 1) {
+            c.error("ERR value is out of range, value must between 0 and 1");
+            return;
+        }
+        try {
+            numReplicas = Numbers.parseLong(args[2]);
+        } catch (Numbers.NotANumber e) {
+            c.error(Errors.NOT_INTEGER);
+            return;
+        }
+        if (numReplicas < 0) {
+            c.error("ERR value is out of range, must be positive");
+            return;
+        }
+        long timeout = timeoutMillis(c, args[3]);
+        if (timeout < 0) {
+            return;
+        }
+        Replication repl = c.node().replication();
+        if (repl.replicating()) {
+            c.error(WAITAOF_ON_REPLICA);
+            return;
+        }
+        if (numLocal > 0 && !repl.aofOn()) {
+            c.error(WAITAOF_WITHOUT_AOF);
+            return;
+        }
+        long position = c.replOffset();
+        long localPosition = c.awaitedLogPosition();
+        int replicas = repl.fsyncAcknowledged(position);
+        int local = repl.fsyncedLocally(localPosition);
+        if (replicas >= numReplicas && local >= numLocal || c.transaction().executing() || c.handler() == null) {
+            c.reply().array(2); // inside EXEC or a script nothing blocks
+            c.reply().integer(local);
+            c.reply().integer(replicas);
+            return;
+        }
+        repl.waits().blockAof(c, position, numReplicas, localPosition, numLocal, timeout);
+    }
+
+    /** WAIT's and WAITAOF's timeout in milliseconds (0: forever), or -1 once refused with Redis's error. */
+    private static long timeoutMillis(Client c, byte[] arg) {
+        long timeout;
+        try {
+            timeout = Numbers.parseLong(arg);
+        } catch (Numbers.NotANumber e) {
+            c.error("ERR timeout is not an integer or out of range");
+            return -1;
+        }
+        if (timeout < 0) {
+            c.error("ERR timeout is negative");
+            return -1;
+        }
+        if (timeout > Long.MAX_VALUE - System.currentTimeMillis()) {
+            c.error("ERR timeout is out of range");
+            return -1;
+        }
+        return timeout;
     }
 }

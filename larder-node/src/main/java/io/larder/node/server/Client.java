@@ -52,6 +52,8 @@ public final class Client {
 
     /** The propagation log position this client's replies must wait for (appendfsync always). */
     private long awaitedLogPosition;
+    /** master_repl_offset after this client's last command (Redis's c->woff): what its WAIT waits for. */
+    private volatile long replOffset;
     private byte[][] currentCommand;
 
     /** CLIENT REPLY modes. */
@@ -162,9 +164,17 @@ public final class Client {
         if (position > awaitedLogPosition) {
             awaitedLogPosition = position;
         }
+        long offset = node.replication().offset();
+        if (offset != replOffset) {
+            replOffset = offset;
+        }
     }
 
-    long awaitedLogPosition() { return awaitedLogPosition; }
+    /** The AOF position of this client's last write (0: none since the node started): what WAITAOF waits for. */
+    public long awaitedLogPosition() { return awaitedLogPosition; }
+
+    /** The replication offset after this client's last command, its own writes included (WAIT, WAITAOF). */
+    public long replOffset() { return replOffset; }
 
     public String name() { return name; }
 

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * CLIENT PAUSE: until the deadline, commands of ordinary clients (all of them, or only those that may write)
  * wait. A waiting client's connection is suspended with its command kept aside, and resumed on UNPAUSE or
- * when the deadline passes.
+ * when the deadline passes. A replica's stream from its primary (the master client) stops the same way at the
+ * first command that must wait, as Redis's processCommand postpones the master client too.
  */
 public final class ClientPause {
     public enum Mode { NONE, WRITE, ALL }
@@ -16,6 +17,7 @@ public final class ClientPause {
     private volatile Mode mode = Mode.NONE;
     private long endMillis;
     private final List<ClientHandler> waiting = new ArrayList<>();
+    private final List<Runnable> waitingStreams = new ArrayList<>();
 
     public Mode mode() {
         return mode;
@@ -50,12 +52,16 @@ public final class ClientPause {
 
     public void unpause() {
         List<ClientHandler> released;
+        List<Runnable> streams;
         synchronized (this) {
             mode = Mode.NONE;
             released = new ArrayList<>(waiting);
             waiting.clear();
+            streams = new ArrayList<>(waitingStreams);
+            waitingStreams.clear();
         }
         released.forEach(ClientHandler::resume);
+        streams.forEach(Runnable::run);
     }
 
     /** True when this command must wait; monitors (like replicas in Redis) are never paused. */
@@ -64,8 +70,27 @@ public final class ClientPause {
         if (m == Mode.NONE || client.monitor() || client.master() || client.node().replication().isReplica(client)) {
             return false;
         }
+        return waits(m, client, spec);
+    }
+
+    private static boolean waits(Mode m, Client client, CommandSpec spec) {
         return m == Mode.ALL || spec.hasFlag("write") || spec.hasFlag("may_replicate")
                 || spec.name().equals("exec") && client.transaction().queuedWrites();
+    }
+
+    /** Whether the primary's stream must stop before this command (null: a command this node does not know). */
+    public boolean holdsStream(Client master, CommandSpec spec) {
+        Mode m = mode;
+        return m != Mode.NONE && (spec == null ? m == Mode.ALL : waits(m, master, spec));
+    }
+
+    /** Parks a held stream: {@code resume} runs when the pause ends; false when it already has (go on now). */
+    public synchronized boolean parkStream(Runnable resume) {
+        if (mode == Mode.NONE) {
+            return false;
+        }
+        waitingStreams.add(resume);
+        return true;
     }
 
     /** Parks the client if the pause is still on; false means run the command now. */

@@ -106,7 +106,7 @@ public final class Dispatcher {
         if (!spec.subcommands().isEmpty() && args.length >= 2) {
             CommandSpec sub = CommandTable.subcommand(spec, args[1]);
             if (sub == null) {
-                refuse(client, "ERR unknown subcommand '" + truncate(args[1]) + "'. Try "
+                refuse(client, spec, "ERR unknown subcommand '" + truncate(args[1]) + "'. Try "
                         + new String(args[0], StandardCharsets.UTF_8).toUpperCase(Locale.ROOT) + " HELP.");
                 return true;
             }
@@ -114,56 +114,59 @@ public final class Dispatcher {
         }
         if (!spec.arityMatches(args.length)) {
             spec.recordRejected();
-            refuse(client, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
+            refuse(client, spec, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
             return true;
         }
         if (!client.authenticated() && !spec.hasFlag("no_auth") && client.authRequired()) {
             spec.recordRejected();
-            refuse(client, "NOAUTH Authentication required.");
+            refuse(client, spec, "NOAUTH Authentication required.");
             return true;
         }
         if (spec.hasFlag("no_multi") && client.transaction().open()) {
             spec.recordRejected();
-            refuse(client, "ERR Command not allowed inside a transaction");
+            refuse(client, spec, "ERR Command not allowed inside a transaction");
             return true;
         }
-        // ACL: one field read for unrestricted users (the default +@all ~* &*); Acl.permits replies NOPERM.
-        if (!client.aclUser().unrestricted() && !client.master() && !node.acl().permits(client, spec, args)) {
-            spec.recordRejected();
-            client.transaction().refuseIfOpen();
-            return true;
+        // ACL: one field read for unrestricted users (the default +@all ~* &*).
+        if (!client.aclUser().unrestricted() && !client.master()) {
+            String denial = node.acl().denial(client, spec, args, null);
+            if (denial != null) {
+                spec.recordRejected();
+                refuse(client, spec, "NOPERM " + denial);
+                return true;
+            }
         }
         if (evictor.limited() && !client.master() && outOfMemory(client, spec)) {
             spec.recordRejected();
-            refuse(client, OOM);
+            refuse(client, spec, OOM);
             return true;
         }
         if (!PubSub.allowedInContext(client, spec.fullName())) {
             spec.recordRejected();
-            client.error(PubSub.notAllowedInContext(spec.fullName()));
+            refuse(client, spec, PubSub.notAllowedInContext(spec.fullName()));
             return true;
         }
         // A MONITOR connection is a replica to Redis: it may not touch the keyspace.
         if (client.monitor() && (spec.hasFlag("write") || spec.hasFlag("readonly") || spec.hasFlag("may_replicate"))) {
             spec.recordRejected();
-            refuse(client, "ERR Replica can't interact with the keyspace");
+            refuse(client, spec, "ERR Replica can't interact with the keyspace");
             return true;
         }
-        if (node.persistence().writesDenied() && !client.master() && deniedOnDiskError(client, spec)) {
+        if (node.persistence().writesDenied() && !client.master() && deniedOnDiskError(client, spec, args)) {
             spec.recordRejected();
-            refuse(client, MISCONF);
+            refuse(client, spec, MISCONF);
             return true;
         }
-        if (!node.replication().enoughGoodReplicas() && isWrite(client, spec)) {
+        if (!node.replication().enoughGoodReplicas() && writes(client, spec, args)) {
             spec.recordRejected();
-            refuse(client, "NOREPLICAS Not enough good replicas to write.");
+            refuse(client, spec, "NOREPLICAS Not enough good replicas to write.");
             return true;
         }
         if (propagation.active() && (spec.hasFlag("write") || spec.name().equals("ping"))) {
             String aofError = node.aof().writeError();
             if (aofError != null) {
                 spec.recordRejected();
-                refuse(client, "MISCONF Errors writing to the AOF file: " + aofError);
+                refuse(client, spec, "MISCONF Errors writing to the AOF file: " + aofError);
                 return true;
             }
         }
@@ -173,22 +176,27 @@ public final class Dispatcher {
             // only with allow-stale; one without is judged by the commands it calls.
             boolean script = isScript(spec);
             java.util.List<String> declared = script ? node.scripting().declaredFlags(spec.name(), args) : null;
-            if (replicaReadOnly.asBool()
-                    && (isWrite(client, spec) || declared != null && !declared.contains("no-writes"))) {
+            if (replicaReadOnly.asBool() && writes(client, spec, args)) {
                 spec.recordRejected();
-                refuse(client, READONLY);
+                refuse(client, spec, READONLY);
                 return true;
             }
             if (link.state() != ReplicaLink.State.CONNECTED && !replicaServeStaleData.asBool()
                     && (deniedWhileStale(client, spec) || script && (declared == null || !declared.contains("allow-stale")))) {
                 spec.recordRejected();
-                refuse(client, MASTERDOWN);
+                refuse(client, spec, MASTERDOWN);
                 return true;
             }
         }
+        if (node.persistence().asyncLoading() && !client.master()
+                && commandOrQueued(client, spec, s -> s.hasFlag("no_async_loading"))) {
+            spec.recordRejected();
+            refuse(client, spec, "LOADING Redis is loading the dataset in memory");
+            return true;
+        }
         if (node.persistence().loading() && !spec.hasFlag("loading") && !client.internal()) {
             spec.recordRejected();
-            refuse(client, "LOADING Redis is loading the dataset in memory");
+            refuse(client, spec, "LOADING Redis is loading the dataset in memory");
             return true;
         }
         if (node.scripting().running() && (!spec.hasFlag("allow_busy") || spec.keyPositions(args).length > 0)) {
@@ -197,7 +205,7 @@ public final class Dispatcher {
             String busy = Scripting.queuesBehindScripts(spec) ? node.scripting().busyError() : node.scripting().awaitIdle();
             if (busy != null) {
                 spec.recordRejected();
-                refuse(client, busy);
+                refuse(client, spec, busy);
                 return true;
             }
         }
@@ -252,9 +260,34 @@ public final class Dispatcher {
         };
     }
 
-    /** A write command, or EXEC of a transaction holding one: what a read-only replica refuses. */
-    private static boolean isWrite(Client client, CommandSpec spec) {
-        return commandOrQueued(client, spec, s -> s.hasFlag("write"));
+    /**
+     * Redis's is_write_command: a write command, a script or function whose flags do not say no-writes (a
+     * script without a shebang is judged by the commands it calls), or EXEC of a transaction holding one.
+     * What a read-only replica and an unmet min-replicas-to-write refuse.
+     */
+    private boolean writes(Client client, CommandSpec spec, byte[][] args) {
+        if (writesItself(spec, args)) {
+            return true;
+        }
+        if (spec.name().equals("exec") && client.transaction().open()) {
+            for (Transaction.Queued q : client.transaction().queued()) {
+                if (writesItself(q.spec(), q.args())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean writesItself(CommandSpec spec, byte[][] args) {
+        if (spec.hasFlag("write")) {
+            return true;
+        }
+        if (!isScript(spec)) {
+            return false;
+        }
+        java.util.List<String> declared = node.scripting().declaredFlags(spec.name(), args);
+        return declared != null && !declared.contains("no-writes");
     }
 
     /** Without the "stale" flag (or EXEC of a command without it) a command needs the link to the primary up. */
@@ -263,8 +296,8 @@ public final class Dispatcher {
     }
 
     /** Redis refuses writes, PING, and EXEC of a transaction with writes after a failed background save. */
-    private static boolean deniedOnDiskError(Client client, CommandSpec spec) {
-        return spec.name().equals("ping") || isWrite(client, spec);
+    private boolean deniedOnDiskError(Client client, CommandSpec spec, byte[][] args) {
+        return spec.name().equals("ping") || writes(client, spec, args);
     }
 
     /** Whether the command, or for EXEC one of the commands it is about to run, passes {@code test}. */
@@ -313,6 +346,20 @@ public final class Dispatcher {
     private static void refuse(Client client, String message) {
         client.error(message);
         client.transaction().refuseIfOpen();
+    }
+
+    /**
+     * As {@link #refuse(Client, String)}; EXEC itself refused discards the transaction and says why, as Redis's
+     * execCommandAbort (a plain ERR loses its code there).
+     */
+    private static void refuse(Client client, CommandSpec spec, String message) {
+        if (!spec.name().equals("exec")) {
+            refuse(client, message);
+            return;
+        }
+        client.transaction().discard();
+        client.error("EXECABORT Transaction discarded because of: "
+                + (message.startsWith("ERR ") ? message.substring(4) : message));
     }
 
     /** The commands that act on the transaction itself instead of being queued, as in Redis's processCommand. */

@@ -108,6 +108,11 @@ public final class ScriptCalls {
         if (write && !wrote && link.active() && node.config().find("replica-read-only").asBool() && !caller.master()) {
             return error("READONLY You can't write against a read only replica.");
         }
+        // As READONLY above: checked until the script's first write, so a replica's lag crossing
+        // min-replicas-max-lag mid-script cannot leave half of its effects.
+        if (write && !wrote && !node.replication().enoughGoodReplicas()) {
+            return error("NOREPLICAS Not enough good replicas to write.");
+        }
         if (node.monitors().active() && !spec.hasFlag("admin")) {
             node.monitors().feed(fake, "lua", args);
         }

@@ -1,8 +1,10 @@
 package io.larder.node.replication;
 
+import io.larder.engine.keyspace.Keyspace;
 import io.larder.node.replication.replica.ReplicaLink;
 import io.larder.node.testing.LarderServer;
 import io.larder.node.testing.RedisServerProcess;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -176,6 +179,94 @@ class ReplicaProtocolTest {
                 assertThat(System.currentTimeMillis() - start).isBetween(900L, 5000L);
                 assertThat(c.closed()).isTrue();
             }
+        }
+    }
+
+    /**
+     * repl-diskless-load swapdb: a snapshot of the same history is loaded aside while the old data is served
+     * (only no-async-loading commands get LOADING), then swapped in; a snapshot that fails to load (here a bad
+     * checksum) leaves the old data set in place. The load is held half-way by holding the stripe of the
+     * snapshot's key.
+     */
+    @Test
+    void swapdbServesTheOldDataWhileLoadingAndKeepsItWhenTheLoadFails() throws Exception {
+        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
+        byte[] rdb = snapshotOfRedis();
+        try (ServerSocket primary = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             LarderServer replica = LarderServer.start("--masterauth", "secret", "--masteruser", "repl",
+                     "--replica-announce-ip", "10.1.2.3", "--repl-diskless-load", "swapdb");
+             Jedis r = new Jedis("127.0.0.1", replica.port())) {
+            primary.setSoTimeout(10_000);
+            ReplicaLink link = replica.node().replicaLink();
+            String ownId = link.sink().replId();
+            var keyspace = replica.node().keyspace();
+            int snapshotStripe = Keyspace.stripeOf("redis-key".getBytes(StandardCharsets.UTF_8));
+            assertThat(Keyspace.stripeOf("old".getBytes(StandardCharsets.UTF_8))).isNotEqualTo(snapshotStripe);
+            r.replicaof("127.0.0.1", primary.getLocalPort());
+            long offset;
+            try (Socket s = primary.accept()) {
+                Conn c = new Conn(s);
+                handshake(c, replica.port());
+                assertThat(c.request()).containsExactly("PSYNC", ownId, "1");
+                c.send("+FULLRESYNC " + ID1 + " 1000\r\n$EOF:" + MARK + "\r\n");
+                c.send(rdb);
+                c.send(MARK);
+                assertThat(c.request()).containsExactly("REPLCONF", "ACK", "1000");
+                String stream = cmd("SET", "old", "v1");
+                c.send(stream + GETACK);
+                offset = 1000 + stream.length();
+                assertThat(c.request()).containsExactly("REPLCONF", "ACK", String.valueOf(offset));
+                offset += GETACK.length();
+            }
+            assertThat(r.get("old")).isEqualTo("v1");
+
+            // The same history again, in full: loaded aside while "old" is still served.
+            try (Socket s = primary.accept()) {
+                Conn c = new Conn(s);
+                handshake(c, replica.port());
+                assertThat(c.request()).containsExactly("PSYNC", ID1, String.valueOf(offset + 1));
+                c.send("+FULLRESYNC " + ID1 + " 2000\r\n$EOF:" + MARK + "\r\n");
+                keyspace.lockStripe(snapshotStripe);
+                try {
+                    c.send(rdb);
+                    c.send(MARK);
+                    long deadline = System.currentTimeMillis() + 10_000;
+                    while (!r.info("persistence").contains("async_loading:1")) {
+                        assertThat(System.currentTimeMillis()).as("the load started").isLessThan(deadline);
+                        Thread.sleep(5);
+                    }
+                    assertThat(r.info("persistence")).contains("loading:0\r\n");
+                    assertThat(r.get("old")).as("the old data is served").isEqualTo("v1");
+                    assertThatThrownBy(r::save).hasMessage("LOADING Redis is loading the dataset in memory");
+                } finally {
+                    keyspace.unlockStripe(snapshotStripe);
+                }
+                assertThat(c.request()).containsExactly("REPLCONF", "ACK", "2000");
+                assertThat(r.info("persistence")).contains("async_loading:0\r\n");
+                assertThat(r.exists("old")).as("swapped in: the old data set is gone").isFalse();
+                assertThat(r.get("redis-key")).isEqualTo("from the snapshot");
+                String stream = cmd("SET", "marker", "kept");
+                c.send(stream + GETACK);
+                offset = 2000 + stream.length();
+                assertThat(c.request()).containsExactly("REPLCONF", "ACK", String.valueOf(offset));
+                offset += GETACK.length();
+            }
+
+            // Another history, and a snapshot that does not load: the data set stays as it was.
+            byte[] corrupt = rdb.clone();
+            corrupt[corrupt.length - 1] ^= 0x5a; // the checksum
+            try (Socket s = primary.accept()) {
+                Conn c = new Conn(s);
+                handshake(c, replica.port());
+                assertThat(c.request()).containsExactly("PSYNC", ID1, String.valueOf(offset + 1));
+                c.send("+FULLRESYNC " + ID2 + " 3000\r\n$EOF:" + MARK + "\r\n");
+                c.send(corrupt);
+                c.send(MARK);
+                assertThat(c.closed()).as("the replica gives the attempt up").isTrue();
+            }
+            assertThat(r.get("marker")).isEqualTo("kept");
+            assertThat(r.get("redis-key")).isEqualTo("from the snapshot");
+            assertThat(r.info("persistence")).contains("loading:0\r\n", "async_loading:0\r\n");
         }
     }
 

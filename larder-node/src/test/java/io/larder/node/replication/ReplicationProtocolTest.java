@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -184,6 +185,100 @@ class ReplicationProtocolTest {
             String stats = c.callText("INFO", "stats");
             assertThat(stats).contains("sync_full:1\r\n").contains("sync_partial_ok:1\r\n");
         }
+    }
+
+    /**
+     * WAIT and WAITAOF wait for the offset after the client's own last command (Redis's c->woff), not the
+     * offset at the time they run; WAITAOF counts the offsets a replica reports with FACK.
+     */
+    @Test
+    void waitAndWaitAofCountTheClientsOwnOffsetAgainstAcksAndFacks() throws Exception {
+        primary = LarderServer.start("--repl-diskless-sync-delay", "0", "--repl-ping-replica-period", "3600");
+        try (FakeReplica r = new FakeReplica(primary.port()); RawClient a = new RawClient(primary.port());
+             RawClient b = new RawClient(primary.port()); RawClient c = new RawClient(primary.port());
+             RawClient d = new RawClient(primary.port())) {
+            r.send("REPLCONF", "capa", "eof", "capa", "psync2");
+            assertThat(r.line()).isEqualTo("+OK");
+            r.send("PSYNC", "?", "-1");
+            long start = offsetIn(r.line(), null);
+            r.payload();
+            r.send("REPLCONF", "ACK", Long.toString(start));
+
+            assertThat(a.callText("SET", "a", "1")).isEqualTo("+OK\r\n");
+            long afterA = primary.node().replication().offset();
+            assertThat(b.callText("SET", "b", "2")).isEqualTo("+OK\r\n");
+            long afterB = primary.node().replication().offset();
+            assertThat(afterB).isGreaterThan(afterA);
+            r.send("REPLCONF", "ACK", Long.toString(afterA));
+            assertThat(a.callText("WAIT", "1", "5000")).as("a's write is acknowledged").isEqualTo(":1\r\n");
+            assertThat(b.callText("WAIT", "1", "300")).as("b's write is not").isEqualTo(":0\r\n");
+
+            assertThat(c.callText("SET", "c", "3")).isEqualTo("+OK\r\n");
+            long afterC = primary.node().replication().offset();
+            r.send("REPLCONF", "ACK", Long.toString(afterC), "FACK", Long.toString(afterC - 1));
+            assertThat(c.callText("WAITAOF", "0", "1", "300")).as("applied, not yet fsynced")
+                    .isEqualTo("*2\r\n:0\r\n:0\r\n");
+
+            assertThat(d.callText("SET", "d", "4")).isEqualTo("+OK\r\n");
+            long afterD = primary.node().replication().offset();
+            r.send("REPLCONF", "ACK", Long.toString(afterD), "FACK", "x"); // malformed: ignored
+            r.send("REPLCONF", "ACK", Long.toString(afterD), "FACK", Long.toString(afterD));
+            assertThat(d.callText("WAITAOF", "0", "1", "5000")).isEqualTo("*2\r\n:0\r\n:1\r\n");
+        }
+    }
+
+    /**
+     * A replica that stops reading keeps the stream it has not been sent: INFO memory counts it (the backlog's
+     * share and the replicas' share of the buffer), used_memory includes it, and eviction leaves it out.
+     */
+    @Test
+    void aStalledReplicasStreamIsCountedButNotEvictedFor() throws Exception {
+        primary = LarderServer.start("--repl-diskless-sync-delay", "0", "--repl-backlog-size", "16384",
+                "--client-output-buffer-limit", "replica 0 0 0", "--maxmemory-policy", "allkeys-random");
+        try (RawClient c = new RawClient(primary.port()); FakeReplica r = new FakeReplica(primary.port())) {
+            for (int i = 0; i < 100; i++) {
+                c.call("SET", "key:" + i, "v" + i);
+            }
+            Map<String, Long> before = memoryInfo(c);
+            assertThat(before.get("mem_total_replication_buffers")).isZero();
+            r.send("PSYNC", "?", "-1");
+            long start = offsetIn(r.line(), null);
+            r.payload();
+            r.send("REPLCONF", "ACK", Long.toString(start)); // the stream starts; the replica reads no more
+            String big = "x".repeat(1 << 20);
+            for (int i = 0; i < 40; i++) {
+                c.call("SET", "big", big);
+            }
+            Map<String, Long> info = memoryInfo(c);
+            long total = info.get("mem_total_replication_buffers");
+            assertThat(total).as("most of 40 MB is waiting for the replica").isGreaterThan(20L << 20);
+            assertThat(info.get("mem_replication_backlog")).isEqualTo(16384);
+            assertThat(info.get("mem_clients_slaves")).isEqualTo(total - 16384);
+            assertThat(info.get("mem_not_counted_for_evict")).isGreaterThan(total - 16384 - 2 * 16384 - 1)
+                    .isLessThan(total - 16384);
+            assertThat(info.get("used_memory")).isGreaterThan(total);
+            assertThat(info.get("used_memory_overhead")).isGreaterThan(total);
+
+            // maxmemory above what the data needs but far below used_memory: nothing is evicted for the stream
+            long needed = info.get("used_memory") - info.get("mem_not_counted_for_evict");
+            assertThat(c.callText("CONFIG", "SET", "maxmemory", Long.toString(needed + (4 << 20))))
+                    .isEqualTo("+OK\r\n");
+            assertThat(c.callText("SET", "one-more", "v")).isEqualTo("+OK\r\n");
+            assertThat(c.callText("DBSIZE")).isEqualTo(":102\r\n");
+            assertThat(c.callText("INFO", "stats")).contains("evicted_keys:0\r\n");
+            assertThat(c.callText("CONFIG", "SET", "maxmemory", "0")).isEqualTo("+OK\r\n");
+        }
+    }
+
+    private static Map<String, Long> memoryInfo(RawClient c) throws IOException {
+        Map<String, Long> fields = new java.util.HashMap<>();
+        for (String line : c.callText("INFO", "memory").split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(colon + 1).matches("\\d+")) {
+                fields.put(line.substring(0, colon), Long.parseLong(line.substring(colon + 1)));
+            }
+        }
+        return fields;
     }
 
     @Test

@@ -144,7 +144,9 @@ public final class MemoryCommand {
         long peak = memory.peak();
         long startup = memory.startup();
         long clients = memory.clients();
-        long overhead = startup + clients;
+        long replication = memory.replication();
+        long replicationBacklog = node.replication().backlogMemory(replication);
+        long overhead = startup + clients + replication;
         long dataset = Math.max(0, used - overhead);
         long keys = 0;
         int dbsWithKeys = 0;
@@ -164,8 +166,8 @@ public final class MemoryCommand {
         field(r, "peak.allocated", peak);
         field(r, "total.allocated", used);
         field(r, "startup.allocated", startup);
-        field(r, "replication.backlog", 0);
-        field(r, "clients.slaves", 0);
+        field(r, "replication.backlog", replicationBacklog);
+        field(r, "clients.slaves", replication - replicationBacklog);
         field(r, "clients.normal", clients);
         field(r, "cluster.links", 0);
         field(r, "aof.buffer", 0);

@@ -185,7 +185,9 @@ final class InfoCommand {
         long peak = memory.peak();
         long startup = memory.startup();
         long clients = memory.clients();
-        long overhead = startup + clients;
+        long replication = memory.replication();
+        long replicationBacklog = node.replication().backlogMemory(replication);
+        long overhead = startup + clients + replication;
         long dataset = Math.max(0, used - overhead);
         Runtime rt = Runtime.getRuntime();
         long heapUsed = rt.totalMemory() - rt.freeMemory();
@@ -238,10 +240,10 @@ final class InfoCommand {
                 .add("rss_overhead_bytes", 0)
                 .add("mem_fragmentation_ratio", ratio(rss, used))
                 .add("mem_fragmentation_bytes", rss - used)
-                .add("mem_not_counted_for_evict", 0)
-                .add("mem_replication_backlog", 0)
-                .add("mem_total_replication_buffers", 0)
-                .add("mem_clients_slaves", 0)
+                .add("mem_not_counted_for_evict", memory.notCountedForEviction())
+                .add("mem_replication_backlog", replicationBacklog)
+                .add("mem_total_replication_buffers", replication)
+                .add("mem_clients_slaves", replication - replicationBacklog)
                 .add("mem_clients_normal", clients)
                 .add("mem_cluster_links", 0)
                 .add("mem_aof_buffer", 0)
@@ -255,7 +257,7 @@ final class InfoCommand {
         Persistence p = node.persistence();
         var aof = node.aof();
         s.add("loading", p.loading() ? 1 : 0)
-                .add("async_loading", 0)
+                .add("async_loading", p.asyncLoading() ? 1 : 0)
                 .add("current_cow_peak", 0)
                 .add("current_cow_size", 0)
                 .add("current_cow_size_age", 0)

@@ -116,6 +116,8 @@ public final class AppendOnlyFile implements CommandLog {
             });
     /** Writer thread only: bytes were written since the last fsync. */
     private boolean unsynced;
+    /** What the fsyncs have covered (WAITAOF). */
+    private final FsyncProgress fsyncProgress = new FsyncProgress();
 
     private record Waiter(long position, long seq, Runnable action) implements Comparable<Waiter> {
         @Override
@@ -158,6 +160,7 @@ public final class AppendOnlyFile implements CommandLog {
                     if (value.equals("yes") && !enabled && !starting) {
                         // As Redis, the rewrite that creates the AOF (and starts logging) runs in the background.
                         starting = true;
+                        fsyncProgress.hold();
                         rewriter.execute(() -> runRewrite(true));
                     } else if (value.equals("no") && (enabled || starting)) {
                         // Queued behind a rewrite that is turning it on, if one is.
@@ -306,6 +309,8 @@ public final class AppendOnlyFile implements CommandLog {
             }
             long upTo;
             boolean failed = false;
+            // Read before the batch is taken: what the tag counts is in the batch or before it.
+            FsyncProgress.Tag tag = fsyncProgress.readTag();
             // Taking the batch and writing it happen under io, so a file switch (which drains what is buffered
             // into the old file) never comes between them: the files keep the log's order.
             synchronized (io) {
@@ -339,12 +344,16 @@ public final class AppendOnlyFile implements CommandLog {
                         incr.force(false);
                         lastFsyncMillis = now;
                         unsynced = false;
+                        fsyncProgress.fsynced(upTo, tag);
                     } else if (unsynced && fsync.equals("everysec") && now - lastFsyncMillis >= 1000
                             && backgroundFsync.compareAndSet(null, incr)) {
                         // On the fsync thread, as Redis's bio: writes (and the replies waiting for them) go on.
                         lastFsyncMillis = now;
                         unsynced = false;
-                        fsyncer.execute(this::fsyncInBackground);
+                        long fsyncUpTo = upTo;
+                        fsyncer.execute(() -> fsyncInBackground(fsyncUpTo, tag));
+                    } else if (!unsynced) {
+                        fsyncProgress.covered(upTo, tag); // nothing new: the tag is on disk once the last fsync is
                     }
                     lastWriteStatus = "ok";
                     writeError = null;
@@ -422,13 +431,14 @@ public final class AppendOnlyFile implements CommandLog {
      * closer. A failure refuses writes with MISCONF, as Redis's bio does, until an fsync succeeds: retried here once
      * a second (Redis waits for new data to reach the file, which the refused writes may never bring).
      */
-    private void fsyncInBackground() {
+    private void fsyncInBackground(long upTo, FsyncProgress.Tag tag) {
         FileChannel channel = backgroundFsync.get();
         try {
             while (true) {
                 try {
                     channel.force(false);
                     fsyncError = null;
+                    fsyncProgress.fsynced(upTo, tag);
                     return;
                 } catch (java.nio.channels.ClosedChannelException e) {
                     // switched away from (settleSwitch) or turned off (stop): both fsync before closing
@@ -497,6 +507,7 @@ public final class AppendOnlyFile implements CommandLog {
             System.err.println("larder: AOF rewrite failed: " + e);
         } finally {
             starting = false;
+            fsyncProgress.release();
         }
     }
 
@@ -729,6 +740,7 @@ public final class AppendOnlyFile implements CommandLog {
         } finally {
             keyspace.unlockAll();
         }
+        fsyncProgress.stopped();
     }
 
     /** Node shutdown: flushes, fsyncs and closes the AOF (logging stops). */
@@ -747,6 +759,8 @@ public final class AppendOnlyFile implements CommandLog {
 
     /** Sets what {@link #exitOnAlwaysFailure} runs to end the node (NodeMain: halt the process with status 1). */
     public void fatalExit(Runnable action) { this.fatalExit = action; }
+
+    public FsyncProgress fsyncProgress() { return fsyncProgress; }
 
     /** Why the AOF found at start-up could not be loaded (the node then exits), or null. */
     public String loadError() { return loadError; }

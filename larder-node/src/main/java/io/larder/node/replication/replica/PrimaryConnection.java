@@ -47,6 +47,14 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
     private String fullSyncId;
     private long fullSyncOffset;
     private Client master;
+    /** A command of the stream that CLIENT PAUSE holds back (Redis pauses the master client too), or null. */
+    private byte[][] held;
+    /** {@link #held} waits for the pause to end ({@link #unpaused} then runs it). */
+    private boolean heldUntilUnpaused;
+    /** The FACK of the last ACK sent, or -1. */
+    private long fackSent = -1;
+    /** A GETACK was answered with a FACK short of this offset: an ACK follows once the AOF fsynced more (or -1). */
+    private long fackOwedFor = -1;
     /** Stream offset of the first byte the parser has not consumed. */
     private long parsedOffset;
 
@@ -368,37 +376,72 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
     }
 
     private void stream() throws ProtocolException {
-        while (in.isReadable() && phase == Phase.STREAM) {
+        while (phase == Phase.STREAM) {
             if (!link.active()) {
                 close(); // REPLICAOF NO ONE replied already: nothing of the old primary's is applied after it
                 return;
             }
-            int before = in.readerIndex();
-            byte[][] args = parser.parse(in);
-            parsedOffset += in.readerIndex() - before;
+            byte[][] args = held;
             if (args == null) {
-                break;
+                if (in == null || !in.isReadable()) {
+                    break;
+                }
+                int before = in.readerIndex();
+                args = parser.parse(in);
+                parsedOffset += in.readerIndex() - before;
+                if (args == null) {
+                    break;
+                }
+                if (RequestParser.isEmpty(args)) {
+                    continue;
+                }
+            } else if (heldUntilUnpaused) {
+                break; // what arrives meanwhile is read (the link stays alive) and kept
             }
-            if (RequestParser.isEmpty(args)) {
-                continue;
+            if (node.pause().holdsStream(master, node.commands().lookup(args[0]))) {
+                held = args;
+                heldUntilUnpaused = node.pause().parkStream(() -> ctx.executor().execute(this::unpaused));
+                if (heldUntilUnpaused) {
+                    break;
+                }
+                continue; // the pause ended meanwhile
             }
+            held = null;
             applied.command(args);
             if (isGetAck(args)) {
                 // Answered here, with the offset before this request as Redis acknowledges; forwarded like the rest.
                 if (master.transaction().open()) {
-                    sendAck();
+                    answerGetAck();
                 } else {
-                    forward(this::sendAck);
+                    forward(this::answerGetAck);
                 }
             } else if (endsUnit(args)) {
-                forward(() -> apply(args));
+                byte[][] unit = args;
+                forward(() -> apply(unit));
             } else {
                 apply(args); // MULTI or a command it queues: nothing applied until EXEC
             }
         }
-        link.read(parsedOffset + (in.readableBytes()));
+        link.read(parsedOffset + (in == null ? 0 : in.readableBytes()));
         if (applied.length() == 0) {
             applied.shrink();
+        }
+    }
+
+    /** CLIENT PAUSE ended: the held command runs, then what was read meanwhile. */
+    private void unpaused() {
+        heldUntilUnpaused = false;
+        if (phase != Phase.STREAM || held == null) {
+            return;
+        }
+        try {
+            stream();
+        } catch (ProtocolException | RuntimeException e) {
+            fail(e.getMessage());
+        }
+        if (in != null && !in.isReadable()) {
+            in.release();
+            in = null;
         }
     }
 
@@ -450,10 +493,47 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
         return true;
     }
 
-    /** REPLCONF ACK with the offset applied so far (once a second, on GETACK, after a diskless load). */
+    /**
+     * REPLCONF ACK with the offset applied so far (once a second, on GETACK, after a diskless load), and with the
+     * AOF on FACK and the offset fsynced to it, as a Redis 7.2 replica (the primary's WAITAOF counts it). Not
+     * during an AOF rewrite: the one after a full sync is what makes the loaded data durable.
+     */
     void sendAck() {
-        if (phase == Phase.STREAM) {
-            send("REPLCONF", "ACK", Long.toString(link.appliedOffset()));
+        if (phase != Phase.STREAM) {
+            return;
+        }
+        String applied = Long.toString(link.appliedOffset());
+        var aof = node.aof();
+        long fsynced = aof.fsyncProgress().tag();
+        if (aof.enabled() && !aof.rewriting() && fsynced >= 0) {
+            send("REPLCONF", "ACK", applied, "FACK", Long.toString(fsynced));
+            fackSent = fsynced;
+        } else {
+            send("REPLCONF", "ACK", applied);
+        }
+    }
+
+    /**
+     * GETACK (a client of the primary waits): the ACK now, and when its FACK is short of the offset acknowledged
+     * (the AOF has not fsynced the last writes yet) another as soon as it has, rather than a second later.
+     */
+    private void answerGetAck() {
+        sendAck();
+        long applied = link.appliedOffset();
+        if (node.aof().enabled() && fackSent < applied) {
+            fackOwedFor = applied;
+            link.fackOwed(true);
+        }
+    }
+
+    /** The AOF fsynced more (on the link loop, while an ACK is owed). */
+    void fsyncProgressed() {
+        if (fackOwedFor >= 0 && phase == Phase.STREAM && node.aof().fsyncProgress().tag() > fackSent) {
+            sendAck();
+        }
+        if (fackOwedFor < 0 || fackSent >= fackOwedFor || phase != Phase.STREAM || !node.aof().enabled()) {
+            fackOwedFor = -1;
+            link.fackOwed(false);
         }
     }
 

@@ -73,6 +73,8 @@ public final class ReplicaLink {
 
     // The link loop's own state.
     private PrimaryConnection connection;
+    /** The connection owes its primary an ACK with a newer FACK (see {@link #fsyncProgressed}). */
+    private volatile boolean fackOwed;
     /** The history followed: the primary's replication id; with {@code resumable} PSYNC asks to continue it. */
     private volatile String primaryReplId;
     private volatile boolean resumable;
@@ -416,6 +418,8 @@ public final class ReplicaLink {
             return;
         }
         appliedOffset = readOffset = offset;
+        // Offsets fsynced before are of the stream as it was (perhaps another primary's): FACK starts afresh.
+        node.aof().fsyncProgress().newTagHistory();
         resumable = true;
         streaming = true;
         transfer = null;
@@ -429,6 +433,23 @@ public final class ReplicaLink {
     void streamDb(int db) { streamDb = db; }
 
     void applied(long offset) { appliedOffset = offset; }
+
+    void fackOwed(boolean owed) { fackOwed = owed; }
+
+    /** The AOF fsynced more (any thread): an ACK owed for a GETACK goes out on the link's loop. */
+    public void fsyncProgressed() {
+        EventLoop l = loop;
+        if (fackOwed && l != null) {
+            l.execute(() -> {
+                PrimaryConnection c = connection;
+                if (c != null) {
+                    c.fsyncProgressed();
+                } else {
+                    fackOwed = false;
+                }
+            });
+        }
+    }
 
     void read(long offset) { readOffset = offset; }
 
@@ -469,14 +490,26 @@ public final class ReplicaLink {
         syncThread.execute(() -> {
             boolean ok = false;
             try (InputStream data = t.open()) {
-                log("MASTER <-> REPLICA sync: Flushing old data");
-                log("MASTER <-> REPLICA sync: Loading DB in memory");
                 int[] db = {0}; // repl-stream-db: the database the primary's stream has selected at the snapshot
-                long keys = node.persistence().loadFromPrimary(data, t.received(), (name, value) -> {
+                java.util.function.BiConsumer<String, byte[]> aux = (name, value) -> {
                     if (name.equals("repl-stream-db")) {
                         db[0] = Integer.parseInt(new String(value, StandardCharsets.US_ASCII));
                     }
-                });
+                };
+                long keys;
+                if (t.file() == null && node.config().find("repl-diskless-load").text().equals("swapdb")) {
+                    // The old data set stays until the new one is in, and is kept if that fails; it is served
+                    // meanwhile when the snapshot continues its history (the same replication id), as Redis does.
+                    boolean async = replId.equals(sink.replId());
+                    log("MASTER <-> REPLICA sync: Loading DB in memory"
+                            + (async ? " (async, serving the old data)" : ""));
+                    keys = node.persistence().loadFromPrimaryAside(data, t.received(), aux, async);
+                    log("MASTER <-> REPLICA sync: Discarding old data");
+                } else {
+                    log("MASTER <-> REPLICA sync: Flushing old data");
+                    log("MASTER <-> REPLICA sync: Loading DB in memory");
+                    keys = node.persistence().loadFromPrimary(data, t.received(), aux);
+                }
                 if (t.file() != null) {
                     Files.move(t.file(), node.persistence().file(), StandardCopyOption.REPLACE_EXISTING);
                 }
