@@ -86,6 +86,7 @@ public final class Replication implements CommandLog, io.larder.node.replication
         this.minReplicasToWrite = config.find("min-replicas-to-write");
         this.minReplicasMaxLag = config.find("min-replicas-max-lag");
         this.failover = new Failover(node, this);
+        node.persistence().replicationRecord(new SavedHistory(node, this));
         config.find("repl-backlog-size").onChange(new ConfigParam.ConfigHook() {
             @Override
             public void changed(String value) {
@@ -198,6 +199,25 @@ public final class Replication implements CommandLog, io.larder.node.replication
             replaceBacklog(buffer != null ? buffer : new ReplicationBuffer(offsetWithoutBacklog, backlogSize()));
         }
         disconnectReplicas();
+    }
+
+    /**
+     * A primary started from an RDB file that records its history up to {@code offset}: as Redis, that history
+     * stays valid as the secondary id and the backlog starts there (under a new id), so replicas that followed it
+     * continue with a partial resynchronisation.
+     */
+    synchronized void restoreAsPrimary(String savedId, long offset) {
+        replId2 = savedId;
+        secondOffset = offset + 1;
+        replId = newId();
+        replaceBacklog(new ReplicationBuffer(offset, backlogSize()));
+        noReplicasSinceMillis = System.currentTimeMillis(); // repl-backlog-ttl counts from the start
+        startCron();
+    }
+
+    /** Whether a backlog exists (a primary records its history in its RDB files then). */
+    boolean hasBacklog() {
+        return buffer != null;
     }
 
     /** Drops every replica connection (they reconnect and resynchronize). */

@@ -41,6 +41,11 @@ public final class RedisServerProcess implements AutoCloseable {
         return port;
     }
 
+    /** Its working directory, where {@code redis.log} is. */
+    public Path dir() {
+        return dir;
+    }
+
     private void awaitReady() throws IOException, InterruptedException {
         long deadline = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < deadline) {

@@ -425,12 +425,14 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
 
     /** Runs the unit ending here and forwards its bytes, then counts it as applied. */
     private void forward(Runnable apply) {
+        long end = parsedOffset;
         link.sink().applyAndForward(() -> {
             apply.run();
-            link.streamDb(master.dbIndex()); // before the bytes are forwarded: a snapshot point sees both or neither
+            // Before the bytes are forwarded: a snapshot point (a sub-replica's, or a save's) sees all or none.
+            link.streamDb(master.dbIndex());
+            link.applied(end);
         }, applied.array(), 0, applied.length());
         applied.clear();
-        link.applied(parsedOffset);
     }
 
     /** REPLCONF GETACK is answered by the link itself: the master client is the one client that gets replies. */

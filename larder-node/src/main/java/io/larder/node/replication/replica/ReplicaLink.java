@@ -2,6 +2,7 @@ package io.larder.node.replication.replica;
 
 import io.larder.node.config.ConfigException;
 import io.larder.node.config.ServerConfig;
+import io.larder.node.persistence.Persistence;
 import io.larder.node.server.Node;
 import io.larder.resp.ReplyWriter;
 import io.netty.bootstrap.Bootstrap;
@@ -89,6 +90,8 @@ public final class ReplicaLink {
     private volatile long lastIoMillis;
     private volatile long downSinceMillis;
     private volatile RdbTransfer transfer;
+    /** The history the RDB file loaded at start-up records, for the first REPLICAOF (the configured one). */
+    private Persistence.History restored;
     /** Set while this node hands its role to the primary it now follows (FAILOVER): told of the PSYNC answer. */
     private volatile Consumer<Boolean> failoverAnswer;
 
@@ -158,10 +161,12 @@ public final class ReplicaLink {
                 + "(master -> replica?)");
         log("Connecting to MASTER " + newHost + ":" + newPort);
         if (wasPrimary) {
-            // Our own history is the one to continue with the new primary (PSYNC2: it may share it). No link
-            // exists yet, so nothing on the loop writes these meanwhile.
-            primaryReplId = sink.replId();
-            appliedOffset = readOffset = sink.offset();
+            // Our own history is the one to continue with the new primary (PSYNC2: it may share it), or the one
+            // the RDB file loaded at start-up recorded. No link exists yet, so nothing on the loop writes these.
+            Persistence.History h = restored;
+            restored = null;
+            primaryReplId = h != null ? h.replId() : sink.replId();
+            appliedOffset = readOffset = h != null ? h.offset() : sink.offset();
             resumable = true;
             sink.becomeReplicaOf(primaryReplId, appliedOffset); // from now on only the primary's stream is forwarded
         }
@@ -193,6 +198,33 @@ public final class ReplicaLink {
 
     /** Whether the next PSYNC asks the primary to hand over its role (FAILOVER). */
     boolean failoverPending() { return failoverAnswer != null; }
+
+    /**
+     * The RDB file loaded at start-up records the primary's history this replica had reached (Redis's cached
+     * master made from it): the first PSYNC asks to continue it. Called before the node connects (it does not
+     * while loading), whether or not the configured REPLICAOF was taken already.
+     */
+    public synchronized void restoreHistory(Persistence.History history) {
+        log("Before turning into a replica, using my own master parameters to synthesize a cached master: I may be "
+                + "able to synchronize with the new master with just a partial transfer.");
+        streamDb = history.streamDb();
+        if (host == null) {
+            restored = history;
+            return;
+        }
+        primaryReplId = history.replId();
+        appliedOffset = readOffset = history.offset();
+        resumable = true;
+        sink.becomeReplicaOf(history.replId(), history.offset());
+    }
+
+    /**
+     * Whether this replica holds a primary's history to record in a save (Redis: a master or a cached master).
+     * The offset is {@link #appliedOffset}, which moves under the sink's snapshot-point lock with the data.
+     */
+    public boolean hasHistory() {
+        return host != null && (streaming || resumable) && primaryReplId != null;
+    }
 
     /** REPLICAOF NO ONE: the node becomes a primary, keeping its data; its history continues under a new id. */
     public void noOne() {
@@ -248,7 +280,8 @@ public final class ReplicaLink {
     // ---- the link's life (link loop only)
 
     private void connect() {
-        if (host == null || connection != null) {
+        // Not while the data set loads at start-up: its history decides what PSYNC asks (the cron comes back).
+        if (host == null || connection != null || node.persistence().loading()) {
             return;
         }
         ServerConfig config = node.config();
