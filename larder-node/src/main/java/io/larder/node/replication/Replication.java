@@ -68,6 +68,7 @@ public final class Replication implements CommandLog, io.larder.node.replication
     private final AtomicLong syncPartialErr = new AtomicLong();
     private final Waits waits = new Waits(this);
     private final Failover failover;
+    private final ShutdownWait shutdownWait;
     private final java.util.concurrent.locks.ReentrantReadWriteLock cutLock =
             new java.util.concurrent.locks.ReentrantReadWriteLock();
 
@@ -86,6 +87,7 @@ public final class Replication implements CommandLog, io.larder.node.replication
         this.minReplicasToWrite = config.find("min-replicas-to-write");
         this.minReplicasMaxLag = config.find("min-replicas-max-lag");
         this.failover = new Failover(node, this);
+        this.shutdownWait = new ShutdownWait(node, this);
         node.persistence().replicationRecord(new SavedHistory(node, this));
         config.find("repl-backlog-size").onChange(new ConfigParam.ConfigHook() {
             @Override
@@ -479,6 +481,11 @@ public final class Replication implements CommandLog, io.larder.node.replication
         return failover;
     }
 
+    /** SHUTDOWN's wait for the replicas. */
+    public ShutdownWait shutdownWait() {
+        return shutdownWait;
+    }
+
     /** The registered replicas, in the order they came. */
     List<ReplicaConnection> replicas() {
         return replicas;
@@ -520,6 +527,7 @@ public final class Replication implements CommandLog, io.larder.node.replication
             long now = System.currentTimeMillis();
             startPendingSync();
             failover.check(now);
+            shutdownWait.check(now);
             enforceOutputLimits(now);
             if (now - lastSecondTick >= 1000) {
                 lastSecondTick = now;
