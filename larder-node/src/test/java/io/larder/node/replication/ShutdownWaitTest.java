@@ -1,7 +1,9 @@
 package io.larder.node.replication;
 
+import io.larder.node.testing.LarderProcess;
 import io.larder.node.testing.LarderServer;
 import io.larder.node.testing.RawClient;
+import io.larder.node.testing.RedisServerProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
@@ -19,8 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.larder.node.replication.RestartResyncTest.awaitClosed;
-import static io.larder.node.replication.RestartResyncTest.info;
+import static io.larder.node.replication.ReplicationRestartTest.awaitClosed;
+import static io.larder.node.replication.ReplicationRestartTest.info;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -100,9 +102,13 @@ class ShutdownWaitTest {
     }
 
     private SilentReplica silentReplica(LarderServer primary, int listeningPort) throws Exception {
-        SilentReplica r = new SilentReplica(primary.port(), listeningPort);
+        return silentReplica(primary.port(), listeningPort);
+    }
+
+    private SilentReplica silentReplica(int primaryPort, int listeningPort) throws Exception {
+        SilentReplica r = new SilentReplica(primaryPort, listeningPort);
         started.add(r);
-        RawClient c = new RawClient(primary.port());
+        RawClient c = new RawClient(primaryPort);
         try {
             long deadline = System.currentTimeMillis() + 10_000;
             while (!c.callText("INFO", "replication").contains("port=" + listeningPort + ",state=online")) {
@@ -278,6 +284,34 @@ class ShutdownWaitTest {
                     .isEqualTo(Long.toString(acknowledged.get()));
             assertThat(info(r, "master_link_status")).isEqualTo("down");
         }
+    }
+
+    @Test
+    void sigtermWaitsForTheReplicasTooUnlessShutdownOnSigtermSaysNow() throws Exception {
+        Path dir = Files.createTempDirectory("larder-sigterm-");
+        LarderProcess primary = LarderProcess.start(RedisServerProcess.freePort(), dir, "--repl-diskless-sync", "no",
+                "--shutdown-timeout", "30", "--save", "");
+        started.add(primary);
+        RawClient c = raw(primary.port());
+        SilentReplica replica = silentReplica(primary.port(), 7008);
+        c.callText("SET", "k", "v");
+        primary.process().destroy(); // SIGTERM
+        awaitInfo(c, "shutdown_in_milliseconds:");
+        Thread.sleep(300);
+        assertThat(primary.process().isAlive()).as("waiting for the replica").isTrue();
+        replica.ack(offset(c));
+        assertThat(primary.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(primary.process().exitValue()).isZero();
+        assertThat(primary.log()).contains("Received SIGTERM scheduling shutdown...", "User requested shutdown...",
+                "Waiting for replicas before shutting down.", "1 of 1 replicas are in sync when shutting down.");
+
+        LarderProcess now = LarderProcess.start(RedisServerProcess.freePort(), dir, "--repl-diskless-sync", "no",
+                "--shutdown-timeout", "30", "--save", "", "--shutdown-on-sigterm", "now");
+        started.add(now);
+        silentReplica(now.port(), 7009);
+        raw(now.port()).callText("SET", "k", "v");
+        now.process().destroy();
+        assertThat(now.process().waitFor(5, TimeUnit.SECONDS)).as("no wait with shutdown-on-sigterm now").isTrue();
     }
 
     private static void awaitInfo(RawClient c, String text) throws Exception {

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * primary's backlog serves the rest (+CONTINUE, no full synchronisation); a primary restarted from its file keeps
  * its old id as the secondary one, so its replicas continue too.
  */
-class RestartResyncTest {
+class ReplicationRestartTest {
     private static final String[] OPTIONS = {"--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0"};
 
     private final List<AutoCloseable> started = new ArrayList<>();
