@@ -149,6 +149,10 @@ public final class Dispatcher {
             refuse(client, "ERR Replica can't interact with the keyspace");
             return true;
         }
+        if (client.master() && deniedOnDiskError(client, spec)
+                && !node.replicaLink().appliesDespiteDiskError(isWrite(client, spec))) {
+            return true; // the node stops, as Redis panics
+        }
         if (node.persistence().writesDenied() && !client.master() && deniedOnDiskError(client, spec)) {
             spec.recordRejected();
             refuse(client, MISCONF);
@@ -159,7 +163,7 @@ public final class Dispatcher {
             refuse(client, "NOREPLICAS Not enough good replicas to write.");
             return true;
         }
-        if (propagation.active() && (spec.hasFlag("write") || spec.name().equals("ping"))) {
+        if (propagation.active() && !client.master() && (spec.hasFlag("write") || spec.name().equals("ping"))) {
             String aofError = node.aof().writeError();
             if (aofError != null) {
                 spec.recordRejected();

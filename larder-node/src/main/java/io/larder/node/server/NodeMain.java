@@ -58,6 +58,7 @@ public final class NodeMain {
         NodeServer server = new NodeServer(node);
         server.exitAction(() -> System.exit(0));
         server.loadFailureAction(() -> System.exit(1));
+        server.panicAction(() -> Runtime.getRuntime().halt(1));
         List<InetSocketAddress> bound;
         try {
             bound = server.start();

@@ -15,24 +15,29 @@ import java.util.concurrent.TimeUnit;
 public final class LarderProcess implements AutoCloseable {
     private final Process process;
     private final int port;
-    private final Path dir;
+    private final Path log;
 
-    private LarderProcess(Process process, int port, Path dir) {
+    private LarderProcess(Process process, int port, Path log) {
         this.process = process;
         this.port = port;
-        this.dir = dir;
+        this.log = log;
     }
 
     /** Starts a node and waits until it answers PING; {@code options} are redis-server style. */
     public static LarderProcess start(int port, Path dir, String... options) throws Exception {
+        return start(port, dir, dir.resolve("node.log"), options);
+    }
+
+    /** {@link #start(int, Path, String...)} with the output appended to {@code log}. */
+    public static LarderProcess start(int port, Path dir, Path log, String... options) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "io.larder.node.server.NodeMain", "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--dir", dir.toString()));
         cmd.addAll(List.of(options));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node.log").toFile())).start();
-        LarderProcess node = new LarderProcess(p, port, dir);
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        LarderProcess node = new LarderProcess(p, port, log);
         node.awaitReady();
         return node;
     }
@@ -65,7 +70,7 @@ public final class LarderProcess implements AutoCloseable {
 
     /** What the node printed so far. */
     public String log() throws IOException {
-        return Files.readString(dir.resolve("node.log"));
+        return Files.readString(log);
     }
 
     /** SIGKILL: nothing is saved or flushed. */

@@ -49,6 +49,8 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
     private Client master;
     /** Stream offset of the first byte the parser has not consumed. */
     private long parsedOffset;
+    /** The snapshot arrived but could not be loaded: trying again at once would likely fail the same way. */
+    private boolean loadFailed;
 
     PrimaryConnection(ReplicaLink link, Node node) {
         this.link = link;
@@ -339,6 +341,7 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
                 return; // closed meanwhile
             }
             if (!ok) {
+                loadFailed = true;
                 fail("the snapshot from the primary could not be loaded");
                 return;
             }
@@ -460,6 +463,9 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
     }
 
     boolean loading() { return phase == Phase.LOADING; }
+
+    /** Whether a full synchronisation that failed here may be tried again at once (not after a failed load). */
+    boolean retryAtOnce() { return !loadFailed; }
 
     private void send(String... args) {
         Resp out = new Resp();

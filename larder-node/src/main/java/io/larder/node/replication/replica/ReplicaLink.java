@@ -472,6 +472,11 @@ public final class ReplicaLink {
         failoverAnswered(false);
         connection = null;
         transfer = null;
+        if (state == State.TRANSFER && host != null && conn.retryAtOnce()) {
+            // A transfer that failed (a write error, a cut, a timeout): Redis tries again at once. After a failed
+            // load the cron's next tick does, so that a snapshot this node cannot load is not asked for in a loop.
+            loop.execute(this::connect);
+        }
         if (streaming) {
             streaming = false;
             downSinceMillis = System.currentTimeMillis();
@@ -529,6 +534,40 @@ public final class ReplicaLink {
             boolean result = ok;
             loop.execute(() -> done.accept(result));
         });
+    }
+
+    // ---- the disk
+
+    private volatile long diskErrorLoggedMillis;
+    private volatile boolean panicked;
+
+    /**
+     * Redis's rule for the primary's writes (and PINGs) while this node cannot write to disk (an AOF write error, or
+     * a failed save with stop-writes-on-bgsave-error): they are not refused as clients' are, since the replica would
+     * silently diverge. With replica-ignore-disk-write-errors no (the default) a write stops the node (Redis
+     * panics; a restart resynchronises it); with yes it is applied, and that is logged every 10 seconds.
+     */
+    public boolean appliesDespiteDiskError(boolean write) {
+        boolean diskError = node.persistence().writesDenied() || node.aof().writeError() != null;
+        if (!diskError) {
+            return true;
+        }
+        if (panicked) {
+            return false;
+        }
+        if (write && !node.config().find("replica-ignore-disk-write-errors").asBool()) {
+            panicked = true;
+            if (node.server() != null) {
+                node.server().panic("Replica was unable to write command to disk.");
+            }
+            return false;
+        }
+        long now = System.currentTimeMillis();
+        if (now - diskErrorLoggedMillis > 10_000) {
+            diskErrorLoggedMillis = now;
+            log("Replica is applying a command even though it is unable to write to disk.");
+        }
+        return true;
     }
 
     // ---- introspection
