@@ -513,14 +513,7 @@ public final class Persistence {
         // Aux fields come before the keys: whether expired keys stay is known by the first key.
         java.util.function.BooleanSupplier keepExpired = () -> record != null && History.of(fields) != null
                 && record.keepsExpiredKeys();
-        long keys;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            loadingTotalBytes = Files.size(file);
-            loadingLoadedBytes = 0;
-            keys = read(new Loader(false, keepExpired, aux), in).keys();
-            changesAtLastSave = keyspace.changes();
-            lastSaveMillis = System.currentTimeMillis();
-        }
+        long keys = loadFile(file, new Loader(false, keepExpired, aux));
         History history = History.of(fields);
         if (record != null && history != null) {
             record.loaded(history);
@@ -530,10 +523,14 @@ public final class Persistence {
 
     /** {@link #load(Path)}; with {@code merge} a key already present is replaced instead of being an error. */
     public long load(Path file, boolean merge) throws IOException {
+        return loadFile(file, new Loader(merge, () -> false, (name, value) -> { }));
+    }
+
+    private long loadFile(Path file, Loader loader) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             loadingTotalBytes = Files.size(file);
             loadingLoadedBytes = 0;
-            long keys = read(in, merge, false).keys();
+            long keys = read(loader, in).keys();
             changesAtLastSave = keyspace.changes();
             lastSaveMillis = System.currentTimeMillis();
             return keys;
@@ -547,11 +544,7 @@ public final class Persistence {
      * its primary has not deleted yet, and the primary's PERSIST of one may follow).
      */
     public long loadAofPreamble(InputStream in) throws IOException {
-        return read(in, false, true).bytes();
-    }
-
-    private RdbReader.Summary read(InputStream in, boolean merge, boolean keepExpired) throws IOException {
-        return read(new Loader(merge, () -> keepExpired, (name, value) -> { }), in);
+        return read(new Loader(false, () -> true, (name, value) -> { }), in).bytes();
     }
 
     private RdbReader.Summary read(Loader loader, InputStream in) throws IOException {

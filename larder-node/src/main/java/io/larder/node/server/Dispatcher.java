@@ -149,7 +149,7 @@ public final class Dispatcher {
             refuse(client, "ERR Replica can't interact with the keyspace");
             return true;
         }
-        if (client.master() && deniedOnDiskError(client, spec)
+        if (client.master() && node.replicaLink().diskWriteError() && deniedOnDiskError(client, spec)
                 && !node.replicaLink().appliesDespiteDiskError(isWrite(client, spec))) {
             return true; // the node stops, as Redis panics
         }

@@ -541,17 +541,18 @@ public final class ReplicaLink {
     private volatile long diskErrorLoggedMillis;
     private volatile boolean panicked;
 
+    /** Whether this node cannot write to disk: an AOF write error, or a failed save with stop-writes-on-bgsave-error. */
+    public boolean diskWriteError() {
+        return node.persistence().writesDenied() || node.aof().writeError() != null;
+    }
+
     /**
-     * Redis's rule for the primary's writes (and PINGs) while this node cannot write to disk (an AOF write error, or
-     * a failed save with stop-writes-on-bgsave-error): they are not refused as clients' are, since the replica would
-     * silently diverge. With replica-ignore-disk-write-errors no (the default) a write stops the node (Redis
-     * panics; a restart resynchronises it); with yes it is applied, and that is logged every 10 seconds.
+     * Redis's rule for the primary's writes (and PINGs) while {@link #diskWriteError()}: they are not refused as
+     * clients' are, since the replica would silently diverge. With replica-ignore-disk-write-errors no (the
+     * default) a write stops the node (Redis panics; a restart resynchronises it); with yes it is applied, and
+     * that is logged every 10 seconds.
      */
     public boolean appliesDespiteDiskError(boolean write) {
-        boolean diskError = node.persistence().writesDenied() || node.aof().writeError() != null;
-        if (!diskError) {
-            return true;
-        }
         if (panicked) {
             return false;
         }
