@@ -161,6 +161,46 @@ class ReplicationRestartTest {
     }
 
     @Test
+    void aRedisReplicaContinuesWithALarderPrimaryRestartedFromItsFile() throws Exception {
+        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
+        Path dir = Files.createTempDirectory("larder-primary-");
+        int port = RedisServerProcess.freePort();
+        String[] primaryOptions = {"--port", Integer.toString(port), "--dir", dir.toString()};
+        larder(primaryOptions);
+        Jedis p = jedis(port);
+        for (int i = 0; i < 2000; i++) {
+            p.set("k:" + (i % 300), "v" + i);
+            p.hincrBy("h", "f" + (i % 50), 1);
+        }
+        RedisServerProcess redis = RedisServerProcess.start("--replicaof", "127.0.0.1", Integer.toString(port),
+                "--enable-debug-command", "yes");
+        started.add(redis);
+        Jedis r = jedis(redis.port());
+        awaitSameDigest(p, r);
+
+        shutdown(port, "SAVE");
+        awaitClosed(port);
+        larder(primaryOptions);
+        Jedis p2 = jedis(port);
+        for (int i = 0; i < 1000; i++) {
+            p2.incr("after");
+        }
+        awaitSameDigest(p2, r);
+        assertThat(stat(p2, "sync_full")).as("the Redis replica continued").isZero();
+        assertThat(stat(p2, "sync_partial_ok")).isEqualTo(1);
+        assertThat(Files.readString(redis.dir().resolve("redis.log")))
+                .contains("Successful partial resynchronization with master.");
+    }
+
+    private static void awaitSameDigest(Jedis primary, Jedis replica) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!ReplicaOfRedisTest.digest(replica).equals(ReplicaOfRedisTest.digest(primary))) {
+            assertThat(System.currentTimeMillis()).as("the replica converges").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
     void aLarderReplicaOfRedisRestartedFromItsFileContinues() throws Exception {
         assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
         RedisServerProcess redis = RedisServerProcess.start("--repl-diskless-sync-delay", "0",
