@@ -77,10 +77,11 @@ public final class Persistence {
          */
         Map<String, byte[]> snapshotPoint(java.util.function.BooleanSupplier begin);
 
-        /** Whether the file loaded at start-up keeps its keys that already expired, when it records a history. */
-        boolean keepsExpiredKeys();
-
-        /** The file loaded at start-up records this history (its aux fields, as found). */
+        /**
+         * The file loaded at start-up records this history (its aux fields, as found). Its keys that had already
+         * expired are loaded then: a replica's primary deletes them, a primary's expiry deletes them into the
+         * history it continues (Redis deletes them while loading, into its backlog).
+         */
         void loaded(History history);
     }
 
@@ -493,8 +494,7 @@ public final class Persistence {
 
     /**
      * The start-up load: the replication history the file records goes to the {@link ReplicationRecord}, and keys
-     * that already expired are kept when it asks for them (a replica's primary deletes them; a primary's expiry
-     * deletes them into the restored stream).
+     * that already expired are kept then (see {@link ReplicationRecord#loaded}).
      */
     private long loadRecorded(Path file) throws IOException {
         ReplicationRecord record = replicationRecord;
@@ -511,8 +511,7 @@ public final class Persistence {
             }
         };
         // Aux fields come before the keys: whether expired keys stay is known by the first key.
-        java.util.function.BooleanSupplier keepExpired = () -> record != null && History.of(fields) != null
-                && record.keepsExpiredKeys();
+        java.util.function.BooleanSupplier keepExpired = () -> record != null && History.of(fields) != null;
         long keys = loadFile(file, new Loader(false, keepExpired, aux));
         History history = History.of(fields);
         if (record != null && history != null) {

@@ -96,11 +96,6 @@ final class SavedHistory implements Persistence.ReplicationRecord {
     }
 
     @Override
-    public boolean keepsExpiredKeys() {
-        return true;
-    }
-
-    @Override
     public void loaded(Persistence.History history) {
         if (!node.config().find("replicaof").text().isEmpty()) {
             node.replicaLink().restoreHistory(history);

@@ -144,11 +144,7 @@ class ReplicationRestartTest {
         Thread.sleep(1100);
         larder(primaryOptions); // on the same port, from the same file
         Jedis p2 = jedis(port);
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (!p2.info("persistence").contains("loading:0")) { // the file loads after the node listens
-            assertThat(System.currentTimeMillis()).as("the file is loaded").isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        awaitLoaded(p2);
         assertThat(info(p2, "master_replid2")).isEqualTo(id);
         assertThat(info(p2, "second_repl_offset")).isEqualTo(Long.toString(savedAt + 1));
         assertThat(info(p2, "master_replid")).isNotEqualTo(id);
@@ -182,6 +178,7 @@ class ReplicationRestartTest {
         awaitClosed(port);
         larder(primaryOptions);
         Jedis p2 = jedis(port);
+        awaitLoaded(p2);
         for (int i = 0; i < 1000; i++) {
             p2.incr("after");
         }
@@ -190,6 +187,15 @@ class ReplicationRestartTest {
         assertThat(stat(p2, "sync_partial_ok")).isEqualTo(1);
         assertThat(Files.readString(redis.dir().resolve("redis.log")))
                 .contains("Successful partial resynchronization with master.");
+    }
+
+    /** The file loads after the node listens (commands get LOADING meanwhile). */
+    private static void awaitLoaded(Jedis j) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!j.info("persistence").contains("loading:0")) {
+            assertThat(System.currentTimeMillis()).as("the file is loaded").isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 
     private static void awaitSameDigest(Jedis primary, Jedis replica) throws InterruptedException {
