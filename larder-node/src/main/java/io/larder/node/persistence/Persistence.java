@@ -65,8 +65,46 @@ public final class Persistence {
         void load(byte[] code) throws Exception;
     }
 
+    /**
+     * What replication records in the RDB files this node saves and takes back from the one it loads at start-up
+     * (Redis's repl-stream-db, repl-id and repl-offset aux fields), so that a restarted node continues its history.
+     */
+    public interface ReplicationRecord {
+        /**
+         * Runs {@code begin} (a save's snapshot point) where no unit of the replication stream is half applied,
+         * and returns the aux fields as of that point (empty when there is nothing to record); null when
+         * {@code begin} refused (another snapshot runs).
+         */
+        Map<String, byte[]> snapshotPoint(java.util.function.BooleanSupplier begin);
+
+        /**
+         * The file loaded at start-up records this history (its aux fields, as found). Its keys that had already
+         * expired are loaded then: a replica's primary deletes them, a primary's expiry deletes them into the
+         * history it continues (Redis deletes them while loading, into its backlog).
+         */
+        void loaded(History history);
+    }
+
+    /** A replication history as an RDB file records it: the id, the offset reached, the stream's database. */
+    public record History(String replId, long offset, int streamDb) {
+        /** From the aux fields' values (id, offset, db; null when absent): null unless valid (Redis: db not -1). */
+        static History of(String[] fields) {
+            if (fields[0] == null || fields[0].length() != 40 || fields[1] == null || fields[2] == null) {
+                return null;
+            }
+            try {
+                long offset = Long.parseLong(fields[1]);
+                int db = Integer.parseInt(fields[2]);
+                return offset < 0 || db < 0 ? null : new History(fields[0], offset, db);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+    }
+
     private final ServerConfig config;
     private final Keyspace keyspace;
+    private volatile ReplicationRecord replicationRecord;
     /** The node's function libraries, which RDB files carry as FUNCTION2 records. */
     private volatile java.util.function.Supplier<List<byte[]>> libraries = List::of;
     private volatile LibraryLoader libraryLoader = code -> {
@@ -101,6 +139,10 @@ public final class Persistence {
     public void libraries(java.util.function.Supplier<List<byte[]>> codes, LibraryLoader loader) {
         this.libraries = codes;
         this.libraryLoader = loader;
+    }
+
+    public void replicationRecord(ReplicationRecord record) {
+        this.replicationRecord = record;
     }
 
     /** The function libraries' code, as a snapshot writes them. */
@@ -244,14 +286,17 @@ public final class Persistence {
         Path dir = target.toAbsolutePath().getParent();
         Path temp = dir.resolve("temp-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().threadId() + ".rdb");
         RdbSnapshot snapshot = newSnapshot();
+        ReplicationRecord record = replicationRecord;
         try {
-            while (!snapshot.begin()) {
+            Map<String, byte[]> replication;
+            while ((replication = record == null ? (snapshot.begin() ? Map.of() : null)
+                    : record.snapshotPoint(snapshot::begin)) == null) {
                 Thread.sleep(10); // an AOF rewrite's snapshot is being written; one runs at a time
             }
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-                snapshot.writeTo(out, auxFields(false), libraryCodes(), config.find("rdbchecksum").asBool());
+                snapshot.writeTo(out, auxFields(false, replication), libraryCodes(), config.find("rdbchecksum").asBool());
                 out.flush();
                 channel.force(true);
             }
@@ -283,12 +328,18 @@ public final class Persistence {
 
     /** Redis's aux fields; {@code aofBase} for the RDB base of a multi-part AOF. */
     public static Map<String, byte[]> auxFields(boolean aofBase) {
+        return auxFields(aofBase, Map.of());
+    }
+
+    /** Redis's aux fields with the replication ones ({@link ReplicationRecord}) where Redis writes them. */
+    public static Map<String, byte[]> auxFields(boolean aofBase, Map<String, byte[]> replication) {
         Map<String, byte[]> aux = new LinkedHashMap<>();
         aux.put("redis-ver", ascii(Version.REDIS));
         aux.put("redis-bits", ascii("64"));
         aux.put("ctime", ascii(Long.toString(System.currentTimeMillis() / 1000)));
         Runtime rt = Runtime.getRuntime();
         aux.put("used-mem", ascii(Long.toString(rt.totalMemory() - rt.freeMemory())));
+        aux.putAll(replication);
         aux.put("aof-base", ascii(aofBase ? "1" : "0"));
         return aux;
     }
@@ -422,7 +473,7 @@ public final class Persistence {
         Thread t = new Thread(() -> {
             try {
                 long start = System.nanoTime();
-                long keys = load(file);
+                long keys = loadRecorded(file);
                 log("DB loaded from disk: " + String.format("%.3f", (System.nanoTime() - start) / 1e9)
                         + " seconds (" + keys + " keys)");
             } catch (IOException | RuntimeException e) {
@@ -445,12 +496,44 @@ public final class Persistence {
         return load(file, false);
     }
 
+    /**
+     * The start-up load: the replication history the file records goes to the {@link ReplicationRecord}, and keys
+     * that already expired are kept then (see {@link ReplicationRecord#loaded}).
+     */
+    private long loadRecorded(Path file) throws IOException {
+        ReplicationRecord record = replicationRecord;
+        String[] fields = new String[3]; // repl-id, repl-offset, repl-stream-db
+        BiConsumer<String, byte[]> aux = (name, value) -> {
+            int i = switch (name) {
+                case "repl-id" -> 0;
+                case "repl-offset" -> 1;
+                case "repl-stream-db" -> 2;
+                default -> -1;
+            };
+            if (i >= 0) {
+                fields[i] = new String(value, StandardCharsets.US_ASCII);
+            }
+        };
+        // Aux fields come before the keys: whether expired keys stay is known by the first key.
+        java.util.function.BooleanSupplier keepExpired = () -> record != null && History.of(fields) != null;
+        long keys = loadFile(file, new Loader(false, keepExpired, aux));
+        History history = History.of(fields);
+        if (record != null && history != null) {
+            record.loaded(history);
+        }
+        return keys;
+    }
+
     /** {@link #load(Path)}; with {@code merge} a key already present is replaced instead of being an error. */
     public long load(Path file, boolean merge) throws IOException {
+        return loadFile(file, new Loader(merge, () -> false, (name, value) -> { }));
+    }
+
+    private long loadFile(Path file, Loader loader) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             loadingTotalBytes = Files.size(file);
             loadingLoadedBytes = 0;
-            long keys = read(in, merge, false).keys();
+            long keys = read(loader, in).keys();
             changesAtLastSave = keyspace.changes();
             lastSaveMillis = System.currentTimeMillis();
             return keys;
@@ -464,11 +547,10 @@ public final class Persistence {
      * its primary has not deleted yet, and the primary's PERSIST of one may follow).
      */
     public long loadAofPreamble(InputStream in) throws IOException {
-        return read(in, false, true).bytes();
+        return read(new Loader(false, () -> true, (name, value) -> { }), in).bytes();
     }
 
-    private RdbReader.Summary read(InputStream in, boolean merge, boolean keepExpired) throws IOException {
-        Loader loader = new Loader(merge, keepExpired, (name, value) -> { });
+    private RdbReader.Summary read(Loader loader, InputStream in) throws IOException {
         RdbReader.Summary summary;
         try {
             summary = RdbReader.read(in, limits(), keyspace.databaseCount(), config.find("rdbchecksum").asBool(),
@@ -535,24 +617,18 @@ public final class Persistence {
     }
 
     private long loadSnapshot(InputStream in, long size, BiConsumer<String, byte[]> aux, Db[] into) throws IOException {
-        try {
-            Loader loader = new Loader(false, true, aux, into);
-            loadingTotalBytes = size;
-            loadingLoadedBytes = 0;
-            RdbReader.read(in, limits(), keyspace.databaseCount(), config.find("rdbchecksum").asBool(), loader);
-            lastLoadKeysLoaded = loader.loaded;
-            lastLoadKeysExpired = loader.expired;
-            changesAtLastSave = keyspace.changes();
-            return loader.loaded;
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        Loader loader = new Loader(false, () -> true, aux, into);
+        loadingTotalBytes = size;
+        loadingLoadedBytes = 0;
+        read(loader, in);
+        changesAtLastSave = keyspace.changes();
+        return loader.loaded;
     }
 
     /** Stores each key of a file being loaded, under its stripe's lock. */
     private final class Loader implements RdbReader.Sink {
         private final boolean merge;
-        private final boolean keepExpired;
+        private final java.util.function.BooleanSupplier keepExpired;
         private final BiConsumer<String, byte[]> aux;
         /** The databases keys go to: the keyspace's, or (null) detached ones a snapshot is loaded into aside. */
         private final Db[] into;
@@ -562,11 +638,12 @@ public final class Persistence {
         long loaded;
         long expired;
 
-        Loader(boolean merge, boolean keepExpired, BiConsumer<String, byte[]> aux) {
+        Loader(boolean merge, java.util.function.BooleanSupplier keepExpired, BiConsumer<String, byte[]> aux) {
             this(merge, keepExpired, aux, null);
         }
 
-        Loader(boolean merge, boolean keepExpired, BiConsumer<String, byte[]> aux, Db[] into) {
+        Loader(boolean merge, java.util.function.BooleanSupplier keepExpired, BiConsumer<String, byte[]> aux,
+                Db[] into) {
             this.merge = merge;
             this.keepExpired = keepExpired;
             this.aux = aux;
@@ -590,7 +667,7 @@ public final class Persistence {
 
         @Override
         public void key(int dbIndex, byte[] key, Object value, long expireAt, long idle) {
-            if (expireAt != 0 && expireAt < now && !keepExpired) {
+            if (expireAt != 0 && expireAt < now && !keepExpired.getAsBoolean()) {
                 expired++;
                 return;
             }

@@ -120,6 +120,11 @@ public final class Propagation implements KeyspaceListener {
         }
     }
 
+    /** The database the log's stream has selected, -1 when the next unit starts with SELECT. */
+    public synchronized int selectedDb() {
+        return selectedDb;
+    }
+
     /** The next unit starts with SELECT (a new AOF file begins). Call with the log's consent, under this lock. */
     public synchronized void forgetSelectedDb() {
         selectedDb = -1;

@@ -108,11 +108,11 @@ final class FullSync implements Runnable {
     }
 
     private Map<String, byte[]> auxFields(String replId, long offset, int streamDb) {
-        Map<String, byte[]> aux = new LinkedHashMap<>(Persistence.auxFields(false));
-        aux.put("repl-stream-db", ascii(Integer.toString(streamDb)));
-        aux.put("repl-id", ascii(replId));
-        aux.put("repl-offset", ascii(Long.toString(offset)));
-        return aux;
+        Map<String, byte[]> replication = new LinkedHashMap<>();
+        replication.put("repl-stream-db", ascii(Integer.toString(streamDb)));
+        replication.put("repl-id", ascii(replId));
+        replication.put("repl-offset", ascii(Long.toString(offset)));
+        return Persistence.auxFields(false, replication);
     }
 
     private void sendDiskless(RdbSnapshot snapshot, Map<String, byte[]> aux, List<byte[]> libraries) throws IOException {

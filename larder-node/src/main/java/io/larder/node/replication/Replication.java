@@ -68,6 +68,7 @@ public final class Replication implements CommandLog, io.larder.node.replication
     private final AtomicLong syncPartialErr = new AtomicLong();
     private final Waits waits = new Waits(this);
     private final Failover failover;
+    private final ShutdownWait shutdownWait;
     private final java.util.concurrent.locks.ReentrantReadWriteLock cutLock =
             new java.util.concurrent.locks.ReentrantReadWriteLock();
 
@@ -93,6 +94,8 @@ public final class Replication implements CommandLog, io.larder.node.replication
             waits.check();
             node.replicaLink().fsyncProgressed();
         });
+        this.shutdownWait = new ShutdownWait(node, this);
+        node.persistence().replicationRecord(new SavedHistory(node, this));
         config.find("repl-backlog-size").onChange(new ConfigParam.ConfigHook() {
             @Override
             public void changed(String value) {
@@ -205,6 +208,25 @@ public final class Replication implements CommandLog, io.larder.node.replication
             replaceBacklog(buffer != null ? buffer : new ReplicationBuffer(offsetWithoutBacklog, backlogSize()));
         }
         disconnectReplicas();
+    }
+
+    /**
+     * A primary started from an RDB file that records its history up to {@code offset}: as Redis, that history
+     * stays valid as the secondary id and the backlog starts there (under a new id), so replicas that followed it
+     * continue with a partial resynchronisation.
+     */
+    synchronized void restoreAsPrimary(String savedId, long offset) {
+        replId2 = savedId;
+        secondOffset = offset + 1;
+        replId = newId();
+        replaceBacklog(new ReplicationBuffer(offset, backlogSize()));
+        noReplicasSinceMillis = System.currentTimeMillis(); // repl-backlog-ttl counts from the start
+        startCron();
+    }
+
+    /** Whether a backlog exists (a primary records its history in its RDB files then). */
+    boolean hasBacklog() {
+        return buffer != null;
     }
 
     /** Drops every replica connection (they reconnect and resynchronize). */
@@ -497,6 +519,11 @@ public final class Replication implements CommandLog, io.larder.node.replication
         return failover;
     }
 
+    /** SHUTDOWN's wait for the replicas. */
+    public ShutdownWait shutdownWait() {
+        return shutdownWait;
+    }
+
     /** The registered replicas, in the order they came. */
     List<ReplicaConnection> replicas() {
         return replicas;
@@ -542,6 +569,7 @@ public final class Replication implements CommandLog, io.larder.node.replication
                 getAckPending = false;
                 feedOwn(GETACK);
             }
+            shutdownWait.check(now);
             enforceOutputLimits(now);
             if (now - lastSecondTick >= 1000) {
                 lastSecondTick = now;

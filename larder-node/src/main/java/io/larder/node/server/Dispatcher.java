@@ -152,6 +152,10 @@ public final class Dispatcher {
             refuse(client, spec, "ERR Replica can't interact with the keyspace");
             return true;
         }
+        if (client.master() && node.replicaLink().diskWriteError() && deniedOnDiskError(client, spec, args)
+                && !node.replicaLink().appliesDespiteDiskError(writes(client, spec, args))) {
+            return true; // the node stops, as Redis panics
+        }
         if (node.persistence().writesDenied() && !client.master() && deniedOnDiskError(client, spec, args)) {
             spec.recordRejected();
             refuse(client, spec, MISCONF);
@@ -162,7 +166,7 @@ public final class Dispatcher {
             refuse(client, spec, "NOREPLICAS Not enough good replicas to write.");
             return true;
         }
-        if (propagation.active() && (spec.hasFlag("write") || spec.name().equals("ping"))) {
+        if (propagation.active() && !client.master() && (spec.hasFlag("write") || spec.name().equals("ping"))) {
             String aofError = node.aof().writeError();
             if (aofError != null) {
                 spec.recordRejected();

@@ -60,6 +60,7 @@ public final class NodeMain {
         server.loadFailureAction(() -> System.exit(1));
         // Redis's exit(1) on an AOF it cannot make durable: no shutdown save, nothing more written.
         node.aof().fatalExit(() -> Runtime.getRuntime().halt(1));
+        server.panicAction(() -> Runtime.getRuntime().halt(1));
         List<InetSocketAddress> bound;
         try {
             bound = server.start();
@@ -75,7 +76,18 @@ public final class NodeMain {
         if (config.find("tls-port").asInt() != 0) {
             System.out.println("Ready to accept connections tls (" + server.tlsEngine() + " engine)");
         }
-        // SIGTERM: save when save points exist, as Redis does (once: SHUTDOWN has saved already)
+        // SIGTERM and SIGINT shut down as SHUTDOWN does, with the flags of shutdown-on-sigterm / -sigint (Redis 7):
+        // waiting for the replicas, and staying up when a save that is due fails (unless force).
+        for (String signal : List.of("TERM", "INT")) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
+                System.out.println("Received SIG" + signal + " scheduling shutdown...");
+                String flags = config.find(signal.equals("TERM") ? "shutdown-on-sigterm" : "shutdown-on-sigint").text();
+                Thread t = new Thread(() -> node.replication().shutdownWait()
+                        .request(null, io.larder.node.replication.ShutdownWait.Flags.ofConfig(flags)), "larder-signal");
+                t.start();
+            });
+        }
+        // Any other exit (System.exit elsewhere): save when save points exist, once (SHUTDOWN has saved already).
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.persistence().saveForShutdown(null);
             server.close();

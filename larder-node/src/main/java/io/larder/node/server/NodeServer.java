@@ -39,6 +39,8 @@ public final class NodeServer implements AutoCloseable {
     private volatile Runnable exitAction = () -> { };
     /** What a start-up load failure does: NodeMain exits with status 1 (as Redis); embedded servers close. */
     private volatile Runnable loadFailureAction = this::close;
+    /** What a fatal error does (Redis's serverPanic): NodeMain halts the process at once, unsaved. */
+    private volatile Runnable panicAction = this::close;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     /** Accepts connections; separate from the worker loops so CONFIG SET port/bind can wait for a bind. */
     private final EventLoopGroup acceptor;
@@ -267,6 +269,17 @@ public final class NodeServer implements AutoCloseable {
 
     public void loadFailureAction(Runnable action) {
         this.loadFailureAction = action;
+    }
+
+    public void panicAction(Runnable action) {
+        this.panicAction = action;
+    }
+
+    /** A condition Redis does not survive (serverPanic): logged, then the node stops without saving. */
+    public void panic(String reason) {
+        System.out.println("Guru Meditation: " + reason);
+        Thread t = new Thread(panicAction, "larder-panic"); // not on the event loop that a close waits for
+        t.start();
     }
 
     /**

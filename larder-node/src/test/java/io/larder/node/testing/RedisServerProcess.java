@@ -25,13 +25,16 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     public static RedisServerProcess start(String... extraArgs) throws IOException, InterruptedException {
-        int port = freePort();
-        Path dir = Files.createTempDirectory("redis-oracle");
+        return start(freePort(), Files.createTempDirectory("redis-oracle"), extraArgs);
+    }
+
+    /** On a given port and directory: a restart of a server stopped before (its log is appended to). */
+    public static RedisServerProcess start(int port, Path dir, String... extraArgs) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/redis-server", "--port", String.valueOf(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
         cmd.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("redis.log").toFile()).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
         RedisServerProcess server = new RedisServerProcess(p, port, dir);
         server.awaitReady();
         return server;
@@ -39,6 +42,11 @@ public final class RedisServerProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** Its working directory, where {@code redis.log} is. */
+    public Path dir() {
+        return dir;
     }
 
     private void awaitReady() throws IOException, InterruptedException {
@@ -61,6 +69,12 @@ public final class RedisServerProcess implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /** SIGKILL, as a crash: nothing is saved or flushed. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
     }
 
     @Override

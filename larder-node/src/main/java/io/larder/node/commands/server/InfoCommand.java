@@ -159,6 +159,10 @@ final class InfoCommand {
             listener.append(",bind=").append(address);
         }
         s.add("listener0", listener.append(",port=").append(config.port.asInt()));
+        long shutdownIn = node.replication().shutdownWait().millisLeft();
+        if (shutdownIn >= 0) {
+            s.add("shutdown_in_milliseconds", shutdownIn);
+        }
     }
 
     private static void clients(Node node, Info s) {

@@ -3,15 +3,15 @@ package io.larder.node.commands.server;
 import io.larder.node.command.CommandSpec;
 import io.larder.node.commands.Errors;
 import io.larder.node.server.Client;
-import io.larder.node.server.NodeServer;
+import io.larder.node.replication.ShutdownWait;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: saves the RDB file when asked to or when save points exist
- * (a failed save keeps the node running unless FORCE), then closes its connections and listeners and exits.
- * There are no replicas to wait for, so there is never a shutdown in progress to abort.
+ * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: waits for the replicas to catch up (unless NOW), saves the RDB
+ * file when asked to or when save points exist (a failed save keeps the node running unless FORCE), then closes
+ * its connections and listeners and exits; ABORT cancels a shutdown waiting for its replicas ({@link ShutdownWait}).
  */
 final class ShutdownCommand {
     private ShutdownCommand() {
@@ -53,8 +53,13 @@ final class ShutdownCommand {
             c.error(Errors.SYNTAX);
             return;
         }
+        ShutdownWait shutdown = c.node().replication().shutdownWait();
         if (options.abort()) {
-            c.error("ERR No shutdown in progress.");
+            if (shutdown.abort()) {
+                c.reply().ok();
+            } else {
+                c.error("ERR No shutdown in progress.");
+            }
             return;
         }
         // During a busy script only SHUTDOWN NOSAVE may stop the server, as in Redis.
@@ -63,13 +68,11 @@ final class ShutdownCommand {
             c.error(busy);
             return;
         }
-        NodeServer server = c.node().server();
         Boolean save = options.save() ? Boolean.TRUE : options.noSave() ? Boolean.FALSE : null;
-        if (server == null || !c.node().persistence().saveForShutdown(save) && !options.force()) {
-            c.error("ERR Errors trying to SHUTDOWN. Check logs.");
-            return;
+        // Like Redis, no reply on success: the client sees the connection close.
+        String refused = shutdown.request(c, new ShutdownWait.Flags(save, options.now(), options.force()));
+        if (refused != null) {
+            c.error(refused);
         }
-        // Like Redis, no reply: the client sees the connection close.
-        server.shutdown();
     }
 }

@@ -57,6 +57,8 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
     private long fackOwedFor = -1;
     /** Stream offset of the first byte the parser has not consumed. */
     private long parsedOffset;
+    /** The snapshot arrived but could not be loaded: trying again at once would likely fail the same way. */
+    private boolean loadFailed;
 
     PrimaryConnection(ReplicaLink link, Node node) {
         this.link = link;
@@ -347,6 +349,7 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
                 return; // closed meanwhile
             }
             if (!ok) {
+                loadFailed = true;
                 fail("the snapshot from the primary could not be loaded");
                 return;
             }
@@ -468,12 +471,14 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
 
     /** Runs the unit ending here and forwards its bytes, then counts it as applied. */
     private void forward(Runnable apply) {
+        long end = parsedOffset;
         link.sink().applyAndForward(() -> {
             apply.run();
-            link.streamDb(master.dbIndex()); // before the bytes are forwarded: a snapshot point sees both or neither
+            // Before the bytes are forwarded: a snapshot point (a sub-replica's, or a save's) sees all or none.
+            link.streamDb(master.dbIndex());
+            link.applied(end);
         }, applied.array(), 0, applied.length());
         applied.clear();
-        link.applied(parsedOffset);
     }
 
     /** REPLCONF GETACK is answered by the link itself: the master client is the one client that gets replies. */
@@ -538,6 +543,9 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
     }
 
     boolean loading() { return phase == Phase.LOADING; }
+
+    /** Whether a full synchronisation that failed here may be tried again at once (not after a failed load). */
+    boolean retryAtOnce() { return !loadFailed; }
 
     private void send(String... args) {
         Resp out = new Resp();

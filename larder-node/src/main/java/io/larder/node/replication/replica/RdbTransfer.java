@@ -69,7 +69,8 @@ final class RdbTransfer {
     /** Event loop: takes the payload's bytes from {@code in}; true once the whole payload arrived. */
     boolean take(ByteBuf in) throws IOException {
         if (failure != null) {
-            throw failure;
+            throw new IOException("Write error or short write writing to the DB dump file needed for MASTER <-> "
+                    + "REPLICA synchronization: " + failure.getMessage(), failure);
         }
         if (mark == null) {
             int n = (int) Math.min(in.readableBytes(), size - received);

@@ -2,6 +2,7 @@ package io.larder.node.replication.replica;
 
 import io.larder.node.config.ConfigException;
 import io.larder.node.config.ServerConfig;
+import io.larder.node.persistence.Persistence;
 import io.larder.node.server.Node;
 import io.larder.resp.ReplyWriter;
 import io.netty.bootstrap.Bootstrap;
@@ -91,6 +92,8 @@ public final class ReplicaLink {
     private volatile long lastIoMillis;
     private volatile long downSinceMillis;
     private volatile RdbTransfer transfer;
+    /** The history the RDB file loaded at start-up records, for the first REPLICAOF (the configured one). */
+    private Persistence.History restored;
     /** Set while this node hands its role to the primary it now follows (FAILOVER): told of the PSYNC answer. */
     private volatile Consumer<Boolean> failoverAnswer;
 
@@ -160,10 +163,12 @@ public final class ReplicaLink {
                 + "(master -> replica?)");
         log("Connecting to MASTER " + newHost + ":" + newPort);
         if (wasPrimary) {
-            // Our own history is the one to continue with the new primary (PSYNC2: it may share it). No link
-            // exists yet, so nothing on the loop writes these meanwhile.
-            primaryReplId = sink.replId();
-            appliedOffset = readOffset = sink.offset();
+            // Our own history is the one to continue with the new primary (PSYNC2: it may share it), or the one
+            // the RDB file loaded at start-up recorded. No link exists yet, so nothing on the loop writes these.
+            Persistence.History h = restored;
+            restored = null;
+            primaryReplId = h != null ? h.replId() : sink.replId();
+            appliedOffset = readOffset = h != null ? h.offset() : sink.offset();
             resumable = true;
             sink.becomeReplicaOf(primaryReplId, appliedOffset); // from now on only the primary's stream is forwarded
         }
@@ -195,6 +200,33 @@ public final class ReplicaLink {
 
     /** Whether the next PSYNC asks the primary to hand over its role (FAILOVER). */
     boolean failoverPending() { return failoverAnswer != null; }
+
+    /**
+     * The RDB file loaded at start-up records the primary's history this replica had reached (Redis's cached
+     * master made from it): the first PSYNC asks to continue it. Called before the node connects (it does not
+     * while loading), whether or not the configured REPLICAOF was taken already.
+     */
+    public synchronized void restoreHistory(Persistence.History history) {
+        log("Before turning into a replica, using my own master parameters to synthesize a cached master: I may be "
+                + "able to synchronize with the new master with just a partial transfer.");
+        streamDb = history.streamDb();
+        if (host == null) {
+            restored = history;
+            return;
+        }
+        primaryReplId = history.replId();
+        appliedOffset = readOffset = history.offset();
+        resumable = true;
+        sink.becomeReplicaOf(history.replId(), history.offset());
+    }
+
+    /**
+     * Whether this replica holds a primary's history to record in a save (Redis: a master or a cached master).
+     * The offset is {@link #appliedOffset}, which moves under the sink's snapshot-point lock with the data.
+     */
+    public boolean hasHistory() {
+        return host != null && (streaming || resumable) && primaryReplId != null;
+    }
 
     /** REPLICAOF NO ONE: the node becomes a primary, keeping its data; its history continues under a new id. */
     public void noOne() {
@@ -250,7 +282,8 @@ public final class ReplicaLink {
     // ---- the link's life (link loop only)
 
     private void connect() {
-        if (host == null || connection != null) {
+        // Not while the data set loads at start-up: its history decides what PSYNC asks (the cron comes back).
+        if (host == null || connection != null || node.persistence().loading()) {
             return;
         }
         ServerConfig config = node.config();
@@ -460,6 +493,11 @@ public final class ReplicaLink {
         failoverAnswered(false);
         connection = null;
         transfer = null;
+        if (state == State.TRANSFER && host != null && conn.retryAtOnce()) {
+            // A transfer that failed (a write error, a cut, a timeout): Redis tries again at once. After a failed
+            // load the cron's next tick does, so that a snapshot this node cannot load is not asked for in a loop.
+            loop.execute(this::connect);
+        }
         if (streaming) {
             streaming = false;
             downSinceMillis = System.currentTimeMillis();
@@ -529,6 +567,41 @@ public final class ReplicaLink {
             boolean result = ok;
             loop.execute(() -> done.accept(result));
         });
+    }
+
+    // ---- the disk
+
+    private volatile long diskErrorLoggedMillis;
+    private volatile boolean panicked;
+
+    /** Whether this node cannot write to disk: an AOF write error, or a failed save with stop-writes-on-bgsave-error. */
+    public boolean diskWriteError() {
+        return node.persistence().writesDenied() || node.aof().writeError() != null;
+    }
+
+    /**
+     * Redis's rule for the primary's writes (and PINGs) while {@link #diskWriteError()}: they are not refused as
+     * clients' are, since the replica would silently diverge. With replica-ignore-disk-write-errors no (the
+     * default) a write stops the node (Redis panics; a restart resynchronises it); with yes it is applied, and
+     * that is logged every 10 seconds.
+     */
+    public boolean appliesDespiteDiskError(boolean write) {
+        if (panicked) {
+            return false;
+        }
+        if (write && !node.config().find("replica-ignore-disk-write-errors").asBool()) {
+            panicked = true;
+            if (node.server() != null) {
+                node.server().panic("Replica was unable to write command to disk.");
+            }
+            return false;
+        }
+        long now = System.currentTimeMillis();
+        if (now - diskErrorLoggedMillis > 10_000) {
+            diskErrorLoggedMillis = now;
+            log("Replica is applying a command even though it is unable to write to disk.");
+        }
+        return true;
     }
 
     // ---- introspection
