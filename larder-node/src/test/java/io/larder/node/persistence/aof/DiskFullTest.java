@@ -33,7 +33,9 @@ class DiskFullTest {
     @Test
     void aFullDiskIsReportedRefusesWritesAndRecoversWhenSpaceReturns() throws Exception {
         try (SmallDisk disk = SmallDisk.mount()) {
-            int port = disk.start("everysec", "--save", "1 1", "--auto-aof-rewrite-percentage", "0");
+            // The save point is set only once the AOF error is seen: a BGSAVE failing first would make the RDB
+            // error the one writes get (Redis checks it before the AOF's).
+            int port = disk.start("everysec", "--save", "", "--auto-aof-rewrite-percentage", "0");
             List<String> acknowledged = new ArrayList<>();
             try (RawClient c = new RawClient(port)) {
                 disk.writeThenFill(c, acknowledged);
@@ -44,6 +46,7 @@ class DiskFullTest {
                 assertThat(c.callText("GET", "before:0")).contains(VALUE); // reads still served
 
                 // A save point is due: its BGSAVE fails too, and then the RDB error is the one writes get.
+                assertThat(c.callText("CONFIG", "SET", "save", "1 1")).isEqualTo(OK);
                 AofTestSupport.awaitInfo(c, "rdb_last_bgsave_status:err", 10_000);
                 assertThat(c.callText("SET", "x", "1")).startsWith("-MISCONF Redis is configured to save RDB snapshots");
                 assertThat(disk.log()).contains("AOF write failed: No space left on device")
