@@ -39,7 +39,8 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
     private final Node node;
     private final ArrayDeque<Step> awaited = new ArrayDeque<>();
     private final RequestParser parser = new RequestParser(this);
-    private final Resp applied = new Resp();
+    /** The stream's bytes consumed since the last whole unit, as received. */
+    private final Resp received = new Resp();
     private ChannelHandlerContext ctx;
     private ByteBuf in;
     private Phase phase = Phase.HANDSHAKE;
@@ -367,38 +368,53 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
         link.streaming(this, offset);
     }
 
+    /**
+     * Applies the whole requests read so far. The bytes consumed are kept as received (a request may span reads)
+     * and forwarded verbatim at the end of each unit, so sub-replicas get the primary's very bytes and offsets.
+     * The whole batch runs inside the sink's applying section: a sub-replica's snapshot point falls between
+     * batches, where everything applied has been forwarded.
+     */
     private void stream() throws ProtocolException {
-        while (in.isReadable() && phase == Phase.STREAM) {
-            if (!link.active()) {
-                close(); // REPLICAOF NO ONE replied already: nothing of the old primary's is applied after it
-                return;
-            }
-            int before = in.readerIndex();
-            byte[][] args = parser.parse(in);
-            parsedOffset += in.readerIndex() - before;
-            if (args == null) {
-                break;
-            }
-            if (RequestParser.isEmpty(args)) {
-                continue;
-            }
-            applied.command(args);
-            if (isGetAck(args)) {
-                // Answered here, with the offset before this request as Redis acknowledges; forwarded like the rest.
-                if (master.transaction().open()) {
-                    sendAck();
-                } else {
-                    forward(this::sendAck);
+        ReplicationSink sink = link.sink();
+        sink.beginApplying();
+        node.keyspace().applyingPrimary(true);
+        try {
+            while (in.isReadable() && phase == Phase.STREAM) {
+                if (!link.active()) {
+                    close(); // REPLICAOF NO ONE replied already: nothing of the old primary's is applied after it
+                    return;
                 }
-            } else if (endsUnit(args)) {
-                forward(() -> apply(args));
-            } else {
-                apply(args); // MULTI or a command it queues: nothing applied until EXEC
+                int before = in.readerIndex();
+                byte[][] args = parser.parse(in);
+                int consumed = in.readerIndex() - before;
+                parsedOffset += consumed;
+                received.raw(in, before, consumed);
+                if (args == null) {
+                    break;
+                }
+                if (RequestParser.isEmpty(args)) {
+                    continue;
+                }
+                if (isGetAck(args)) {
+                    // Answered here, with the offset before this request as Redis acknowledges; forwarded like the rest.
+                    sendAck();
+                    if (!master.transaction().open()) {
+                        forward(sink);
+                    }
+                } else if (endsUnit(args)) {
+                    apply(args);
+                    forward(sink);
+                } else {
+                    apply(args); // MULTI or a command it queues: nothing applied until EXEC
+                }
             }
+        } finally {
+            node.keyspace().applyingPrimary(false);
+            sink.endApplying();
         }
         link.read(parsedOffset + (in.readableBytes()));
-        if (applied.length() == 0) {
-            applied.shrink();
+        if (received.length() == 0) {
+            received.shrink();
         }
     }
 
@@ -413,23 +429,17 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
         return !equalsLowerCase(args[0], MULTI);
     }
 
+    /** Runs one request as the master client; it gets no replies. */
     private void apply(byte[][] args) {
-        node.keyspace().applyingPrimary(true);
-        try {
-            node.dispatcher().dispatch(master, args);
-        } finally {
-            node.keyspace().applyingPrimary(false);
-        }
+        node.dispatcher().dispatch(master, args);
         master.reply().discard();
     }
 
-    /** Runs the unit ending here and forwards its bytes, then counts it as applied. */
-    private void forward(Runnable apply) {
-        link.sink().applyAndForward(() -> {
-            apply.run();
-            link.streamDb(master.dbIndex()); // before the bytes are forwarded: a snapshot point sees both or neither
-        }, applied.array(), 0, applied.length());
-        applied.clear();
+    /** The unit ending here was applied: its bytes go to the backlog and sub-replicas, and it counts as applied. */
+    private void forward(ReplicationSink sink) {
+        link.streamDb(master.dbIndex()); // before the bytes are forwarded: a snapshot point sees both or neither
+        sink.feedVerbatim(received.array(), 0, received.length());
+        received.clear();
         link.applied(parsedOffset);
     }
 
