@@ -105,5 +105,4 @@ final class PropagatedForm {
     private static byte[][][] one(byte[]... command) {
         return new byte[][][]{command};
     }
-
 }

@@ -34,6 +34,8 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
     private static final byte[] MULTI = "multi".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EXEC = "exec".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DISCARD = "discard".getBytes(StandardCharsets.US_ASCII);
+    /** Initial size of the heap buffer the stream is read into. */
+    private static final int STREAM_BUFFER = 64 * 1024;
 
     private final ReplicaLink link;
     private final Node node;
@@ -72,17 +74,46 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
             return;
         }
         link.heardFromPrimary();
-        in = in == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), in, data);
+        if (phase == Phase.STREAM) {
+            appendToStreamBuffer(data);
+        } else {
+            in = in == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), in, data);
+        }
         try {
             process();
         } catch (ProtocolException | IOException | RuntimeException e) {
             fail(e.getMessage());
         }
         if (in != null && !in.isReadable()) {
-            in.release();
-            in = null;
+            if (phase == Phase.STREAM && in.hasArray()) {
+                in.clear(); // kept for the next read
+            } else {
+                in.release();
+                in = null;
+            }
         } else if (in != null && in.readerIndex() > 64 * 1024 && in.refCnt() == 1) {
             in.discardReadBytes(); // not while slices of the snapshot still point into it
+        }
+    }
+
+    /**
+     * The stream is parsed a byte at a time, which costs several times more from a direct buffer than from heap
+     * memory: each read is copied (in bulk) into one heap buffer, kept for the connection's life.
+     */
+    private void appendToStreamBuffer(ByteBuf data) {
+        try {
+            if (in == null || !in.hasArray()) {
+                int pending = in == null ? 0 : in.readableBytes();
+                ByteBuf heap = ctx.alloc().heapBuffer(Math.max(STREAM_BUFFER, pending + data.readableBytes()));
+                if (in != null) {
+                    heap.writeBytes(in);
+                    in.release();
+                }
+                in = heap;
+            }
+            in.writeBytes(data);
+        } finally {
+            data.release();
         }
     }
 
