@@ -3,14 +3,18 @@
 #   1. full sync of N mixed keys (bench/mixed-dataset.py: 70% strings, 10% hashes, 10% lists, 5% sets, 5% sorted
 #      sets): ms from REPLICAOF on an empty replica until it reports master_link_status:up with DBSIZE equal to
 #      the primary's, with repl-diskless-sync no (disk) and yes (diskless; repl-diskless-sync-delay 0);
-#   2. primary SET throughput (redis-benchmark -t set -P 16 -c 50) without replicas, then with 2 attached;
+#   2. primary SET throughput (redis-benchmark -t set -P 16 -c 50) without replicas, then with 2 attached, and in
+#      that run each server's CPU seconds (utime+stime from /proc/PID/stat, until both replicas have applied the
+#      whole stream) per million SETs: the primary's and each replica's, a figure the machine's other load
+#      disturbs far less than throughput;
 #   3. replication lag while RATE SET/s are written for LAG_SECONDS (bench/replication.py lag): p99 in bytes
 #      (offsets) and in ms (a timestamp key written every 1 ms batch, read on the replica then on the primary).
 # The writes of 2 and 3 go to database 1, flushed after each round, so every full sync moves the N keys alone.
 # Every server runs without persistence on a free loopback port in 28500-28999, the primary pinned to SERVER_CPU,
 # the replicas to REPLICA_CPU (default the same: on 2 cores the replicas then compete with their primary for CPU,
 # which is part of the throughput drop); the load tools run on CLIENT_CPU. Larder's JIT is warmed with one
-# unrecorded sync and benchmark run. Prints the median of ROUNDS rounds and the Larder/Redis ratio.
+# unrecorded sync and benchmark runs without and with the 2 replicas. Prints the median of ROUNDS rounds and the
+# Larder/Redis ratio.
 # Environment: N (1000000), ROUNDS (3), BENCH_N (1000000 SETs a throughput run), RATE (50000), LAG_SECONDS (10),
 #              SERVER_CPU (0), CLIENT_CPU (1), REPLICA_CPU (SERVER_CPU; a list such as 2,3 works). Needs
 #              redis-server, redis-cli, redis-benchmark, python3, taskset and
@@ -101,6 +105,24 @@ set_rps() { # set_rps PORT: SET ops/s of one redis-benchmark run
     benchmark_rows x 16 0 | cut -d, -f5
 }
 
+pid_of() { redis-cli -p "$1" info server | awk -F: '/^process_id:/ { print $2 }' | tr -d '\r'; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+repl_offset() { # repl_offset PORT FIELD
+  redis-cli -p "$1" info replication | awk -F: -v f="$2" '$1 == f { print $2 }' | tr -d '\r'
+}
+
+await_applied() { # await_applied PRIMARY REPLICA...: until every replica applied the primary's whole stream
+  local end r
+  end=$(repl_offset "$1" master_repl_offset)
+  shift
+  for r in "$@"; do
+    for _ in $(seq 1 6000); do
+      (( $(repl_offset "$r" slave_repl_offset) >= end )) && break
+      sleep 0.05
+    done
+  done
+}
+
 await_up() { # await_up PORT: until the replica's link is up
   for _ in $(seq 1 6000); do
     redis-cli -p "$1" info replication | grep -q '^master_link_status:up' && return
@@ -113,6 +135,15 @@ echo "bench: warming up Larder's JIT" >&2
 full_sync larder disk >/dev/null
 set_rps "$LARDER_PORT" >/dev/null
 set_rps "$LARDER_PORT" >/dev/null
+# The replicas' stream-applying path and the primary's sending path are compiled too, as the first measured
+# round would otherwise run them interpreted.
+for replica in "${REPLICA_A[larder]}" "${REPLICA_B[larder]}"; do
+  redis-cli -p "$replica" replicaof 127.0.0.1 "$LARDER_PORT" >/dev/null
+done
+await_up "${REPLICA_A[larder]}"; await_up "${REPLICA_B[larder]}"
+set_rps "$LARDER_PORT" >/dev/null
+set_rps "$LARDER_PORT" >/dev/null
+detach "${REPLICA_A[larder]}"; detach "${REPLICA_B[larder]}"
 redis-cli -p "$LARDER_PORT" -n 1 flushdb >/dev/null
 
 for round in $(seq 1 "$ROUNDS"); do
@@ -132,9 +163,19 @@ for round in $(seq 1 "$ROUNDS"); do
       redis-cli -p "$replica" replicaof 127.0.0.1 "${PRIMARY[$server]}" >/dev/null
     done
     await_up "${REPLICA_A[$server]}"; await_up "${REPLICA_B[$server]}"
+    nodes=("${PRIMARY[$server]}" "${REPLICA_A[$server]}" "${REPLICA_B[$server]}")
+    pids=(); before=()
+    for port in "${nodes[@]}"; do pids+=("$(pid_of "$port")"); before+=("$(cpu_ticks "${pids[-1]}")"); done
     rps=$(set_rps "${PRIMARY[$server]}")
+    await_applied "${nodes[@]}"
     echo "$server round $round SET -P 16 with 2 replicas: $rps" >&2
     echo "$server rps-replicas $rps" >>"$WORK/results"
+    for i in 0 1 2; do
+      cpu=$(awk -v t="$(( $(cpu_ticks "${pids[$i]}") - before[i] ))" -v hz="$(getconf CLK_TCK)" -v n="$BENCH_N" \
+        'BEGIN { printf "%.2f", t / hz / (n / 1e6) }')
+      echo "$server round $round CPU s per million SETs, ${nodes[$i]}: $cpu" >&2
+      echo "$server cpu-$i $cpu" >>"$WORK/results"
+    done
     line=$(taskset -c "$CLIENT_CPU" python3 "$HELPER" lag "${PRIMARY[$server]}" "${REPLICA_A[$server]}" "$RATE" "$LAG_SECONDS")
     echo "$server round $round lag at $RATE SET/s with 2 replicas: $line" >&2
     for field in rate lag_bytes_p99 lag_ms_p99; do
@@ -162,6 +203,9 @@ row "SET -P 16 ops/s, no replica" rps-alone
 row "SET -P 16 ops/s, 2 replicas" rps-replicas
 echo "| throughput drop with 2 replicas | $(drop "$(value redis rps-alone)" "$(value redis rps-replicas)") |" \
   "$(drop "$(value larder rps-alone)" "$(value larder rps-replicas)") | |"
+row "CPU s per million SETs: primary (2 replicas)" cpu-0
+row "CPU s per million SETs: replica A" cpu-1
+row "CPU s per million SETs: replica B" cpu-2
 row "lag run: achieved SET/s" rate
 row "lag p99 (bytes)" lag_bytes_p99
 row "lag p99 (ms)" lag_ms_p99

@@ -27,23 +27,24 @@ final class PropagatedForm {
     private PropagatedForm() {
     }
 
+    /** The commands to log for this one, or null when it is logged as received (most commands: no allocation). */
     static byte[][][] of(Db db, String name, byte[][] args, ServerConfig config) {
         return switch (name) {
             case "expire", "pexpire", "expireat", "pexpireat" -> expiry(db, args, config, true);
             case "getex" -> expiry(db, args, config, false);
-            case "set" -> hasRelativeExpiry(args) ? setWithExpiry(db, args) : same(args);
+            case "set" -> hasRelativeExpiry(args) ? setWithExpiry(db, args) : null;
             case "setex", "psetex" -> setWithExpiry(db, new byte[][]{args[0], args[1], args[3]});
             case "getdel" -> one(DEL, args[1]);
             case "incrbyfloat" -> {
                 Object v = db.get(args[1], false);
-                yield v == null ? same(args) : one(SET, args[1], StringValues.bytes(v), KEEPTTL);
+                yield v == null ? null : one(SET, args[1], StringValues.bytes(v), KEEPTTL);
             }
             case "hincrbyfloat" -> {
                 byte[] v = db.get(args[1], false) instanceof HashValue h ? h.get(args[2]) : null;
-                yield v == null ? same(args) : one(HSET, args[1], args[2], v);
+                yield v == null ? null : one(HSET, args[1], args[2], v);
             }
             case "blpop", "brpop", "bzpopmin", "bzpopmax" -> args.length == 3
-                    ? one(Propagation.bytes(name.substring(1).toUpperCase(Locale.ROOT)), args[1]) : same(args);
+                    ? one(Propagation.bytes(name.substring(1).toUpperCase(Locale.ROOT)), args[1]) : null;
             case "blmove" -> one(Propagation.bytes("LMOVE"), args[1], args[2], args[3], args[4]);
             case "brpoplpush" -> one(Propagation.bytes("RPOPLPUSH"), args[1], args[2]);
             case "blmpop", "bzmpop" -> {
@@ -52,7 +53,7 @@ final class PropagatedForm {
                 System.arraycopy(args, 2, rewritten, 1, args.length - 2);
                 yield new byte[][][]{rewritten};
             }
-            default -> same(args);
+            default -> null;
         };
     }
 
@@ -103,9 +104,5 @@ final class PropagatedForm {
 
     private static byte[][][] one(byte[]... command) {
         return new byte[][][]{command};
-    }
-
-    private static byte[][][] same(byte[][] args) {
-        return new byte[][][]{args};
     }
 }

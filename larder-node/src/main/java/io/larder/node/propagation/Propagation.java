@@ -164,9 +164,14 @@ public final class Propagation implements KeyspaceListener {
             u.explicit = null;
         } else if (u.dirty != u.dirtyMark) {
             byte[][][] form = PropagatedForm.of(keyspace.db(db), name, args, config);
-            for (byte[][] c : form) {
-                u.commands.add(c);
+            if (form == null) {
+                u.commands.add(args);
                 u.dbs.add(db);
+            } else {
+                for (byte[][] c : form) {
+                    u.commands.add(c);
+                    u.dbs.add(db);
+                }
             }
         }
         u.dirtyMark = u.dirty;

@@ -34,15 +34,28 @@ public final class Resp {
     public void header(char type, long n) {
         ensure(24);
         buf[len++] = (byte) type;
-        if (n >= 0 && n < 10) {
-            buf[len++] = (byte) ('0' + n);
-        } else {
-            byte[] digits = Long.toString(n).getBytes(StandardCharsets.US_ASCII);
-            System.arraycopy(digits, 0, buf, len, digits.length);
-            len += digits.length;
+        if (n < 0) {
+            buf[len++] = '-';
+            n = -n; // a RESP length is -1 at the least
         }
+        int digits = 1;
+        for (long rest = n / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        for (int i = len + digits - 1; i >= len; i--) {
+            buf[i] = (byte) ('0' + n % 10);
+            n /= 10;
+        }
+        len += digits;
         buf[len++] = '\r';
         buf[len++] = '\n';
+    }
+
+    /** Bytes already in RESP form, read from {@code src} without moving its indexes. */
+    public void raw(io.netty.buffer.ByteBuf src, int index, int length) {
+        ensure(length);
+        src.getBytes(index, buf, len, length);
+        len += length;
     }
 
     /** Raw text (the {@code #TS:} annotations). */

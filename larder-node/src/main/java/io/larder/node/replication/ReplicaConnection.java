@@ -141,7 +141,8 @@ final class ReplicaConnection {
 
     /** New stream bytes exist: one drain task at most is queued per replica. */
     void wake() {
-        if (streaming && drainScheduled.compareAndSet(false, true)) {
+        // A plain read first: while a drain is queued (most appends under load) no atomic write is needed.
+        if (streaming && !drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
             channel.eventLoop().execute(this::drain);
         }
     }

@@ -126,11 +126,10 @@ public final class Replication implements CommandLog, io.larder.node.replication
 
     /**
      * Bytes of a primary's stream this node applied, kept as they are for its own replicas (a chain). Called in
-     * stream order by the replica side. A full sync of a sub-replica may start between applying a command and
-     * forwarding it (the command would then be both in its RDB and in its stream): use
-     * {@link #applyAndForward} for the bytes of each applied command, or call this only while nothing applied is
-     * still unforwarded.
+     * stream order by the replica side, inside {@link #beginApplying}/{@link #endApplying} for the bytes of units
+     * applied there (or while nothing applied is still unforwarded).
      */
+    @Override
     public void feedVerbatim(byte[] buf, int off, int len) {
         ReplicationBuffer b = buffer;
         if (b != null && replicating) { // once promoted, what the link still applies is propagated as our own
@@ -139,23 +138,17 @@ public final class Replication implements CommandLog, io.larder.node.replication
         }
     }
 
-    /**
-     * Applies one command of the primary's stream ({@code apply}, e.g. dispatching it as the master client) and
-     * forwards its bytes, with no full-sync snapshot point between the two: each command reaches a sub-replica
-     * either in its RDB or in its stream, never in both or neither.
-     */
     @Override
-    public void applyAndForward(Runnable apply, byte[] buf, int off, int len) {
+    public void beginApplying() {
         cutLock.readLock().lock();
-        try {
-            apply.run();
-            feedVerbatim(buf, off, len);
-        } finally {
-            cutLock.readLock().unlock();
-        }
     }
 
-    /** Taken by a full sync's snapshot point, before the stripes (commands applied from a primary hold it shared). */
+    @Override
+    public void endApplying() {
+        cutLock.readLock().unlock();
+    }
+
+    /** Taken by a full sync's snapshot point, before the stripes (the replica's applying sections hold it shared). */
     java.util.concurrent.locks.Lock cutLock() {
         return cutLock.writeLock();
     }

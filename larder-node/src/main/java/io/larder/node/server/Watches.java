@@ -159,6 +159,9 @@ public final class Watches implements KeyspaceListener {
 
     @Override
     public void modified(Db db, byte[] key) {
+        if (watchedKeys.get() == 0) {
+            return; // a watch of this key would have been counted under its stripe, which the caller holds
+        }
         Map<WatchedKey, List<Watch>> map = byStripe[Keyspace.stripeOf(key)];
         if (map == null || map.isEmpty()) {
             return;

@@ -34,12 +34,15 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
     private static final byte[] MULTI = "multi".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EXEC = "exec".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DISCARD = "discard".getBytes(StandardCharsets.US_ASCII);
+    /** Initial size of the heap buffer the stream is read into. */
+    private static final int STREAM_BUFFER = 64 * 1024;
 
     private final ReplicaLink link;
     private final Node node;
     private final ArrayDeque<Step> awaited = new ArrayDeque<>();
     private final RequestParser parser = new RequestParser(this);
-    private final Resp applied = new Resp();
+    /** The stream's bytes consumed since the last whole unit, as received. */
+    private final Resp received = new Resp();
     private ChannelHandlerContext ctx;
     private ByteBuf in;
     private Phase phase = Phase.HANDSHAKE;
@@ -81,17 +84,51 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
             return;
         }
         link.heardFromPrimary();
-        in = in == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), in, data);
+        if (phase == Phase.STREAM) {
+            appendToStreamBuffer(data);
+        } else {
+            in = in == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), in, data);
+        }
         try {
             process();
         } catch (ProtocolException | IOException | RuntimeException e) {
             fail(e.getMessage());
         }
+        settleInput();
+    }
+
+    /** After the input was processed: what was read is dropped (the stream's heap buffer is kept for the next read). */
+    private void settleInput() {
         if (in != null && !in.isReadable()) {
-            in.release();
-            in = null;
+            if (phase == Phase.STREAM && in.hasArray()) {
+                in.clear();
+            } else {
+                in.release();
+                in = null;
+            }
         } else if (in != null && in.readerIndex() > 64 * 1024 && in.refCnt() == 1) {
             in.discardReadBytes(); // not while slices of the snapshot still point into it
+        }
+    }
+
+    /**
+     * The stream is parsed a byte at a time, which costs several times more from a direct buffer than from heap
+     * memory: each read is copied (in bulk) into one heap buffer, kept for the connection's life.
+     */
+    private void appendToStreamBuffer(ByteBuf data) {
+        try {
+            if (in == null || !in.hasArray()) {
+                int pending = in == null ? 0 : in.readableBytes();
+                ByteBuf heap = ctx.alloc().heapBuffer(Math.max(STREAM_BUFFER, pending + data.readableBytes()));
+                if (in != null) {
+                    heap.writeBytes(in);
+                    in.release();
+                }
+                in = heap;
+            }
+            in.writeBytes(data);
+        } finally {
+            data.release();
         }
     }
 
@@ -378,56 +415,70 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
         link.streaming(this, offset);
     }
 
+    /**
+     * Applies the whole requests read so far. The bytes consumed are kept as received (a request may span reads)
+     * and forwarded verbatim at the end of each unit, so sub-replicas get the primary's very bytes and offsets.
+     * The whole batch runs inside the sink's applying section: a sub-replica's snapshot point (or a save's) falls
+     * between batches, where everything applied has been forwarded and counted.
+     */
     private void stream() throws ProtocolException {
-        while (phase == Phase.STREAM) {
-            if (!link.active()) {
-                close(); // REPLICAOF NO ONE replied already: nothing of the old primary's is applied after it
-                return;
-            }
-            byte[][] args = held;
-            if (args == null) {
-                if (in == null || !in.isReadable()) {
-                    break;
+        ReplicationSink sink = link.sink();
+        sink.beginApplying();
+        node.keyspace().applyingPrimary(true);
+        try {
+            while (phase == Phase.STREAM) {
+                if (!link.active()) {
+                    close(); // REPLICAOF NO ONE replied already: nothing of the old primary's is applied after it
+                    return;
                 }
-                int before = in.readerIndex();
-                args = parser.parse(in);
-                parsedOffset += in.readerIndex() - before;
+                byte[][] args = held;
                 if (args == null) {
-                    break;
+                    if (in == null || !in.isReadable()) {
+                        break;
+                    }
+                    int before = in.readerIndex();
+                    args = parser.parse(in);
+                    int consumed = in.readerIndex() - before;
+                    parsedOffset += consumed;
+                    received.raw(in, before, consumed);
+                    if (args == null) {
+                        break;
+                    }
+                    if (RequestParser.isEmpty(args)) {
+                        continue;
+                    }
+                } else if (heldUntilUnpaused) {
+                    break; // what arrives meanwhile is read (the link stays alive) and kept
                 }
-                if (RequestParser.isEmpty(args)) {
-                    continue;
+                if (node.pause().holdsStream(master, node.commands().lookup(args[0]))) {
+                    held = args;
+                    heldUntilUnpaused = node.pause().parkStream(() -> ctx.executor().execute(this::unpaused));
+                    if (heldUntilUnpaused) {
+                        break;
+                    }
+                    continue; // the pause ended meanwhile
                 }
-            } else if (heldUntilUnpaused) {
-                break; // what arrives meanwhile is read (the link stays alive) and kept
-            }
-            if (node.pause().holdsStream(master, node.commands().lookup(args[0]))) {
-                held = args;
-                heldUntilUnpaused = node.pause().parkStream(() -> ctx.executor().execute(this::unpaused));
-                if (heldUntilUnpaused) {
-                    break;
-                }
-                continue; // the pause ended meanwhile
-            }
-            held = null;
-            applied.command(args);
-            if (isGetAck(args)) {
-                // Answered here, with the offset before this request as Redis acknowledges; forwarded like the rest.
-                if (master.transaction().open()) {
+                held = null;
+                if (isGetAck(args)) {
+                    // Answered here, with the offset before this request as Redis acknowledges; forwarded like the rest.
                     answerGetAck();
+                    if (!master.transaction().open()) {
+                        forward(sink);
+                    }
+                } else if (endsUnit(args)) {
+                    apply(args);
+                    forward(sink);
                 } else {
-                    forward(this::answerGetAck);
+                    apply(args); // MULTI or a command it queues: nothing applied until EXEC
                 }
-            } else if (endsUnit(args)) {
-                byte[][] unit = args;
-                forward(() -> apply(unit));
-            } else {
-                apply(args); // MULTI or a command it queues: nothing applied until EXEC
             }
+        } finally {
+            node.keyspace().applyingPrimary(false);
+            sink.endApplying();
         }
         link.read(parsedOffset + (in == null ? 0 : in.readableBytes()));
-        if (applied.length() == 0) {
-            applied.shrink();
+        if (received.length() == 0) {
+            received.shrink();
         }
     }
 
@@ -442,10 +493,7 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
         } catch (ProtocolException | RuntimeException e) {
             fail(e.getMessage());
         }
-        if (in != null && !in.isReadable()) {
-            in.release();
-            in = null;
-        }
+        settleInput();
     }
 
     /**
@@ -459,26 +507,18 @@ final class PrimaryConnection extends ChannelInboundHandlerAdapter implements Re
         return !equalsLowerCase(args[0], MULTI);
     }
 
+    /** Runs one request as the master client; it gets no replies. */
     private void apply(byte[][] args) {
-        node.keyspace().applyingPrimary(true);
-        try {
-            node.dispatcher().dispatch(master, args);
-        } finally {
-            node.keyspace().applyingPrimary(false);
-        }
+        node.dispatcher().dispatch(master, args);
         master.reply().discard();
     }
 
-    /** Runs the unit ending here and forwards its bytes, then counts it as applied. */
-    private void forward(Runnable apply) {
-        long end = parsedOffset;
-        link.sink().applyAndForward(() -> {
-            apply.run();
-            // Before the bytes are forwarded: a snapshot point (a sub-replica's, or a save's) sees all or none.
-            link.streamDb(master.dbIndex());
-            link.applied(end);
-        }, applied.array(), 0, applied.length());
-        applied.clear();
+    /** The unit ending here was applied: its bytes go to the backlog and sub-replicas, and it counts as applied. */
+    private void forward(ReplicationSink sink) {
+        link.streamDb(master.dbIndex()); // before the bytes are forwarded: a snapshot point sees both or neither
+        sink.feedVerbatim(received.array(), 0, received.length());
+        received.clear();
+        link.applied(parsedOffset);
     }
 
     /** REPLCONF GETACK is answered by the link itself: the master client is the one client that gets replies. */

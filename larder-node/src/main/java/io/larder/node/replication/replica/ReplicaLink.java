@@ -85,7 +85,7 @@ public final class ReplicaLink {
     /**
      * The database the primary's stream has selected after the last unit applied and forwarded (or where it starts
      * after a full resynchronisation: the snapshot's repl-stream-db): a partial resynchronisation continues in
-     * it, and a sub-replica's full sync starts in it. Written on the link loop inside the sink's applyAndForward,
+     * it, and a sub-replica's full sync starts in it. Written on the link loop inside the sink's applying section,
      * so a sub-replica's snapshot point reads the database of the forwarded stream at that point.
      */
     private volatile int streamDb;

@@ -26,10 +26,17 @@ public interface ReplicationSink {
     void adoptReplId(String replId);
 
     /**
-     * Applies one whole unit of the primary's stream (a command, or a MULTI/EXEC block at its EXEC) and forwards
-     * its bytes, as received, to the backlog and sub-replicas, with no sub-replica's snapshot point in between.
+     * Opens a section in which the replica applies units of the primary's stream and forwards each one's bytes
+     * with {@link #feedVerbatim} before the section ends: no sub-replica's snapshot point falls inside it, so every
+     * applied unit reaches a sub-replica either in its RDB or in its stream, never in both or neither.
      */
-    void applyAndForward(Runnable apply, byte[] buf, int off, int len);
+    void beginApplying();
+
+    /** Ends the section {@link #beginApplying} opened. */
+    void endApplying();
+
+    /** The bytes of applied units of the primary's stream, as received, for the backlog and sub-replicas. */
+    void feedVerbatim(byte[] buf, int off, int len);
 
     /** Drops the sub-replicas' connections (after a full resynchronisation replaced the data set). */
     void disconnectReplicas();
