@@ -73,12 +73,6 @@ public final class Memory {
         return replicationBytes;
     }
 
-    /** mem_not_counted_for_evict. */
-    public long notCountedForEviction() {
-        clients();
-        return replicationNotCounted;
-    }
-
     /** What an empty node holds (used_memory_startup). */
     public long startup() {
         return NODE_FIXED_BYTES + keyspace.overheadBytes();

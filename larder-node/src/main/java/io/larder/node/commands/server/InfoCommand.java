@@ -244,7 +244,7 @@ final class InfoCommand {
                 .add("rss_overhead_bytes", 0)
                 .add("mem_fragmentation_ratio", ratio(rss, used))
                 .add("mem_fragmentation_bytes", rss - used)
-                .add("mem_not_counted_for_evict", memory.notCountedForEviction())
+                .add("mem_not_counted_for_evict", node.replication().notCountedForEviction(replication))
                 .add("mem_replication_backlog", replicationBacklog)
                 .add("mem_total_replication_buffers", replication)
                 .add("mem_clients_slaves", replication - replicationBacklog)
