@@ -76,6 +76,28 @@ public final class Db {
         store(key, value, expireAt, false, false);
     }
 
+    /**
+     * Adds a key read from a snapshot unless the key is already stored (expired or not): one lookup for the
+     * duplicate check and the insert, no listener call. Returns false, storing nothing, for a duplicate.
+     * {@code slot} is the key's {@link HashSlot#of}, which the caller computed to lock its stripe.
+     */
+    public boolean addLoaded(int slot, byte[] key, Object value, long expireAt) {
+        Dict dict = dictForWrite(slot);
+        int hash = keyspace.hash(key);
+        if (dict.find(key, hash) >= 0) {
+            return false;
+        }
+        long tableBefore = Footprint.table(dict);
+        int i = dict.insert(key, hash, value, keyspace.newEntryClock());
+        stripeSizes[Keyspace.stripeOf(slot)]++;
+        dict.setCostAt(i, Footprint.entry(key, value, Keyspace.random()));
+        account(slot, dict.costAt(i) + Footprint.table(dict) - tableBefore);
+        if (expireAt != 0) {
+            setExpiry(dict, i, slot, expireAt);
+        }
+        return true;
+    }
+
     private void store(byte[] key, Object value, long expireAt, boolean keepTtl, boolean announce) {
         int slot = HashSlot.of(key);
         Dict dict = dictForWrite(slot);
