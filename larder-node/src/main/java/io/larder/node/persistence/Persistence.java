@@ -14,7 +14,6 @@ import io.larder.engine.zset.ZSetLimits;
 import io.larder.node.config.ServerConfig;
 import io.larder.node.server.Version;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -444,7 +443,7 @@ public final class Persistence {
 
     /** {@link #load(Path)}; with {@code merge} a key already present is replaced instead of being an error. */
     public long load(Path file, boolean merge) throws IOException {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        try (InputStream in = Files.newInputStream(file)) { // RdbInput buffers: a second buffer would copy twice
             loadingTotalBytes = Files.size(file);
             loadingLoadedBytes = 0;
             long keys = read(in, merge, false).keys();
