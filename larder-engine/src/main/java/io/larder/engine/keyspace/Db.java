@@ -65,20 +65,13 @@ public final class Db {
      * {@code expireAt} (unix ms, 0 for none).
      */
     public void put(byte[] key, Object value, long expireAt, boolean keepTtl) {
-        store(key, value, expireAt, keepTtl, true);
+        store(key, value, expireAt, keepTtl);
     }
 
     /**
-     * Stores a key read from a snapshot (RDB load, DEBUG RELOAD): as {@link #put}, but the listener is not told
-     * it was created, as Redis's dbAddRDBLoad sends no "new" event.
-     */
-    public void putLoaded(byte[] key, Object value, long expireAt) {
-        store(key, value, expireAt, false, false);
-    }
-
-    /**
-     * Adds a key read from a snapshot unless the key is already stored (expired or not): one lookup for the
-     * duplicate check and the insert, no listener call. Returns false, storing nothing, for a duplicate.
+     * Adds a key read from a snapshot (RDB load, DEBUG RELOAD) unless the key is already stored (expired or
+     * not): one lookup for the duplicate check and the insert, and the listener is not told it was created, as
+     * Redis's dbAddRDBLoad sends no "new" event. Returns false, storing nothing, for a duplicate.
      * {@code slot} is the key's {@link HashSlot#of}, which the caller computed to lock its stripe.
      */
     public boolean addLoaded(int slot, byte[] key, Object value, long expireAt) {
@@ -98,7 +91,7 @@ public final class Db {
         return true;
     }
 
-    private void store(byte[] key, Object value, long expireAt, boolean keepTtl, boolean announce) {
+    private void store(byte[] key, Object value, long expireAt, boolean keepTtl) {
         int slot = HashSlot.of(key);
         Dict dict = dictForWrite(slot);
         int hash = keyspace.hash(key);
@@ -115,9 +108,7 @@ public final class Db {
             dict.setCostAt(i, cost);
             account(slot, dict.costAt(i) + Footprint.table(dict) - tableBefore);
             setExpiry(dict, i, slot, expireAt);
-            if (announce) {
-                keyspace.listener().created(this, key);
-            }
+            keyspace.listener().created(this, key);
         } else {
             dict.setValueAt(i, value);
             touch(dict, i);
