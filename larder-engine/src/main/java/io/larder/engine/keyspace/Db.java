@@ -65,18 +65,33 @@ public final class Db {
      * {@code expireAt} (unix ms, 0 for none).
      */
     public void put(byte[] key, Object value, long expireAt, boolean keepTtl) {
-        store(key, value, expireAt, keepTtl, true);
+        store(key, value, expireAt, keepTtl);
     }
 
     /**
-     * Stores a key read from a snapshot (RDB load, DEBUG RELOAD): as {@link #put}, but the listener is not told
-     * it was created, as Redis's dbAddRDBLoad sends no "new" event.
+     * Adds a key read from a snapshot (RDB load, DEBUG RELOAD) unless the key is already stored (expired or
+     * not): one lookup for the duplicate check and the insert, and the listener is not told it was created, as
+     * Redis's dbAddRDBLoad sends no "new" event. Returns false, storing nothing, for a duplicate.
+     * {@code slot} is the key's {@link HashSlot#of}, which the caller computed to lock its stripe.
      */
-    public void putLoaded(byte[] key, Object value, long expireAt) {
-        store(key, value, expireAt, false, false);
+    public boolean addLoaded(int slot, byte[] key, Object value, long expireAt) {
+        Dict dict = dictForWrite(slot);
+        int hash = keyspace.hash(key);
+        if (dict.find(key, hash) >= 0) {
+            return false;
+        }
+        long tableBefore = Footprint.table(dict);
+        int i = dict.insert(key, hash, value, keyspace.newEntryClock());
+        stripeSizes[Keyspace.stripeOf(slot)]++;
+        dict.setCostAt(i, Footprint.entry(key, value, Keyspace.random()));
+        account(slot, dict.costAt(i) + Footprint.table(dict) - tableBefore);
+        if (expireAt != 0) {
+            setExpiry(dict, i, slot, expireAt);
+        }
+        return true;
     }
 
-    private void store(byte[] key, Object value, long expireAt, boolean keepTtl, boolean announce) {
+    private void store(byte[] key, Object value, long expireAt, boolean keepTtl) {
         int slot = HashSlot.of(key);
         Dict dict = dictForWrite(slot);
         int hash = keyspace.hash(key);
@@ -93,9 +108,7 @@ public final class Db {
             dict.setCostAt(i, cost);
             account(slot, dict.costAt(i) + Footprint.table(dict) - tableBefore);
             setExpiry(dict, i, slot, expireAt);
-            if (announce) {
-                keyspace.listener().created(this, key);
-            }
+            keyspace.listener().created(this, key);
         } else {
             dict.setValueAt(i, value);
             touch(dict, i);

@@ -136,8 +136,33 @@ final class Listpack {
         return v;
     }
 
+    /** Receives a listpack's entries as they are encoded: a string entry as a range of the blob, or an integer. */
+    interface EntryVisitor {
+        void string(byte[] lp, int offset, int length);
+
+        void integer(long value);
+    }
+
     /** Visits each element (integers as their decimal strings); checks the header and every entry's bounds. */
     static int forEach(byte[] lp, Consumer<byte[]> visitor) {
+        return forEachEntry(lp, new EntryVisitor() {
+            @Override
+            public void string(byte[] blob, int offset, int length) {
+                visitor.accept(slice(blob, offset, length));
+            }
+
+            @Override
+            public void integer(long value) {
+                visitor.accept(ascii(value));
+            }
+        });
+    }
+
+    /**
+     * Visits each entry without copying strings or printing integers; checks the header and every entry's bounds
+     * (a string's range lies inside the blob when the visitor gets it). Returns the number of entries.
+     */
+    static int forEachEntry(byte[] lp, EntryVisitor visitor) {
         try {
             if (lp.length < HEADER + 1 || le(lp, 0, 4) != lp.length || (lp[lp.length - 1] & 0xFF) != END) {
                 throw new RdbFormatException("Listpack integrity check failed");
@@ -147,54 +172,63 @@ final class Listpack {
             while ((lp[p] & 0xFF) != END) {
                 int b = lp[p] & 0xFF;
                 int start = p;
-                byte[] element;
+                int stringAt = -1;
+                int stringLength = 0;
+                long integer = 0;
                 if ((b & 0x80) == 0) {
-                    element = ascii(b);
+                    integer = b;
                     p += 1;
                 } else if ((b & 0xC0) == 0x80) {
-                    int len = b & 0x3F;
-                    element = slice(lp, p + 1, len);
-                    p += 1 + len;
+                    stringLength = b & 0x3F;
+                    stringAt = p + 1;
+                    p += 1 + stringLength;
                 } else if ((b & 0xE0) == 0xC0) {
                     long v = ((b & 0x1F) << 8) | (lp[p + 1] & 0xFF);
-                    element = ascii((v << 51) >> 51);
+                    integer = (v << 51) >> 51;
                     p += 2;
                 } else if ((b & 0xF0) == 0xE0) {
-                    int len = ((b & 0x0F) << 8) | (lp[p + 1] & 0xFF);
-                    element = slice(lp, p + 2, len);
-                    p += 2 + len;
+                    stringLength = ((b & 0x0F) << 8) | (lp[p + 1] & 0xFF);
+                    stringAt = p + 2;
+                    p += 2 + stringLength;
                 } else {
                     switch (b) {
                         case 0xF0 -> {
-                            int len = (int) le(lp, p + 1, 4);
-                            element = slice(lp, p + 5, len);
-                            p += 5 + len;
+                            stringLength = (int) le(lp, p + 1, 4);
+                            stringAt = p + 5;
+                            p += 5 + stringLength;
                         }
                         case 0xF1 -> {
-                            element = ascii((short) le(lp, p + 1, 2));
+                            integer = (short) le(lp, p + 1, 2);
                             p += 3;
                         }
                         case 0xF2 -> {
-                            element = ascii((le(lp, p + 1, 3) << 40) >> 40);
+                            integer = (le(lp, p + 1, 3) << 40) >> 40;
                             p += 4;
                         }
                         case 0xF3 -> {
-                            element = ascii((int) le(lp, p + 1, 4));
+                            integer = (int) le(lp, p + 1, 4);
                             p += 5;
                         }
                         case 0xF4 -> {
-                            element = ascii(le(lp, p + 1, 8));
+                            integer = le(lp, p + 1, 8);
                             p += 9;
                         }
                         default -> throw new RdbFormatException("Listpack: bad entry encoding");
                     }
+                }
+                if (stringLength < 0 || p < start) {
+                    throw new RdbFormatException("Entry out of range");
                 }
                 int entryLen = p - start;
                 p += entryLen < 128 ? 1 : entryLen < 16384 ? 2 : entryLen < 2097152 ? 3 : entryLen < 268435456 ? 4 : 5;
                 if (p >= lp.length) {
                     throw new RdbFormatException("Listpack integrity check failed");
                 }
-                visitor.accept(element);
+                if (stringAt >= 0) {
+                    visitor.string(lp, stringAt, stringLength);
+                } else {
+                    visitor.integer(integer);
+                }
                 n++;
             }
             if (p != lp.length - 1) {

@@ -110,19 +110,34 @@ public final class Lzf {
 
     /** Decompresses {@code in} into exactly {@code length} bytes; throws {@link RdbFormatException} on bad input. */
     public static byte[] decompress(byte[] in, int length) {
+        return decompress(in, 0, in.length, length);
+    }
+
+    /**
+     * Decompresses {@code in[offset, offset + size)} (which may lie inside a larger buffer: nothing outside
+     * the range is read) into exactly {@code length} bytes.
+     */
+    public static byte[] decompress(byte[] in, int offset, int size, int length) {
         byte[] out = new byte[length];
-        int ip = 0;
+        int ip = offset;
+        int end = offset + size;
         int op = 0;
         try {
-            while (ip < in.length) {
+            while (ip < end) {
                 int ctrl = in[ip++] & 0xFF;
                 if (ctrl < 32) {
                     int n = ctrl + 1;
+                    if (ip + n > end) {
+                        throw new RdbFormatException("invalid LZF data");
+                    }
                     System.arraycopy(in, ip, out, op, n);
                     ip += n;
                     op += n;
                 } else {
                     int len = ctrl >>> 5;
+                    if (ip + (len == 7 ? 2 : 1) > end) {
+                        throw new RdbFormatException("invalid LZF data");
+                    }
                     if (len == 7) {
                         len += in[ip++] & 0xFF;
                     }

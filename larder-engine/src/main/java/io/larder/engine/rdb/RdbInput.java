@@ -195,7 +195,16 @@ public final class RdbInput {
             case RdbTypes.ENC_LZF -> {
                 int compressed = readSize();
                 int plain = readSize();
-                yield Lzf.decompress(readBytes(compressed), plain);
+                if (compressed > buf.length) {
+                    yield Lzf.decompress(readBytes(compressed), plain);
+                }
+                // straight from the buffer: no copy of the compressed bytes
+                while (limit - pos < compressed) {
+                    fill();
+                }
+                byte[] out = Lzf.decompress(buf, pos, compressed, plain);
+                pos += compressed;
+                yield out;
             }
             default -> throw new RdbFormatException("Unknown RDB string encoding type " + (first & 0x3F));
         };

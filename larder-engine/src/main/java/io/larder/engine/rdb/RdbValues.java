@@ -236,14 +236,10 @@ public final class RdbValues {
                 }
                 yield zset(members, scores, limits);
             }
-            case RdbTypes.ZSET_ZIPLIST, RdbTypes.ZSET_LISTPACK -> {
+            case RdbTypes.ZSET_LISTPACK -> zsetFromListpack(in.readString(), limits);
+            case RdbTypes.ZSET_ZIPLIST -> {
                 List<byte[]> flat = new ArrayList<>();
-                byte[] blob = in.readString();
-                if (type == RdbTypes.ZSET_ZIPLIST) {
-                    OldEncodings.forEachZiplistEntry(blob, flat::add);
-                } else {
-                    Listpack.forEach(blob, flat::add);
-                }
+                OldEncodings.forEachZiplistEntry(in.readString(), flat::add);
                 if (flat.size() % 2 != 0) {
                     throw new RdbFormatException("Zset listpack integrity check failed");
                 }
@@ -264,13 +260,14 @@ public final class RdbValues {
                 }
                 yield hash(flat, limits);
             }
-            case RdbTypes.HASH_ZIPMAP, RdbTypes.HASH_ZIPLIST, RdbTypes.HASH_LISTPACK -> {
+            case RdbTypes.HASH_LISTPACK -> hashFromListpack(in.readString(), limits);
+            case RdbTypes.HASH_ZIPMAP, RdbTypes.HASH_ZIPLIST -> {
                 List<byte[]> flat = new ArrayList<>();
                 byte[] blob = in.readString();
-                switch (type) {
-                    case RdbTypes.HASH_ZIPMAP -> OldEncodings.forEachZipmapEntry(blob, flat::add);
-                    case RdbTypes.HASH_ZIPLIST -> OldEncodings.forEachZiplistEntry(blob, flat::add);
-                    default -> Listpack.forEach(blob, flat::add);
+                if (type == RdbTypes.HASH_ZIPMAP) {
+                    OldEncodings.forEachZipmapEntry(blob, flat::add);
+                } else {
+                    OldEncodings.forEachZiplistEntry(blob, flat::add);
                 }
                 if (flat.size() % 2 != 0) {
                     throw new RdbFormatException("Hash listpack integrity check failed");
@@ -283,6 +280,69 @@ public final class RdbValues {
                     throw new RdbFormatException("Module values are not supported by Larder");
             default -> throw new RdbFormatException("Unknown RDB encoding type " + type);
         };
+    }
+
+    /** A listpack hash (Redis 7's form of every small hash) put pair by pair as it is read, no list between. */
+    private static HashValue hashFromListpack(byte[] blob, Limits limits) {
+        HashValue h = new HashValue();
+        byte[][] field = {null};
+        Listpack.forEach(blob, element -> {
+            if (field[0] == null) {
+                field[0] = element;
+            } else {
+                if (!h.put(field[0], element, limits.hash())) {
+                    throw new RdbFormatException("Duplicate hash fields detected");
+                }
+                field[0] = null;
+            }
+        });
+        if (field[0] != null) {
+            throw new RdbFormatException("Hash listpack integrity check failed");
+        }
+        return h.size() == 0 ? null : h;
+    }
+
+    /**
+     * A listpack sorted set: member, score, member, score ... An integer score (the listpack's own integer
+     * encoding) is taken as it is, only a string score is parsed.
+     */
+    private static ZSetValue zsetFromListpack(byte[] blob, Limits limits) {
+        List<byte[]> members = new ArrayList<>();
+        double[][] scores = {new double[8]};
+        int entries = Listpack.forEachEntry(blob, new Listpack.EntryVisitor() {
+            private int n;
+
+            @Override
+            public void string(byte[] lp, int offset, int length) {
+                byte[] text = Listpack.slice(lp, offset, length);
+                if (n++ % 2 == 0) {
+                    members.add(text);
+                } else {
+                    score(parseScore(text));
+                }
+            }
+
+            @Override
+            public void integer(long value) {
+                if (n++ % 2 == 0) {
+                    members.add(Listpack.ascii(value));
+                } else {
+                    score(value);
+                }
+            }
+
+            private void score(double score) {
+                int at = members.size() - 1;
+                if (at == scores[0].length) {
+                    scores[0] = Arrays.copyOf(scores[0], at * 2);
+                }
+                scores[0][at] = score;
+            }
+        });
+        if (entries % 2 != 0) {
+            throw new RdbFormatException("Zset listpack integrity check failed");
+        }
+        return zset(members, scores[0], limits);
     }
 
     private static Object readQuicklist(RdbInput in, int type, Limits limits) {

@@ -37,6 +37,34 @@ class RdbCodecTest {
         assertThat(Crc64.update(0, data, 0, data.length)).isEqualTo(0xe9c6d914c4b8d9caL);
     }
 
+    /** Bit by bit from the reflected polynomial: the definition the table-driven code must agree with. */
+    private static long crc64Bitwise(long crc, byte[] data, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            crc ^= data[i] & 0xFF;
+            for (int bit = 0; bit < 8; bit++) {
+                crc = (crc & 1) != 0 ? (crc >>> 1) ^ 0x95AC9329AC4BC9B5L : crc >>> 1;
+            }
+        }
+        return crc;
+    }
+
+    @Test
+    void crc64EightBytesAStepMatchesTheBitwiseDefinitionAtAnyOffsetAndSplit() {
+        Random random = new Random(11);
+        for (int round = 0; round < 2000; round++) {
+            byte[] data = new byte[random.nextInt(300)];
+            random.nextBytes(data);
+            int offset = data.length == 0 ? 0 : random.nextInt(data.length);
+            int length = random.nextInt(data.length - offset + 1);
+            long start = random.nextLong();
+            long expected = crc64Bitwise(start, data, offset, length);
+            assertThat(Crc64.update(start, data, offset, length)).isEqualTo(expected);
+            int split = random.nextInt(length + 1);
+            long inTwo = Crc64.update(Crc64.update(start, data, offset, split), data, offset + split, length - split);
+            assertThat(inTwo).isEqualTo(expected);
+        }
+    }
+
     @Test
     void lzfRoundTripsRandomAndRepetitiveData() {
         Random random = new Random(7);
@@ -52,6 +80,68 @@ class RdbCodecTest {
             assertThat(n).isPositive();
             assertThat(Lzf.decompress(java.util.Arrays.copyOf(out, n), len)).isEqualTo(in);
         }
+    }
+
+    @Test
+    void lzfDecompressesARangeOfALargerBufferWithoutReadingPastIt() {
+        byte[] plain = b("value-1234-" + "x".repeat(40) + "-end");
+        byte[] packed = new byte[plain.length + 64];
+        int n = Lzf.compress(plain, plain.length, packed);
+        assertThat(n).isPositive();
+        byte[] buffer = new byte[n + 20];
+        java.util.Arrays.fill(buffer, (byte) 0x1F); // a literal run marker: read past the range, it would decode
+        System.arraycopy(packed, 0, buffer, 7, n);
+        assertThat(Lzf.decompress(buffer, 7, n, plain.length)).isEqualTo(plain);
+        for (int cut = 1; cut < n; cut++) {
+            int size = n - cut;
+            assertThatThrownBy(() -> Lzf.decompress(buffer, 7, size, plain.length))
+                    .isInstanceOf(RdbFormatException.class);
+        }
+    }
+
+    /** The RDB string holding a listpack of {@code elements}, after its type byte, as a loader reads it. */
+    private static RdbInput listpackInput(String... elements) {
+        Listpack.Builder lp = new Listpack.Builder();
+        for (String e : elements) {
+            lp.add(b(e));
+        }
+        RdbOutput out = new RdbOutput(64, false);
+        out.writeString(lp.finish());
+        byte[] bytes = out.toByteArray();
+        return RdbInput.of(bytes, bytes.length);
+    }
+
+    @Test
+    void listpackSortedSetTakesIntegerScoresAsTheyAreAndParsesStringOnes() {
+        ZSetValue z = (ZSetValue) RdbValues.read(listpackInput("a", "1", "17", "-250000", "c", "2.5", "d",
+                "9007199254740993", "e", "-inf"), RdbTypes.ZSET_LISTPACK, LIMITS);
+        assertThat(z.size()).isEqualTo(5);
+        assertThat(z.score(b("a"))).isEqualTo(1.0);
+        assertThat(z.score(b("17"))).isEqualTo(-250000.0);
+        assertThat(z.score(b("c"))).isEqualTo(2.5);
+        assertThat(z.score(b("d"))).isEqualTo(9007199254740992.0); // the double nearest, as Redis's (double) cast
+        assertThat(z.score(b("e"))).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThatThrownBy(() -> RdbValues.read(listpackInput("a", "1", "b"), RdbTypes.ZSET_LISTPACK, LIMITS))
+                .isInstanceOf(RdbFormatException.class).hasMessageContaining("Zset listpack integrity");
+        assertThatThrownBy(() -> RdbValues.read(listpackInput("a", "x1"), RdbTypes.ZSET_LISTPACK, LIMITS))
+                .isInstanceOf(RdbFormatException.class).hasMessageContaining("bad score");
+        assertThatThrownBy(() -> RdbValues.read(listpackInput("a", "1", "a", "2"), RdbTypes.ZSET_LISTPACK, LIMITS))
+                .isInstanceOf(RdbFormatException.class).hasMessageContaining("Duplicate zset");
+    }
+
+    @Test
+    void listpackHashIsReadPairByPair() {
+        HashValue h = (HashValue) RdbValues.read(listpackInput("a", "1", "b", "bee", "-7", "x"),
+                RdbTypes.HASH_LISTPACK, LIMITS);
+        assertThat(h.size()).isEqualTo(3);
+        assertThat(h.get(b("a"))).isEqualTo(b("1"));
+        assertThat(h.get(b("b"))).isEqualTo(b("bee"));
+        assertThat(h.get(b("-7"))).isEqualTo(b("x"));
+        assertThat(RdbValues.read(listpackInput(), RdbTypes.HASH_LISTPACK, LIMITS)).isNull();
+        assertThatThrownBy(() -> RdbValues.read(listpackInput("a", "1", "b"), RdbTypes.HASH_LISTPACK, LIMITS))
+                .isInstanceOf(RdbFormatException.class).hasMessageContaining("Hash listpack integrity");
+        assertThatThrownBy(() -> RdbValues.read(listpackInput("a", "1", "a", "2"), RdbTypes.HASH_LISTPACK, LIMITS))
+                .isInstanceOf(RdbFormatException.class).hasMessageContaining("Duplicate hash");
     }
 
     @Test

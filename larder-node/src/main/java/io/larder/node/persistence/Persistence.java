@@ -2,6 +2,7 @@ package io.larder.node.persistence;
 
 import io.larder.engine.hash.HashLimits;
 import io.larder.engine.keyspace.Db;
+import io.larder.engine.keyspace.HashSlot;
 import io.larder.engine.keyspace.Keyspace;
 import io.larder.engine.rdb.RdbFormatException;
 import io.larder.engine.rdb.RdbReader;
@@ -13,7 +14,6 @@ import io.larder.engine.zset.ZSetLimits;
 import io.larder.node.config.ServerConfig;
 import io.larder.node.server.Version;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -530,7 +530,7 @@ public final class Persistence {
     }
 
     private long loadFile(Path file, Loader loader) throws IOException {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        try (InputStream in = Files.newInputStream(file)) { // RdbInput buffers: a second buffer would copy twice
             loadingTotalBytes = Files.size(file);
             loadingLoadedBytes = 0;
             long keys = read(loader, in).keys();
@@ -672,16 +672,17 @@ public final class Persistence {
                 return;
             }
             Db db = into != null ? into[dbIndex] : keyspace.db(dbIndex);
-            int stripe = Keyspace.stripeOf(key);
+            int slot = HashSlot.of(key);
+            int stripe = Keyspace.stripeOf(slot);
             keyspace.lockStripe(stripe);
             try {
                 if (merge) {
                     db.delete(key);
-                } else if (db.stored(key)) {
+                }
+                if (!db.addLoaded(slot, key, value, expireAt)) {
                     throw new RdbFormatException("RDB has duplicated key '"
                             + new String(key, StandardCharsets.UTF_8) + "' in DB " + dbIndex);
                 }
-                db.putLoaded(key, value, expireAt);
                 if (idle >= 0 && lru) {
                     long clock = lruNow - idle;
                     db.setAccessClock(key, (int) (clock >= 0 ? clock : (lruNow + LRU_CLOCK_MAX / 2) % LRU_CLOCK_MAX));

@@ -27,6 +27,18 @@ class NodeSizingTest {
     }
 
     @Test
+    void initialHeapFollowsTheFileToLoadWithinTheMaximum() {
+        long machine = 8192 * MB;
+        assertThat(NodeSizing.jvmOptions(0, 0, machine)).contains("-Xms16m");
+        assertThat(NodeSizing.jvmOptions(0, MB, machine)).contains("-Xms16m");
+        assertThat(NodeSizing.jvmOptions(0, 35 * MB, machine)).contains("-Xms105m").doesNotContain("-Xms16m");
+        // never above the heap: the maxmemory's, or a margin below the share of the machine the JVM takes
+        assertThat(NodeSizing.jvmOptions(32 * MB, 100 * MB, machine)).contains("-Xmx140m", "-Xms140m");
+        assertThat(NodeSizing.jvmOptions(0, 4096 * MB, machine)).contains("-Xms3686m");
+        assertThat(NodeSizing.jvmOptions(0, 35 * MB, 0)).contains("-Xms16m");
+    }
+
+    @Test
     void configSetMaxmemoryAboveTheHeapsCapacityIsRefused() throws Exception {
         try (LarderServer larder = LarderServer.start("--maxmemory", "10mb");
              RawClient c = new RawClient(larder.port())) {
