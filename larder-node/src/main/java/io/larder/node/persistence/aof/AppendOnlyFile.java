@@ -30,11 +30,13 @@ import java.util.PriorityQueue;
 
 /**
  * Redis 7's multi-part append-only file: a base file, incremental files and the manifest naming them, in
- * {@code dir/appenddirname}. Propagated writes are buffered by {@link #append} (under the propagation lock)
- * and written by one thread; their replies wait until then. With {@code appendfsync always} that thread also
- * fsyncs after each write (one fsync covers every write buffered meanwhile: group commit, and the replies
- * waiting for it are released after it); with {@code everysec} a thread of its own fsyncs about once a second
- * while writes go on; with {@code no} nothing is fsynced.
+ * {@code dir/appenddirname}. Propagated writes are buffered by {@link #append} (under the propagation lock);
+ * their replies wait until they are written. The event loops write the buffer themselves at the end of their
+ * turn, before sending the replies ({@link #makeDurable}, as Redis writes its AOF in beforeSleep): whoever takes
+ * the file first writes everything buffered by all of them (group commit) and, with {@code appendfsync always},
+ * fsyncs it. A writer thread writes what nobody waits for (the cron's expiries) within 100 ms, serves
+ * {@link #whenDurable} and retries failed writes. With {@code everysec} a thread of its own fsyncs about once a
+ * second while writes go on; with {@code no} nothing is fsynced.
  * <p>
  * A rewrite (BGREWRITEAOF, the automatic one, turning the AOF on) holds every stripe only while it takes the
  * point of a fork-less snapshot and switches to a new incremental file; the base (that snapshot as an RDB, or
@@ -47,12 +49,19 @@ public final class AppendOnlyFile implements CommandLog {
     private final Keyspace keyspace;
     private final Propagation propagation;
 
+    private final ConfigParam appendfsync;
+    private final ConfigParam timestampEnabled;
+
     private final Object lock = new Object();
     /** Guarded by lock: bytes accepted but not yet written, and the positions (in bytes ever accepted). */
     private Resp pending = new Resp();
     private Resp spare = new Resp();
     private long accepted;
-    private long synced;
+    /**
+     * Replies to writes up to here may go out: written (always: fsynced), or, while writes fail without
+     * always, given up waiting for (as Redis). Written under lock, read without it.
+     */
+    private volatile long released;
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>();
     private long waiterSeq;
     private long lastTimestamp;
@@ -107,7 +116,7 @@ public final class AppendOnlyFile implements CommandLog {
                 t.setDaemon(true);
                 return t;
             });
-    /** Writer thread only: bytes were written since the last fsync. */
+    /** Guarded by io: bytes were written since the last fsync. */
     private boolean unsynced;
 
     private record Waiter(long position, long seq, Runnable action) implements Comparable<Waiter> {
@@ -122,6 +131,8 @@ public final class AppendOnlyFile implements CommandLog {
         this.config = node.config();
         this.keyspace = node.keyspace();
         this.propagation = node.propagation();
+        this.appendfsync = config.find("appendfsync");
+        this.timestampEnabled = config.find("aof-timestamp-enabled");
     }
 
     /**
@@ -245,7 +256,7 @@ public final class AppendOnlyFile implements CommandLog {
     @Override
     public long append(byte[] resp, int length) {
         synchronized (lock) {
-            if (config.find("aof-timestamp-enabled").asBool()) {
+            if (timestampEnabled.asBool()) {
                 long now = System.currentTimeMillis() / 1000;
                 if (now != lastTimestamp) {
                     pending.raw("#TS:" + now + "\r\n");
@@ -255,9 +266,9 @@ public final class AppendOnlyFile implements CommandLog {
             }
             pending.raw(resp, length);
             accepted += length;
-            lock.notifyAll();
             // Every reply waits until its write is in the file (with always, on disk), as Redis write()s before
-            // it replies: a process kill then loses no acknowledged write.
+            // it replies: a process kill then loses no acknowledged write. The writer thread is not woken: the
+            // event loop that ran the write writes it at the end of its turn (makeDurable).
             return accepted;
         }
     }
@@ -268,113 +279,150 @@ public final class AppendOnlyFile implements CommandLog {
      */
     @Override
     public boolean whenDurable(long position, Runnable action) {
+        if (released >= position) {
+            return false;
+        }
         synchronized (lock) {
-            if (synced >= position) {
+            if (released >= position) {
                 return false;
             }
             waiters.add(new Waiter(position, waiterSeq++, action));
+            lock.notifyAll(); // the writer thread writes it now: no event loop may be about to
             return true;
         }
+    }
+
+    @Override
+    public boolean isDurable(long position) {
+        return released >= position;
+    }
+
+    /**
+     * An event loop at the end of its turn, before it sends the replies it holds: writes everything buffered
+     * (always: and fsyncs it) unless another thread already did, and says whether the replies up to
+     * {@code position} may now go out. While writes fail it leaves the retries to the writer thread.
+     */
+    @Override
+    public boolean makeDurable(long position) {
+        if (released >= position) {
+            return true;
+        }
+        if (writeError == null) {
+            synchronized (io) {
+                if (released < position) {
+                    writePending();
+                }
+            }
+        }
+        return released >= position;
     }
 
     private void writeLoop() {
         while (true) {
             synchronized (lock) {
-                while (pending.length() == 0 && enabled) {
+                if (enabled && waiters.isEmpty() && writeError == null) {
                     try {
+                        // The event loops write what their replies wait for. What nobody waits for (the cron's
+                        // expiries) is written within this, a due everysec fsync runs, the size is checked for
+                        // an automatic rewrite.
                         lock.wait(100);
                     } catch (InterruptedException e) {
                         writer = null;
                         return;
                     }
-                    if (pending.length() == 0) {
-                        break; // idle: a due everysec fsync still runs
-                    }
                 }
                 if (!enabled && pending.length() == 0) {
-                    releaseWaiters(Long.MAX_VALUE);
+                    release(accepted);
                     writer = null;
                     return;
                 }
             }
-            long upTo;
-            boolean failed = false;
-            // Taking the batch and writing it happen under io, so a file switch (which drains what is buffered
-            // into the old file) never comes between them: the files keep the log's order.
+            boolean written;
             synchronized (io) {
-                Resp batch;
-                synchronized (lock) {
-                    batch = pending;
-                    pending = spare;
-                    spare = batch;
-                    upTo = accepted;
-                }
-                if (incr == null) {
-                    batch.clear();
-                    continue; // turned off meanwhile; stop() wrote what there was
-                }
-                long sizeBefore = incrSize;
-                try {
-                    settleSwitch();
-                    if (batch.length() > 0) {
-                        ByteBuffer buf = ByteBuffer.wrap(batch.array(), 0, batch.length());
-                        while (buf.hasRemaining()) {
-                            incr.write(buf);
-                        }
-                        incrSize += batch.length();
-                    }
-                    unsynced |= batch.length() > 0;
-                    String fsync = config.find("appendfsync").text();
-                    long now = System.currentTimeMillis();
-                    if (unsynced && fsync.equals("always")) {
-                        incr.force(false);
-                        lastFsyncMillis = now;
-                        unsynced = false;
-                    } else if (unsynced && fsync.equals("everysec") && now - lastFsyncMillis >= 1000
-                            && backgroundFsync.compareAndSet(null, incr)) {
-                        // On the fsync thread, as Redis's bio: writes (and the replies waiting for them) go on.
-                        lastFsyncMillis = now;
-                        unsynced = false;
-                        fsyncer.execute(this::fsyncInBackground);
-                    }
-                    lastWriteStatus = "ok";
-                    writeError = null;
-                } catch (IOException e) {
-                    // Nothing is lost: a partial write is cut off and the batch goes back in front of the buffer.
-                    lastWriteStatus = "err";
-                    writeError = String.valueOf(e.getMessage());
-                    System.err.println("larder: AOF write failed: " + e.getMessage());
-                    try {
-                        incr.truncate(sizeBefore);
-                        incrSize = sizeBefore;
-                    } catch (IOException ignored) {
-                        // the next attempt fails the same way and is reported again
-                    }
-                    synchronized (lock) {
-                        batch.raw(pending.array(), pending.length());
-                        pending.clear();
-                        spare = pending;
-                        pending = batch;
-                        if (!config.find("appendfsync").text().equals("always")) {
-                            // As Redis: the writes stay buffered and are retried, their replies go out, and
-                            // new writes are refused with MISCONF meanwhile. With always they wait for the disk.
-                            releaseWaiters(upTo);
-                        }
-                    }
-                    failed = true;
-                }
+                written = writePending();
             }
-            if (failed) {
+            if (!written) {
                 sleepQuietly();
                 continue;
             }
-            synchronized (lock) {
-                spare.shrink();
-                synced = Math.max(synced, upTo);
-                releaseWaiters(synced);
-            }
             maybeAutoRewrite();
         }
+    }
+
+    /**
+     * Under io: writes what is buffered (always: and fdatasyncs it), then releases the replies waiting for it;
+     * false when the write failed. Taking the batch and writing it both happen under io, so a file switch
+     * (which drains what is buffered into the old file) never comes between them, and writers take turns: the
+     * files keep the log's order.
+     */
+    private boolean writePending() {
+        long upTo;
+        Resp batch;
+        synchronized (lock) {
+            batch = pending;
+            pending = spare;
+            spare = batch;
+            upTo = accepted;
+        }
+        if (incr == null) {
+            batch.clear();
+            return true; // turned off meanwhile; stop() wrote what there was
+        }
+        long sizeBefore = incrSize;
+        try {
+            settleSwitch();
+            if (batch.length() > 0) {
+                ByteBuffer buf = ByteBuffer.wrap(batch.array(), 0, batch.length());
+                while (buf.hasRemaining()) {
+                    incr.write(buf);
+                }
+                incrSize += batch.length();
+            }
+            unsynced |= batch.length() > 0;
+            String fsync = appendfsync.text();
+            long now = System.currentTimeMillis();
+            if (unsynced && fsync.equals("always")) {
+                incr.force(false);
+                lastFsyncMillis = now;
+                unsynced = false;
+            } else if (unsynced && fsync.equals("everysec") && now - lastFsyncMillis >= 1000
+                    && backgroundFsync.compareAndSet(null, incr)) {
+                // On the fsync thread, as Redis's bio: writes (and the replies waiting for them) go on.
+                lastFsyncMillis = now;
+                unsynced = false;
+                fsyncer.execute(this::fsyncInBackground);
+            }
+            lastWriteStatus = "ok";
+            writeError = null;
+        } catch (IOException e) {
+            // Nothing is lost: a partial write is cut off and the batch goes back in front of the buffer.
+            lastWriteStatus = "err";
+            writeError = String.valueOf(e.getMessage());
+            System.err.println("larder: AOF write failed: " + e.getMessage());
+            try {
+                incr.truncate(sizeBefore);
+                incrSize = sizeBefore;
+            } catch (IOException ignored) {
+                // the next attempt fails the same way and is reported again
+            }
+            synchronized (lock) {
+                batch.raw(pending.array(), pending.length());
+                pending.clear();
+                spare = pending;
+                pending = batch;
+                if (!appendfsync.text().equals("always")) {
+                    // As Redis: the writes stay buffered and are retried, their replies go out, and
+                    // new writes are refused with MISCONF meanwhile. With always they wait for the disk.
+                    release(upTo);
+                }
+            }
+            return false;
+        }
+        synchronized (lock) {
+            spare.shrink();
+            release(upTo);
+        }
+        return true;
     }
 
     /** The everysec fdatasync of {@link #backgroundFsync}'s channel; a channel closed meanwhile was fsynced by its closer. */
@@ -393,7 +441,11 @@ public final class AppendOnlyFile implements CommandLog {
         }
     }
 
-    private void releaseWaiters(long upTo) {
+    /** Under lock: replies to writes up to {@code upTo} may go out; runs the waiters that were waiting for them. */
+    private void release(long upTo) {
+        if (upTo > released) {
+            released = upTo;
+        }
         while (!waiters.isEmpty() && waiters.peek().position <= upTo) {
             waiters.poll().action.run();
         }
@@ -654,7 +706,7 @@ public final class AppendOnlyFile implements CommandLog {
                 }
             }
             synchronized (lock) {
-                releaseWaiters(Long.MAX_VALUE);
+                release(accepted); // drained and fsynced above
                 lock.notifyAll();
             }
         } finally {
