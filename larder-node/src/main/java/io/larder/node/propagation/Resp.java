@@ -34,8 +34,14 @@ public final class Resp {
     public void header(char type, long n) {
         ensure(24);
         buf[len++] = (byte) type;
-        if (n >= 0 && n < 10) {
-            buf[len++] = (byte) ('0' + n);
+        if (n >= 0) {
+            // Digits written in place: every argument's length passes here, on every logged write.
+            int end = len + digits(n);
+            for (int i = end - 1; i >= len; i--) {
+                buf[i] = (byte) ('0' + n % 10);
+                n /= 10;
+            }
+            len = end;
         } else {
             byte[] digits = Long.toString(n).getBytes(StandardCharsets.US_ASCII);
             System.arraycopy(digits, 0, buf, len, digits.length);
@@ -43,6 +49,15 @@ public final class Resp {
         }
         buf[len++] = '\r';
         buf[len++] = '\n';
+    }
+
+    private static int digits(long n) {
+        int d = 1;
+        while (n >= 10) {
+            n /= 10;
+            d++;
+        }
+        return d;
     }
 
     /** Raw text (the {@code #TS:} annotations). */
