@@ -642,8 +642,8 @@ public final class AppendOnlyFile implements CommandLog {
     /**
      * Under io, before anything more is written to the new incremental file: fsyncs and closes the file switched
      * away from and persists the manifest naming the new one. A switch only swaps the channels while every
-     * stripe is held; these fsyncs happen here, on the writer thread (or whoever writes next), so writes
-     * wait for the switch alone, and what reaches the new file is never durable before what preceded it.
+     * stripe is held; these fsyncs happen here, on whoever writes next (an event loop or the writer thread), so
+     * writes wait for the switch alone, and what reaches the new file is never durable before what preceded it.
      */
     private void settleSwitch() throws IOException {
         if (retiring != null) {
