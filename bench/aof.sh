@@ -20,6 +20,7 @@ MODES="${MODES:-off everysec always}"
 WORK="$(mktemp -d -t larder-aof-bench.XXXXXX)"
 RESULTS="$WORK/results.csv"   # server,mode,round,rps,cpu_seconds_per_100k
 bench_on_exit() { if [[ -n "${KEEP:-}" ]]; then mkdir -p "$KEEP" && cp "$RESULTS" "$KEEP"/; fi; }
+SERVER_ARGS=(--enable-protected-configs yes) # CONFIG SET dir: each server's AOF in a directory of its own
 source "$ROOT/bench/servers.sh"
 require_tools redis-server redis-cli redis-benchmark taskset
 
@@ -65,8 +66,8 @@ column_median() { # column_median SERVER MODE COLUMN (4=rps, 5=cpu s per 100k)
 
 start_servers
 mkdir -p "$WORK/redis" "$WORK/larder"
-redis-cli -p "$REDIS_PORT" config set dir "$WORK/redis" >/dev/null
-redis-cli -p "$LARDER_PORT" config set dir "$WORK/larder" >/dev/null
+redis-cli -p "$REDIS_PORT" config set dir "$WORK/redis" | grep -qx OK
+redis-cli -p "$LARDER_PORT" config set dir "$WORK/larder" | grep -qx OK
 for port in "$REDIS_PORT" "$LARDER_PORT"; do
   # No automatic rewrite during a run: Redis's happens in a forked child, whose CPU its process does not count.
   redis-cli -p "$port" config set auto-aof-rewrite-percentage 0 >/dev/null
