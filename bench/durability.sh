@@ -5,10 +5,11 @@
 #      from start to the first PONG)
 #   3. extra memory of a BGSAVE while a write load rewrites 50% of the keys: Redis's fork copy-on-write
 #      (rdb_last_cow_size) against Larder's stripes captured ahead (rdb_last_cow_size) and its RSS growth
-#   4. SET throughput (redis-benchmark) with appendonly yes and appendfsync everysec, then always
+#   4. SET throughput (redis-benchmark) with the AOF off, appendfsync everysec and always: bench/aof.sh, pinned
 # Usage: bench/durability.sh [KEYS]   (default 1000000; run it small, e.g. 50000, to check it works)
-# Ports: REDIS_PORT (default 25010) and LARDER_PORT (default 25011). Needs redis-server, redis-cli,
-# redis-benchmark, python3 and a packaged Larder (mvn -DskipTests -pl larder-cli -am package).
+# Ports: REDIS_PORT (default 25010) and LARDER_PORT (default 25011) for parts 1-3 (part 4 picks free ports);
+# AOF_ROUNDS (default 3): part 4's rounds. Needs redis-server, redis-cli, redis-benchmark, python3, taskset and a
+# packaged Larder (mvn -DskipTests -pl larder-cli -am package).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 KEYS=${1:-1000000}
@@ -115,15 +116,6 @@ s=$(date +%s%N); start_larder "$WORK/larder"; e=$(date +%s%N)
 echo "larder: $(grep -o 'DB loaded from disk: [0-9.]* seconds' "$WORK/larder/larder.log" | tail -1); first PONG after $(( (e - s) / 1000000 )) ms (includes JVM start)"
 stop_all
 
-echo "-- 4. SET throughput with the AOF on (redis-benchmark -t set -n 200000 -c 50 -d 64)"
-for fsync in everysec always; do
-  rm -rf "$WORK/redis/appendonlydir" "$WORK/larder/appendonlydir" "$WORK/redis/dump.rdb" "$WORK/larder/dump.rdb"
-  start_redis "$WORK/redis" --appendonly yes --appendfsync "$fsync"
-  start_larder "$WORK/larder" --appendonly yes --appendfsync "$fsync"
-  for p in $R $L; do
-    name=$([[ $p == "$R" ]] && echo redis || echo larder)
-    redis-benchmark -p "$p" -t set -n 20000 -c 50 -d 64 -q >/dev/null 2>&1  # warm-up (JIT)
-    echo "appendfsync $fsync $name: $(redis-benchmark -p "$p" -t set -n 200000 -r 100000 -c 50 -d 64 -q 2>/dev/null | tr '\r' '\n' | grep -o 'SET: [0-9.]* requests per second' | tail -1)"
-  done
-  stop_all
-done
+echo "-- 4. SET throughput with the AOF off, everysec and always: bench/aof.sh (servers on CPU 0, redis-benchmark"
+echo "   on CPU 1, -t set -n 200000 -r 100000 -c 50 -d 64, alternating rounds, medians)"
+ROUNDS="${AOF_ROUNDS:-3}" "$ROOT/bench/aof.sh"

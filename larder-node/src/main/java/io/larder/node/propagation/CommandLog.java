@@ -16,4 +16,21 @@ public interface CommandLog {
      * already is.
      */
     boolean whenDurable(long position, Runnable action);
+
+    /**
+     * Whether everything up to {@code position} is durable, without waiting. A log whose positions nothing waits
+     * for (its {@link #whenDurable} always answers false) keeps this default.
+     */
+    default boolean isDurable(long position) {
+        return true;
+    }
+
+    /**
+     * An event loop about to send replies it holds: makes everything up to {@code position} durable on the calling
+     * thread if it can (the log then need not wake a thread of its own and wait for it), and says whether it now
+     * is; when not, {@link #whenDurable} tells when.
+     */
+    default boolean makeDurable(long position) {
+        return isDurable(position);
+    }
 }

@@ -118,6 +118,26 @@ public final class Propagation implements KeyspaceListener {
             }
             return false;
         }
+
+        @Override
+        public boolean isDurable(long position) {
+            for (CommandLog m : members) {
+                if (!m.isDurable(position)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public boolean makeDurable(long position) {
+            for (CommandLog m : members) {
+                if (!m.makeDurable(position)) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** The database the log's stream has selected, -1 when the next unit starts with SELECT. */
@@ -246,6 +266,21 @@ public final class Propagation implements KeyspaceListener {
     public boolean deferUntilDurable(long position, Runnable action) {
         CommandLog target = log;
         return position > 0 && target != null && target.whenDurable(position, action);
+    }
+
+    /** Whether replies up to {@code position} may go out now. */
+    public boolean isDurable(long position) {
+        CommandLog target = log;
+        return position == 0 || target == null || target.isDurable(position);
+    }
+
+    /**
+     * An event loop at the end of its turn: makes the log durable up to {@code position} on this thread when it
+     * can (see {@link CommandLog#makeDurable}); whether replies up to there may go out now.
+     */
+    public boolean makeDurable(long position) {
+        CommandLog target = log;
+        return position == 0 || target == null || target.makeDurable(position);
     }
 
     /** A command's lower-case name, as command specs name it. */

@@ -50,7 +50,10 @@ public final class Client {
     /** Invalidations handed over by other threads, created on first use. */
     private volatile PushMailbox pushMailbox;
 
-    /** The propagation log position this client's replies must wait for (appendfsync always). */
+    /**
+     * The propagation log position this client's replies must wait for (the AOF): set on its event loop, or by
+     * the script thread before it hands the script's reply to that loop.
+     */
     private long awaitedLogPosition;
     /** master_repl_offset after this client's last command (Redis's c->woff): what its WAIT waits for. */
     private volatile long replOffset;

@@ -34,8 +34,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private ByteBuf cumulation;
     private boolean waitingForWritable;
     private volatile int suspensions;
-    /** Reply batches waiting for the AOF fsync (event loop only). */
-    private int heldReplies;
+    /** Reply batches held until the log has the writes they answer, oldest first (event loop only). */
+    private final java.util.ArrayDeque<HeldReply> heldReplies = new java.util.ArrayDeque<>();
+    /** The log's own thread is to call back when the first held reply may go (event loop only). */
+    private boolean heldWaitForLog;
     /** A command that arrived during CLIENT PAUSE, run first when the connection resumes. */
     private byte[][] deferred;
     private final PubSub.OutputLimit.Watch outputWatch = new PubSub.OutputLimit.Watch();
@@ -348,32 +350,58 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     void flush() {
         node.tracking().flushBroadcasts(); // what this batch of requests modified, as Redis before it sleeps
         ByteBuf out = client.reply().take();
-        if (client.awaitedLogPosition() > 0 && (out != null || client.closingAfterReply()) && waitForLog(out)) {
+        if (client.awaitedLogPosition() > 0 && (out != null || client.closingAfterReply()) && holdForLog(out)) {
             return;
         }
         writeOut(out);
     }
 
+    private record HeldReply(long position, ByteBuf out) {}
+
     /**
-     * appendfsync always: replies to writes go out once the log has them on disk. Holds back these replies
-     * while the log position this client reached is not yet durable, or while earlier replies are still held
-     * (they must not be overtaken); false when they may go out now.
+     * Replies to writes go out once the log has them (in the file; with appendfsync always, on disk). Holds back
+     * these replies while the log position this client reached is not there yet, or while earlier replies are
+     * still held (they must not be overtaken), until the end of this event loop's turn (see
+     * {@link DurableReplies}); false when they may go out now.
      */
-    private boolean waitForLog(ByteBuf out) {
-        Runnable release = () -> ctx.executor().execute(() -> releaseHeld(out));
-        if (!node.propagation().deferUntilDurable(client.awaitedLogPosition(), release)) {
-            if (heldReplies == 0) {
-                return false;
-            }
-            release.run(); // durable already, but queued behind the replies still held
+    private boolean holdForLog(ByteBuf out) {
+        long position = client.awaitedLogPosition();
+        if (heldReplies.isEmpty() && node.propagation().isDurable(position)) {
+            return false;
         }
-        heldReplies++;
+        heldReplies.add(new HeldReply(position, out));
+        DurableReplies.releaseAtEndOfTurn(this);
         return true;
     }
 
-    private void releaseHeld(ByteBuf out) {
-        heldReplies--;
-        writeOut(out);
+    /**
+     * Writes out the held replies, oldest first, as far as the log has their writes, writing the log first if
+     * need be (one write for this loop's clients); the rest waits for the log's own thread (a failing write
+     * retried). Event loop only.
+     */
+    void releaseHeld() {
+        HeldReply first;
+        while ((first = heldReplies.peek()) != null) {
+            if (!node.propagation().makeDurable(first.position())) {
+                if (heldWaitForLog) {
+                    return;
+                }
+                if (node.propagation().deferUntilDurable(first.position(), this::logCaughtUp)) {
+                    heldWaitForLog = true;
+                    return;
+                }
+                continue; // durable meanwhile
+            }
+            heldReplies.poll();
+            writeOut(first.out());
+        }
+    }
+
+    private void logCaughtUp() {
+        ctx.executor().execute(() -> {
+            heldWaitForLog = false;
+            releaseHeld();
+        });
     }
 
     private void writeOut(ByteBuf out) {

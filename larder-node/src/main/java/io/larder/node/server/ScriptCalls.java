@@ -66,7 +66,9 @@ public final class ScriptCalls {
      */
     public void finished(Client caller, byte[][] command, long micros) {
         if (node.propagation().active()) {
-            node.propagation().endUnit(); // the script's effects, wrapped in MULTI/EXEC when more than one
+            // The script's effects, wrapped in MULTI/EXEC when more than one; its reply waits for them as any
+            // write's (the event loop sees the position once the script thread hands it the reply).
+            caller.awaitLogPosition(node.propagation().endUnit());
         }
         node.slowLog().offer(caller, command, micros);
         node.latencyMonitor().commandFinished(false, micros);

@@ -30,11 +30,13 @@ import java.util.PriorityQueue;
 
 /**
  * Redis 7's multi-part append-only file: a base file, incremental files and the manifest naming them, in
- * {@code dir/appenddirname}. Propagated writes are buffered by {@link #append} (under the propagation lock)
- * and written by one thread; their replies wait until then. With {@code appendfsync always} that thread also
- * fsyncs after each write (one fsync covers every write buffered meanwhile: group commit, and the replies
- * waiting for it are released after it); with {@code everysec} a thread of its own fsyncs about once a second
- * while writes go on; with {@code no} nothing is fsynced.
+ * {@code dir/appenddirname}. Propagated writes are buffered by {@link #append} (under the propagation lock);
+ * their replies wait until they are written. The event loops write the buffer themselves at the end of their
+ * turn, before sending the replies ({@link #makeDurable}, as Redis writes its AOF in beforeSleep): whoever takes
+ * the file first writes everything buffered by all of them (group commit) and, with {@code appendfsync always},
+ * fsyncs it. A writer thread writes what nobody waits for (the cron's expiries) within 100 ms, serves
+ * {@link #whenDurable} and retries failed writes. With {@code everysec} a thread of its own fsyncs about once a
+ * second while writes go on; with {@code no} nothing is fsynced.
  * <p>
  * A rewrite (BGREWRITEAOF, the automatic one, turning the AOF on) holds every stripe only while it takes the
  * point of a fork-less snapshot and switches to a new incremental file; the base (that snapshot as an RDB, or
@@ -47,12 +49,21 @@ public final class AppendOnlyFile implements CommandLog {
     private final Keyspace keyspace;
     private final Propagation propagation;
 
+    private final ConfigParam appendfsync;
+    private final ConfigParam timestampEnabled;
+
     private final Object lock = new Object();
     /** Guarded by lock: bytes accepted but not yet written, and the positions (in bytes ever accepted). */
     private Resp pending = new Resp();
     private Resp spare = new Resp();
     private long accepted;
-    private long synced;
+    /**
+     * Replies to writes up to here may go out: written (always: fsynced), or, while writes fail without
+     * always, given up waiting for (as Redis). Written under lock, read without it.
+     */
+    private volatile long released;
+    /** appendfsync always met a write or fsync error: the node is exiting, nothing more is written or released. */
+    private volatile boolean fatal;
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>();
     private long waiterSeq;
     private long lastTimestamp;
@@ -114,7 +125,7 @@ public final class AppendOnlyFile implements CommandLog {
                 t.setDaemon(true);
                 return t;
             });
-    /** Writer thread only: bytes were written since the last fsync. */
+    /** Guarded by io: bytes were written since the last fsync. */
     private boolean unsynced;
     /** What the fsyncs have covered (WAITAOF). */
     private final FsyncProgress fsyncProgress = new FsyncProgress();
@@ -131,6 +142,8 @@ public final class AppendOnlyFile implements CommandLog {
         this.config = node.config();
         this.keyspace = node.keyspace();
         this.propagation = node.propagation();
+        this.appendfsync = config.find("appendfsync");
+        this.timestampEnabled = config.find("aof-timestamp-enabled");
     }
 
     /**
@@ -255,7 +268,7 @@ public final class AppendOnlyFile implements CommandLog {
     @Override
     public long append(byte[] resp, int length) {
         synchronized (lock) {
-            if (config.find("aof-timestamp-enabled").asBool()) {
+            if (timestampEnabled.asBool()) {
                 long now = System.currentTimeMillis() / 1000;
                 if (now != lastTimestamp) {
                     pending.raw("#TS:" + now + "\r\n");
@@ -265,9 +278,9 @@ public final class AppendOnlyFile implements CommandLog {
             }
             pending.raw(resp, length);
             accepted += length;
-            lock.notifyAll();
             // Every reply waits until its write is in the file (with always, on disk), as Redis write()s before
-            // it replies: a process kill then loses no acknowledged write.
+            // it replies: a process kill then loses no acknowledged write. The writer thread is not woken: the
+            // event loop that ran the write writes it at the end of its turn (makeDurable).
             return accepted;
         }
     }
@@ -278,131 +291,176 @@ public final class AppendOnlyFile implements CommandLog {
      */
     @Override
     public boolean whenDurable(long position, Runnable action) {
+        if (released >= position) {
+            return false;
+        }
         synchronized (lock) {
-            if (synced >= position) {
+            if (released >= position) {
                 return false;
             }
             waiters.add(new Waiter(position, waiterSeq++, action));
+            lock.notifyAll(); // the writer thread writes it now: no event loop may be about to
             return true;
         }
+    }
+
+    @Override
+    public boolean isDurable(long position) {
+        return released >= position;
+    }
+
+    /**
+     * An event loop at the end of its turn, before it sends the replies it holds: writes everything buffered
+     * (always: and fsyncs it) unless another thread already did, and says whether the replies up to
+     * {@code position} may now go out. While writes fail it leaves the retries to the writer thread.
+     */
+    @Override
+    public boolean makeDurable(long position) {
+        if (released >= position) {
+            return true;
+        }
+        if (writeError == null) {
+            synchronized (io) {
+                if (released < position) {
+                    writePending();
+                }
+            }
+        }
+        return released >= position;
     }
 
     private void writeLoop() {
         while (true) {
             synchronized (lock) {
-                while (pending.length() == 0 && enabled) {
+                if (fatal) {
+                    writer = null;
+                    return;
+                }
+                if (enabled && waiters.isEmpty() && writeError == null) {
                     try {
+                        // The event loops write what their replies wait for. What nobody waits for (the cron's
+                        // expiries) is written within this, a due everysec fsync runs, the size is checked for
+                        // an automatic rewrite.
                         lock.wait(100);
                     } catch (InterruptedException e) {
                         writer = null;
                         return;
                     }
-                    if (pending.length() == 0) {
-                        break; // idle: a due everysec fsync still runs
-                    }
                 }
                 if (!enabled && pending.length() == 0) {
-                    releaseWaiters(Long.MAX_VALUE);
+                    release(accepted);
                     writer = null;
                     return;
                 }
             }
-            long upTo;
-            boolean failed = false;
-            // Read before the batch is taken: what the tag counts is in the batch or before it.
-            FsyncProgress.Tag tag = fsyncProgress.readTag();
-            // Taking the batch and writing it happen under io, so a file switch (which drains what is buffered
-            // into the old file) never comes between them: the files keep the log's order.
+            boolean written;
             synchronized (io) {
-                Resp batch;
-                synchronized (lock) {
-                    batch = pending;
-                    pending = spare;
-                    spare = batch;
-                    upTo = accepted;
-                }
-                if (incr == null) {
-                    batch.clear();
-                    continue; // turned off meanwhile; stop() wrote what there was
-                }
-                long sizeBefore = incrSize;
-                boolean written = false;
-                try {
-                    settleSwitch();
-                    if (batch.length() > 0) {
-                        ByteBuffer buf = ByteBuffer.wrap(batch.array(), 0, batch.length());
-                        while (buf.hasRemaining()) {
-                            incr.write(buf);
-                        }
-                        incrSize += batch.length();
-                    }
-                    written = true;
-                    unsynced |= batch.length() > 0;
-                    String fsync = config.find("appendfsync").text();
-                    long now = System.currentTimeMillis();
-                    if (unsynced && fsync.equals("always")) {
-                        incr.force(false);
-                        lastFsyncMillis = now;
-                        unsynced = false;
-                        fsyncProgress.fsynced(upTo, tag);
-                    } else if (unsynced && fsync.equals("everysec") && now - lastFsyncMillis >= 1000
-                            && backgroundFsync.compareAndSet(null, incr)) {
-                        // On the fsync thread, as Redis's bio: writes (and the replies waiting for them) go on.
-                        lastFsyncMillis = now;
-                        unsynced = false;
-                        long fsyncUpTo = upTo;
-                        fsyncer.execute(() -> fsyncInBackground(fsyncUpTo, tag));
-                    } else if (!unsynced) {
-                        fsyncProgress.covered(upTo, tag); // nothing new: the tag is on disk once the last fsync is
-                    }
-                    lastWriteStatus = "ok";
-                    writeError = null;
-                } catch (IOException e) {
-                    // Nothing is lost: a partial write is cut off and the batch goes back in front of the buffer.
-                    lastWriteStatus = "err";
-                    writeError = String.valueOf(e.getMessage());
-                    if (!written) {
-                        System.err.println("larder: AOF write failed: " + e.getMessage());
-                        try {
-                            incr.truncate(sizeBefore);
-                            incrSize = sizeBefore;
-                        } catch (IOException ignored) {
-                            // the next attempt fails the same way and is reported again
-                        }
-                    }
-                    if (config.find("appendfsync").text().equals("always")) {
-                        exitOnAlwaysFailure(e, written);
-                        return;
-                    }
-                    synchronized (lock) {
-                        batch.raw(pending.array(), pending.length());
-                        pending.clear();
-                        spare = pending;
-                        pending = batch;
-                        // As Redis: the writes stay buffered and are retried, their replies go out, and new
-                        // writes are refused with MISCONF meanwhile.
-                        releaseWaiters(upTo);
-                    }
-                    failed = true;
-                }
+                written = writePending();
             }
-            if (failed) {
+            if (!written) {
                 sleepQuietly();
                 continue;
-            }
-            synchronized (lock) {
-                spare.shrink();
-                synced = Math.max(synced, upTo);
-                releaseWaiters(synced);
             }
             maybeAutoRewrite();
         }
     }
 
     /**
+     * Under io: writes what is buffered (always: and fdatasyncs it), then releases the replies waiting for it;
+     * false when the write failed. Taking the batch and writing it both happen under io, so a file switch
+     * (which drains what is buffered into the old file) never comes between them, and writers take turns: the
+     * files keep the log's order.
+     */
+    private boolean writePending() {
+        if (fatal) {
+            return false; // nothing more is written after a batch that could not be made durable
+        }
+        // Read before the batch is taken: what the tag counts is in the batch or before it.
+        FsyncProgress.Tag tag = fsyncProgress.readTag();
+        long upTo;
+        Resp batch;
+        synchronized (lock) {
+            batch = pending;
+            pending = spare;
+            spare = batch;
+            upTo = accepted;
+        }
+        if (incr == null) {
+            batch.clear();
+            return true; // turned off meanwhile; stop() wrote what there was
+        }
+        long sizeBefore = incrSize;
+        boolean written = false;
+        try {
+            settleSwitch();
+            if (batch.length() > 0) {
+                ByteBuffer buf = ByteBuffer.wrap(batch.array(), 0, batch.length());
+                while (buf.hasRemaining()) {
+                    incr.write(buf);
+                }
+                incrSize += batch.length();
+            }
+            written = true;
+            unsynced |= batch.length() > 0;
+            String fsync = appendfsync.text();
+            long now = System.currentTimeMillis();
+            if (unsynced && fsync.equals("always")) {
+                incr.force(false);
+                lastFsyncMillis = now;
+                unsynced = false;
+                fsyncProgress.fsynced(upTo, tag);
+            } else if (unsynced && fsync.equals("everysec") && now - lastFsyncMillis >= 1000
+                    && backgroundFsync.compareAndSet(null, incr)) {
+                // On the fsync thread, as Redis's bio: writes (and the replies waiting for them) go on.
+                lastFsyncMillis = now;
+                unsynced = false;
+                long fsyncUpTo = upTo;
+                fsyncer.execute(() -> fsyncInBackground(fsyncUpTo, tag));
+            } else if (!unsynced) {
+                fsyncProgress.covered(upTo, tag); // nothing new: the tag is on disk once the last fsync is
+            }
+            lastWriteStatus = "ok";
+            writeError = null;
+        } catch (IOException e) {
+            // Nothing is lost: a partial write is cut off and the batch goes back in front of the buffer.
+            lastWriteStatus = "err";
+            writeError = String.valueOf(e.getMessage());
+            if (!written) {
+                System.err.println("larder: AOF write failed: " + e.getMessage());
+                try {
+                    incr.truncate(sizeBefore);
+                    incrSize = sizeBefore;
+                } catch (IOException ignored) {
+                    // the next attempt fails the same way and is reported again
+                }
+            }
+            if (appendfsync.text().equals("always")) {
+                exitOnAlwaysFailure(e, written);
+                return false;
+            }
+            synchronized (lock) {
+                batch.raw(pending.array(), pending.length());
+                pending.clear();
+                spare = pending;
+                pending = batch;
+                // As Redis: the writes stay buffered and are retried, their replies go out, and new writes are
+                // refused with MISCONF meanwhile.
+                release(upTo);
+            }
+            return false;
+        }
+        synchronized (lock) {
+            spare.shrink();
+            release(upTo);
+        }
+        return true;
+    }
+
+    /**
      * With appendfsync always a batch that cannot be made durable cannot be taken back (its effects are in memory,
      * other clients may have read them), so the node exits with status 1, as Redis does: the batch's replies, held
-     * until the fsync, are never sent, and nothing more is written. Runs on the writer thread, which then ends.
+     * until the fsync, are never sent, and nothing more is written. Runs under io, on the thread that wrote (an
+     * event loop or the writer thread, which then ends).
      */
     private void exitOnAlwaysFailure(IOException e, boolean written) {
         System.err.println(written
@@ -411,9 +469,9 @@ public final class AppendOnlyFile implements CommandLog {
                 : "Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
         System.err.flush();
         synchronized (lock) {
+            fatal = true; // no reply is released from now on, and nothing more is written
             enabled = false; // still attached (detaching needs every stripe): what is appended now is never written
             pending.clear();
-            writer = null;
         }
         // Off the writer thread, which holds io: closing an embedded node waits for event loops that may wait for it.
         new Thread(fatalExit, "larder-aof-exit").start();
@@ -459,7 +517,14 @@ public final class AppendOnlyFile implements CommandLog {
         }
     }
 
-    private void releaseWaiters(long upTo) {
+    /** Under lock: replies to writes up to {@code upTo} may go out; runs the waiters that were waiting for them. */
+    private void release(long upTo) {
+        if (fatal) {
+            return;
+        }
+        if (upTo > released) {
+            released = upTo;
+        }
         while (!waiters.isEmpty() && waiters.peek().position <= upTo) {
             waiters.poll().action.run();
         }
@@ -661,8 +726,8 @@ public final class AppendOnlyFile implements CommandLog {
     /**
      * Under io, before anything more is written to the new incremental file: fsyncs and closes the file switched
      * away from and persists the manifest naming the new one. A switch only swaps the channels while every
-     * stripe is held; these fsyncs happen here, on the writer thread (or whoever writes next), so writes
-     * wait for the switch alone, and what reaches the new file is never durable before what preceded it.
+     * stripe is held; these fsyncs happen here, on whoever writes next (an event loop or the writer thread), so
+     * writes wait for the switch alone, and what reaches the new file is never durable before what preceded it.
      */
     private void settleSwitch() throws IOException {
         if (retiring != null) {
@@ -734,7 +799,7 @@ public final class AppendOnlyFile implements CommandLog {
                 }
             }
             synchronized (lock) {
-                releaseWaiters(Long.MAX_VALUE);
+                release(accepted); // drained and fsynced above
                 lock.notifyAll();
             }
         } finally {
