@@ -34,21 +34,30 @@ public final class Resp {
     public void header(char type, long n) {
         ensure(24);
         buf[len++] = (byte) type;
-        if (n < 0) {
-            buf[len++] = '-';
-            n = -n; // a RESP length is -1 at the least
+        if (n >= 0) {
+            // Digits written in place: every argument's length passes here, on every logged write.
+            int end = len + digits(n);
+            for (int i = end - 1; i >= len; i--) {
+                buf[i] = (byte) ('0' + n % 10);
+                n /= 10;
+            }
+            len = end;
+        } else {
+            byte[] digits = Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(digits, 0, buf, len, digits.length);
+            len += digits.length;
         }
-        int digits = 1;
-        for (long rest = n / 10; rest > 0; rest /= 10) {
-            digits++;
-        }
-        for (int i = len + digits - 1; i >= len; i--) {
-            buf[i] = (byte) ('0' + n % 10);
-            n /= 10;
-        }
-        len += digits;
         buf[len++] = '\r';
         buf[len++] = '\n';
+    }
+
+    private static int digits(long n) {
+        int d = 1;
+        while (n >= 10) {
+            n /= 10;
+            d++;
+        }
+        return d;
     }
 
     /** Bytes already in RESP form, read from {@code src} without moving its indexes. */
