@@ -1,9 +1,9 @@
 package io.larder.node.replication;
 
+import io.larder.node.testing.ClosingTestBase;
 import io.larder.node.testing.LarderServer;
 import io.larder.node.testing.RawClient;
 import io.larder.node.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.ClientType;
@@ -30,26 +30,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * that comes back after the backlog expired (restarted, or only cut) is resynchronised in full; a replica
  * promoted with REPLICAOF NO ONE keeps the other replica's history going with a partial resynchronisation (PSYNC2).
  */
-class LarderReplicationTest {
+class LarderReplicationTest extends ClosingTestBase {
     private static final String[] OPTIONS = {"--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0"};
 
     private static final ProtocolCommand FAILOVER = () -> "FAILOVER".getBytes(StandardCharsets.US_ASCII);
 
-    private final List<AutoCloseable> started = new ArrayList<>();
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
-    }
-
     private LarderServer larder(String... options) throws Exception {
         List<String> all = new ArrayList<>(List.of(OPTIONS));
         all.addAll(List.of(options));
-        LarderServer l = LarderServer.start(all.toArray(new String[0]));
-        started.add(l);
-        return l;
+        return track(LarderServer.start(all.toArray(new String[0])));
     }
 
     private LarderServer replicaOf(LarderServer primary, String... options) throws Exception {
@@ -59,9 +48,7 @@ class LarderReplicationTest {
     }
 
     private Jedis jedis(LarderServer server) {
-        Jedis j = new Jedis("127.0.0.1", server.port(), 30_000);
-        started.add(j);
-        return j;
+        return track(new Jedis("127.0.0.1", server.port(), 30_000));
     }
 
     private static long stat(Jedis j, String field) {

@@ -1,13 +1,10 @@
 package io.larder.node.replication;
 
 import io.larder.node.replication.replica.ReplicaLink;
+import io.larder.node.testing.ClosingTestBase;
 import io.larder.node.testing.LarderServer;
 import io.larder.node.testing.RawClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,29 +14,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * grows): with WRITE at the first write of the stream, with ALL at once. The link stays up meanwhile (the stream
  * is still read, ACKs still go out), and the held writes are applied when the pause ends.
  */
-class ReplicaClientPauseTest {
-    private final List<AutoCloseable> started = new ArrayList<>();
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T keep(T t) {
-        started.add(t);
-        return t;
-    }
-
+class ReplicaClientPauseTest extends ClosingTestBase {
     @Test
     void aPausedReplicaHoldsThePrimarysWritesUntilUnpaused() throws Exception {
-        LarderServer primary = keep(LarderServer.start("--repl-diskless-sync-delay", "0",
+        LarderServer primary = track(LarderServer.start("--repl-diskless-sync-delay", "0",
                 "--repl-ping-replica-period", "1"));
-        LarderServer replica = keep(LarderServer.start("--replicaof", "127.0.0.1", Integer.toString(primary.port()),
+        LarderServer replica = track(LarderServer.start("--replicaof", "127.0.0.1", Integer.toString(primary.port()),
                 "--repl-timeout", "2"));
-        RawClient p = keep(new RawClient(primary.port()));
-        RawClient r = keep(new RawClient(replica.port()));
+        RawClient p = track(new RawClient(primary.port()));
+        RawClient r = track(new RawClient(replica.port()));
         ReplicaLink link = replica.node().replicaLink();
         assertThat(p.callText("SET", "k", "1")).isEqualTo("+OK\r\n");
         assertThat(p.callText("WAIT", "1", "10000")).isEqualTo(":1\r\n");

@@ -1,5 +1,6 @@
 package io.larder.node.replication;
 
+import io.larder.node.testing.ClosingTestBase;
 import io.larder.node.testing.LarderProcess;
 import io.larder.node.testing.LarderServer;
 import io.larder.node.testing.RedisServerProcess;
@@ -35,8 +36,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * </ul>
  * Mounting needs root: without it the tests are reported as not run.
  */
-class ReplicaDiskFullTest {
-    private final List<AutoCloseable> started = new ArrayList<>();
+class ReplicaDiskFullTest extends ClosingTestBase {
     private Tmpfs disk;
     private Path log;
 
@@ -48,19 +48,12 @@ class ReplicaDiskFullTest {
     }
 
     @AfterEach
-    void stopAll() throws Exception {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
+    void unmountDisk() throws Exception {
+        closeStarted(); // the nodes first: their files are on the disk
         if (disk != null) {
             disk.close();
             Files.deleteIfExists(log);
         }
-    }
-
-    private <T extends AutoCloseable> T track(T t) {
-        started.add(t);
-        return t;
     }
 
     private LarderProcess replica(int port, String... options) throws Exception {

@@ -1,10 +1,10 @@
 package io.larder.node.replication;
 
 import io.larder.node.replication.replica.ReplicaLink;
+import io.larder.node.testing.ClosingTestBase;
 import io.larder.node.testing.LarderServer;
 import io.larder.node.testing.RawClient;
 import io.larder.node.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
@@ -30,41 +30,28 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * link, full resynchronisation once the backlog lost the offset, a link cut in the middle of the snapshot, and
  * the replica's refusals (READONLY, MASTERDOWN) compared byte for byte with a Redis replica's.
  */
-class ReplicaOfRedisTest {
+class ReplicaOfRedisTest extends ClosingTestBase {
     private static final ProtocolCommand DEBUG = () -> "DEBUG".getBytes(StandardCharsets.US_ASCII);
     private static final String[] DEBUG_ON = {"--enable-debug-command", "yes"};
     /** Redis waits 5 seconds for more replicas before a diskless snapshot by default; tests need not. */
     private static final String[] NO_SYNC_DELAY = {"--repl-diskless-sync-delay", "0"};
-
-    private final List<AutoCloseable> started = new ArrayList<>();
 
     @BeforeEach
     void requireRedis() {
         assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
     }
 
-    @AfterEach
-    void stopAll() throws Exception {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
-    }
-
     private RedisServerProcess redis(String... options) throws Exception {
         List<String> all = new ArrayList<>(List.of(DEBUG_ON));
         all.addAll(List.of(NO_SYNC_DELAY));
         all.addAll(List.of(options));
-        RedisServerProcess r = RedisServerProcess.start(all.toArray(new String[0]));
-        started.add(r);
-        return r;
+        return track(RedisServerProcess.start(all.toArray(new String[0])));
     }
 
     private LarderServer larder(String... options) throws Exception {
         List<String> all = new ArrayList<>(List.of(DEBUG_ON));
         all.addAll(List.of(options));
-        LarderServer l = LarderServer.start(all.toArray(new String[0]));
-        started.add(l);
-        return l;
+        return track(LarderServer.start(all.toArray(new String[0])));
     }
 
     /** A Redis primary started with {@code redisOptions}, a Larder replica following it, a connection to each. */
@@ -80,9 +67,7 @@ class ReplicaOfRedisTest {
     }
 
     private Jedis jedis(int port) {
-        Jedis j = new Jedis("127.0.0.1", port, 30_000);
-        started.add(j);
-        return j;
+        return track(new Jedis("127.0.0.1", port, 30_000));
     }
 
     // ---- convergence

@@ -1,9 +1,9 @@
 package io.larder.node.replication;
 
+import io.larder.node.testing.ClosingTestBase;
 import io.larder.node.testing.LarderProcess;
 import io.larder.node.testing.LarderServer;
 import io.larder.node.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -11,8 +11,6 @@ import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 
 import static io.larder.node.replication.ReplicaOfRedisTest.assertSameData;
@@ -30,23 +28,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the primary is back on the same port, and converges with it. A Larder primary (restarted from its AOF) and a
  * Redis 7.0 primary (restarted empty).
  */
-class ReplicationFaultTest {
+class ReplicationFaultTest extends ClosingTestBase {
     private static final String MASTERDOWN =
             "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
-
-    private final List<AutoCloseable> started = new ArrayList<>();
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T track(T t) {
-        started.add(t);
-        return t;
-    }
 
     /** The primary a test kills and restarts. */
     private interface Primary {

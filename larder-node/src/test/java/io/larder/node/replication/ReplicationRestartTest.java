@@ -1,8 +1,8 @@
 package io.larder.node.replication;
 
+import io.larder.node.testing.ClosingTestBase;
 import io.larder.node.testing.LarderServer;
 import io.larder.node.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -28,30 +28,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * primary's backlog serves the rest (+CONTINUE, no full synchronisation); a primary restarted from its file keeps
  * its old id as the secondary one, so its replicas continue too.
  */
-class ReplicationRestartTest {
+class ReplicationRestartTest extends ClosingTestBase {
     private static final String[] OPTIONS = {"--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0"};
-
-    private final List<AutoCloseable> started = new ArrayList<>();
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
-    }
 
     private LarderServer larder(String... options) throws Exception {
         List<String> all = new ArrayList<>(List.of(OPTIONS));
         all.addAll(List.of(options));
-        LarderServer l = LarderServer.start(all.toArray(new String[0]));
-        started.add(l);
-        return l;
+        return track(LarderServer.start(all.toArray(new String[0])));
     }
 
     private Jedis jedis(int port) {
-        Jedis j = new Jedis("127.0.0.1", port, 30_000);
-        started.add(j);
-        return j;
+        return track(new Jedis("127.0.0.1", port, 30_000));
     }
 
     @Test
@@ -107,7 +94,7 @@ class ReplicationRestartTest {
         awaitCaughtUp(p, replica);
         long diedAt = ReplicaOfRedisTest.masterOffset(p);
         replica.close(); // no save
-        started.remove(replica);
+        untrack(replica);
 
         Workload.run(p, new Random(63), 500);
         LarderServer again = larder(replicaOptions);
@@ -170,7 +157,7 @@ class ReplicationRestartTest {
         }
         RedisServerProcess redis = RedisServerProcess.start("--replicaof", "127.0.0.1", Integer.toString(port),
                 "--enable-debug-command", "yes");
-        started.add(redis);
+        track(redis);
         Jedis r = jedis(redis.port());
         awaitSameDigest(p, r);
 
@@ -211,7 +198,7 @@ class ReplicationRestartTest {
         assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
         RedisServerProcess redis = RedisServerProcess.start("--repl-diskless-sync-delay", "0",
                 "--enable-debug-command", "yes");
-        started.add(redis);
+        track(redis);
         Jedis p = jedis(redis.port());
         Workload.run(p, new Random(81), 1500);
         Path dir = Files.createTempDirectory("larder-replica-");

@@ -1,10 +1,10 @@
 package io.larder.node.replication;
 
+import io.larder.node.testing.ClosingTestBase;
 import io.larder.node.testing.LarderProcess;
 import io.larder.node.testing.LarderServer;
 import io.larder.node.testing.RawClient;
 import io.larder.node.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * not wait, ABORT cancels (the waiting client gets the error, writes resume), and a save that fails keeps the node
  * up. The replicas here are raw sockets that acknowledge only when told, and a real replica under a write load.
  */
-class ShutdownWaitTest {
+class ShutdownWaitTest extends ClosingTestBase {
     /** A thread per waiting client: the common pool may have fewer workers than clients blocked at once. */
     private static final java.util.concurrent.Executor CLIENTS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "shutdown-test-client");
@@ -39,25 +39,12 @@ class ShutdownWaitTest {
         return t;
     });
 
-    private final List<AutoCloseable> started = new ArrayList<>();
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
-    }
-
     private LarderServer larder(String... options) throws Exception {
-        LarderServer l = LarderServer.start(options);
-        started.add(l);
-        return l;
+        return track(LarderServer.start(options));
     }
 
     private RawClient raw(int port) throws IOException {
-        RawClient c = new RawClient(port);
-        started.add(c);
-        return c;
+        return track(new RawClient(port));
     }
 
     /** A replica that takes the snapshot and the stream and acknowledges only what it is told to. */
@@ -107,7 +94,7 @@ class ShutdownWaitTest {
 
     private SilentReplica silentReplica(int primaryPort, int listeningPort) throws Exception {
         SilentReplica r = new SilentReplica(primaryPort, listeningPort);
-        started.add(r);
+        track(r);
         RawClient c = new RawClient(primaryPort);
         try {
             long deadline = System.currentTimeMillis() + 10_000;
@@ -291,7 +278,7 @@ class ShutdownWaitTest {
         Path dir = Files.createTempDirectory("larder-sigterm-");
         LarderProcess primary = LarderProcess.start(RedisServerProcess.freePort(), dir, "--repl-diskless-sync", "no",
                 "--shutdown-timeout", "30", "--save", "");
-        started.add(primary);
+        track(primary);
         RawClient c = raw(primary.port());
         SilentReplica replica = silentReplica(primary.port(), 7008);
         c.callText("SET", "k", "v");
@@ -307,7 +294,7 @@ class ShutdownWaitTest {
 
         LarderProcess now = LarderProcess.start(RedisServerProcess.freePort(), dir, "--repl-diskless-sync", "no",
                 "--shutdown-timeout", "30", "--save", "", "--shutdown-on-sigterm", "now");
-        started.add(now);
+        track(now);
         silentReplica(now.port(), 7009);
         raw(now.port()).callText("SET", "k", "v");
         now.process().destroy();

@@ -1,9 +1,9 @@
 package io.larder.node.replication;
 
+import io.larder.node.testing.ClosingTestBase;
 import io.larder.node.testing.LarderServer;
 import io.larder.node.testing.RedisServerProcess;
 import io.larder.node.tls.TestCertificates;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,24 +27,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * with a real redis-server 7.0 on either side; a primary whose certificate the replica's CAs do not trust leaves
  * the link down until the CA is fixed. Certificates come from Larder's own CA code.
  */
-class TlsReplicationTest {
+class TlsReplicationTest extends ClosingTestBase {
     private static final String[] OPTIONS = {"--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0"};
 
     @TempDir
     Path dir;
     private TestCertificates certs;
-    private final List<AutoCloseable> started = new ArrayList<>();
-
     @BeforeEach
     void makeCertificates() throws Exception {
         certs = new TestCertificates(dir);
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
     }
 
     /** A Larder node with a plain port, a TLS port and the test CA's node certificate; returns it. */
@@ -52,9 +43,7 @@ class TlsReplicationTest {
         List<String> all = new ArrayList<>(List.of(OPTIONS));
         all.addAll(certs.nodeOptions(tlsPort));
         all.addAll(List.of(extra));
-        LarderServer l = LarderServer.start(all.toArray(new String[0]));
-        started.add(l);
-        return l;
+        return track(LarderServer.start(all.toArray(new String[0])));
     }
 
     private LarderServer tlsReplicaOf(int primaryTlsPort, String... extra) throws Exception {
@@ -69,9 +58,7 @@ class TlsReplicationTest {
     }
 
     private Jedis jedis(int port) {
-        Jedis j = new Jedis("127.0.0.1", port, 30_000);
-        started.add(j);
-        return j;
+        return track(new Jedis("127.0.0.1", port, 30_000));
     }
 
     private static String field(String info, String name) {
@@ -138,7 +125,7 @@ class TlsReplicationTest {
                 "yes", "--tls-port", "0", "--tls-cert-file", certs.path("node.crt"), "--tls-key-file",
                 certs.path("node.key"), "--tls-ca-cert-file", certs.path("ca.crt"), "--replicaof", "127.0.0.1",
                 Integer.toString(primaryTls));
-        started.add(redis);
+        track(redis);
         Jedis r = jedis(redis.port());
         Workload.run(p, new Random(32), 1200);
         awaitRedisConverged(p, r);
@@ -153,7 +140,7 @@ class TlsReplicationTest {
                 "yes", "--repl-diskless-sync-delay", "0", "--tls-port", Integer.toString(primaryTls),
                 "--tls-cert-file", certs.path("node.crt"), "--tls-key-file", certs.path("node.key"),
                 "--tls-ca-cert-file", certs.path("ca.crt"));
-        started.add(redis);
+        track(redis);
         Jedis p = jedis(redis.port());
         Workload.run(p, new Random(41), 800);
         LarderServer replica = tlsReplicaOf(primaryTls);

@@ -1,13 +1,10 @@
 package io.larder.node.replication;
 
+import io.larder.node.testing.ClosingTestBase;
 import io.larder.node.testing.LarderServer;
 import io.larder.node.testing.RawClient;
 import io.larder.node.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,29 +13,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the local count from the AOF's fsyncs under each appendfsync, a wait ended by turning the AOF off, replicas
  * counted from their REPLCONF ACK ... FACK (Larder replicas send it, a Redis 7.0 replica does not).
  */
-class WaitAofTest {
+class WaitAofTest extends ClosingTestBase {
     private static final String LOCAL_WITHOUT_AOF =
             "-ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.\r\n";
 
-    private final List<AutoCloseable> started = new ArrayList<>();
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
-    }
-
     private LarderServer larder(String... options) throws Exception {
-        LarderServer l = LarderServer.start(options);
-        started.add(l);
-        return l;
+        return track(LarderServer.start(options));
     }
 
     private RawClient client(int port) throws Exception {
-        RawClient c = new RawClient(port);
-        started.add(c);
-        return c;
+        return track(new RawClient(port));
     }
 
     private static String counts(long local, long replicas) {
@@ -155,7 +139,7 @@ class WaitAofTest {
         LarderServer primary = larder("--repl-diskless-sync-delay", "0", "--appendonly", "yes");
         RedisServerProcess redis = RedisServerProcess.start("--replicaof", "127.0.0.1",
                 Integer.toString(primary.port()), "--appendonly", "yes", "--appendfsync", "always");
-        started.add(redis);
+        track(redis);
         RawClient p = client(primary.port());
         awaitReplicas(p, 1);
         assertThat(p.callText("SET", "k", "v")).isEqualTo("+OK\r\n");
